@@ -1,0 +1,2 @@
+/** Bad input or environment: reported as one line, exit code 2, nothing written. */
+export class UsageError extends Error {}
