@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// The sndsbench command line. Exit codes: 0 ok, 1 a check failed, 2 bad input or environment.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UsageError } from './errors.js';
+import { ALL_TABLES, MAX_BENEFICIARIES, generate } from './generate.js';
+import { validate, printChecks } from './validate.js';
+
+function parseYears(s: string): [number, number] {
+  const m = /^(\d{4})(?:-(\d{4}))?$/.exec(s);
+  if (!m) throw new UsageError(`--years must be YYYY or YYYY-YYYY, got "${s}"`);
+  const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
+  if (a > b) throw new UsageError(`--years ${s} is inverted: the first year must not come after the last`);
+  if (a < 2006 || b > 2099) throw new UsageError(`--years ${s} is outside 2006-2099 (the SNDS starts in 2006)`);
+  return [a, b];
+}
+
+function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m) throw new UsageError(`--shard must be i/N (for example 0/4), got "${s}"`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1 || index >= count) throw new UsageError(`--shard ${s}: the shard index must be in 0..${count - 1}`);
+  return { index, count };
+}
+
+function positiveInteger(name: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${v}"`);
+  return n;
+}
+
+function parseTables(v: unknown): string[] {
+  if (v === undefined) return ALL_TABLES;
+  const list = String(v).split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = list.filter((t) => !ALL_TABLES.includes(t));
+  if (unknown.length) throw new UsageError(`unknown table ${unknown.join(', ')}; known: ${ALL_TABLES.join(', ')}`);
+  return ALL_TABLES.filter((t) => list.includes(t));
+}
+
+async function main(): Promise<number> {
+  let code = 0;
+  await yargs(hideBin(process.argv))
+    .scriptName('sndsbench')
+    .usage('$0 <command> [options]\n\nSynthetic SNDS-shaped Parquet datasets and load scenarios for benchmarking storage hosts.')
+    .command(
+      'generate',
+      'Generate a synthetic SNDS-shaped dataset as Parquet, a pure function of the seed',
+      (y) =>
+        y
+          .option('beneficiaries', { type: 'string', demandOption: true, describe: 'number of synthetic beneficiaries (IR_BEN_R rows)' })
+          .option('years', { type: 'string', demandOption: true, describe: 'care years, YYYY-YYYY' })
+          .option('seed', { type: 'string', default: '42', describe: 'seed (0 to 4294967295)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
+          .option('shard', { type: 'string', default: '0/1', describe: 'generate shard i of N alone' })
+          .option('tables', { type: 'string', describe: 'comma-separated tables (default: all)' })
+          .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (and row group), cut at block boundaries' })
+          .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing dataset in --out' })
+          .option('resume', { type: 'boolean', default: false, describe: 'complete an interrupted run with the same parameters' }),
+      async (a) => {
+        const [firstYear, lastYear] = parseYears(a.years);
+        const seed = Number(a.seed);
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got "${a.seed}"`);
+        const m = await generate({
+          beneficiaries: positiveInteger('beneficiaries', a.beneficiaries, MAX_BENEFICIARIES),
+          firstYear,
+          lastYear,
+          seed,
+          out: a.out,
+          shard: parseShard(a.shard),
+          tables: parseTables(a.tables),
+          overwrite: a.overwrite,
+          resume: a.resume,
+          fileRows: positiveInteger('file-rows', a['file-rows']),
+          progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+        });
+        const total = Object.values(m.rows).reduce((s, n) => s + n, 0);
+        const bytes = m.files.reduce((s, f) => s + f.bytes, 0);
+        console.log(`wrote ${m.files.length} files, ${total.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB to ${a.out}`);
+      },
+    )
+    .command(
+      'validate <dir>',
+      'Check a generated dataset: schema, keys, joins, dates, amounts, marginals against published statistics',
+      (y) => y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        const checks = await validate(a.dir!);
+        if (a.json) console.log(JSON.stringify({ passed: checks.every((c) => c.ok), checks }, null, 1));
+        else printChecks(checks);
+        code = checks.every((c) => c.ok) ? 0 : 1;
+      },
+    )
+    .demandCommand(1, 'name a command: generate or validate')
+    .strict()
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .help()
+    .parseAsync();
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`sndsbench: ${message.split('\n')[0]}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,242 @@
+// `sndsbench generate`: walks the shard's blocks of beneficiaries, stages each table's rows in
+// DuckDB and rolls them into Parquet files at block boundaries, so that a run can resume.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, accessSync, constants } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { GENERATED, emitPerson, type Out } from '../generators/tables.js';
+import { REFERENTIAL_COLUMNS, emitReferentials } from '../generators/referentials.js';
+import { person, type Params } from '../generators/population.js';
+import { nomenclaturePath } from '../generators/calibration.js';
+import { UsageError } from './errors.js';
+import { schema, schemas } from './schema.js';
+import { ParquetEngine, StagedTable, quote } from './sinks/parquet.js';
+import { sha256File, writeAtomic } from './sinks/files.js';
+import { Progress } from './progress.js';
+import { projectPath } from './paths.js';
+
+/** Bumped only when the model or the layout changes on purpose: same seed + same epoch = same bytes. */
+export const EPOCH = 1;
+export const VERSION: string = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version;
+
+/** Beneficiaries per block: the unit of sharding and of resuming. */
+export const BLOCK = 1024;
+/** Beneficiary indexes fit the 27 bits the DCIR key counters reserve for them. */
+export const MAX_BENEFICIARIES = 2 ** 27;
+
+export const FACT_TABLES = Object.keys(GENERATED);
+export const REFERENTIAL_TABLES = Object.keys(REFERENTIAL_COLUMNS);
+export const NOMENCLATURE_TABLES = [...schemas().values()].filter((s) => s.family === 'nomenclature').map((s) => s.table);
+export const ALL_TABLES = [...FACT_TABLES, ...REFERENTIAL_TABLES, ...NOMENCLATURE_TABLES];
+
+export interface GenerateOptions extends Params {
+  out: string;
+  shard: { index: number; count: number };
+  tables: string[];
+  overwrite: boolean;
+  resume: boolean;
+  fileRows: number;
+  progress: boolean;
+}
+
+export interface ManifestFile {
+  path: string;
+  table: string;
+  year: number | null;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  generator: 'sndsbench';
+  version: string;
+  epoch: number;
+  synthetic: true;
+  parameters: Record<string, unknown>;
+  files: ManifestFile[];
+  rows: Record<string, number>;
+}
+
+export function manifestName(shard: { index: number; count: number }): string {
+  return shard.count === 1 ? '_manifest.json' : `_manifest-${shard.index}-of-${shard.count}.json`;
+}
+
+function runName(shard: { index: number; count: number }): string {
+  return `_run-${shard.index}-of-${shard.count}.json`;
+}
+
+function parameters(o: GenerateOptions): Record<string, unknown> {
+  return { seed: o.seed, beneficiaries: o.beneficiaries, years: `${o.firstYear}-${o.lastYear}`, shard: `${o.shard.index}/${o.shard.count}`, tables: o.tables, file_rows: o.fileRows, epoch: EPOCH };
+}
+
+/** Checks the output folder before anything is written; clears it with --overwrite. */
+function prepareOutput(o: GenerateOptions): void {
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
+  const entries = existsSync(o.out) ? readdirSync(o.out) : [];
+  const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run)[-.\w]*\.json(\.tmp)?$/.test(e);
+  if (entries.length > 0 && !o.resume) {
+    const foreign = entries.filter((e) => !ours(e));
+    if (!o.overwrite) {
+      const otherShardsOnly = foreign.length === 0 && !entries.includes(runName(o.shard)) && entries.filter((e) => e.startsWith('_run-')).every((e) => e.endsWith(`-of-${o.shard.count}.json`)) && o.shard.count > 1 && !existsSync(join(o.out, manifestName({ index: 0, count: 1 })));
+      if (!otherShardsOnly) throw new UsageError(`output ${o.out} is not empty: pass --overwrite to replace it or --resume to complete it`);
+    } else {
+      if (foreign.length > 0) throw new UsageError(`refusing to overwrite ${o.out}: it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`);
+      for (const e of entries) rmSync(join(o.out, e), { recursive: true, force: true });
+    }
+  }
+  if (o.resume) {
+    const run = join(o.out, runName(o.shard));
+    if (!existsSync(run)) throw new UsageError(`nothing to resume in ${o.out}: no ${runName(o.shard)}`);
+    const before = JSON.parse(readFileSync(run, 'utf8'));
+    if (JSON.stringify(before) !== JSON.stringify(parameters(o))) throw new UsageError(`cannot resume ${o.out}: it was started with other parameters (${JSON.stringify(before)})`);
+  }
+  try {
+    mkdirSync(o.out, { recursive: true });
+    accessSync(o.out, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`cannot write to ${o.out}: ${(e as Error).message}`);
+  }
+}
+
+interface Writer {
+  staged: StagedTable;
+  dir: string;
+  year: number | null;
+  nextFile: number;
+  /** Blocks before this one are already in finished files (resume). */
+  doneBelow: number;
+  fromBlock: number;
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: false })
+    .map(String)
+    .filter((f) => !statSync(join(dir, f)).isDirectory());
+}
+
+export async function generate(o: GenerateOptions): Promise<Manifest> {
+  prepareOutput(o);
+  writeAtomic(join(o.out, runName(o.shard)), JSON.stringify(parameters(o)));
+  const engine = await ParquetEngine.open();
+  const selected = new Set(o.tables);
+  const partName = (n: number) => `part-${o.shard.index}-${String(n).padStart(5, '0')}.parquet`;
+  const shardPrefix = `part-${o.shard.index}-`;
+  const metadata = (blocks: string) => ({
+    synthetic: 'true', generator: 'sndsbench', version: VERSION, epoch: String(EPOCH), seed: String(o.seed),
+    parameters: JSON.stringify(parameters(o)), blocks,
+  });
+
+  // Leftovers of an interrupted run never carry a final name; drop them.
+  for (const f of listFiles(o.out)) if (f.endsWith('.tmp')) rmSync(join(o.out, f));
+
+  const writers = new Map<string, Writer>();
+  const writerFor = async (table: string, year: number | null, columns: ConstructorParameters<typeof StagedTable>[2]): Promise<Writer> => {
+    const key = `${table}|${year}`;
+    let w = writers.get(key);
+    if (!w) {
+      const dir = year === null ? join(o.out, table) : join(o.out, table, `year=${year}`);
+      const done = listFiles(dir).filter((f) => f.startsWith(shardPrefix) && f.endsWith('.parquet')).sort();
+      let doneBelow = 0;
+      for (const f of done) {
+        const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${"'" + join(dir, f).replace(/'/g, "''") + "'"}) WHERE key::VARCHAR = 'blocks'`);
+        doneBelow = Math.max(doneBelow, Number(String(r.getRowsJS()[0]?.[0] ?? '0-0').split('-')[1]));
+      }
+      w = { staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow };
+      writers.set(key, w);
+    }
+    return w;
+  };
+  const flush = async (w: Writer, toBlock: number) => {
+    mkdirSync(w.dir, { recursive: true });
+    const final = join(w.dir, partName(w.nextFile));
+    await w.staged.writeFile(final + '.tmp', { rowGroupSize: o.fileRows, metadata: metadata(`${w.fromBlock}-${toBlock}`) });
+    renameSync(final + '.tmp', final);
+    w.nextFile++;
+    w.fromBlock = toBlock;
+  };
+
+  const blocks = Math.ceil(o.beneficiaries / BLOCK);
+  const firstBlock = Math.floor((o.shard.index * blocks) / o.shard.count);
+  const endBlock = Math.floor(((o.shard.index + 1) * blocks) / o.shard.count);
+
+  // Pre-create the writers so that resume knows, per table, how far its files reach.
+  const years: number[] = [];
+  for (let y = o.firstYear; y <= o.lastYear; y++) years.push(y);
+  for (const t of FACT_TABLES.filter((t) => selected.has(t))) {
+    for (const y of schema(t).partitioned_by_year ? years : [null]) await writerFor(t, y, GENERATED[t]);
+  }
+  const startBlock = Math.max(firstBlock, Math.min(endBlock, ...[...writers.values()].map((w) => Math.max(w.doneBelow, firstBlock))));
+  const out: Out = (table, year) => (selected.has(table) ? writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null : null);
+
+  const progress = new Progress(o.progress, endBlock - firstBlock, startBlock - firstBlock);
+  for (let b = startBlock; b < endBlock; b++) {
+    const last = Math.min(o.beneficiaries, (b + 1) * BLOCK);
+    for (let i = b * BLOCK; i < last; i++) emitPerson(o, person(o, i), out);
+    let rows = 0;
+    for (const w of writers.values()) {
+      if (b < w.doneBelow) {
+        w.staged.batch.clear();
+        continue;
+      }
+      rows += w.staged.batch.rows;
+      await w.staged.stage();
+      if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
+    }
+    progress.tick(rows);
+  }
+  for (const w of writers.values()) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
+  progress.done();
+
+  if (o.shard.index === 0) await writeReferentials(o, engine, selected, metadata(`0-${blocks}`), partName(0));
+  for (const w of writers.values()) await w.staged.drop();
+  engine.close();
+
+  const manifest = await buildManifest(o);
+  writeAtomic(join(o.out, manifestName(o.shard)), JSON.stringify(manifest, null, 1) + '\n');
+  return manifest;
+}
+
+async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, selected: Set<string>, metadata: Record<string, string>, file: string): Promise<void> {
+  const done = (t: string) => existsSync(join(o.out, t, file));
+  const staged = new Map<string, StagedTable>();
+  for (const t of REFERENTIAL_TABLES) if (selected.has(t) && !done(t)) staged.set(t, new StagedTable(engine, schema(t), REFERENTIAL_COLUMNS[t]));
+  emitReferentials(o, (t) => staged.get(t)?.batch ?? null);
+  for (const [t, s] of staged) {
+    mkdirSync(join(o.out, t), { recursive: true });
+    const path = join(o.out, t, file);
+    await s.writeFile(path + '.tmp', { rowGroupSize: o.fileRows, metadata });
+    renameSync(path + '.tmp', path);
+    await s.drop();
+  }
+  for (const t of NOMENCLATURE_TABLES) {
+    if (!selected.has(t) || done(t)) continue;
+    mkdirSync(join(o.out, t), { recursive: true });
+    const path = join(o.out, t, file);
+    const cols = schema(t).columns.map((c) => `CAST(NULLIF(TRIM(${quote(c.name)}), '') AS ${c.type}) AS ${quote(c.name)}`).join(', ');
+    const kv = Object.entries(metadata).map(([k, v]) => `${quote(k)}: '${v.replace(/'/g, "''")}'`).join(', ');
+    await engine.conn.run(
+      `COPY (SELECT ${cols} FROM read_csv('${nomenclaturePath(t)}', delim=';', header=true, all_varchar=true, quote='"')) ` +
+        `TO '${path}.tmp' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv}})`,
+    );
+    renameSync(path + '.tmp', path);
+  }
+}
+
+async function buildManifest(o: GenerateOptions): Promise<Manifest> {
+  const engine = await ParquetEngine.open();
+  const files: ManifestFile[] = [];
+  const rows: Record<string, number> = {};
+  const mine = `part-${o.shard.index}-`;
+  for (const f of listFiles(o.out).filter((f) => f.endsWith('.parquet')).sort()) {
+    const parts = f.split(sep);
+    if (!parts[parts.length - 1].startsWith(mine)) continue;
+    const path = join(o.out, f);
+    const r = await engine.conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${path.replace(/'/g, "''")}')`);
+    const n = Number(r.getRowsJS()[0][0]);
+    const year = parts.length === 3 ? Number(parts[1].slice(5)) : null;
+    files.push({ path: relative(o.out, path), table: parts[0], year, rows: n, bytes: statSync(path).size, sha256: await sha256File(path) });
+    rows[parts[0]] = (rows[parts[0]] ?? 0) + n;
+  }
+  engine.close();
+  return { generator: 'sndsbench', version: VERSION, epoch: EPOCH, synthetic: true, parameters: parameters(o), files, rows };
+}

@@ -1,0 +1,23 @@
+// A one-line progress bar on a terminal (rows/s, MB/s of input rows, ETA); silent elsewhere and in CI.
+export class Progress {
+  private readonly started = Date.now();
+  private rows = 0;
+
+  constructor(private readonly enabled: boolean, private readonly total: number, private done_: number) {}
+
+  tick(rows: number): void {
+    this.done_++;
+    this.rows += rows;
+    if (!this.enabled) return;
+    const s = (Date.now() - this.started) / 1000;
+    const rate = this.rows / Math.max(s, 1e-3);
+    const frac = this.done_ / Math.max(1, this.total);
+    const eta = frac > 0 ? (s / frac) * (1 - frac) : 0;
+    const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
+    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${Math.round(rate).toLocaleString('en')} rows/s  ETA ${eta.toFixed(0)}s   `);
+  }
+
+  done(): void {
+    if (this.enabled) process.stderr.write('\n');
+  }
+}
