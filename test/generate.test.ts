@@ -1,0 +1,153 @@
+// End-to-end: the CLI generates, shards, resumes and validates; files are read by DuckDB and by
+// hyparquet, an independent pure-JS Parquet reader.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+
+const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');
+const ARGS = ['--beneficiaries', '20000', '--years', '2022-2024', '--seed', '42'];
+const work = mkdtempSync(join(tmpdir(), 'sndsbench-'));
+
+function run(args: string[]) {
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+}
+
+function manifest(dir: string, name = '_manifest.json') {
+  return JSON.parse(readFileSync(join(dir, name), 'utf8')) as { files: { path: string; rows: number; sha256: string; table: string }[] };
+}
+
+const shas = (dir: string) => Object.fromEntries(manifest(dir).files.map((f) => [f.path, f.sha256]));
+
+describe('generate', () => {
+  const a = join(work, 'a');
+  const b = join(work, 'b');
+  const sharded = join(work, 'sharded');
+
+  beforeAll(() => {
+    for (const [dir, extra] of [[a, []], [b, []], ...[0, 1, 2, 3].map((i) => [sharded, ['--shard', `${i}/4`]])] as [string, string[]][]) {
+      const r = run(['generate', ...ARGS, '--out', dir, ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+
+  it('two runs with the same seed give byte-identical files', () => {
+    expect(Object.keys(shas(a)).length).toBeGreaterThan(40);
+    expect(shas(b)).toEqual(shas(a));
+  });
+
+  it('the union of 4 shards has exactly the rows of the unsharded dataset', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const tables = readdirSync(a).filter((t) => !t.startsWith('_'));
+    for (const t of tables) {
+      const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
+      const r = await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(a)} EXCEPT ALL ${q(sharded)})), (SELECT count(*) FROM (${q(sharded)} EXCEPT ALL ${q(a)})), (SELECT count(*) FROM (${q(a)}))`);
+      const [left, right, total] = r.getRowsJS()[0].map(Number);
+      expect([t, left, right], t).toEqual([t, 0, 0]);
+      expect(total, t).toBeGreaterThan(0);
+    }
+    conn.closeSync();
+  });
+
+  it('validate passes with no integrity, date or marginal failure', () => {
+    const r = run(['validate', a, '--json']);
+    const out = JSON.parse(r.stdout) as { passed: boolean; checks: { name: string; ok: boolean; value: string }[] };
+    expect(out.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(out.checks.length).toBeGreaterThan(60);
+    expect(r.status).toBe(0);
+  });
+
+  it('hyparquet, an independent reader, reads every file with the manifest row counts', async () => {
+    for (const f of manifest(a).files) {
+      const file = await asyncBufferFromFile(join(a, f.path));
+      const meta = await parquetMetadataAsync(file);
+      expect(Number(meta.num_rows), f.path).toBe(f.rows);
+    }
+    const prs = manifest(a).files.find((f) => f.table === 'ER_PRS_F')!;
+    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(a, prs.path)), compressors, columns: ['BEN_NIR_PSA', 'PRS_PAI_MNT'] });
+    expect(rows.length).toBe(prs.rows);
+    expect(String(rows[0].BEN_NIR_PSA)).toMatch(/^SYNP-/);
+  });
+
+  it('a run killed at a random moment and resumed reproduces the uninterrupted files', async () => {
+    const dir = join(work, 'killed');
+    const child = spawn('node', [CLI, 'generate', ...ARGS, '--out', dir, '--file-rows', '200000'], { env: { ...process.env, CI: 'true' } });
+    const full = join(work, 'small-files');
+    expect(run(['generate', ...ARGS, '--out', full, '--file-rows', '200000']).status).toBe(0);
+    await new Promise((r) => setTimeout(r, 4000 + Math.random() * 8000));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const listing = (d: string): string[] => readdirSync(d, { recursive: true }).map(String);
+    expect(listing(dir).some((f) => f.endsWith('.parquet') && !existsSync(join(full, f)))).toBe(false);
+    const resumed = run(['generate', ...ARGS, '--out', dir, '--file-rows', '200000', '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(shas(dir)).toEqual(shas(full));
+    expect(listing(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('the seed-stability contract: a small reference dataset keeps its pinned digest', () => {
+    const dir = join(work, 'pinned');
+    expect(run(['generate', '--beneficiaries', '500', '--years', '2023-2024', '--seed', '7', '--out', dir]).status).toBe(0);
+    const digest = manifest(dir).files.map((f) => `${f.path} ${f.sha256}`).join('\n');
+    const sum = createHash('sha256').update(digest).digest('hex');
+    expect(sum).toBe(PINNED_DIGEST);
+  });
+
+  it('every Parquet file carries synthetic=true, the seed and the epoch', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const r = await conn.runAndReadAll(`SELECT count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'seed' AND value::VARCHAR = '42'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'epoch'), count(DISTINCT file_name) FROM parquet_kv_metadata('${a}/**/*.parquet')`);
+    const [synthetic, seed, epoch, files] = r.getRowsJS()[0].map(Number);
+    expect([synthetic, seed, epoch]).toEqual([files, files, files]);
+    conn.closeSync();
+  });
+});
+
+/** Changes only when the epoch changes (see README, "Seed stability"). */
+const PINNED_DIGEST = 'bbdeb1a775dc700a934c73e2ae989b88e040306c3fce3ab300913c8c7bb3714f';
+
+describe('bad input: one line, exit 2, nothing written', () => {
+  const cases: [string, string[]][] = [
+    ['negative size', ['--beneficiaries', '-5', '--years', '2022-2024']],
+    ['non-integer size', ['--beneficiaries', '2.5', '--years', '2022-2024']],
+    ['inverted years', ['--beneficiaries', '10', '--years', '2024-2022']],
+    ['shard beyond its count', ['--beneficiaries', '10', '--years', '2022', '--shard', '5/3']],
+    ['unknown table', ['--beneficiaries', '10', '--years', '2022', '--tables', 'ER_XXX_F']],
+  ];
+  for (const [name, args] of cases) {
+    it(name, () => {
+      const dir = join(work, 'bad-' + name.replace(/\W/g, ''));
+      const r = run(['generate', ...args, '--out', dir]);
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^sndsbench: /);
+      expect(existsSync(dir)).toBe(false);
+    });
+  }
+
+  it('non-empty output without --overwrite', () => {
+    const dir = join(work, 'occupied');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'keep me');
+    const r = run(['generate', '--beneficiaries', '10', '--years', '2022', '--out', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not empty/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('unwritable output path', () => {
+    const parent = join(work, 'readonly');
+    mkdirSync(parent);
+    writeFileSync(join(parent, 'file'), '');
+    const r = run(['generate', '--beneficiaries', '10', '--years', '2022', '--out', join(parent, 'file', 'sub')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    chmodSync(parent, 0o755);
+  });
+});
