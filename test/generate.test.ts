@@ -77,12 +77,13 @@ describe('generate', () => {
 
   it('a run killed at a random moment and resumed reproduces the uninterrupted files', async () => {
     const dir = join(work, 'killed');
-    const child = spawn('node', [CLI, 'generate', ...ARGS, '--out', dir, '--file-rows', '200000'], { env: { ...process.env, CI: 'true' } });
     const full = join(work, 'small-files');
     expect(run(['generate', ...ARGS, '--out', full, '--file-rows', '200000']).status).toBe(0);
-    await new Promise((r) => setTimeout(r, 4000 + Math.random() * 8000));
+    const child = spawn('node', [CLI, 'generate', ...ARGS, '--out', dir, '--file-rows', '200000'], { env: { ...process.env, CI: 'true' } });
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 5000 + Math.random() * 30000));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
     const listing = (d: string): string[] => readdirSync(d, { recursive: true }).map(String);
     expect(listing(dir).some((f) => f.endsWith('.parquet') && !existsSync(join(full, f)))).toBe(false);
     const resumed = run(['generate', ...ARGS, '--out', dir, '--file-rows', '200000', '--resume']);
