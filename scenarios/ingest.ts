@@ -1,0 +1,56 @@
+// Ingest: PUT of Parquet-sized objects, single or multipart, at a fixed concurrency (as warp does)
+// or at a fixed arrival rate (requests/s; dropped iterations show when the host cannot keep up).
+import exec from 'k6/execution';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { record } from './lib/metrics.ts';
+import { makePayload } from './lib/payload.ts';
+import { summaryOutputs } from './lib/summary.ts';
+
+const MODE = __ENV.MODE || 'vus'; // vus | rate
+const SIZE = Number(__ENV.OBJECT_SIZE || 8 * 1024 * 1024);
+const PART = Number(__ENV.PART_SIZE || 0); // 0: single PUT
+const VUS = Number(__ENV.VUS || 4);
+const DURATION = __ENV.DURATION || '20s';
+const RATE = Number(__ENV.RATE || 10);
+const PREFIX = __ENV.PREFIX || 'ingest';
+
+export const options = {
+  scenarios: {
+    ingest:
+      MODE === 'rate'
+        ? { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: DURATION, preAllocatedVUs: VUS, maxVUs: VUS * 4 }
+        : { executor: 'constant-vus', vus: VUS, duration: DURATION },
+  },
+  discardResponseBodies: true,
+  thresholds: JSON.parse(__ENV.THRESHOLDS || '{"http_req_failed":["rate<0.01"]}'),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+const s3 = new S3(targetFromEnv());
+const body = PART > 0 ? makePayload(PART, exec.vu.idInInstance) : makePayload(SIZE, exec.vu.idInInstance);
+const lastPart = PART > 0 && SIZE % PART !== 0 ? makePayload(SIZE % PART, exec.vu.idInInstance) : null;
+
+export default function (): void {
+  const key = `${PREFIX}/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`;
+  if (PART === 0) {
+    record('put', s3.put(key, body), SIZE);
+    return;
+  }
+  const id = s3.createMultipart(key);
+  const etags: string[] = [];
+  const parts = Math.ceil(SIZE / PART);
+  for (let p = 1; p <= parts; p++) {
+    const chunk = p === parts && lastPart ? lastPart : body;
+    const r = s3.uploadPart(key, id, p, chunk);
+    if (!record('multipart_part', r, chunk.byteLength)) {
+      s3.abortMultipart(key, id);
+      return;
+    }
+    etags.push(String(r.headers.Etag || r.headers.ETag || ''));
+  }
+  record('put', s3.completeMultipart(key, id, etags), 0);
+}
+
+export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
+  return summaryOutputs(data);
+}

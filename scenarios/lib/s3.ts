@@ -1,0 +1,108 @@
+// The S3 calls the scenarios make, signed with SigV4, path-style by default. Every request carries
+// a fixed `name` tag so that object keys never become metric series.
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { amzDate, sign, UNSIGNED, uriEncode, type Credentials } from './sigv4.ts';
+import { k6Hashing } from './k6crypto.ts';
+
+export interface S3Target extends Credentials {
+  endpoint: string; // http://127.0.0.1:7070
+  bucket: string;
+  pathStyle: boolean;
+}
+
+/** Reads the target the runner passes in the environment (never a secret in the script). */
+export function targetFromEnv(): S3Target {
+  const need = (k: string) => {
+    const v = __ENV[k];
+    if (!v) throw new Error(`missing environment variable ${k}`);
+    return v;
+  };
+  return {
+    endpoint: need('S3_ENDPOINT').replace(/\/$/, ''),
+    bucket: need('S3_BUCKET'),
+    region: __ENV.S3_REGION || 'us-east-1',
+    accessKey: need('S3_ACCESS_KEY'),
+    secretKey: need('S3_SECRET_KEY'),
+    pathStyle: __ENV.S3_PATH_STYLE !== 'false',
+  };
+}
+
+type Body = string | ArrayBuffer | null;
+
+export interface CallOptions {
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  name: string;
+  op: string;
+  discard?: boolean;
+}
+
+export class S3 {
+  private readonly host: string;
+  private readonly scheme: string;
+
+  constructor(readonly t: S3Target) {
+    const m = /^(https?):\/\/([^/]+)/.exec(t.endpoint);
+    if (!m) throw new Error(`bad endpoint ${t.endpoint}`);
+    this.scheme = m[1];
+    this.host = t.pathStyle ? m[2] : `${t.bucket}.${m[2]}`;
+  }
+
+  request(method: string, key: string, body: Body, o: CallOptions): RefinedResponse<ResponseType> {
+    const path = this.t.pathStyle ? `/${this.t.bucket}/${key}` : `/${key}`;
+    const headers = sign(k6Hashing, this.t, { method, host: this.host, path, query: o.query, headers: o.headers, payloadHash: UNSIGNED, amzDate: amzDate(new Date()) });
+    const qs = o.query ? Object.keys(o.query).sort().map((k) => `${uriEncode(k)}=${uriEncode(o.query![k])}`).join('&') : '';
+    const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
+    return http.request(method, url, body, {
+      headers,
+      tags: { name: o.name, op: o.op },
+      responseType: o.discard ? 'none' : 'binary',
+      timeout: '120s',
+    });
+  }
+
+  put(key: string, body: ArrayBuffer) {
+    return this.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true });
+  }
+
+  get(key: string, range?: [number, number], discard = true) {
+    const headers = range ? { Range: `bytes=${range[0]}-${range[1]}` } : undefined;
+    return this.request('GET', key, null, { headers, name: range ? 'GetObjectRange' : 'GetObject', op: range ? 'get_range' : 'get', discard });
+  }
+
+  head(key: string) {
+    return this.request('HEAD', key, null, { name: 'HeadObject', op: 'head', discard: true });
+  }
+
+  delete(key: string) {
+    return this.request('DELETE', key, null, { name: 'DeleteObject', op: 'delete', discard: true });
+  }
+
+  list(prefix: string, maxKeys = 1000, token?: string) {
+    const query: Record<string, string> = { 'list-type': '2', prefix, 'max-keys': String(maxKeys) };
+    if (token) query['continuation-token'] = token;
+    const path = this.t.pathStyle ? '' : '';
+    void path;
+    return this.request('GET', '', null, { query, name: 'ListObjectsV2', op: 'list' });
+  }
+
+  createMultipart(key: string): string {
+    const r = this.request('POST', key, null, { query: { uploads: '' }, name: 'CreateMultipartUpload', op: 'multipart_create' });
+    const m = /<UploadId>([^<]+)<\/UploadId>/.exec(String(r.body ?? ''));
+    if (r.status !== 200 || !m) throw new Error(`CreateMultipartUpload failed: ${r.status}`);
+    return m[1];
+  }
+
+  uploadPart(key: string, uploadId: string, part: number, body: ArrayBuffer) {
+    return this.request('PUT', key, body, { query: { partNumber: String(part), uploadId }, name: 'UploadPart', op: 'multipart_part', discard: false });
+  }
+
+  completeMultipart(key: string, uploadId: string, etags: string[]) {
+    const xml = '<CompleteMultipartUpload>' + etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('') + '</CompleteMultipartUpload>';
+    return this.request('POST', key, xml, { query: { uploadId }, name: 'CompleteMultipartUpload', op: 'multipart_complete' });
+  }
+
+  abortMultipart(key: string, uploadId: string) {
+    return this.request('DELETE', key, null, { query: { uploadId }, name: 'AbortMultipartUpload', op: 'multipart_abort', discard: true });
+  }
+}
