@@ -27,8 +27,8 @@ export const options = {
 };
 
 const s3 = new S3(targetFromEnv());
-const body = PART > 0 ? makePayload(PART, exec.vu.idInInstance) : makePayload(SIZE, exec.vu.idInInstance);
-const lastPart = PART > 0 && SIZE % PART !== 0 ? makePayload(SIZE % PART, exec.vu.idInInstance) : null;
+const body = PART > 0 ? makePayload(PART, __VU) : makePayload(SIZE, __VU);
+const lastPart = PART > 0 && SIZE % PART !== 0 ? makePayload(SIZE % PART, __VU) : null;
 
 export default function (): void {
   const key = `${PREFIX}/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`;

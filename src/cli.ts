@@ -5,6 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { UsageError } from './errors.js';
 import { ALL_TABLES, MAX_BENEFICIARIES, generate } from './generate.js';
 import { validate, printChecks } from './validate.js';
+import { labDown, labStatus, labUp } from './lab.js';
+import { SCENARIOS, runScenario } from './run.js';
 
 function parseYears(s: string): [number, number] {
   const m = /^(\d{4})(?:-(\d{4}))?$/.exec(s);
@@ -89,7 +91,48 @@ async function main(): Promise<number> {
         code = checks.every((c) => c.ok) ? 0 : 1;
       },
     )
-    .demandCommand(1, 'name a command: generate or validate')
+    .command(
+      'lab <action>',
+      'Start, stop or inspect the local lab of real hosts on 127.0.0.1 (up | down | status)',
+      (y) =>
+        y
+          .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true })
+          .option('base-port', { type: 'string', default: '17070', describe: 'first of six consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API' }),
+      async (a) => {
+        if (a.action === 'up') for (const l of await labUp(positiveInteger('base-port', a['base-port'], 65530))) console.log(l);
+        else if (a.action === 'down') for (const l of await labDown()) console.log(l);
+        else {
+          const st = await labStatus();
+          for (const s of st) console.log(`${s.name.padEnd(10)} ${s.port ? '127.0.0.1:' + s.port : '-'}  ${s.pid ? 'pid ' + s.pid : 'not started'}  ${s.listening ? 'listening' : 'down'}`);
+          code = st.every((s) => s.listening) ? 0 : 1;
+        }
+      },
+    )
+    .command(
+      'run <scenario>',
+      `Run a k6 scenario (${SCENARIOS.join(', ')}) against a host profile; results in results/<run-id>/`,
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('host', { type: 'string', demandOption: true, describe: 'host profile name (hosts/NAME.json) or path' })
+          .option('profile', { choices: ['ci', 'full'] as const, default: 'ci' as const, describe: 'ci: small and short; full: Parquet-sized objects for minutes' })
+          .option('segments', { type: 'string', default: '1', describe: 'k6 processes, each running one execution segment; results merged' })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('thresholds', { type: 'string', describe: 'k6 thresholds as JSON, replacing the scenario default' })
+          .option('set', { type: 'array', string: true, describe: 'scenario setting KEY=VALUE (VUS, DURATION, OBJECT_SIZE, PART_SIZE, MODE, RATE...)' }),
+      async (a) => {
+        const env: Record<string, string> = {};
+        for (const kv of (a.set ?? []) as string[]) {
+          const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(kv);
+          if (!m) throw new UsageError(`--set takes KEY=VALUE with an upper-case KEY, got "${kv}"`);
+          env[m[1]] = m[2];
+        }
+        const r = await runScenario({ scenario: a.scenario!, host: a.host, profile: a.profile, segments: positiveInteger('segments', a.segments, 64), results: a.results, env, thresholds: a.thresholds });
+        console.log(`results in ${r.dir}${r.exitCode ? ' (a threshold failed)' : ''}`);
+        code = r.exitCode;
+      },
+    )
+    .demandCommand(1, 'name a command: generate, validate, lab, run')
     .strict()
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

@@ -1,0 +1,262 @@
+// `sndsbench lab up | down | status`: real hosts on 127.0.0.1 only. Two versitygw S3 servers
+// (source, target), Azurite (an Azure Blob source), toxiproxy in front of the target, and an HAProxy
+// front whose backend is switched between source and target through its runtime API.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { UsageError } from './errors.js';
+import { projectPath } from './paths.js';
+import { loadLabCredentials } from './profile.js';
+import { azureRequest, rawRequest, s3Request } from './s3node.js';
+import { writeAtomic } from './sinks/files.js';
+
+export const LAB = projectPath('.lab');
+const BIN = projectPath('.tools', 'bin');
+export const BUCKET = 'snds';
+
+export interface Ports {
+  source: number;
+  target: number;
+  targetProxy: number;
+  front: number;
+  azurite: number;
+  toxiproxy: number;
+}
+
+export function portsFrom(base: number): Ports {
+  return { source: base, target: base + 1, targetProxy: base + 2, front: base + 3, azurite: base + 4, toxiproxy: base + 5 };
+}
+
+const CREDENTIALS = {
+  source: ['SNDSBENCH_LOCAL_SOURCE_ACCESS_KEY', 'SNDSBENCH_LOCAL_SOURCE_SECRET_KEY'],
+  target: ['SNDSBENCH_LOCAL_TARGET_ACCESS_KEY', 'SNDSBENCH_LOCAL_TARGET_SECRET_KEY'],
+  azure: ['SNDSBENCH_LOCAL_AZURE_ACCOUNT', 'SNDSBENCH_LOCAL_AZURE_KEY'],
+} as const;
+
+interface Service {
+  name: string;
+  port: number;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+function pidFile(name: string): string {
+  return join(LAB, 'pids', `${name}.pid`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runningPid(name: string): number | null {
+  if (!existsSync(pidFile(name))) return null;
+  const pid = Number(readFileSync(pidFile(name), 'utf8'));
+  return pid > 0 && alive(pid) ? pid : null;
+}
+
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(port: number, name: string, seconds = 20): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (await listening(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${seconds} s (see ${join(LAB, 'logs', name + '.log')})`);
+}
+
+function credentials(): Record<string, string> {
+  const file = join(LAB, 'credentials.env');
+  if (!existsSync(file)) {
+    const lines = [
+      `${CREDENTIALS.source[0]}=SRC${randomBytes(8).toString('hex').toUpperCase()}`,
+      `${CREDENTIALS.source[1]}=${randomBytes(24).toString('base64url')}`,
+      `${CREDENTIALS.target[0]}=TGT${randomBytes(8).toString('hex').toUpperCase()}`,
+      `${CREDENTIALS.target[1]}=${randomBytes(24).toString('base64url')}`,
+      `${CREDENTIALS.azure[0]}=sndsbench`,
+      `${CREDENTIALS.azure[1]}=${randomBytes(32).toString('base64')}`,
+    ];
+    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+  }
+  chmodSync(file, 0o600);
+  return Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+function requireTools(): void {
+  const missing = ['versitygw', 'toxiproxy-server'].filter((t) => !existsSync(join(BIN, t)));
+  if (!existsSync(projectPath('node_modules', '.bin', 'azurite-blob'))) missing.push('azurite');
+  const haproxy = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p));
+  if (!haproxy) missing.push('haproxy');
+  if (missing.length) throw new UsageError(`lab tools missing: ${missing.join(', ')}; run "npm run setup" first`);
+}
+
+function haproxyPath(): string {
+  return ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p))!;
+}
+
+function services(p: Ports, c: Record<string, string>): Service[] {
+  const versity = (name: string, port: number, access: string, secret: string): Service => ({
+    name,
+    port,
+    command: join(BIN, 'versitygw'),
+    args: ['--port', `127.0.0.1:${port}`, '--iam-dir', join(LAB, name, 'iam'), 'posix', '--sidecar', join(LAB, name, 'meta'), join(LAB, name, 'data')],
+    env: { ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
+  });
+  return [
+    versity('source', p.source, c[CREDENTIALS.source[0]], c[CREDENTIALS.source[1]]),
+    versity('target', p.target, c[CREDENTIALS.target[0]], c[CREDENTIALS.target[1]]),
+    { name: 'toxiproxy', port: p.toxiproxy, command: join(BIN, 'toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)] },
+    {
+      name: 'azurite',
+      port: p.azurite,
+      command: projectPath('node_modules', '.bin', 'azurite-blob'),
+      args: ['--blobHost', '127.0.0.1', '--blobPort', String(p.azurite), '--location', join(LAB, 'azurite'), '--silent', '--skipApiVersionCheck', '--loose'],
+      env: { AZURITE_ACCOUNTS: `${c[CREDENTIALS.azure[0]]}:${c[CREDENTIALS.azure[1]]}` },
+    },
+    { name: 'haproxy', port: p.front, command: haproxyPath(), args: ['-f', join(LAB, 'haproxy.cfg')] },
+  ];
+}
+
+function haproxyConfig(p: Ports): string {
+  return `global
+  stats socket ${join(LAB, 'haproxy.sock')} mode 600 level admin
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 300s
+  timeout server 300s
+frontend s3_front
+  bind 127.0.0.1:${p.front}
+  default_backend s3_hosts
+backend s3_hosts
+  server source 127.0.0.1:${p.source}
+  server target 127.0.0.1:${p.targetProxy} disabled
+`;
+}
+
+async function start(s: Service): Promise<'started' | 'running'> {
+  if (runningPid(s.name) && (await listening(s.port))) return 'running';
+  if (await listening(s.port)) throw new UsageError(`port 127.0.0.1:${s.port} is taken by another program; choose other ports with --base-port`);
+  for (const d of ['data', 'meta', 'iam']) if (s.name === 'source' || s.name === 'target') mkdirSync(join(LAB, s.name, d), { recursive: true });
+  mkdirSync(join(LAB, 'azurite'), { recursive: true });
+  const log = openSync(join(LAB, 'logs', `${s.name}.log`), 'a');
+  const child = spawn(s.command, s.args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...s.env } });
+  child.unref();
+  writeFileSync(pidFile(s.name), String(child.pid));
+  await waitFor(s.port, s.name);
+  return 'started';
+}
+
+export interface LabState {
+  ports: Ports;
+}
+
+export async function labUp(base: number): Promise<string[]> {
+  requireTools();
+  const ports = portsFrom(base);
+  for (const [, port] of Object.entries(ports)) if (port < 1024 || port > 65535) throw new UsageError(`--base-port ${base} puts a port outside 1024-65535`);
+  mkdirSync(join(LAB, 'pids'), { recursive: true });
+  mkdirSync(join(LAB, 'logs'), { recursive: true });
+  const stateFile = join(LAB, 'state.json');
+  if (existsSync(stateFile)) {
+    const before = JSON.parse(readFileSync(stateFile, 'utf8')) as LabState;
+    const anyRunning = ['source', 'target', 'toxiproxy', 'azurite', 'haproxy'].some((n) => runningPid(n));
+    if (anyRunning && JSON.stringify(before.ports) !== JSON.stringify(ports)) throw new UsageError(`the lab already runs on other ports (base ${before.ports.source}); run "sndsbench lab down" first`);
+  }
+  const c = credentials();
+  writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports));
+  const report: string[] = [];
+  for (const s of services(ports, c)) report.push(`${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${await start(s)}`);
+  writeAtomic(stateFile, JSON.stringify({ ports }, null, 1));
+
+  // toxiproxy: the target is reached through it, so faults can be injected between client and target.
+  const api = `http://127.0.0.1:${ports.toxiproxy}`;
+  const existing = await rawRequest(`${api}/proxies`, 'GET', {});
+  if (!JSON.parse(existing.body.toString() || '{}').target) {
+    const r = await rawRequest(`${api}/proxies`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ name: 'target', listen: `127.0.0.1:${ports.targetProxy}`, upstream: `127.0.0.1:${ports.target}`, enabled: true }));
+    if (r.status >= 300) throw new Error(`toxiproxy refused the target proxy: ${r.status} ${r.body}`);
+  }
+  await waitFor(ports.targetProxy, 'toxiproxy target proxy');
+
+  // Buckets and the Azure container.
+  const s3 = (port: number, who: 'source' | 'target') => ({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', bucket: BUCKET, accessKey: c[CREDENTIALS[who][0]], secretKey: c[CREDENTIALS[who][1]] });
+  for (const [port, who] of [[ports.source, 'source'], [ports.target, 'target']] as const) {
+    const r = await s3Request(s3(port, who), 'PUT', '');
+    if (r.status !== 200 && r.status !== 409) throw new Error(`cannot create bucket ${BUCKET} on ${who}: HTTP ${r.status}`);
+  }
+  const az = { endpoint: `http://127.0.0.1:${ports.azurite}/${c[CREDENTIALS.azure[0]]}`, account: c[CREDENTIALS.azure[0]], key: c[CREDENTIALS.azure[1]], container: BUCKET };
+  const r = await azureRequest(az, 'PUT', '', { query: { restype: 'container' } });
+  if (r.status !== 201 && r.status !== 409) throw new Error(`cannot create Azure container ${BUCKET}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+
+  writeProfiles(ports);
+  return report;
+}
+
+function writeProfiles(p: Ports): void {
+  const s3 = (name: string, provider: string, port: number, who: 'source' | 'target') => ({
+    name, provider, kind: 's3', endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', bucket: BUCKET, addressing: 'path',
+    credentials: { access_key_env: CREDENTIALS[who][0], secret_key_env: CREDENTIALS[who][1] }, ca_bundle: null,
+    limits: { put_per_second_per_bucket: null, get_per_second_per_bucket: null, part_size_min: 5 * 1024 ** 2, part_size_max: 5 * 1024 ** 3, max_parts: 10000, equal_parts: false, max_single_put: 5 * 1024 ** 3, upload_time_limit_s: null },
+    prices: null, sources: ['local lab (sndsbench lab up)'],
+  });
+  const profiles = {
+    'local-source': s3('local-source', 'versitygw (lab source)', p.source, 'source'),
+    'local-target': { ...s3('local-target', 'versitygw (lab target, behind toxiproxy)', p.targetProxy, 'target'), toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' } },
+    'local-front': { ...s3('local-front', 'HAProxy front (source until switched)', p.front, 'source'), haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' } },
+    'local-azure-source': {
+      name: 'local-azure-source', provider: 'Azurite (Azure Blob)', kind: 'azure-blob', endpoint: `http://127.0.0.1:${p.azurite}`, region: 'local', bucket: BUCKET, addressing: 'path',
+      credentials: { access_key_env: CREDENTIALS.azure[0], secret_key_env: CREDENTIALS.azure[1] }, ca_bundle: null, limits: {}, prices: null, sources: ['local lab (sndsbench lab up)'],
+    },
+  };
+  for (const [name, prof] of Object.entries(profiles)) writeAtomic(projectPath('hosts', `${name}.json`), JSON.stringify(prof, null, 1) + '\n');
+}
+
+export async function labStatus(): Promise<{ name: string; pid: number | null; port: number | null; listening: boolean }[]> {
+  const state = existsSync(join(LAB, 'state.json')) ? (JSON.parse(readFileSync(join(LAB, 'state.json'), 'utf8')) as LabState) : null;
+  const portOf: Record<string, number | undefined> = state ? { source: state.ports.source, target: state.ports.target, toxiproxy: state.ports.toxiproxy, azurite: state.ports.azurite, haproxy: state.ports.front } : {};
+  const out = [];
+  for (const name of ['source', 'target', 'toxiproxy', 'azurite', 'haproxy']) {
+    const port = portOf[name] ?? null;
+    out.push({ name, pid: runningPid(name), port, listening: port !== null && (await listening(port)) });
+  }
+  return out;
+}
+
+/** Stops what `up` started (by pid file) and nothing else; the data stays for the next `up`. */
+export async function labDown(): Promise<string[]> {
+  const report: string[] = [];
+  for (const name of ['haproxy', 'azurite', 'toxiproxy', 'target', 'source']) {
+    const pid = runningPid(name);
+    if (pid) {
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        process.kill(pid, 'SIGTERM');
+      }
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      report.push(`${name.padEnd(10)} stopped`);
+    }
+    rmSync(pidFile(name), { force: true });
+  }
+  return report;
+}
+
+export { loadLabCredentials };

@@ -1,0 +1,78 @@
+// Host profiles (hosts/*.json): where a candidate host is, how to address it, which environment
+// variables hold its credentials (never the credentials themselves) and its published limits.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from './errors.js';
+import { projectPath } from './paths.js';
+
+export interface Limits {
+  put_per_second_per_bucket?: number | null;
+  get_per_second_per_bucket?: number | null;
+  part_size_min?: number | null;
+  part_size_max?: number | null;
+  max_parts?: number | null;
+  equal_parts?: boolean;
+  max_single_put?: number | null;
+  upload_time_limit_s?: number | null;
+}
+
+export interface HostProfile {
+  name: string;
+  provider: string;
+  kind?: 's3' | 'azure-blob';
+  endpoint: string;
+  region: string;
+  bucket: string;
+  addressing: 'path' | 'virtual';
+  credentials: { access_key_env: string; secret_key_env: string };
+  ca_bundle?: string | null;
+  limits: Limits;
+  prices?: Record<string, number> | null;
+  sources?: string[];
+}
+
+export const HOSTS_DIR = projectPath('hosts');
+
+/** A profile by name (hosts/NAME.json, hosts/templates/NAME.json) or by path. */
+export function loadProfile(ref: string): HostProfile {
+  const candidates = ref.endsWith('.json') ? [ref] : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) throw new UsageError(`unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`);
+  let p: HostProfile;
+  try {
+    p = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`host profile ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  for (const k of ['endpoint', 'bucket', 'region', 'credentials'] as const) {
+    if (!p[k]) throw new UsageError(`host profile ${path} has no ${k}`);
+  }
+  if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint)) throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
+  return p;
+}
+
+export interface ResolvedCredentials {
+  accessKey: string;
+  secretKey: string;
+}
+
+/** The credentials named by the profile, from the environment (or the lab's credentials file). */
+export function credentialsOf(p: HostProfile): ResolvedCredentials {
+  loadLabCredentials();
+  const read = (name: string) => {
+    const v = process.env[name];
+    if (!v) throw new UsageError(`credential variable ${name} is not set (needed by host profile ${p.name})`);
+    return v;
+  };
+  return { accessKey: read(p.credentials.access_key_env), secretKey: read(p.credentials.secret_key_env) };
+}
+
+/** The lab writes its generated credentials to .lab/credentials.env; variables already set win. */
+export function loadLabCredentials(): void {
+  const file = projectPath('.lab', 'credentials.env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m && !process.env[m[1]]) process.env[m[1]] = m[2];
+  }
+}
