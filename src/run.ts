@@ -11,6 +11,7 @@ import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
 import { s3Request } from './s3node.js';
 import { Histogram } from './histogram.js';
 import { writeAtomic } from './sinks/files.js';
+import { parquetLayout, sampleParquet } from './layout.js';
 
 export const SCENARIOS = ['ingest', 'read', 'mixed'];
 
@@ -78,7 +79,12 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${o.scenario}-${p.name}`;
   const dir = join(o.results, id);
   mkdirSync(dir, { recursive: true });
-  const settings = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
+  const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
+  if (o.scenario !== 'ingest') {
+    // Read patterns follow a real generated file's layout.
+    settings.PARQUET ??= await sampleParquet(join(o.results, '_sample'));
+    settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));
+  }
   const script = projectPath('scenarios', `${o.scenario}.ts`);
   const env = {
     ...process.env,

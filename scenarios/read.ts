@@ -1,0 +1,61 @@
+// Read: the access pattern of a Parquet reader (DuckDB, Spark, Arrow) on object storage, derived from
+// a real generated file's layout: HEAD, a range GET of the 8-byte tail, a range GET of the footer,
+// range GETs of the column chunks a query needs, and now and then a full GET.
+import { open } from 'k6/experimental/fs';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { record } from './lib/metrics.ts';
+import { summaryOutputs } from './lib/summary.ts';
+
+interface Layout {
+  size: number;
+  footer: number; // footer length, from the file's last 8 bytes
+  chunks: [number, number][]; // [offset, length] of the column chunks a typical query reads
+}
+
+const LAYOUT = JSON.parse(__ENV.LAYOUT || 'null') as Layout;
+const OBJECTS = Number(__ENV.OBJECTS || 8);
+const VUS = Number(__ENV.VUS || 4);
+const DURATION = __ENV.DURATION || '20s';
+const FULL_EVERY = Number(__ENV.FULL_EVERY || 10);
+const PREFIX = __ENV.PREFIX || 'read';
+if (!LAYOUT || !__ENV.PARQUET) throw new Error('read needs PARQUET (a generated file) and LAYOUT (its byte layout)');
+
+export const options = {
+  scenarios: { read: { executor: 'constant-vus', vus: VUS, duration: DURATION } },
+  discardResponseBodies: true,
+  thresholds: JSON.parse(__ENV.THRESHOLDS || '{"http_req_failed":["rate<0.01"]}'),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+  setupTimeout: '300s',
+};
+
+// One copy of the file for all VUs (k6/experimental/fs), read only by setup.
+const file = await open(__ENV.PARQUET);
+const s3 = new S3(targetFromEnv());
+const key = (i: number) => `${PREFIX}/part-${i}.parquet`;
+
+export async function setup(): Promise<void> {
+  const body = new Uint8Array(LAYOUT.size);
+  let read = 0;
+  while (read < LAYOUT.size) {
+    const n = await file.read(body.subarray(read));
+    if (n === null || n === 0) break;
+    read += n;
+  }
+  for (let i = 0; i < OBJECTS; i++) {
+    const r = s3.put(key(i), body.buffer);
+    if (r.status !== 200) throw new Error(`setup: PUT ${key(i)} answered ${r.status}`);
+  }
+}
+
+export default function (): void {
+  const k = key(Math.floor(Math.random() * OBJECTS));
+  record('head', s3.head(k), 0);
+  record('get_range', s3.get(k, [LAYOUT.size - 8, LAYOUT.size - 1]), 8);
+  record('get_range', s3.get(k, [LAYOUT.size - 8 - LAYOUT.footer, LAYOUT.size - 9]), LAYOUT.footer);
+  for (const [offset, length] of LAYOUT.chunks) record('get_range', s3.get(k, [offset, offset + length - 1]), length);
+  if (Math.random() * FULL_EVERY < 1) record('get', s3.get(k), LAYOUT.size);
+}
+
+export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
+  return summaryOutputs(data);
+}
