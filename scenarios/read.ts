@@ -5,6 +5,7 @@ import { open } from 'k6/experimental/fs';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { makePayload } from './lib/payload.ts';
 
 interface Layout {
   size: number;
@@ -18,7 +19,10 @@ const VUS = Number(__ENV.VUS || 4);
 const DURATION = __ENV.DURATION || '20s';
 const FULL_EVERY = Number(__ENV.FULL_EVERY || 10);
 const PREFIX = __ENV.PREFIX || 'read';
-if (!LAYOUT || !__ENV.PARQUET) throw new Error('read needs PARQUET (a generated file) and LAYOUT (its byte layout)');
+// parquet: the reader's pattern on a real file; full: whole-object GETs of OBJECT_SIZE (as warp get does).
+const PATTERN = __ENV.PATTERN || 'parquet';
+const SIZE = Number(__ENV.OBJECT_SIZE || 4 * 1024 * 1024);
+if (PATTERN === 'parquet' && (!LAYOUT || !__ENV.PARQUET)) throw new Error('read needs PARQUET (a generated file) and LAYOUT (its byte layout)');
 
 export const options = {
   scenarios: { read: { executor: 'constant-vus', vus: VUS, duration: DURATION } },
@@ -29,14 +33,14 @@ export const options = {
 };
 
 // One copy of the file for all VUs (k6/experimental/fs), read only by setup.
-const file = await open(__ENV.PARQUET);
+const file = PATTERN === 'parquet' ? await open(__ENV.PARQUET) : null;
 const s3 = new S3(targetFromEnv());
 const key = (i: number) => `${PREFIX}/part-${i}.parquet`;
 
 export async function setup(): Promise<void> {
-  const body = new Uint8Array(LAYOUT.size);
+  const body = file ? new Uint8Array(LAYOUT.size) : new Uint8Array(makePayload(SIZE, 1));
   let read = 0;
-  while (read < LAYOUT.size) {
+  while (file && read < LAYOUT.size) {
     const n = await file.read(body.subarray(read));
     if (n === null || n === 0) break;
     read += n;
@@ -49,6 +53,10 @@ export async function setup(): Promise<void> {
 
 export default function (): void {
   const k = key(Math.floor(Math.random() * OBJECTS));
+  if (PATTERN === 'full') {
+    record('get', s3.get(k), SIZE);
+    return;
+  }
   record('head', s3.head(k), 0);
   record('get_range', s3.get(k, [LAYOUT.size - 8, LAYOUT.size - 1]), 8);
   record('get_range', s3.get(k, [LAYOUT.size - 8 - LAYOUT.footer, LAYOUT.size - 9]), LAYOUT.footer);

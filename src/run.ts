@@ -80,7 +80,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const dir = join(o.results, id);
   mkdirSync(dir, { recursive: true });
   const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
-  if (o.scenario !== 'ingest') {
+  if (o.scenario === 'read' && settings.PATTERN !== 'full') {
     // Read patterns follow a real generated file's layout.
     settings.PARQUET ??= await sampleParquet(join(o.results, '_sample'));
     settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));

@@ -81,8 +81,6 @@ export class S3 {
   list(prefix: string, maxKeys = 1000, token?: string) {
     const query: Record<string, string> = { 'list-type': '2', prefix, 'max-keys': String(maxKeys) };
     if (token) query['continuation-token'] = token;
-    const path = this.t.pathStyle ? '' : '';
-    void path;
     return this.request('GET', '', null, { query, name: 'ListObjectsV2', op: 'list' });
   }
 

@@ -1,0 +1,51 @@
+// Mixed: a research platform's day on object storage, as a weighted mix of Parquet reads (footer and
+// column chunks), full GETs, PUTs of results, HEADs and LISTs of a prefix.
+import exec from 'k6/execution';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { record } from './lib/metrics.ts';
+import { makePayload } from './lib/payload.ts';
+import { summaryOutputs } from './lib/summary.ts';
+
+const VUS = Number(__ENV.VUS || 4);
+const DURATION = __ENV.DURATION || '20s';
+const SIZE = Number(__ENV.OBJECT_SIZE || 1024 * 1024);
+const OBJECTS = Number(__ENV.OBJECTS || 16);
+const PREFIX = __ENV.PREFIX || 'mixed';
+/** Weights of each operation, in percent. */
+const MIX = JSON.parse(__ENV.MIX || '{"get_range":45,"get":15,"put":15,"head":15,"list":10}') as Record<string, number>;
+
+export const options = {
+  scenarios: { mixed: { executor: 'constant-vus', vus: VUS, duration: DURATION } },
+  discardResponseBodies: true,
+  thresholds: JSON.parse(__ENV.THRESHOLDS || '{"http_req_failed":["rate<0.01"]}'),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+};
+
+const s3 = new S3(targetFromEnv());
+const body = makePayload(SIZE, __VU);
+const key = (i: number) => `${PREFIX}/data/part-${i}.parquet`;
+
+export function setup(): void {
+  for (let i = 0; i < OBJECTS; i++) {
+    const r = s3.put(key(i), makePayload(SIZE, i));
+    if (r.status !== 200) throw new Error(`setup: PUT ${key(i)} answered ${r.status}`);
+  }
+}
+
+const ops = Object.keys(MIX);
+const total = ops.reduce((s, k) => s + MIX[k], 0);
+
+export default function (): void {
+  let x = Math.random() * total;
+  const op = ops.find((o) => (x -= MIX[o]) < 0) ?? ops[ops.length - 1];
+  const k = key(Math.floor(Math.random() * OBJECTS));
+  if (op === 'get_range') record(op, s3.get(k, [0, Math.min(SIZE, 65536) - 1]), Math.min(SIZE, 65536));
+  else if (op === 'get') record(op, s3.get(k), SIZE);
+  else if (op === 'put') record(op, s3.put(`${PREFIX}/results/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`, body), SIZE);
+  else if (op === 'head') record(op, s3.head(k), 0);
+  else if (op === 'list') record(op, s3.list(`${PREFIX}/data/`, 100), 0);
+}
+
+export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
+  return summaryOutputs(data);
+}

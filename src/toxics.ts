@@ -1,0 +1,28 @@
+// Faults between the client and the lab's target, through toxiproxy's HTTP API.
+import { rawRequest } from './s3node.js';
+import { loadProfile } from './profile.js';
+
+export interface Toxic {
+  type: 'bandwidth' | 'latency' | 'reset_peer' | 'timeout' | 'slow_close' | 'limit_data';
+  stream: 'upstream' | 'downstream';
+  attributes: Record<string, number>;
+  toxicity?: number;
+}
+
+function api(profile: string): { url: string; proxy: string } {
+  const p = loadProfile(profile) as unknown as { toxiproxy?: { api: string; proxy: string } };
+  if (!p.toxiproxy) throw new Error(`host profile ${profile} is not behind toxiproxy`);
+  return { url: p.toxiproxy.api, proxy: p.toxiproxy.proxy };
+}
+
+export async function addToxic(profile: string, name: string, t: Toxic): Promise<void> {
+  const { url, proxy } = api(profile);
+  const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ name, toxicity: 1, ...t }));
+  if (r.status >= 300) throw new Error(`toxiproxy refused toxic ${name}: ${r.status} ${r.body}`);
+}
+
+export async function clearToxics(profile: string): Promise<void> {
+  const { url, proxy } = api(profile);
+  const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'GET', {});
+  for (const t of JSON.parse(r.body.toString() || '[]') as { name: string }[]) await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', {});
+}

@@ -1,0 +1,151 @@
+// The lab's real hosts under load: k6 scenarios measure what toxiproxy imposes, and bad input stops
+// before any k6 run. Needs the tools from `npm run setup` (.ci/run builds them).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addToxic, clearToxics } from '../src/toxics.js';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const results = mkdtempSync(join(tmpdir(), 'sndsbench-results-'));
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
+}
+
+type Summary = { metrics: Record<string, { values: Record<string, number> }> };
+function lastSummary(): { dir: string; summary: Summary } {
+  const dir = readdirSync(results).filter((d) => !d.startsWith('_')).sort().map((d) => join(results, d)).pop()!;
+  return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) };
+}
+
+function secrets(): string[] {
+  const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n');
+  return lines.filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
+}
+
+describe('lab and k6 scenarios', () => {
+  beforeAll(() => {
+    const r = cli(['lab', 'up']);
+    expect(r.status, r.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await clearToxics('local-target').catch(() => undefined);
+    cli(['lab', 'down']);
+  });
+
+  it('lab up is idempotent and status sees every service listening', () => {
+    expect(cli(['lab', 'up']).stdout).toMatch(/running/);
+    const st = cli(['lab', 'status']);
+    expect(st.status).toBe(0);
+    expect(st.stdout.match(/listening/g)).toHaveLength(5);
+    for (const p of ['local-source', 'local-target', 'local-azure-source', 'local-front']) expect(existsSync(join(ROOT, 'hosts', `${p}.json`))).toBe(true);
+  });
+
+  it('ingest and read at the CI profile write results without any secret in them', () => {
+    for (const scenario of ['ingest', 'read']) {
+      const r = cli(['run', scenario, '--host', 'local-source', '--results', results]);
+      expect(r.status, r.stderr).toBe(0);
+      const { dir, summary } = lastSummary();
+      expect(summary.metrics.s3_bytes.values.count).toBeGreaterThan(0);
+      expect(summary.metrics.http_req_failed.values.rate).toBe(0);
+      for (const f of ['command.txt', 'run.json', 'summary.json', 'k6.log']) expect(existsSync(join(dir, f)), f).toBe(true);
+      for (const f of readdirSync(dir)) {
+        const text = readFileSync(join(dir, f), 'utf8');
+        for (const s of secrets()) expect(text.includes(s), `${f} leaks a secret`).toBe(false);
+      }
+      for (const s of secrets()) expect(r.stdout + r.stderr).not.toContain(s);
+    }
+  });
+
+  it('with toxiproxy capping the target at 40 MB/s, ingest measures 40 MB/s within 10%', async () => {
+    await clearToxics('local-target');
+    // toxiproxy caps each connection: one VU, one connection, so the cap is the whole rate.
+    await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 40_000 } });
+    const r = cli(['run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'VUS=1', '--set', 'DURATION=15s']);
+    await clearToxics('local-target');
+    expect(r.status, r.stderr).toBe(0);
+    const rate = lastSummary().summary.metrics.s3_bytes.values.rate;
+    expect(Math.abs(rate / 40e6 - 1), `measured ${(rate / 1e6).toFixed(1)} MB/s`).toBeLessThan(0.1);
+  });
+
+  it('with 200 ms added latency, TTFB p50 rises by 200 ms within 10%', async () => {
+    await clearToxics('local-target');
+    const base = cli(['run', 'read', '--host', 'local-target', '--results', results, '--set', 'VUS=2']);
+    expect(base.status, base.stderr).toBe(0);
+    const before = lastSummary().summary.metrics.http_req_waiting.values.med;
+    await addToxic('local-target', 'slow', { type: 'latency', stream: 'downstream', attributes: { latency: 200, jitter: 0 } });
+    const slow = cli(['run', 'read', '--host', 'local-target', '--results', results, '--set', 'VUS=2']);
+    await clearToxics('local-target');
+    expect(slow.status, slow.stderr).toBe(0);
+    const after = lastSummary().summary.metrics.http_req_waiting.values.med;
+    expect(Math.abs((after - before) / 200 - 1), `p50 ${before.toFixed(1)} → ${after.toFixed(1)} ms`).toBeLessThan(0.1);
+  });
+
+  it('with connections reset, errors are counted and the thresholds fail', async () => {
+    await clearToxics('local-target');
+    // The reset starts once the run is under way, after the pre-flight check has passed.
+    const child = spawn('node', [CLI, 'run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'DURATION=8s'], { env: { ...process.env, CI: 'true' } });
+    const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
+    await new Promise((r) => setTimeout(r, 2500));
+    await addToxic('local-target', 'reset', { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
+    const status = await exited;
+    await clearToxics('local-target');
+    expect(status).toBe(1);
+    const m = lastSummary().summary.metrics;
+    expect(m.http_req_failed.values.rate).toBeGreaterThan(0.01);
+    expect(m.s3_errors.values.count).toBeGreaterThan(0);
+  });
+
+  it('--segments 2 merges two k6 processes: counters summed, percentiles from raw samples', () => {
+    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results, '--segments', '2', '--set', 'DURATION=5s']);
+    expect(r.status, r.stderr).toBe(0);
+    const { dir, summary } = lastSummary();
+    const parts = [0, 1].map((i) => JSON.parse(readFileSync(join(dir, `summary-${i}.json`), 'utf8')) as Summary);
+    expect(summary.metrics.s3_objects.values.count).toBe(parts[0].metrics.s3_objects.values.count + parts[1].metrics.s3_objects.values.count);
+    const d = summary.metrics.http_req_duration.values;
+    expect(d.count).toBeGreaterThan(0);
+    expect(d['p(99)']).toBeGreaterThanOrEqual(d.med);
+  });
+});
+
+describe('run: bad input stops before k6, with one line and exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sndsbench-profiles-'));
+  const profile = (name: string, extra: object) => {
+    const base = JSON.parse(readFileSync(join(ROOT, 'hosts', 'templates', 'outscale.json'), 'utf8'));
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify({ ...base, name, ...extra }));
+    return path;
+  };
+  const expectRejected = (r: ReturnType<typeof cli>, pattern: RegExp) => {
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+  };
+
+  it('unknown profile', () => expectRejected(cli(['run', 'ingest', '--host', 'no-such-host', '--results', results]), /unknown host profile/));
+  it('missing credential variable', () => {
+    const p = profile('nocreds', { credentials: { access_key_env: 'SNDSBENCH_TEST_UNSET_AK', secret_key_env: 'SNDSBENCH_TEST_UNSET_SK' } });
+    expectRejected(cli(['run', 'ingest', '--host', p, '--results', results]), /SNDSBENCH_TEST_UNSET_AK is not set/);
+  });
+  it('unreachable endpoint', () => {
+    const p = profile('unreachable', { endpoint: 'http://127.0.0.1:9', credentials: { access_key_env: 'T_AK', secret_key_env: 'T_SK' } });
+    expectRejected(cli(['run', 'ingest', '--host', p, '--results', results], { T_AK: 'a', T_SK: 'b' }), /cannot reach http:\/\/127.0.0.1:9/);
+  });
+  it('wrong secret (403), and the secret is never printed', () => {
+    cli(['lab', 'up']);
+    const wrong = 'WrongSecretValue123';
+    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results], { SNDSBENCH_LOCAL_SOURCE_SECRET_KEY: wrong });
+    expectRejected(r, /rejected the credentials/);
+    expect(r.stderr + r.stdout).not.toContain(wrong);
+  });
+  it('bad CA bundle', () => {
+    const ca = join(dir, 'bad-ca.pem');
+    writeFileSync(ca, 'not a certificate');
+    const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
+    const p = profile('badca', { endpoint: src.endpoint.replace('http:', 'https:'), credentials: src.credentials, ca_bundle: ca });
+    expectRejected(cli(['run', 'ingest', '--host', p, '--results', results]), /TLS error/);
+  });
+});
