@@ -7,6 +7,11 @@ import { ALL_TABLES, MAX_BENEFICIARIES, generate } from './generate.js';
 import { validate, printChecks } from './validate.js';
 import { labDown, labStatus, labUp } from './lab.js';
 import { SCENARIOS, runScenario } from './run.js';
+import { defaultPrefix, seed as seedDataset } from './seed.js';
+import { loadProfile } from './profile.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function parseYears(s: string): [number, number] {
   const m = /^(\d{4})(?:-(\d{4}))?$/.exec(s);
@@ -57,17 +62,23 @@ async function main(): Promise<number> {
           .option('tables', { type: 'string', describe: 'comma-separated tables (default: all)' })
           .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (and row group), cut at block boundaries' })
           .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing dataset in --out' })
-          .option('resume', { type: 'boolean', default: false, describe: 'complete an interrupted run with the same parameters' }),
+          .option('resume', { type: 'boolean', default: false, describe: 'complete an interrupted run with the same parameters' })
+          .option('host', { type: 'string', describe: 'host profile, with --out s3://bucket/prefix' }),
       async (a) => {
         const [firstYear, lastYear] = parseYears(a.years);
         const seed = Number(a.seed);
         if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got "${a.seed}"`);
+        const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(a.out);
+        if (a.out.startsWith('s3:') && !s3) throw new UsageError(`--out ${a.out}: write s3://bucket/prefix`);
+        if (s3 && !a.host) throw new UsageError('--out s3://... needs --host PROFILE');
+        const profile = s3 ? { ...loadProfile(a.host!), bucket: s3[1] } : null;
+        const local = profile ? mkdtempSync(join(tmpdir(), 'sndsbench-s3-')) : a.out;
         const m = await generate({
           beneficiaries: positiveInteger('beneficiaries', a.beneficiaries, MAX_BENEFICIARIES),
           firstYear,
           lastYear,
           seed,
-          out: a.out,
+          out: local,
           shard: parseShard(a.shard),
           tables: parseTables(a.tables),
           overwrite: a.overwrite,
@@ -77,6 +88,11 @@ async function main(): Promise<number> {
         });
         const total = Object.values(m.rows).reduce((s, n) => s + n, 0);
         const bytes = m.files.reduce((s, f) => s + f.bytes, 0);
+        if (profile) {
+          // Each shard's files go up as soon as they are complete; nothing stays on local disk.
+          await seedDataset({ dir: local, profile, prefix: s3![2].replace(/\/$/, '') || 'snds', concurrency: 4, partSize: 16 * 1024 * 1024, progress: false });
+          rmSync(local, { recursive: true, force: true });
+        }
         console.log(`wrote ${m.files.length} files, ${total.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB to ${a.out}`);
       },
     )
@@ -106,6 +122,25 @@ async function main(): Promise<number> {
           for (const s of st) console.log(`${s.name.padEnd(10)} ${s.port ? '127.0.0.1:' + s.port : '-'}  ${s.pid ? 'pid ' + s.pid : 'not started'}  ${s.listening ? 'listening' : 'down'}`);
           code = st.every((s) => s.listening) ? 0 : 1;
         }
+      },
+    )
+    .command(
+      'seed <dir>',
+      'Upload a generated dataset to a host (parallel multipart, SHA-256 recorded, resumable)',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('host', { type: 'string', demandOption: true, describe: 'host profile name or path' })
+          .option('prefix', { type: 'string', describe: 'key prefix (default: the folder name)' })
+          .option('concurrency', { type: 'string', default: '4', describe: 'objects uploaded at once' })
+          .option('part-size', { type: 'string', default: String(16 * 1024 * 1024), describe: 'multipart part size in bytes, kept within the host limits' }),
+      async (a) => {
+        const objects = await seedDataset({
+          dir: a.dir!, profile: loadProfile(a.host), prefix: a.prefix ?? defaultPrefix(a.dir!), concurrency: positiveInteger('concurrency', a.concurrency, 256),
+          partSize: positiveInteger('part-size', a['part-size']), progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+        });
+        const skipped = objects.filter((x) => x.skipped).length;
+        console.log(`seeded ${objects.length} objects (${skipped} already there with the same checksum) to ${a.host}`);
       },
     )
     .command(

@@ -1,6 +1,7 @@
 // The lab's real hosts under load: k6 scenarios measure what toxiproxy imposes, and bad input stops
 // before any k6 run. Needs the tools from `npm run setup` (.ci/run builds them).
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,32 @@ describe('lab and k6 scenarios', () => {
     const m = lastSummary().summary.metrics;
     expect(m.http_req_failed.values.rate).toBeGreaterThan(0.01);
     expect(m.s3_errors.values.count).toBeGreaterThan(0);
+  });
+
+  it('seed uploads a dataset with its checksums and, run again, skips what is already there', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'sndsbench-seed-'));
+    expect(cli(['generate', '--beneficiaries', '300', '--years', '2024', '--out', data, '--overwrite']).status).toBe(0);
+    const first = cli(['seed', data, '--host', 'local-source', '--prefix', 'seedtest']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/\(0 already there/);
+    const again = cli(['seed', data, '--host', 'local-source', '--prefix', 'seedtest']);
+    const n = Number(/seeded (\d+) objects/.exec(again.stdout)![1]);
+    expect(again.stdout).toContain(`(${n} already there`);
+    const log = JSON.parse(readFileSync(join(data, '_seed-local-source.json'), 'utf8')) as { objects: { key: string; sha256: string }[] };
+    const manifest = JSON.parse(readFileSync(join(data, '_manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    const one = manifest.files[0];
+    expect(log.objects.find((o) => o.key === `seedtest/${one.path}`)!.sha256).toBe(one.sha256);
+    const { credentialsOf, loadProfile } = await import('../src/profile.js');
+    const { s3Request } = await import('../src/s3node.js');
+    const p = loadProfile('local-source');
+    const body = (await s3Request({ ...p, ...credentialsOf(p) }, 'GET', `seedtest/${one.path}`)).body;
+    expect(createHash('sha256').update(body).digest('hex')).toBe(one.sha256);
+  });
+
+  it('generate --out s3://bucket/prefix writes the dataset straight to a host', () => {
+    const r = cli(['generate', '--beneficiaries', '200', '--years', '2024', '--out', 's3://snds/direct', '--host', 'local-source']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/to s3:\/\/snds\/direct/);
   });
 
   it('--segments 2 merges two k6 processes: counters summed, percentiles from raw samples', () => {

@@ -1,0 +1,115 @@
+// `sndsbench seed --host PROFILE DIR`: uploads a generated dataset (parallel multipart), records each
+// object's size and SHA-256, and skips objects already there with the same checksum (resumable).
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import https from 'node:https';
+import { UsageError } from './errors.js';
+import { credentialsOf, type HostProfile } from './profile.js';
+import { preflight } from './run.js';
+import { sha256File, writeAtomic } from './sinks/files.js';
+import type { ManifestFile } from './generate.js';
+
+export interface SeedOptions {
+  dir: string;
+  profile: HostProfile;
+  prefix: string;
+  concurrency: number;
+  partSize: number;
+  progress: boolean;
+}
+
+export interface SeededObject {
+  key: string;
+  bytes: number;
+  sha256: string;
+  etag: string;
+  skipped: boolean;
+}
+
+/** Part size honouring the host's rules: within its bounds and at most max_parts parts. */
+export function partSizeFor(p: HostProfile, fileBytes: number, wanted: number): number {
+  const min = p.limits.part_size_min ?? 5 * 1024 ** 2;
+  const max = p.limits.part_size_max ?? 5 * 1024 ** 3;
+  const parts = p.limits.max_parts ?? 10000;
+  return Math.min(max, Math.max(min, wanted, Math.ceil(fileBytes / parts)));
+}
+
+function datasetFiles(dir: string): ManifestFile[] {
+  const manifests = readdirSync(dir).filter((f) => /^_manifest.*\.json$/.test(f));
+  if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: generate a dataset first`);
+  return manifests.flatMap((m) => (JSON.parse(readFileSync(join(dir, m), 'utf8')) as { files: ManifestFile[] }).files);
+}
+
+// The SDK warns on Node 20 about its releases of 2027; the pinned version supports Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export function s3Client(p: HostProfile): S3Client {
+  const c = credentialsOf(p);
+  return new S3Client({
+    endpoint: p.endpoint,
+    region: p.region,
+    forcePathStyle: p.addressing !== 'virtual',
+    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(p.ca_bundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(p.ca_bundle) }) }) } : {}),
+  });
+}
+
+export async function seed(o: SeedOptions): Promise<SeededObject[]> {
+  if (!existsSync(o.dir)) throw new UsageError(`no dataset at ${o.dir}`);
+  const files = datasetFiles(o.dir);
+  await preflight(o.profile);
+  const client = s3Client(o.profile);
+  const manifests = readdirSync(o.dir).filter((f) => /^_manifest.*\.json$/.test(f));
+  const work = [
+    ...files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
+    ...manifests.map((m) => ({ path: m, bytes: statSync(join(o.dir, m)).size, sha256: '' })),
+  ];
+  const total = work.reduce((s, w) => s + w.bytes, 0);
+  let done = 0;
+  const started = Date.now();
+  const out: SeededObject[] = [];
+  const tick = () => {
+    if (!o.progress) return;
+    const s = (Date.now() - started) / 1000;
+    const frac = done / Math.max(1, total);
+    process.stderr.write(`\r[${'#'.repeat(Math.round(frac * 30)).padEnd(30, '.')}] ${(frac * 100).toFixed(0)}%  ${(done / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s  ETA ${frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?'}s   `);
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const w = work[next++];
+      const key = `${o.prefix}/${w.path}`;
+      const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
+      const head = await client.send(new HeadObjectCommand({ Bucket: o.profile.bucket, Key: key })).catch(() => null);
+      if (head && head.ContentLength === w.bytes && head.Metadata?.sha256 === sha256) {
+        out.push({ key, bytes: w.bytes, sha256, etag: head.ETag ?? '', skipped: true });
+      } else {
+        const upload = new Upload({
+          client,
+          params: { Bucket: o.profile.bucket, Key: key, Body: createReadStream(join(o.dir, w.path)), Metadata: { sha256 }, ContentLength: w.bytes },
+          partSize: partSizeFor(o.profile, w.bytes, o.partSize),
+          queueSize: 2,
+        });
+        const r = await upload.done();
+        out.push({ key, bytes: w.bytes, sha256, etag: r.ETag ?? '', skipped: false });
+      }
+      done += w.bytes;
+      tick();
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  if (o.progress) process.stderr.write('\n');
+  out.sort((a, b) => a.key.localeCompare(b.key));
+  writeAtomic(join(o.dir, `_seed-${o.profile.name}.json`), JSON.stringify({ host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out }, null, 1) + '\n');
+  client.destroy();
+  return out;
+}
+
+export function defaultPrefix(dir: string): string {
+  return basename(dir.replace(/\/+$/, ''));
+}
