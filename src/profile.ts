@@ -28,6 +28,8 @@ export interface HostProfile {
   ca_bundle?: string | null;
   limits: Limits;
   prices?: Record<string, number> | null;
+  /** k6 thresholds for runs against this host (the tender's service levels), overridden by --thresholds. */
+  thresholds?: Record<string, string[]> | null;
   sources?: string[];
 }
 

@@ -74,6 +74,7 @@ export interface RunResult {
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   if (!SCENARIOS.includes(o.scenario)) throw new UsageError(`unknown scenario "${o.scenario}"; known: ${SCENARIOS.join(', ')}`);
   const p = loadProfile(o.host);
+  const thresholds = thresholdsFor(p, o.thresholds);
   const k6 = k6Binary();
   const c = await preflight(p);
   const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${o.scenario}-${p.name}`;
@@ -89,7 +90,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const env = {
     ...process.env,
     ...settings,
-    ...(o.thresholds ? { THRESHOLDS: o.thresholds } : {}),
+    ...thresholds,
     S3_ENDPOINT: p.endpoint,
     S3_BUCKET: p.bucket,
     S3_REGION: p.region,
@@ -131,6 +132,18 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const exitCode = done.some((d) => d.code === 99) ? 1 : done.some((d) => d.code !== 0) ? 1 : 0;
   writeAtomic(join(dir, 'run.json'), JSON.stringify({ id, scenario: o.scenario, host: p.name, provider: p.provider, profile: o.profile, segments: n, settings, k6: k6Version(k6), exit: exitCode, thresholds_failed: done.some((d) => d.code === 99) }, null, 1));
   return { dir, exitCode, summary };
+}
+
+/** Thresholds: the command line's, else the profile's, else the scenario's default. */
+function thresholdsFor(p: HostProfile, cli?: string): Record<string, string> {
+  const chosen = cli ?? (p.thresholds ? JSON.stringify(p.thresholds) : undefined);
+  if (!chosen) return {};
+  try {
+    JSON.parse(chosen);
+  } catch {
+    throw new UsageError(`thresholds must be JSON, for example '{"http_req_failed":["rate<0.01"]}'`);
+  }
+  return { THRESHOLDS: chosen };
 }
 
 function redact(text: string, secrets: string[]): string {
