@@ -8,6 +8,7 @@ import { validate, printChecks } from './validate.js';
 import { labDown, labStatus, labUp } from './lab.js';
 import { SCENARIOS, runScenario } from './run.js';
 import { defaultPrefix, seed as seedDataset } from './seed.js';
+import { mergeManifests } from './manifest.js';
 import { loadProfile } from './profile.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,22 @@ async function main(): Promise<number> {
           for (const s of st) console.log(`${s.name.padEnd(10)} ${s.port ? '127.0.0.1:' + s.port : '-'}  ${s.pid ? 'pid ' + s.pid : 'not started'}  ${s.listening ? 'listening' : 'down'}`);
           code = st.every((s) => s.listening) ? 0 : 1;
         }
+      },
+    )
+    .command(
+      'manifest merge <dirs..>',
+      'Check that all N shards of a dataset are present, consistent and complete, and write its _manifest.json',
+      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'folder for _manifest.json (default: the first DIR)' }),
+      async (a) => {
+        const dirs = a.dirs as string[];
+        const r = mergeManifests(dirs, a.out ?? dirs[0]);
+        if (!r.ok) {
+          for (const p of r.problems) console.error(`sndsbench: ${p}`);
+          code = 1;
+          return;
+        }
+        const total = Object.values(r.manifest!.rows).reduce((s, n) => s + n, 0);
+        console.log(`merged ${r.manifest!.files.length} files, ${total.toLocaleString('en')} rows, into ${r.path}`);
       },
     )
     .command(

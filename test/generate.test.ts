@@ -2,7 +2,7 @@
 // hyparquet, an independent pure-JS Parquet reader.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,26 @@ describe('generate', () => {
       expect(total, t).toBeGreaterThan(0);
     }
     conn.closeSync();
+  });
+
+  it('manifest merge accepts the 4 shards and names a missing or inconsistent one', () => {
+    const merged = run(['manifest', 'merge', sharded]);
+    expect(merged.status, merged.stderr).toBe(0);
+    const all = JSON.parse(readFileSync(join(sharded, '_manifest.json'), 'utf8')) as { rows: Record<string, number> };
+    expect(all.rows).toEqual(JSON.parse(readFileSync(join(a, '_manifest.json'), 'utf8')).rows);
+
+    const broken = join(work, 'broken-shards');
+    mkdirSync(broken);
+    for (const i of [0, 1, 3]) cpSync(join(sharded, `_manifest-${i}-of-4.json`), join(broken, `_manifest-${i}-of-4.json`));
+    for (const t of readdirSync(sharded).filter((t) => !t.startsWith('_'))) cpSync(join(sharded, t), join(broken, t), { recursive: true });
+    const m3 = JSON.parse(readFileSync(join(broken, '_manifest-3-of-4.json'), 'utf8'));
+    m3.parameters.seed = 43;
+    writeFileSync(join(broken, '_manifest-3-of-4.json'), JSON.stringify(m3));
+    const r = run(['manifest', 'merge', broken]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/shard 2\/4 is missing/);
+    expect(r.stderr).toMatch(/shard 3\/4 .* other parameters/);
+    expect(existsSync(join(broken, '_manifest.json'))).toBe(false);
   });
 
   it('validate passes with no integrity, date or marginal failure', () => {

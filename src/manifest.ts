@@ -1,0 +1,82 @@
+// `sndsbench manifest merge DIR...`: checks that the N shards of a dataset are all there, generated
+// with the same seed and parameters, without overlap and complete, then writes the dataset manifest.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+import type { Manifest, ManifestFile } from './generate.js';
+import { writeAtomic } from './sinks/files.js';
+
+export interface MergeResult {
+  ok: boolean;
+  problems: string[];
+  manifest?: Manifest;
+  path?: string;
+}
+
+interface ShardManifest {
+  dir: string;
+  name: string;
+  index: number;
+  count: number;
+  m: Manifest;
+}
+
+function shardManifests(dirs: string[]): ShardManifest[] {
+  const out: ShardManifest[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a folder`);
+    for (const name of readdirSync(dir).filter((f) => /^_manifest-\d+-of-\d+\.json$/.test(f))) {
+      const [, i, n] = /^_manifest-(\d+)-of-(\d+)\.json$/.exec(name)!;
+      out.push({ dir, name, index: Number(i), count: Number(n), m: JSON.parse(readFileSync(join(dir, name), 'utf8')) });
+    }
+  }
+  if (out.length === 0) throw new UsageError(`no shard manifest (_manifest-i-of-N.json) in ${dirs.join(', ')}`);
+  return out;
+}
+
+export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
+  const shards = shardManifests(dirs);
+  const problems: string[] = [];
+  const counts = [...new Set(shards.map((s) => s.count))];
+  if (counts.length > 1) problems.push(`shards disagree on their number: ${counts.join(', ')}`);
+  const n = Math.max(...counts);
+  const common = (s: ShardManifest) => {
+    const { shard: _shard, ...rest } = s.m.parameters as Record<string, unknown>;
+    void _shard;
+    return JSON.stringify({ ...rest, epoch: s.m.epoch, version: s.m.version });
+  };
+  const reference = common(shards[0]);
+  for (const s of shards) {
+    if (common(s) !== reference) problems.push(`shard ${s.index}/${s.count} (${join(s.dir, s.name)}) has other parameters than shard ${shards[0].index}: ${common(s)}`);
+  }
+  for (let i = 0; i < n; i++) {
+    const found = shards.filter((s) => s.index === i);
+    if (found.length === 0) problems.push(`shard ${i}/${n} is missing`);
+    if (found.length > 1) problems.push(`shard ${i}/${n} appears ${found.length} times (${found.map((s) => s.dir).join(', ')})`);
+  }
+  const seen = new Map<string, number>();
+  const files: ManifestFile[] = [];
+  for (const s of shards) {
+    for (const f of s.m.files) {
+      const name = f.path.split('/').pop()!;
+      const owner = /^part-(\d+)-/.exec(name)?.[1];
+      if (owner !== undefined && Number(owner) !== s.index) problems.push(`shard ${s.index}/${n} lists ${f.path}, a file of shard ${owner}`);
+      if (seen.has(f.path)) problems.push(`${f.path} is in shard ${seen.get(f.path)} and shard ${s.index}`);
+      seen.set(f.path, s.index);
+      const abs = join(s.dir, f.path);
+      if (!existsSync(abs)) problems.push(`shard ${s.index}/${n}: ${f.path} is missing`);
+      else if (statSync(abs).size !== f.bytes) problems.push(`shard ${s.index}/${n}: ${f.path} has ${statSync(abs).size} bytes, the manifest says ${f.bytes}`);
+      files.push({ ...f, path: relative(resolve(outDir), resolve(abs)) });
+    }
+  }
+  if (problems.length) return { ok: false, problems };
+  const rows: Record<string, number> = {};
+  for (const f of files) rows[f.table] = (rows[f.table] ?? 0) + f.rows;
+  const first = shards[0].m;
+  const { shard: _s, ...parameters } = first.parameters as Record<string, unknown>;
+  void _s;
+  const manifest: Manifest = { ...first, parameters: { ...parameters, shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows };
+  const path = join(outDir, '_manifest.json');
+  writeAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
+  return { ok: true, problems, manifest, path };
+}
