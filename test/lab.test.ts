@@ -127,6 +127,26 @@ describe('lab and k6 scenarios', () => {
     expect(r.stdout).toMatch(/to s3:\/\/snds\/direct/);
   });
 
+  it('wrong secret (403), and the secret is never printed', () => {
+    const wrong = 'WrongSecretValue123';
+    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results], { SNDSBENCH_LOCAL_SOURCE_SECRET_KEY: wrong });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/rejected the credentials/);
+    expect(r.stderr + r.stdout).not.toContain(wrong);
+  });
+  it('a bad CA bundle stops the run with a TLS error', () => {
+    const ca = join(results, 'bad-ca.pem');
+    writeFileSync(ca, 'not a certificate');
+    const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
+    const path = join(results, 'badca.json');
+    writeFileSync(path, JSON.stringify({ ...src, name: 'badca', endpoint: src.endpoint.replace('http:', 'https:'), ca_bundle: ca }));
+    const r = cli(['run', 'ingest', '--host', path, '--results', results]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/TLS error/);
+  });
+
   it('--segments 2 merges two k6 processes: counters summed, percentiles from raw samples', () => {
     const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results, '--segments', '2', '--set', 'DURATION=5s']);
     expect(r.status, r.stderr).toBe(0);
@@ -172,19 +192,5 @@ describe('run: bad input stops before k6, with one line and exit 2', () => {
   it('unreachable endpoint', () => {
     const p = profile('unreachable', { endpoint: 'http://127.0.0.1:9', credentials: { access_key_env: 'T_AK', secret_key_env: 'T_SK' } });
     expectRejected(cli(['run', 'ingest', '--host', p, '--results', results], { T_AK: 'a', T_SK: 'b' }), /cannot reach http:\/\/127.0.0.1:9/);
-  });
-  it('wrong secret (403), and the secret is never printed', () => {
-    cli(['lab', 'up']);
-    const wrong = 'WrongSecretValue123';
-    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results], { SNDSBENCH_LOCAL_SOURCE_SECRET_KEY: wrong });
-    expectRejected(r, /rejected the credentials/);
-    expect(r.stderr + r.stdout).not.toContain(wrong);
-  });
-  it('bad CA bundle', () => {
-    const ca = join(dir, 'bad-ca.pem');
-    writeFileSync(ca, 'not a certificate');
-    const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
-    const p = profile('badca', { endpoint: src.endpoint.replace('http:', 'https:'), credentials: src.credentials, ca_bundle: ca });
-    expectRejected(cli(['run', 'ingest', '--host', p, '--results', results]), /TLS error/);
   });
 });
