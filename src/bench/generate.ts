@@ -1,0 +1,134 @@
+// `npm run bench`: our generator on a fixed DCIR workload, against DuckDB generating the same
+// ER_PRS_F columns purely in SQL (the native reference) and parquetjs-lite writing the same rows (the
+// baseline), measured in the same run on the same machine. One JSON line per figure.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { projectPath } from '../paths.js';
+import { schema } from '../schema.js';
+import { quote } from '../sinks/parquet.js';
+import { GENERATED } from '../../generators/tables.js';
+
+const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
+const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 60000);
+const BASELINE_ROWS = Number(process.env.BENCH_BASELINE_ROWS ?? 20000);
+
+interface Run {
+  seconds: number;
+  maxRssMb: number;
+  files: { table: string; rows: number; bytes: number }[];
+}
+
+/** Generation in `workers` processes at once (one shard each), timed from outside. */
+async function ours(beneficiaries: number, workers = 1): Promise<Run> {
+  const out = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
+  const started = Date.now();
+  const parsed = await Promise.all(
+    Array.from({ length: workers }, (_, i) => {
+      const o = { beneficiaries, firstYear: 2024, lastYear: 2024, seed: 42, out, shard: { index: i, count: workers }, tables: DCIR, overwrite: false, resume: false, fileRows: 1 << 20, progress: false };
+      const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      return new Promise<Run>((resolve, reject) =>
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(`generation failed: ${stderr}`)))),
+      );
+    }),
+  );
+  const wall = (Date.now() - started) / 1000;
+  rmSync(out, { recursive: true, force: true });
+  return { seconds: wall, maxRssMb: Math.max(...parsed.map((p) => p.maxRssMb)), files: parsed.flatMap((p) => p.files) };
+}
+
+/** The same ER_PRS_F columns and types, each drawn column from a hash of the row number. */
+function sqlSelect(): string {
+  const drawn = new Set(GENERATED.ER_PRS_F.map(([n]) => n));
+  return schema('ER_PRS_F').columns.map((c, k) => {
+    const h = `hash(range, ${k})`;
+    if (!drawn.has(c.name)) return `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${quote(c.name)}`;
+    if (c.type === 'VARCHAR') {
+      const len = c.name === 'BEN_NIR_PSA' ? 12 : Math.min(c.length ?? 9, 9);
+      return `CAST(${c.name === 'BEN_NIR_PSA' ? `'SYNP-' || ` : ''}substr(md5(CAST(${h} % 100000 AS VARCHAR)), 1, ${len}) AS VARCHAR) AS ${quote(c.name)}`;
+    }
+    if (c.type === 'DATE') return `DATE '2024-01-01' + CAST(${h} % 366 AS INTEGER) AS ${quote(c.name)}`;
+    if (c.type.startsWith('DECIMAL')) return `CAST((${h} % 100000) / 100.0 AS ${c.type}) AS ${quote(c.name)}`;
+    return `CAST(${h} % 1000 AS ${c.type}) AS ${quote(c.name)}`;
+  }).join(', ');
+}
+
+async function duckdbSql(rows: number): Promise<{ seconds: number; bytes: number }> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await db.connect();
+  const path = join(mkdtempSync(join(tmpdir(), 'sndsbench-sql-')), 'er_prs_f.parquet');
+  const started = Date.now();
+  await conn.run(`COPY (SELECT ${sqlSelect()} FROM range(${rows})) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)`);
+  const seconds = (Date.now() - started) / 1000;
+  const bytes = statSync(path).size;
+  conn.closeSync();
+  db.closeSync();
+  return { seconds, bytes };
+}
+
+async function parquetjsLite(rows: number): Promise<{ seconds: number }> {
+  // Reads back a slice of our own ER_PRS_F rows, then times parquetjs-lite writing them.
+  const parquet = (await import('parquetjs-lite')).default as {
+    ParquetSchema: new (s: object) => unknown;
+    ParquetWriter: { openFile(schema: unknown, path: string): Promise<{ appendRow(r: object): Promise<void>; close(): Promise<void> }> };
+  };
+  const data = mkdtempSync(join(tmpdir(), 'sndsbench-pjs-'));
+  spawnSync('node', [projectPath('dist', 'src', 'cli.js'), 'generate', '--beneficiaries', String(Math.ceil(rows / 30)), '--years', '2024', '--out', data, '--tables', 'ER_PRS_F'], { encoding: 'utf8' });
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  const cols = schema('ER_PRS_F').columns;
+  const result = await conn.runAndReadAll(`SELECT * FROM read_parquet('${data}/ER_PRS_F/**/*.parquet') LIMIT ${rows}`);
+  const objects = result.getRowObjectsJS() as Record<string, unknown>[];
+  const type = (t: string) => (t === 'VARCHAR' ? 'UTF8' : t === 'DATE' ? 'DATE' : t === 'BOOLEAN' ? 'BOOLEAN' : t.startsWith('DECIMAL') || t === 'DOUBLE' ? 'DOUBLE' : t === 'BIGINT' ? 'INT64' : 'INT32');
+  const pschema = new parquet.ParquetSchema(Object.fromEntries(cols.map((c) => [c.name, { type: type(c.type), optional: true }])));
+  const rowsOut = objects.map((o) => Object.fromEntries(cols.map((c) => [c.name, o[c.name] === null ? undefined : typeof o[c.name] === 'bigint' ? Number(o[c.name]) : o[c.name]])));
+  const started = Date.now();
+  const w = await parquet.ParquetWriter.openFile(pschema, join(data, 'pjs.parquet'));
+  for (const r of rowsOut) await w.appendRow(r);
+  await w.close();
+  const seconds = (Date.now() - started) / 1000;
+  conn.closeSync();
+  db.closeSync();
+  rmSync(data, { recursive: true, force: true });
+  return { seconds: seconds * (rows / Math.max(1, rowsOut.length)) };
+}
+
+const line = (o: object) => console.log(JSON.stringify(o));
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+async function main(): Promise<void> {
+  const one = await ours(BENEFICIARIES);
+  const byTable = new Map<string, { rows: number; bytes: number }>();
+  for (const f of one.files) {
+    const t = byTable.get(f.table) ?? { rows: 0, bytes: 0 };
+    t.rows += f.rows;
+    t.bytes += f.bytes;
+    byTable.set(f.table, t);
+  }
+  for (const [table, t] of byTable) {
+    line({ metric: 'rows_per_s_per_core', table, ours: Math.round(t.rows / one.seconds), rows: t.rows, seconds: r3(one.seconds) });
+    line({ metric: 'mb_per_s_per_core', table, ours: r3(t.bytes / 1e6 / one.seconds) });
+  }
+  line({ metric: 'peak_rss_mb', ours: Math.round(one.maxRssMb), prs_rows: byTable.get('ER_PRS_F')?.rows });
+  const prs = byTable.get('ER_PRS_F')!;
+  const oursPrs = prs.rows / one.seconds;
+  const sql = await duckdbSql(prs.rows);
+  line({ metric: 'rows_per_s_per_core', table: 'ER_PRS_F', ours: Math.round(oursPrs), peer: 'duckdb-sql', peer_value: Math.round(prs.rows / sql.seconds), ratio: r3(oursPrs / (prs.rows / sql.seconds)) });
+  const pjs = await parquetjsLite(BASELINE_ROWS);
+  line({ metric: 'rows_per_s_per_core', table: 'ER_PRS_F', ours: Math.round(oursPrs), peer: 'parquetjs-lite', peer_value: Math.round(BASELINE_ROWS / pjs.seconds), ratio: r3(oursPrs / (BASELINE_ROWS / pjs.seconds)) });
+  const one2 = await ours(BENEFICIARIES, 1);
+  const two = await ours(BENEFICIARIES, 2);
+  const total = (r: Run) => r.files.reduce((s, f) => s + f.rows, 0);
+  line({ metric: 'workers_speedup', ours: r3(total(two) / two.seconds / (total(one2) / one2.seconds)), workers: 2, note: 'two shard processes on 2 cores against one' });
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});
