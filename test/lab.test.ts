@@ -64,9 +64,10 @@ describe('lab and k6 scenarios', () => {
 
   it('with toxiproxy capping the target at 40 MB/s, ingest measures 40 MB/s within 10%', async () => {
     await clearToxics('local-target');
-    // toxiproxy caps each connection: one VU, one connection, so the cap is the whole rate.
+    // toxiproxy caps each connection: one VU, one connection, so the cap is the whole rate. Objects of
+    // 16 MiB keep the pause between one PUT's response and the next request small against the transfer.
     await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 40_000 } });
-    const r = cli(['run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'VUS=1', '--set', 'DURATION=15s']);
+    const r = cli(['run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'VUS=1', '--set', 'DURATION=15s', '--set', `OBJECT_SIZE=${16 * 1024 * 1024}`]);
     await clearToxics('local-target');
     expect(r.status, r.stderr).toBe(0);
     const rate = lastSummary().summary.metrics.s3_bytes.values.rate;
@@ -136,10 +137,11 @@ describe('lab and k6 scenarios', () => {
     expect(r.stderr + r.stdout).not.toContain(wrong);
   });
   it('a bad CA bundle stops the run with a TLS error', () => {
-    const ca = join(results, 'bad-ca.pem');
+    const scratch = mkdtempSync(join(tmpdir(), 'sndsbench-badca-'));
+    const ca = join(scratch, 'bad-ca.pem');
     writeFileSync(ca, 'not a certificate');
     const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
-    const path = join(results, 'badca.json');
+    const path = join(scratch, 'badca.json');
     writeFileSync(path, JSON.stringify({ ...src, name: 'badca', endpoint: src.endpoint.replace('http:', 'https:'), ca_bundle: ca }));
     const r = cli(['run', 'ingest', '--host', path, '--results', results]);
     expect(r.status).toBe(2);
