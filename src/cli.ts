@@ -3,7 +3,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError } from './errors.js';
-import { ALL_TABLES, MAX_BENEFICIARIES, generate } from './generate.js';
+import { ALL_TABLES, MAX_BENEFICIARIES, generate, type GenerateOptions } from './generate.js';
+import { generateWithWorkers } from './workers.js';
 import { validate, printChecks } from './validate.js';
 import { labDown, labStatus, labUp } from './lab.js';
 import { SCENARIOS, runScenario } from './run.js';
@@ -64,7 +65,8 @@ async function main(): Promise<number> {
           .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (and row group), cut at block boundaries' })
           .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing dataset in --out' })
           .option('resume', { type: 'boolean', default: false, describe: 'complete an interrupted run with the same parameters' })
-          .option('host', { type: 'string', describe: 'host profile, with --out s3://bucket/prefix' }),
+          .option('host', { type: 'string', describe: 'host profile, with --out s3://bucket/prefix' })
+          .option('workers', { type: 'string', default: '1', describe: 'processes, one shard each (one per core); the result has the same rows' }),
       async (a) => {
         const [firstYear, lastYear] = parseYears(a.years);
         const seed = Number(a.seed);
@@ -74,7 +76,10 @@ async function main(): Promise<number> {
         if (s3 && !a.host) throw new UsageError('--out s3://... needs --host PROFILE');
         const profile = s3 ? { ...loadProfile(a.host!), bucket: s3[1] } : null;
         const local = profile ? mkdtempSync(join(tmpdir(), 'sndsbench-s3-')) : a.out;
-        const m = await generate({
+        const workers = positiveInteger('workers', a.workers, 256);
+        if (workers > 1 && a.shard !== '0/1') throw new UsageError('--workers and --shard do not combine: --workers N generates the N shards itself');
+        const generateAll = workers > 1 ? (o: GenerateOptions) => generateWithWorkers(o, workers) : generate;
+        const m = await generateAll({
           beneficiaries: positiveInteger('beneficiaries', a.beneficiaries, MAX_BENEFICIARIES),
           firstYear,
           lastYear,

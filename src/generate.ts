@@ -69,7 +69,7 @@ function parameters(o: GenerateOptions): Record<string, unknown> {
 }
 
 /** Checks the output folder before anything is written; clears it with --overwrite. */
-function prepareOutput(o: GenerateOptions): void {
+export function prepareOutput(o: GenerateOptions): void {
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
   const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed)[-.\w]*\.json(\.tmp)?$/.test(e);

@@ -75,6 +75,23 @@ describe('generate', () => {
     expect(existsSync(join(broken, '_manifest.json'))).toBe(false);
   });
 
+  it('--workers 2 (one process per shard) gives exactly the rows of one process', async () => {
+    const small = ['--beneficiaries', '3000', '--years', '2023', '--seed', '5'];
+    const one = join(work, 'one-worker');
+    const two = join(work, 'two-workers');
+    expect(run(['generate', ...small, '--out', one]).status).toBe(0);
+    const r = run(['generate', ...small, '--out', two, '--workers', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    for (const t of readdirSync(one).filter((t) => !t.startsWith('_'))) {
+      const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
+      const res = await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(two)})) + (SELECT count(*) FROM (${q(two)} EXCEPT ALL ${q(one)}))`);
+      expect([t, Number(res.getRowsJS()[0][0])]).toEqual([t, 0]);
+    }
+    conn.closeSync();
+  });
+
   it('validate passes with no integrity, date or marginal failure', () => {
     const r = run(['validate', a, '--json']);
     const out = JSON.parse(r.stdout) as { passed: boolean; checks: { name: string; ok: boolean; value: string }[] };
