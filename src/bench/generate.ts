@@ -12,7 +12,7 @@ import { quote } from '../sinks/parquet.js';
 import { GENERATED } from '../../generators/tables.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
-const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 60000);
+const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);
 const BASELINE_ROWS = Number(process.env.BENCH_BASELINE_ROWS ?? 20000);
 
 interface Run {
