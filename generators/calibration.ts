@@ -113,10 +113,8 @@ function load(): Calibration {
     const raw = new Float64Array(2 * bands);
     for (let s = 0; s < 2; s++) {
       const sexShare = s === 0 ? c.male_share : 1 - c.male_share;
-      const sexPop = bandShare.slice(s * bands, (s + 1) * bands).reduce((a, b) => a + b, 0);
       const shapeMass = c.age_shape.reduce((a, w, b) => a + w * bandShare[s * bands + b], 0);
       for (let b = 0; b < bands; b++) raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
-      void sexPop;
     }
     return raw.map((p) => Math.min(0.95, p));
   });

@@ -48,7 +48,6 @@ export function person(p: Params, index: number): Person {
   const cal = calibration();
   const rng = personRng(p, index, STREAM.demography);
   const start = day(p.firstYear, 1, 1);
-  const years = p.lastYear - p.firstYear + 1;
   let births = 0;
   for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
   const newbornShare = births / (cal.population + births);
@@ -70,7 +69,6 @@ export function person(p: Params, index: number): Person {
     const earliest = day(p.firstYear - age - 1, 1, 2);
     birth = earliest + rng.int(latest - earliest + 1);
   }
-  void years;
 
   const crng = personRng(p, index, STREAM.conditions);
   const bands = cal.model.age_bands.length;

@@ -304,7 +304,6 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     if (D) s.associated.forEach((code, n) => put(D, keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
     if (A) s.acts.forEach((code, n) => put(A, keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
   });
-  void yearOf;
 }
 
 function emitDeath(p: Params, who: Person, ano: string, out: Out): void {

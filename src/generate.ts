@@ -68,6 +68,13 @@ function parameters(o: GenerateOptions): Record<string, unknown> {
   return { seed: o.seed, beneficiaries: o.beneficiaries, years: `${o.firstYear}-${o.lastYear}`, shard: `${o.shard.index}/${o.shard.count}`, tables: o.tables, file_rows: o.fileRows, epoch: EPOCH };
 }
 
+/** Shards of one dataset may share a folder: it may hold the other shards' files of the same N. */
+function holdsOnlySiblingShards(o: GenerateOptions, entries: string[], foreign: string[]): boolean {
+  if (o.shard.count === 1 || foreign.length > 0 || entries.includes(runName(o.shard))) return false;
+  if (entries.includes(manifestName({ index: 0, count: 1 }))) return false;
+  return entries.filter((e) => e.startsWith('_run-')).every((e) => e.endsWith(`-of-${o.shard.count}.json`));
+}
+
 /** Checks the output folder before anything is written; clears it with --overwrite. */
 export function prepareOutput(o: GenerateOptions): void {
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
@@ -76,8 +83,7 @@ export function prepareOutput(o: GenerateOptions): void {
   if (entries.length > 0 && !o.resume) {
     const foreign = entries.filter((e) => !ours(e));
     if (!o.overwrite) {
-      const otherShardsOnly = foreign.length === 0 && !entries.includes(runName(o.shard)) && entries.filter((e) => e.startsWith('_run-')).every((e) => e.endsWith(`-of-${o.shard.count}.json`)) && o.shard.count > 1 && !existsSync(join(o.out, manifestName({ index: 0, count: 1 })));
-      if (!otherShardsOnly) throw new UsageError(`output ${o.out} is not empty: pass --overwrite to replace it or --resume to complete it`);
+      if (!holdsOnlySiblingShards(o, entries, foreign)) throw new UsageError(`output ${o.out} is not empty: pass --overwrite to replace it or --resume to complete it`);
     } else {
       if (foreign.length > 0) throw new UsageError(`refusing to overwrite ${o.out}: it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`);
       for (const e of entries) rmSync(join(o.out, e), { recursive: true, force: true });

@@ -34,6 +34,12 @@ function shardManifests(dirs: string[]): ShardManifest[] {
   return out;
 }
 
+function withoutShard(parameters: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...parameters };
+  delete rest.shard;
+  return rest;
+}
+
 export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
   const shards = shardManifests(dirs);
   const problems: string[] = [];
@@ -41,9 +47,7 @@ export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
   if (counts.length > 1) problems.push(`shards disagree on their number: ${counts.join(', ')}`);
   const n = Math.max(...counts);
   const common = (s: ShardManifest) => {
-    const { shard: _shard, ...rest } = s.m.parameters as Record<string, unknown>;
-    void _shard;
-    return JSON.stringify({ ...rest, epoch: s.m.epoch, version: s.m.version });
+    return JSON.stringify({ ...withoutShard(s.m.parameters), epoch: s.m.epoch, version: s.m.version });
   };
   const reference = common(shards[0]);
   for (const s of shards) {
@@ -73,9 +77,7 @@ export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
   const rows: Record<string, number> = {};
   for (const f of files) rows[f.table] = (rows[f.table] ?? 0) + f.rows;
   const first = shards[0].m;
-  const { shard: _s, ...parameters } = first.parameters as Record<string, unknown>;
-  void _s;
-  const manifest: Manifest = { ...first, parameters: { ...parameters, shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows };
+  const manifest: Manifest = { ...first, parameters: { ...withoutShard(first.parameters), shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows };
   const path = join(outDir, '_manifest.json');
   writeAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
   return { ok: true, problems, manifest, path };

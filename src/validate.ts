@@ -103,7 +103,6 @@ export async function validate(dir: string): Promise<Check[]> {
 async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: number, present: Set<string>): Promise<Check[]> {
   const checks: Check[] = [];
   const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
-  const start = `DATE '${firstYear}-01-01'`;
   // Alive on 1 January of the first year (born before it), by Insee 5-year band and sex.
   const insee = readCsv(ref('population_age_sex.csv')).filter((r) => r.year === '2025');
   const inseeTotal = insee.reduce((s, r) => s + Number(r.population), 0);
@@ -113,7 +112,6 @@ async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: nu
     ours.set(`${band}:${sex}`, Number(n));
     total += Number(n);
   }
-  void start;
   let worst = 0;
   for (const r of insee) {
     const share = (100 * Number(r.population)) / inseeTotal;
