@@ -195,6 +195,7 @@ async function main(): Promise<number> {
       throw err ?? new UsageError(msg);
     })
     .help()
+    .wrap(110)
     .parseAsync();
   return code;
 }
