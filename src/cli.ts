@@ -195,7 +195,7 @@ async function main(): Promise<number> {
       throw err ?? new UsageError(msg);
     })
     .help()
-    .wrap(110)
+    .wrap(null)
     .parseAsync();
   return code;
 }
