@@ -43,20 +43,28 @@ async function ours(beneficiaries: number, workers = 1): Promise<Run> {
   return { seconds: wall, maxRssMb: Math.max(...parsed.map((p) => p.maxRssMb)), files: parsed.flatMap((p) => p.files) };
 }
 
-/** The same ER_PRS_F columns and types, each drawn column from a hash of the row number. */
-function sqlSelect(): string {
+/**
+ * The same ER_PRS_F columns and types: the columns our model draws come from hashes of the row number
+ * (inner query), the others get the same fills as ours (outer query, which may refer to drawn ones).
+ */
+function sqlSelect(rows: number): string {
   const drawn = new Set(GENERATED.ER_PRS_F.map(([n]) => n));
-  return schema('ER_PRS_F').columns.map((c, k) => {
-    const h = `hash(range, ${k})`;
-    if (!drawn.has(c.name)) return `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${quote(c.name)}`;
-    if (c.type === 'VARCHAR') {
-      const len = c.name === 'BEN_NIR_PSA' ? 12 : Math.min(c.length ?? 9, 9);
-      return `CAST(${c.name === 'BEN_NIR_PSA' ? `'SYNP-' || ` : ''}substr(md5(CAST(${h} % 100000 AS VARCHAR)), 1, ${len}) AS VARCHAR) AS ${quote(c.name)}`;
-    }
-    if (c.type === 'DATE') return `DATE '2024-01-01' + CAST(${h} % 366 AS INTEGER) AS ${quote(c.name)}`;
-    if (c.type.startsWith('DECIMAL')) return `CAST((${h} % 100000) / 100.0 AS ${c.type}) AS ${quote(c.name)}`;
-    return `CAST(${h} % 1000 AS ${c.type}) AS ${quote(c.name)}`;
-  }).join(', ');
+  const columns = schema('ER_PRS_F').columns;
+  const inner = columns
+    .filter((c) => drawn.has(c.name))
+    .map((c, k) => {
+      const h = `hash(range, ${k})`;
+      if (c.type === 'VARCHAR') {
+        const len = c.name === 'BEN_NIR_PSA' ? 12 : Math.min(c.length ?? 9, 9);
+        return `CAST(${c.name === 'BEN_NIR_PSA' ? `'SYNP-' || ` : ''}substr(md5(CAST(${h} % 100000 AS VARCHAR)), 1, ${len}) AS VARCHAR) AS ${quote(c.name)}`;
+      }
+      if (c.type === 'DATE') return `DATE '2024-01-01' + CAST(${h} % 366 AS INTEGER) AS ${quote(c.name)}`;
+      if (c.type.startsWith('DECIMAL')) return `CAST((${h} % 100000) / 100.0 AS ${c.type}) AS ${quote(c.name)}`;
+      return `CAST(${h} % 1000 AS ${c.type}) AS ${quote(c.name)}`;
+    })
+    .join(', ');
+  const outer = columns.map((c) => (drawn.has(c.name) ? quote(c.name) : `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${quote(c.name)}`)).join(', ');
+  return `SELECT ${outer} FROM (SELECT ${inner} FROM range(${rows}))`;
 }
 
 async function duckdbSql(rows: number): Promise<{ seconds: number; bytes: number }> {
@@ -64,7 +72,7 @@ async function duckdbSql(rows: number): Promise<{ seconds: number; bytes: number
   const conn = await db.connect();
   const path = join(mkdtempSync(join(tmpdir(), 'sndsbench-sql-')), 'er_prs_f.parquet');
   const started = Date.now();
-  await conn.run(`COPY (SELECT ${sqlSelect()} FROM range(${rows})) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)`);
+  await conn.run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)`);
   const seconds = (Date.now() - started) / 1000;
   const bytes = statSync(path).size;
   conn.closeSync();
