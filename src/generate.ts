@@ -157,10 +157,12 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
     const final = join(w.dir, partName(w.nextFile));
     await w.staged.writeFile(final + '.tmp', { rowGroupSize: o.fileRows, metadata: metadata(`${w.fromBlock}-${toBlock}`) });
     renameSync(final + '.tmp', final);
+    written += statSync(final).size;
     w.nextFile++;
     w.fromBlock = toBlock;
   };
 
+  let written = 0;
   const blocks = Math.ceil(o.beneficiaries / BLOCK);
   const firstBlock = Math.floor((o.shard.index * blocks) / o.shard.count);
   const endBlock = Math.floor(((o.shard.index + 1) * blocks) / o.shard.count);
@@ -188,7 +190,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
       await w.staged.stage();
       if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
     }
-    progress.tick(rows);
+    progress.tick(rows, written);
   }
   for (const w of writers.values()) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
   progress.done();

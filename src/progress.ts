@@ -1,11 +1,11 @@
-// A one-line progress bar on a terminal (rows/s, MB/s of input rows, ETA); silent elsewhere and in CI.
+// A one-line progress bar on a terminal (rows/s, MB/s of Parquet written, ETA); silent elsewhere and in CI.
 export class Progress {
   private readonly started = Date.now();
   private rows = 0;
 
   constructor(private readonly enabled: boolean, private readonly total: number, private done_: number) {}
 
-  tick(rows: number): void {
+  tick(rows: number, bytesWritten: number): void {
     this.done_++;
     this.rows += rows;
     if (!this.enabled) return;
@@ -14,7 +14,8 @@ export class Progress {
     const frac = this.done_ / Math.max(1, this.total);
     const eta = frac > 0 ? (s / frac) * (1 - frac) : 0;
     const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
-    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${Math.round(rate).toLocaleString('en')} rows/s  ETA ${eta.toFixed(0)}s   `);
+    const mbs = bytesWritten / 1e6 / Math.max(s, 1e-3);
+    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${Math.round(rate).toLocaleString('en')} rows/s  ${mbs.toFixed(1)} MB/s  ETA ${eta.toFixed(0)}s   `);
   }
 
   done(): void {
