@@ -121,7 +121,8 @@ function services(p: Ports, c: Record<string, string>): Service[] {
   return [
     versity('source', p.source, c[CREDENTIALS.source[0]], c[CREDENTIALS.source[1]]),
     versity('target', p.target, c[CREDENTIALS.target[0]], c[CREDENTIALS.target[1]]),
-    { name: 'toxiproxy', port: p.toxiproxy, command: join(BIN, 'toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)] },
+    // toxiproxy logs every connection at its default level: tens of MB for one test run.
+    { name: 'toxiproxy', port: p.toxiproxy, command: join(BIN, 'toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)], env: { LOG_LEVEL: 'warn' } },
     {
       name: 'azurite',
       port: p.azurite,
