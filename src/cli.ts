@@ -15,6 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Progress bars only for a person at a terminal, never in CI. */
+function onTerminal(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI;
+}
+
 function parseYears(s: string): [number, number] {
   const m = /^(\d{4})(?:-(\d{4}))?$/.exec(s);
   if (!m) throw new UsageError(`--years must be YYYY or YYYY-YYYY, got "${s}"`);
@@ -90,7 +95,7 @@ async function main(): Promise<number> {
           overwrite: a.overwrite,
           resume: a.resume,
           fileRows: positiveInteger('file-rows', a['file-rows']),
-          progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+          progress: onTerminal(),
         });
         const total = Object.values(m.rows).reduce((s, n) => s + n, 0);
         const bytes = m.files.reduce((s, f) => s + f.bytes, 0);
@@ -159,7 +164,7 @@ async function main(): Promise<number> {
       async (a) => {
         const objects = await seedDataset({
           dir: a.dir!, profile: loadProfile(a.host), prefix: a.prefix ?? defaultPrefix(a.dir!), concurrency: positiveInteger('concurrency', a.concurrency, 256),
-          partSize: positiveInteger('part-size', a['part-size']), progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+          partSize: positiveInteger('part-size', a['part-size']), progress: onTerminal(),
         });
         const skipped = objects.filter((x) => x.skipped).length;
         console.log(`seeded ${objects.length} objects (${skipped} already there with the same checksum) to ${a.host}`);

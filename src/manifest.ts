@@ -6,6 +6,12 @@ import { UsageError } from './errors.js';
 import type { Manifest, ManifestFile } from './generate.js';
 import { writeAtomic } from './sinks/files.js';
 
+/** The manifests describing a dataset folder: the merged one when there is one, else each shard's. */
+export function datasetManifests(dir: string): string[] {
+  const names = readdirSync(dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
+  return names.includes('_manifest.json') ? ['_manifest.json'] : names.sort();
+}
+
 export interface MergeResult {
   ok: boolean;
   problems: string[];

@@ -11,6 +11,7 @@ import { credentialsOf, type HostProfile } from './profile.js';
 import { preflight } from './run.js';
 import { sha256File, writeAtomic } from './sinks/files.js';
 import type { ManifestFile } from './generate.js';
+import { datasetManifests } from './manifest.js';
 
 export interface SeedOptions {
   dir: string;
@@ -37,8 +38,7 @@ export function partSizeFor(p: HostProfile, fileBytes: number, wanted: number): 
   return Math.min(max, Math.max(min, wanted, Math.ceil(fileBytes / parts)));
 }
 
-function datasetFiles(dir: string): ManifestFile[] {
-  const manifests = readdirSync(dir).filter((f) => /^_manifest.*\.json$/.test(f));
+function datasetFiles(dir: string, manifests: string[]): ManifestFile[] {
   if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: generate a dataset first`);
   return manifests.flatMap((m) => (JSON.parse(readFileSync(join(dir, m), 'utf8')) as { files: ManifestFile[] }).files);
 }
@@ -61,10 +61,11 @@ export function s3Client(p: HostProfile): S3Client {
 
 export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   if (!existsSync(o.dir)) throw new UsageError(`no dataset at ${o.dir}`);
-  const files = datasetFiles(o.dir);
+  // Every manifest goes up, but the files are listed once: from the merged manifest when there is one.
+  const manifests = readdirSync(o.dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
+  const files = datasetFiles(o.dir, datasetManifests(o.dir));
   await preflight(o.profile);
   const client = s3Client(o.profile);
-  const manifests = readdirSync(o.dir).filter((f) => /^_manifest.*\.json$/.test(f));
   const work = [
     ...files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
     ...manifests.map((m) => ({ path: m, bytes: statSync(join(o.dir, m)).size, sha256: '' })),

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from './errors.js';
+import { datasetManifests } from './manifest.js';
 import { schemas } from './schema.js';
 import { projectPath } from './paths.js';
 import { readCsv } from '../generators/csv.js';
@@ -21,7 +22,7 @@ const ref = (f: string) => projectPath('generators', 'calibration', 'reference',
 
 export async function validate(dir: string): Promise<Check[]> {
   if (!existsSync(dir)) throw new UsageError(`no dataset at ${dir}`);
-  const manifests = readdirSync(dir).filter((f) => /^_manifest.*\.json$/.test(f));
+  const manifests = datasetManifests(dir);
   if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
   const params = JSON.parse(readFileSync(join(dir, manifests[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
