@@ -54,7 +54,7 @@ function pickAcute(rng: Rng): string {
   return a[rng.pick(acuteCum)].atc;
 }
 
-function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
+export function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
   return (e.sex === undefined || e.sex === sex) && (e.min_age === undefined || age >= e.min_age) && (e.max_age === undefined || age <= e.max_age);
 }
 
@@ -213,7 +213,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
 
 const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5 };
 
-function hash(s: string): number {
+/** A string's 32-bit hash: seeds the per-person draw of each chronic drug. */
+export function hash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h >>> 0;

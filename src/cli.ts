@@ -11,6 +11,9 @@ import { SCENARIOS, runScenario } from './run.js';
 import { defaultPrefix, seed as seedDataset } from './seed.js';
 import { mergeManifests } from './manifest.js';
 import { loadProfile } from './profile.js';
+import { calibrate, formatPlan, loadCalibration, parseBandwidth, plan, uploadPlan } from './plan.js';
+import { writeAtomic } from './sinks/files.js';
+import { migrate, verifyTarget } from './migrate.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +46,12 @@ function positiveInteger(name: string, v: unknown, max = Number.MAX_SAFE_INTEGER
   return n;
 }
 
+function positiveNumber(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
 function parseTables(v: unknown): string[] {
   if (v === undefined) return ALL_TABLES;
   const list = String(v).split(',').map((t) => t.trim()).filter(Boolean);
@@ -67,7 +76,7 @@ async function main(): Promise<number> {
           .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
           .option('shard', { type: 'string', default: '0/1', describe: 'generate shard i of N alone' })
           .option('tables', { type: 'string', describe: 'comma-separated tables (default: all)' })
-          .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (and row group), cut at block boundaries' })
+          .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (in row groups of 131,072), cut at block boundaries' })
           .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing dataset in --out' })
           .option('resume', { type: 'boolean', default: false, describe: 'complete an interrupted run with the same parameters' })
           .option('host', { type: 'string', describe: 'host profile, with --out s3://bucket/prefix' })
@@ -105,6 +114,96 @@ async function main(): Promise<number> {
           rmSync(local, { recursive: true, force: true });
         }
         console.log(`wrote ${m.files.length} files, ${total.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB to ${a.out}`);
+      },
+    )
+    .command(
+      'plan',
+      'Predict rows, bytes, files, core-hours and upload time of a dataset without generating it',
+      (y) =>
+        y
+          .option('beneficiaries', { type: 'string', demandOption: true, describe: 'number of synthetic beneficiaries' })
+          .option('years', { type: 'string', demandOption: true, describe: 'care years, YYYY-YYYY' })
+          .option('seed', { type: 'string', default: '42', describe: 'seed (the prediction barely depends on it)' })
+          .option('tables', { type: 'string', describe: 'comma-separated tables (default: all)' })
+          .option('workers', { type: 'string', default: '1', describe: 'processes (one per core) for the wall time' })
+          .option('shards', { type: 'string', describe: 'shards the dataset is cut into (default: the workers)' })
+          .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file, as given to generate' })
+          .option('calibrate', { type: 'string', array: true, describe: 'dataset folders to measure file sizes and rows/s on (default: the shipped calibration)' })
+          .option('write-calibration', { type: 'string', describe: 'save the calibration measured with --calibrate to this file' })
+          .option('host', { type: 'string', describe: 'host profile: request counts, upload time (its caps) and cost (its prices)' })
+          .option('bandwidth', { type: 'string', describe: 'upload bandwidth, for example 10Gbit or 800MB/s' })
+          .option('put-rate', { type: 'string', describe: 'PUT requests per second the host accepts' })
+          .option('connections', { type: 'string', default: '16', describe: "parallel uploads, times the profile's per-connection bandwidth when --bandwidth is not given" })
+          .option('part-size', { type: 'string', default: String(16 * 1024 * 1024), describe: 'multipart part size in bytes' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        const [firstYear, lastYear] = parseYears(a.years);
+        const workers = positiveInteger('workers', a.workers, 100000);
+        const upload = a.host !== undefined || a.bandwidth !== undefined || a['put-rate'] !== undefined;
+        const options = {
+          profile: a.host ? loadProfile(a.host) : null,
+          bandwidth: a.bandwidth !== undefined ? parseBandwidth(a.bandwidth) : null,
+          putRate: a['put-rate'] !== undefined ? positiveNumber('put-rate', a['put-rate']) : null,
+          connections: positiveInteger('connections', a.connections, 100000),
+          partSize: positiveInteger('part-size', a['part-size']),
+        };
+        const cal = a.calibrate ? calibrate(a.calibrate as string[]) : loadCalibration();
+        if (a['write-calibration']) writeAtomic(a['write-calibration'], JSON.stringify(cal, null, 1) + '\n');
+        const p = plan(
+          {
+            beneficiaries: positiveInteger('beneficiaries', a.beneficiaries, MAX_BENEFICIARIES),
+            firstYear, lastYear, seed: Number(a.seed), workers,
+            shards: a.shards !== undefined ? positiveInteger('shards', a.shards, 100000) : workers,
+            fileRows: positiveInteger('file-rows', a['file-rows']),
+            tables: parseTables(a.tables),
+          },
+          cal,
+        );
+        if (upload) {
+          p.upload = uploadPlan(p, options);
+          if (p.upload.bandwidth_bytes_per_second === null && p.upload.put_rate === null) throw new UsageError('give --bandwidth or --put-rate, or a --host whose profile states its limits');
+        }
+        console.log(a.json ? JSON.stringify(p, null, 1) : formatPlan(p));
+      },
+    )
+    .command(
+      'migrate',
+      'Rehearse a migration of a seeded dataset from --from to --to, verify every object, and judge the full volume against the window',
+      (y) =>
+        y
+          .option('from', { type: 'string', demandOption: true, describe: 'source host profile (S3 or Azure Blob), where the dataset was seeded' })
+          .option('to', { type: 'string', demandOption: true, describe: 'target host profile (S3)' })
+          .option('dataset', { type: 'string', demandOption: true, describe: 'the generated dataset folder (its manifest and seed record)' })
+          .option('window', { type: 'string', demandOption: true, describe: 'the migration window, for example 90d' })
+          .option('volume', { type: 'string', describe: 'full volume to extrapolate to, for example 1.2PB' })
+          .option('plan', { type: 'string', describe: 'or the JSON of "sndsbench plan --json" (its bytes and objects)' })
+          .option('streams', { type: 'string', default: '4', describe: 'parallel copy streams (k6 VUs)' })
+          .option('prefixes', { type: 'string', default: '1', describe: 'buckets or prefixes the full migration writes to, each with the per-bucket cap' })
+          .option('part-size', { type: 'string', default: String(16 * 1024 * 1024), describe: 'multipart part size, kept within the target profile\'s rules' })
+          .option('retries', { type: 'string', default: '4', describe: 'retries per object before it is named as failed' })
+          .option('delta', { type: 'boolean', default: false, describe: 'copy only the objects new or changed on the source since the last copy' })
+          .option('verify', { type: 'boolean', default: false, describe: 'copy nothing: read the target back against the seed-time checksums' })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        if (a.verify) {
+          const v = await verifyTarget(a.dataset, a.from, a.to);
+          if (a.json) console.log(JSON.stringify(v, null, 1));
+          else {
+            for (const p of v.problems) console.log(`FAILED ${p}`);
+            console.log(`verified ${v.checked - v.problems.length} of ${v.checked} objects on ${a.to}`);
+          }
+          code = v.problems.length ? 1 : 0;
+          return;
+        }
+        const r = await migrate({
+          from: a.from, to: a.to, dataset: a.dataset, window: a.window, volume: a.volume, plan: a.plan,
+          streams: positiveInteger('streams', a.streams, 1024), prefixes: positiveInteger('prefixes', a.prefixes, 1_000_000),
+          partSize: positiveInteger('part-size', a['part-size']), retries: positiveInteger('retries', Number(a.retries) + 1, 101) - 1,
+          delta: a.delta, results: a.results,
+        });
+        console.log(a.json ? JSON.stringify({ dir: r.dir, rehearsal: r.rehearsal, verdict: r.verdict }, null, 1) : `${r.text}\nresults in ${r.dir}`);
+        code = r.exitCode;
       },
     )
     .command(

@@ -10,15 +10,20 @@ import { UsageError } from './errors.js';
 import { schema, schemas } from './schema.js';
 import { ParquetEngine, StagedTable, quote } from './sinks/parquet.js';
 import { sha256File, writeAtomic } from './sinks/files.js';
-import { Progress } from './progress.js';
+import { Progress, type Prediction } from './progress.js';
+import { expectedRows } from '../generators/expected.js';
+import { loadCalibration } from './plan.js';
 import { projectPath } from './paths.js';
 
 /** Bumped only when the model or the layout changes on purpose: same seed + same epoch = same bytes. */
-export const EPOCH = 1;
+export const EPOCH = 2;
 export const VERSION: string = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version;
 
 /** Beneficiaries per block: the unit of sharding and of resuming. */
 export const BLOCK = 1024;
+/** Rows per row group: the Parquet writer holds a whole row group of every column in memory, and
+ * scans parallelise over row groups. Epoch 1 wrote one row group per file. */
+export const ROW_GROUP = 131_072;
 /** Beneficiary indexes fit the 27 bits the DCIR key counters reserve for them. */
 export const MAX_BENEFICIARIES = 2 ** 27;
 
@@ -54,6 +59,8 @@ export interface Manifest {
   parameters: Record<string, unknown>;
   files: ManifestFile[];
   rows: Record<string, number>;
+  /** Seconds one process spent generating (summed over shards when merged): the plan's speed. */
+  generation_seconds?: number;
 }
 
 export function manifestName(shard: { index: number; count: number }): string {
@@ -122,6 +129,7 @@ function listFiles(dir: string): string[] {
 
 export async function generate(o: GenerateOptions): Promise<Manifest> {
   prepareOutput(o);
+  const started = Date.now();
   writeAtomic(join(o.out, runName(o.shard)), JSON.stringify(parameters(o)));
   const engine = await ParquetEngine.open();
   const selected = new Set(o.tables);
@@ -155,7 +163,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   const flush = async (w: Writer, toBlock: number) => {
     mkdirSync(w.dir, { recursive: true });
     const final = join(w.dir, partName(w.nextFile));
-    await w.staged.writeFile(final + '.tmp', { rowGroupSize: o.fileRows, metadata: metadata(`${w.fromBlock}-${toBlock}`) });
+    await w.staged.writeFile(final + '.tmp', { rowGroupSize: Math.min(ROW_GROUP, o.fileRows), metadata: metadata(`${w.fromBlock}-${toBlock}`) });
     renameSync(final + '.tmp', final);
     written += statSync(final).size;
     w.nextFile++;
@@ -176,7 +184,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   const startBlock = Math.max(firstBlock, Math.min(endBlock, ...[...writers.values()].map((w) => Math.max(w.doneBelow, firstBlock))));
   const out: Out = (table, year) => (selected.has(table) ? writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null : null);
 
-  const progress = new Progress(o.progress, endBlock - firstBlock, startBlock - firstBlock);
+  const progress = new Progress(o.progress, endBlock - firstBlock, startBlock - firstBlock, o.progress ? predict(o, (endBlock - startBlock) / blocks) : null);
   for (let b = startBlock; b < endBlock; b++) {
     const last = Math.min(o.beneficiaries, (b + 1) * BLOCK);
     for (let i = b * BLOCK; i < last; i++) emitPerson(o, person(o, i), out);
@@ -199,9 +207,17 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   for (const w of writers.values()) await w.staged.drop();
   engine.close();
 
-  const manifest = await buildManifest(o);
+  const manifest = { ...(await buildManifest(o)), generation_seconds: (Date.now() - started) / 1000 };
   writeAtomic(join(o.out, manifestName(o.shard)), JSON.stringify(manifest, null, 1) + '\n');
   return manifest;
+}
+
+/** The plan's rows and time for the part of the dataset this run generates. */
+function predict(o: GenerateOptions, share: number): Prediction {
+  const expected = expectedRows(o);
+  let rows = 0;
+  for (const t of FACT_TABLES) if (o.tables.includes(t)) for (const n of expected.get(t)?.values() ?? []) rows += n * share;
+  return { rows, seconds: rows / loadCalibration().rows_per_core_second };
 }
 
 async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, selected: Set<string>, metadata: Record<string, string>, file: string): Promise<void> {
@@ -212,7 +228,7 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
   for (const [t, s] of staged) {
     mkdirSync(join(o.out, t), { recursive: true });
     const path = join(o.out, t, file);
-    await s.writeFile(path + '.tmp', { rowGroupSize: o.fileRows, metadata });
+    await s.writeFile(path + '.tmp', { rowGroupSize: Math.min(ROW_GROUP, o.fileRows), metadata });
     renameSync(path + '.tmp', path);
     await s.drop();
   }

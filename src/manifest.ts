@@ -83,7 +83,8 @@ export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
   const rows: Record<string, number> = {};
   for (const f of files) rows[f.table] = (rows[f.table] ?? 0) + f.rows;
   const first = shards[0].m;
-  const manifest: Manifest = { ...first, parameters: { ...withoutShard(first.parameters), shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows };
+  const seconds = shards.reduce((s, x) => s + (x.m.generation_seconds ?? 0), 0);
+  const manifest: Manifest = { ...first, parameters: { ...withoutShard(first.parameters), shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows, generation_seconds: seconds };
   const path = join(outDir, '_manifest.json');
   writeAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
   return { ok: true, problems, manifest, path };

@@ -1,9 +1,15 @@
-// A one-line progress bar on a terminal (rows/s, MB/s of Parquet written, ETA); silent elsewhere and in CI.
+// A one-line progress bar on a terminal (rows/s, MB/s of Parquet written, ETA), set against the
+// plan's prediction of the run's rows and time; silent elsewhere and in CI.
+export interface Prediction {
+  rows: number;
+  seconds: number;
+}
+
 export class Progress {
   private readonly started = Date.now();
   private rows = 0;
 
-  constructor(private readonly enabled: boolean, private readonly total: number, private done_: number) {}
+  constructor(private readonly enabled: boolean, private readonly total: number, private done_: number, private readonly predicted: Prediction | null = null) {}
 
   tick(rows: number, bytesWritten: number): void {
     this.done_++;
@@ -15,7 +21,11 @@ export class Progress {
     const eta = frac > 0 ? (s / frac) * (1 - frac) : 0;
     const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
     const mbs = bytesWritten / 1e6 / Math.max(s, 1e-3);
-    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${Math.round(rate).toLocaleString('en')} rows/s  ${mbs.toFixed(1)} MB/s  ETA ${eta.toFixed(0)}s   `);
+    const n = (x: number) => Math.round(x).toLocaleString('en');
+    const plan = this.predicted
+      ? `  rows ${n(this.rows)} of ~${n(this.predicted.rows)} planned  ETA ${eta.toFixed(0)}s (planned total ${this.predicted.seconds.toFixed(0)}s)`
+      : `  ETA ${eta.toFixed(0)}s`;
+    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${n(rate)} rows/s  ${mbs.toFixed(1)} MB/s${plan}   `);
   }
 
   done(): void {

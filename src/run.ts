@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
-import { s3Request } from './s3node.js';
+import { azureRequest, s3Request, type AzureAccess } from './s3node.js';
 import { Histogram } from './histogram.js';
 import { writeAtomic } from './sinks/files.js';
 import { parquetLayout, sampleParquet } from './layout.js';
@@ -43,16 +43,23 @@ export async function preflight(p: HostProfile): Promise<{ accessKey: string; se
   if (p.ca_bundle && !existsSync(p.ca_bundle)) throw new UsageError(`CA bundle ${p.ca_bundle} of host profile ${p.name} does not exist`);
   let r;
   try {
-    r = await s3Request({ endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...c }, 'HEAD', '');
+    r = p.kind === 'azure-blob'
+      ? await azureRequest(azureAccess(p, c), 'GET', '', { query: { restype: 'container' } })
+      : await s3Request({ endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...c }, 'HEAD', '');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const tls = /certificate|SSL|TLS|self.signed|CERT_/i.test(`${err.code} ${err.message}`);
     throw new UsageError(tls ? `TLS error with ${p.endpoint} (host profile ${p.name}): ${err.message}` : `cannot reach ${p.endpoint} (host profile ${p.name}): ${err.code ?? err.message}`);
   }
   if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${p.credentials.access_key_env}/${p.credentials.secret_key_env} (HTTP ${r.status})`);
-  if (r.status === 404) throw new UsageError(`bucket ${p.bucket} does not exist on ${p.endpoint}`);
+  if (r.status === 404) throw new UsageError(`${p.kind === 'azure-blob' ? 'container' : 'bucket'} ${p.bucket} does not exist on ${p.endpoint}`);
   if (r.status >= 300) throw new UsageError(`${p.endpoint} answered HTTP ${r.status} to HEAD ${p.bucket}`);
   return c;
+}
+
+/** An Azure Blob profile's container, addressed path-style as Azurite wants (the account first). */
+export function azureAccess(p: HostProfile, c: { accessKey: string; secretKey: string }): AzureAccess {
+  return { endpoint: `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}`, account: c.accessKey, key: c.secretKey, container: p.bucket };
 }
 
 export interface RunOptions {
@@ -146,11 +153,11 @@ function thresholdsFor(p: HostProfile, cli?: string): Record<string, string> {
   return { THRESHOLDS: chosen };
 }
 
-function redact(text: string, secrets: string[]): string {
+export function redact(text: string, secrets: string[]): string {
   return secrets.reduce((t, s) => (s ? t.split(s).join('[redacted]') : t), text);
 }
 
-function k6Version(k6: string): string {
+export function k6Version(k6: string): string {
   return spawnSync(k6, ['version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 }
 

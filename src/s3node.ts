@@ -68,12 +68,12 @@ export interface AzureAccess {
   container: string;
 }
 
-export function azureRequest(a: AzureAccess, method: string, blob: string, opts: { query?: Record<string, string>; body?: Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function azureRequest(a: AzureAccess, method: string, blob: string, opts: { query?: Record<string, string>; body?: Buffer; headers?: Record<string, string> } = {}, timeoutMs?: number): Promise<Reply> {
   const u = new URL(a.endpoint);
   const path = `${u.pathname.replace(/\/$/, '')}/${a.container}${blob ? '/' + blob : ''}`;
   const len = opts.body?.length ?? 0;
   const headers = signAzure(nodeAzureHashing, { account: a.account, key: a.key }, { method, path, query: opts.query, headers: opts.headers ?? {}, contentLength: len }, new Date());
   if (opts.body) headers['content-length'] = String(len);
   const qs = opts.query ? '?' + Object.entries(opts.query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : '';
-  return rawRequest(`${u.origin}${path}${qs}`, method, headers, opts.body);
+  return rawRequest(`${u.origin}${path}${qs}`, method, headers, opts.body, null, timeoutMs);
 }

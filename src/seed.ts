@@ -8,7 +8,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import https from 'node:https';
 import { UsageError } from './errors.js';
 import { credentialsOf, type HostProfile } from './profile.js';
-import { preflight } from './run.js';
+import { azureAccess, preflight } from './run.js';
+import { azureRequest } from './s3node.js';
 import { sha256File, writeAtomic } from './sinks/files.js';
 import type { ManifestFile } from './generate.js';
 import { datasetManifests } from './manifest.js';
@@ -64,8 +65,7 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   // Every manifest goes up, but the files are listed once: from the merged manifest when there is one.
   const manifests = readdirSync(o.dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
   const files = datasetFiles(o.dir, datasetManifests(o.dir));
-  await preflight(o.profile);
-  const client = s3Client(o.profile);
+  const store = await objectStore(o);
   const work = [
     ...files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
     ...manifests.map((m) => ({ path: m, bytes: statSync(join(o.dir, m)).size, sha256: '' })),
@@ -86,19 +86,9 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
       const w = work[next++];
       const key = `${o.prefix}/${w.path}`;
       const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
-      const head = await client.send(new HeadObjectCommand({ Bucket: o.profile.bucket, Key: key })).catch(() => null);
-      if (head && head.ContentLength === w.bytes && head.Metadata?.sha256 === sha256) {
-        out.push({ key, bytes: w.bytes, sha256, etag: head.ETag ?? '', skipped: true });
-      } else {
-        const upload = new Upload({
-          client,
-          params: { Bucket: o.profile.bucket, Key: key, Body: createReadStream(join(o.dir, w.path)), Metadata: { sha256 }, ContentLength: w.bytes },
-          partSize: partSizeFor(o.profile, w.bytes, o.partSize),
-          queueSize: 2,
-        });
-        const r = await upload.done();
-        out.push({ key, bytes: w.bytes, sha256, etag: r.ETag ?? '', skipped: false });
-      }
+      const etag = await store.has(key, w.bytes, sha256);
+      if (etag !== null) out.push({ key, bytes: w.bytes, sha256, etag, skipped: true });
+      else out.push({ key, bytes: w.bytes, sha256, etag: await store.put(key, join(o.dir, w.path), w.bytes, sha256), skipped: false });
       done += w.bytes;
       tick();
     }
@@ -107,8 +97,53 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   if (o.progress) process.stderr.write('\n');
   out.sort((a, b) => a.key.localeCompare(b.key));
   writeAtomic(join(o.dir, `_seed-${o.profile.name}.json`), JSON.stringify({ host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out }, null, 1) + '\n');
-  client.destroy();
+  store.close();
   return out;
+}
+
+/** Where a dataset goes: an S3 bucket (multipart through the SDK) or an Azure Blob container. */
+interface ObjectStore {
+  /** The object's etag when it is there with this size and checksum, else null. */
+  has(key: string, bytes: number, sha256: string): Promise<string | null>;
+  put(key: string, path: string, bytes: number, sha256: string): Promise<string>;
+  close(): void;
+}
+
+async function objectStore(o: SeedOptions): Promise<ObjectStore> {
+  const c = await preflight(o.profile);
+  if (o.profile.kind === 'azure-blob') {
+    const a = azureAccess(o.profile, c);
+    return {
+      async has(key, bytes, sha256) {
+        const r = await azureRequest(a, 'HEAD', key);
+        return r.status === 200 && Number(r.headers['content-length']) === bytes && r.headers['x-ms-meta-sha256'] === sha256 ? String(r.headers.etag ?? '') : null;
+      },
+      async put(key, path, bytes, sha256) {
+        // One Put Blob: the generated files stay far below its 5,000 MiB limit.
+        const r = await azureRequest(a, 'PUT', key, { body: readFileSync(path), headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-meta-sha256': sha256 } }, 120_000);
+        if (r.status !== 201) throw new Error(`Put Blob ${key} answered ${r.status}`);
+        return String(r.headers.etag ?? '');
+      },
+      close() {},
+    };
+  }
+  const client = s3Client(o.profile);
+  return {
+    async has(key, bytes, sha256) {
+      const head = await client.send(new HeadObjectCommand({ Bucket: o.profile.bucket, Key: key })).catch(() => null);
+      return head && head.ContentLength === bytes && head.Metadata?.sha256 === sha256 ? (head.ETag ?? '') : null;
+    },
+    async put(key, path, bytes, sha256) {
+      const upload = new Upload({
+        client,
+        params: { Bucket: o.profile.bucket, Key: key, Body: createReadStream(path), Metadata: { sha256 }, ContentLength: bytes },
+        partSize: partSizeFor(o.profile, bytes, o.partSize),
+        queueSize: 2,
+      });
+      return (await upload.done()).ETag ?? '';
+    },
+    close: () => client.destroy(),
+  };
 }
 
 export function defaultPrefix(dir: string): string {

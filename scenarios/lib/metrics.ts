@@ -10,13 +10,17 @@ export const errors = new Counter('s3_errors');
 
 /** Records one response: bytes moved on success, throttling and errors otherwise. */
 export function record(op: string, r: RefinedResponse<ResponseType>, size: number): boolean {
-  const ok = r.status >= 200 && r.status < 300;
+  return recordStatus(op, r.status, size);
+}
+
+export function recordStatus(op: string, status: number, size: number): boolean {
+  const ok = status >= 200 && status < 300;
   if (ok) {
     bytes.add(size, { op });
     objects.add(1, { op });
   } else {
-    if (r.status === 429 || r.status === 503) throttled.add(1, { op });
-    errors.add(1, { op, status: String(r.status) });
+    if (status === 429 || status === 503) throttled.add(1, { op });
+    errors.add(1, { op, status: String(status) });
   }
   return ok;
 }

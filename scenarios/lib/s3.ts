@@ -35,6 +35,8 @@ export interface CallOptions {
   name: string;
   op: string;
   discard?: boolean;
+  /** Read the body as text (listings) rather than bytes. */
+  text?: boolean;
 }
 
 export class S3 {
@@ -56,13 +58,13 @@ export class S3 {
     return http.request(method, url, body, {
       headers,
       tags: { name: o.name, op: o.op },
-      responseType: o.discard ? 'none' : 'binary',
+      responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
       timeout: '120s',
     });
   }
 
-  put(key: string, body: ArrayBuffer) {
-    return this.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true });
+  put(key: string, body: ArrayBuffer, headers?: Record<string, string>) {
+    return this.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true, headers });
   }
 
   get(key: string, range?: [number, number], discard = true) {
@@ -81,11 +83,11 @@ export class S3 {
   list(prefix: string, maxKeys = 1000, token?: string) {
     const query: Record<string, string> = { 'list-type': '2', prefix, 'max-keys': String(maxKeys) };
     if (token) query['continuation-token'] = token;
-    return this.request('GET', '', null, { query, name: 'ListObjectsV2', op: 'list' });
+    return this.request('GET', '', null, { query, name: 'ListObjectsV2', op: 'list', text: true });
   }
 
-  createMultipart(key: string): string {
-    const r = this.request('POST', key, null, { query: { uploads: '' }, name: 'CreateMultipartUpload', op: 'multipart_create' });
+  createMultipart(key: string, headers?: Record<string, string>): string {
+    const r = this.request('POST', key, null, { query: { uploads: '' }, name: 'CreateMultipartUpload', op: 'multipart_create', text: true, headers });
     const m = /<UploadId>([^<]+)<\/UploadId>/.exec(String(r.body ?? ''));
     if (r.status !== 200 || !m) throw new Error(`CreateMultipartUpload failed: ${r.status}`);
     return m[1];

@@ -10,6 +10,7 @@ import { projectPath } from '../paths.js';
 import { schema } from '../schema.js';
 import { quote } from '../sinks/parquet.js';
 import { GENERATED } from '../../generators/tables.js';
+import { ROW_GROUP } from '../generate.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);
@@ -72,7 +73,7 @@ async function duckdbSql(rows: number): Promise<{ seconds: number; bytes: number
   const conn = await db.connect();
   const path = join(mkdtempSync(join(tmpdir(), 'sndsbench-sql-')), 'er_prs_f.parquet');
   const started = Date.now();
-  await conn.run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1048576)`);
+  await conn.run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`);
   const seconds = (Date.now() - started) / 1000;
   const bytes = statSync(path).size;
   conn.closeSync();

@@ -167,7 +167,8 @@ export class StagedTable {
       `COPY (SELECT ${this.selectList()} FROM ${source}) TO ${sqlString(path)} ` +
         `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize}, KV_METADATA {${kv}})`,
     );
-    if (this.created) await this.engine.conn.run(`DELETE FROM ${this.tableName}`);
+    // Dropped rather than emptied: DuckDB gives a dropped table's memory back.
+    await this.drop();
     this.stagedRows = 0;
     return rows;
   }

@@ -1,0 +1,201 @@
+// Expected rows per table and year, from the model's rates rather than its draws: the population,
+// conditions, deaths and care of population.ts, care.ts and tables.ts, each replaced by its mean.
+// Cost grows with the years, not with the beneficiaries.
+import { ageBand, calibration, type Condition } from './calibration.js';
+import { eligible } from './care.js';
+import { ageAt, type Params, type Person } from './population.js';
+import { providers } from './providers.js';
+import { day, yearOf } from './dates.js';
+
+/** Expected rows by table, then by year (null for tables that are not split by year). */
+export type ExpectedRows = Map<string, Map<number | null, number>>;
+
+
+type Eligible = { sex?: number; min_age?: number; max_age?: number };
+
+/** Weighted mean of `value` over the entries a person of this sex and age can draw. */
+function meanOver<T extends Eligible>(list: T[], weight: (t: T) => number, value: (t: T) => number, sex: number, age: number): number {
+  let w = 0;
+  let v = 0;
+  for (const t of list) {
+    if (!eligible(t, sex, age)) continue;
+    w += weight(t);
+    v += weight(t) * value(t);
+  }
+  return w > 0 ? v / w : 0;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** ER_PRS_F lines and ER_PHA_F rows of an acute prescription: its drugs, grouped by rate. */
+function acutePrescription(): { lines: number; drugs: number } {
+  const m = calibration().model;
+  const drugs = m.drugs as unknown as Record<string, { rate: number }>;
+  const total = m.acute_drugs.atc.reduce((s, a) => s + a.weight, 0);
+  const byRate = new Map<number, number>();
+  for (const a of m.acute_drugs.atc) byRate.set(drugs[a.atc].rate, (byRate.get(drugs[a.atc].rate) ?? 0) + a.weight / total);
+  const lines = mean(m.acute_drugs.lines_per_prescription.map((n) => [...byRate.values()].reduce((s, p) => s + 1 - (1 - p) ** n, 0)));
+  return { lines, drugs: mean(m.acute_drugs.lines_per_prescription) };
+}
+
+/** KI_ECD_R rows of a death of someone holding the conditions in `held` (a bit set). */
+function causesOfDeath(held: number): number {
+  const m = calibration().model;
+  const has = (name: string) => m.conditions.some((c, k) => c.name === name && held & (1 << k));
+  const weights = m.deaths.groups.map((g) => g.share * ('condition' in g && g.condition && has(g.condition) ? m.deaths.condition_weight : 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const associated = m.conditions.flatMap((c, k) => (held & (1 << k) ? c.death_codes : []));
+  let rows = 0;
+  m.deaths.groups.forEach((g, i) => {
+    for (const code of g.codes) rows += (weights[i] / total / g.codes.length) * (1 + Math.min(3, associated.filter((c) => c !== code).length));
+  });
+  return rows;
+}
+
+/** Mean KI_ECD_R rows of a death, over the conditions a person of this sex and band may hold. */
+const causesCache = new Map<number, number>();
+function meanCausesOfDeath(prevalence: number[], key: number): number {
+  let v = causesCache.get(key);
+  if (v === undefined) {
+    v = 0;
+    for (let held = 0; held < 1 << prevalence.length; held++) {
+      let p = 1;
+      prevalence.forEach((pi, k) => (p *= held & (1 << k) ? pi : 1 - pi));
+      v += p * causesOfDeath(held);
+    }
+    causesCache.set(key, v);
+  }
+  return v;
+}
+
+/** A group of people born the same day with the same sex: the unit the expectation runs over. */
+interface Cohort {
+  people: number;
+  sex: 1 | 2;
+  birth: number;
+}
+
+/**
+ * The population as population.ts draws it, in expectation: each sex × age on 1 January of the
+ * first year (born in the year before that birthday, represented by 1 July), the 99+ tail
+ * spread as the model spreads it, and newborns by day of birth.
+ */
+function cohorts(p: Params): Cohort[] {
+  const cal = calibration();
+  let births = 0;
+  for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
+  const newbornShare = births / (cal.population + births);
+  const out: Cohort[] = [];
+  const bornBefore = p.beneficiaries * (1 - newbornShare);
+  const total = cal.cellCumulative[cal.cellCumulative.length - 1];
+  const bySexAge = new Map<string, number>();
+  cal.cells.forEach((cell, i) => {
+    const w = (cal.cellCumulative[i] - (i ? cal.cellCumulative[i - 1] : 0)) / total;
+    const band = cal.singleAges.get(`${cell.sex}:${cell.ageMin}`)!;
+    const bandTotal = band.cumulative[band.cumulative.length - 1];
+    band.ages.forEach((age, j) => {
+      const share = (w * (band.cumulative[j] - (j ? band.cumulative[j - 1] : 0))) / bandTotal;
+      // The 99 entry is "99 and over": 99 + min(6, floor(Exp(mean 1.5))) as drawn by population.ts.
+      const tail = age === 99 ? [0, 1, 2, 3, 4, 5, 6].map((k) => (k < 6 ? Math.exp(-k / 1.5) - Math.exp(-(k + 1) / 1.5) : Math.exp(-6 / 1.5))) : [1];
+      tail.forEach((t, k) => {
+        const key = `${cell.sex}:${age + k}`;
+        bySexAge.set(key, (bySexAge.get(key) ?? 0) + share * t);
+      });
+    });
+  });
+  for (const [key, share] of bySexAge) {
+    const [sex, age] = key.split(':').map(Number);
+    out.push({ people: bornBefore * share, sex: sex as 1 | 2, birth: day(p.firstYear - age - 1, 7, 1) });
+  }
+  const first = day(p.firstYear, 1, 1);
+  const days = day(p.lastYear + 1, 1, 1) - first;
+  const perDay = (p.beneficiaries * newbornShare) / days;
+  for (let d = 0; d < days; d++) {
+    out.push({ people: perDay * 0.512, sex: 1, birth: first + d });
+    out.push({ people: perDay * 0.488, sex: 2, birth: first + d });
+  }
+  return out;
+}
+
+export function expectedRows(p: Params): ExpectedRows {
+  const cal = calibration();
+  const m = cal.model;
+  const pv = providers(p);
+  const bands = m.age_bands.length;
+  const rows: ExpectedRows = new Map();
+  const add = (table: string, year: number | null, n: number) => {
+    let t = rows.get(table);
+    if (!t) rows.set(table, (t = new Map()));
+    t.set(year, (t.get(year) ?? 0) + n);
+  };
+  const acute = acutePrescription();
+  const tests = mean(m.checkup_biology.tests_per_visit);
+  let privates = 0;
+  for (let e = 0; e < pv.establishments; e++) if (pv.isPrivate(e)) privates++;
+  const privateShare = privates / pv.establishments;
+  const conditionStays = m.conditions.map((c) => c.stays?.per_year ?? 0);
+  const conditionAssociated = m.conditions.map((c) => c.associated_codes.length);
+
+  // Conditions and death enter through their probabilities, care through its mean rates.
+  for (const { people, sex, birth } of cohorts(p)) {
+    const who = { birth } as Person;
+    const startBand = ageBand(Math.max(0, p.firstYear - yearOf(birth)));
+    const prevalence = m.conditions.map((_, c) => cal.prevalence[c][(sex - 1) * bands + startBand]);
+    const sum = (g: (c: Condition) => number) => m.conditions.reduce((s, c, i) => s + prevalence[i] * g(c), 0);
+    add('IR_BEN_R', null, people);
+    add('IR_IMB_R', null, people * sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)));
+    const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
+    const deliveriesPerYear = sum((c) => c.drugs.reduce((s, d) => s + ('sex' in d && d.sex !== sex ? 0 : d.share * d.per_year), 0));
+    // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
+    const conditionStaysTimesAssociated = m.conditions.reduce(
+      (s, _, a) => s + conditionStays[a] * m.conditions.reduce((t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]), 0),
+      0,
+    );
+    const associatedPerPerson = sum((c) => c.associated_codes.length);
+
+    let alive = 1;
+    for (let y = p.firstYear; y <= p.lastYear; y++) {
+      const from = Math.max(day(y, 1, 1), birth);
+      const span = day(y + 1, 1, 1) - from;
+      if (span <= 0) continue;
+      const q = cal.mortality(y, sex, y - yearOf(birth));
+      // Someone dying in the year lives (span + 1) / 2 days of it on average.
+      const f = (alive * ((1 - q) * span + (q * (span + 1)) / 2)) / 365;
+      add('KI_CCI_R', y, people * alive * q);
+      add('KI_ECD_R', y, people * alive * q * causes);
+      alive *= 1 - q;
+
+      const age = Math.max(0, ageAt(who, from));
+      const band = ageBand(age);
+      const gp = (cal.gpBase[band] + sum((c) => c.gp_extra)) * f;
+      const general = m.specialist.per_person_year[band] * f;
+      const visits = general + sum((c) => c.specialists.reduce((s, x) => s + x.per_year, 0)) * f;
+      const acts =
+        general * meanOver(m.specialist.mix, (x) => x.weight, (x) => (x.ccam ? (x.act_probability ?? 0) : 0), sex, age) +
+        sum((c) => c.specialists.reduce((s, x) => s + ('ccam' in x && x.ccam ? x.per_year * 0.8 : 0), 0)) * f;
+      const prescriptions = (gp + visits) * m.gp.prescription_probability;
+      const deliveries = deliveriesPerYear * f;
+      const checkup = m.checkup_biology.visit_probability[band] * f;
+      const monitoring = sum((c) => c.biology.reduce((s, b) => s + b.per_year, 0)) * f;
+
+      const generalStays = cal.stayBase[band] * f;
+      const stays = generalStays + sum((c) => c.stays?.per_year ?? 0) * f;
+      const stayActs = meanOver(m.stays.chapters, (x) => x.stays, (x) => {
+        const n = 'acts' in x && x.acts ? x.acts.length : 0;
+        return n * 0.7 + (1 - 0.3 ** n);
+      }, sex, age);
+      const clinics = stays * privateShare;
+
+      add('ER_PRS_F', y, people * (gp + visits + acts + prescriptions * acute.lines + deliveries + checkup + monitoring + clinics));
+      add('ER_PHA_F', y, people * (prescriptions * acute.drugs + deliveries));
+      add('ER_BIO_F', y, people * (checkup * tests + monitoring));
+      add('ER_CAM_F', y, people * acts);
+      add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
+      add('T_MCOaaB', y, people * stays);
+      add('T_MCOaaC', y, people * stays);
+      add('T_MCOaaD', y, people * 0.6 * (generalStays * associatedPerPerson + conditionStaysTimesAssociated * f));
+      add('T_MCOaaA', y, people * generalStays * stayActs);
+    }
+  }
+  return rows;
+}

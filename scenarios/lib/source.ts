@@ -1,0 +1,91 @@
+// The migration's source: an S3 bucket (SigV4) or an Azure Blob container (SharedKey), listed and
+// read the same way. Listing parses the XML answers with patterns: k6 has no XML parser.
+import http from 'k6/http';
+import crypto from 'k6/crypto';
+import encoding from 'k6/encoding';
+import { S3 } from './s3.ts';
+import { signAzure } from './azure.ts';
+
+export interface Listed {
+  key: string;
+  size: number;
+  /** Changes when the object is rewritten: what --delta compares with the previous copy. */
+  etag: string;
+}
+
+export interface Read {
+  status: number;
+  body: ArrayBuffer | null;
+  /** SHA-256 recorded at seed time in the object's metadata, when there. */
+  sha256: string | null;
+}
+
+export interface Source {
+  list(prefix: string): Listed[];
+  get(key: string): Read;
+}
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
+const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const header = (headers: Record<string, string>, name: string) => {
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name);
+  return k ? headers[k] : null;
+};
+
+export function s3Source(s3: S3): Source {
+  return {
+    list(prefix) {
+      const out: Listed[] = [];
+      let token: string | undefined;
+      do {
+        const r = s3.list(prefix, 1000, token);
+        if (r.status !== 200) throw new Error(`source ListObjectsV2 answered ${r.status}`);
+        const xml = String(r.body);
+        for (const c of xml.split('<Contents>').slice(1)) out.push({ key: unescape(tag(c, 'Key')), size: Number(tag(c, 'Size')), etag: unescape(tag(c, 'ETag')) });
+        token = tag(xml, 'IsTruncated') === 'true' ? unescape(tag(xml, 'NextContinuationToken')) : undefined;
+      } while (token);
+      return out;
+    },
+    get(key) {
+      const r = s3.request('GET', key, null, { name: 'SourceGet', op: 'source_get' });
+      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null, sha256: header(r.headers, 'x-amz-meta-sha256') };
+    },
+  };
+}
+
+export interface AzureSource {
+  endpoint: string; // http://127.0.0.1:10000 (Azurite, path style: the account follows)
+  account: string;
+  key: string; // base64
+  container: string;
+}
+
+export function azureSource(a: AzureSource): Source {
+  const hashing = { hmacBase64: (key: string, data: string) => crypto.hmac('sha256', encoding.b64decode(key), data, 'base64') as string };
+  const call = (method: string, blob: string, query: Record<string, string>, name: string, binary: boolean) => {
+    const path = `/${a.account}/${a.container}${blob ? '/' + blob : ''}`;
+    const headers = signAzure(hashing, { account: a.account, key: a.key }, { method, path, query, headers: {} }, new Date());
+    const qs = Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`).join('&');
+    return http.request(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, { headers, tags: { name, op: name === 'SourceGet' ? 'source_get' : 'list' }, responseType: binary ? 'binary' : 'text', timeout: '120s' });
+  };
+  return {
+    list(prefix) {
+      const out: Listed[] = [];
+      let marker = '';
+      do {
+        const q: Record<string, string> = { restype: 'container', comp: 'list', prefix, maxresults: '1000' };
+        if (marker) q.marker = marker;
+        const r = call('GET', '', q, 'ListBlobs', false);
+        if (r.status !== 200) throw new Error(`source List Blobs answered ${r.status}`);
+        const xml = String(r.body);
+        for (const b of xml.split('<Blob>').slice(1)) out.push({ key: unescape(tag(b, 'Name')), size: Number(tag(b, 'Content-Length')), etag: unescape(tag(b, 'Etag')) });
+        marker = tag(xml, 'NextMarker');
+      } while (marker);
+      return out;
+    },
+    get(key) {
+      const r = call('GET', key, {}, 'SourceGet', true);
+      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null, sha256: header(r.headers, 'x-ms-meta-sha256') };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+// Migration rehearsal: lists a seeded dataset on the source (S3 or Azure Blob), copies every object
+// to the target with STREAMS parallel streams (one PUT, or equal-size multipart parts within the
+// target's rules), retrying failures, then reads every copy back and checks its size and SHA-256
+// against the checksum recorded at seed time. One log line per object and phase, for the runner.
+import exec from 'k6/execution';
+import crypto from 'k6/crypto';
+import { sleep } from 'k6';
+import { Counter } from 'k6/metrics';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { record, recordStatus } from './lib/metrics.ts';
+import { summaryOutputs } from './lib/summary.ts';
+import { azureSource, s3Source, type Listed, type Source } from './lib/source.ts';
+
+const STREAMS = Number(__ENV.STREAMS || 4);
+const PREFIX = __ENV.PREFIX || '';
+const TARGET_PREFIX = __ENV.TARGET_PREFIX ?? PREFIX;
+const RETRIES = Number(__ENV.RETRIES || 4);
+// The target's part rules (from its profile): parts of PART_SIZE, raised to fit MAX_PARTS, within bounds.
+const PART_SIZE = Number(__ENV.PART_SIZE || 16 * 1024 * 1024);
+const PART_MIN = Number(__ENV.PART_MIN || 5 * 1024 * 1024);
+const PART_MAX = Number(__ENV.PART_MAX || 5 * 1024 ** 3);
+const MAX_PARTS = Number(__ENV.MAX_PARTS || 10000);
+// Seed-time checksums {key: {bytes, sha256}}, and for --delta the previous copy's etags {key: etag}.
+const CHECKSUMS = JSON.parse(__ENV.CHECKSUMS ? open(__ENV.CHECKSUMS) : '{}') as Record<string, { bytes: number; sha256: string }>;
+const PREVIOUS = __ENV.PREVIOUS ? (JSON.parse(open(__ENV.PREVIOUS)) as Record<string, string>) : null;
+
+export const options = {
+  scenarios: { migration: { executor: 'per-vu-iterations', vus: STREAMS, iterations: 1, maxDuration: __ENV.MAX_DURATION || '30m' } },
+  thresholds: JSON.parse(__ENV.THRESHOLDS || '{"migration_failed":["count<1"]}'),
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+  setupTimeout: '300s',
+};
+
+// k6 provides console; its type declarations do not.
+declare const console: { log(message: string): void };
+
+const retries = new Counter('migration_retries');
+const failed = new Counter('migration_failed');
+const target = new S3(targetFromEnv());
+
+function source(): Source {
+  if (__ENV.SOURCE_KIND === 'azure-blob') {
+    return azureSource({ endpoint: __ENV.SOURCE_ENDPOINT, account: __ENV.SOURCE_ACCESS_KEY, key: __ENV.SOURCE_SECRET_KEY, container: __ENV.SOURCE_BUCKET });
+  }
+  return s3Source(new S3({ endpoint: __ENV.SOURCE_ENDPOINT, bucket: __ENV.SOURCE_BUCKET, region: __ENV.SOURCE_REGION || 'us-east-1', accessKey: __ENV.SOURCE_ACCESS_KEY, secretKey: __ENV.SOURCE_SECRET_KEY, pathStyle: __ENV.SOURCE_PATH_STYLE !== 'false' }));
+}
+const from = source();
+
+/** The objects to copy: all of them, or with PREVIOUS only those new or changed since that copy. */
+export function setup(): Listed[] {
+  const listed = from.list(PREFIX);
+  const todo = PREVIOUS ? listed.filter((o) => PREVIOUS[o.key] !== o.etag) : listed;
+  console.log(JSON.stringify({ migration: 'listed', objects: listed.length, todo: todo.length }));
+  // Largest first, dealt round-robin: the streams get equal shares of bytes.
+  return todo.sort((a, b) => b.size - a.size || (a.key < b.key ? -1 : 1));
+}
+
+const targetKey = (key: string) => TARGET_PREFIX + key.slice(PREFIX.length);
+
+function partSize(size: number): number {
+  return Math.min(PART_MAX, Math.max(PART_MIN, PART_SIZE, Math.ceil(size / MAX_PARTS)));
+}
+
+/** Writes one object to the target; true when every request was acknowledged. */
+function put(key: string, body: ArrayBuffer, sha256: string): boolean {
+  const meta = { 'x-amz-meta-sha256': sha256 };
+  const part = partSize(body.byteLength);
+  if (body.byteLength <= part) return record('put', target.put(key, body, meta), body.byteLength);
+  let id: string;
+  try {
+    id = target.createMultipart(key, meta);
+  } catch {
+    return false;
+  }
+  const etags: string[] = [];
+  for (let offset = 0, n = 1; offset < body.byteLength; offset += part, n++) {
+    const chunk = body.slice(offset, Math.min(body.byteLength, offset + part));
+    const r = target.uploadPart(key, id, n, chunk);
+    if (!record('multipart_part', r, chunk.byteLength)) {
+      target.abortMultipart(key, id);
+      return false;
+    }
+    etags.push(String(r.headers.Etag || r.headers.ETag || ''));
+  }
+  return record('put', target.completeMultipart(key, id, etags), 0);
+}
+
+type Outcome = { ok: boolean; attempts: number; error: string; sha256: string };
+
+/** Copies one object, retrying with backoff; the checksum is the seed's, else the source's own. */
+function copy(o: Listed): Outcome {
+  let error = '';
+  for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
+    if (attempt > 1) {
+      retries.add(1);
+      sleep(Math.min(3, 0.2 * 2 ** (attempt - 2)));
+    }
+    const got = from.get(o.key);
+    if (!recordStatus('source_get', got.status, o.size) || !got.body) {
+      error = `source GET answered ${got.status}`;
+      continue;
+    }
+    const expected = CHECKSUMS[o.key]?.sha256 ?? got.sha256 ?? crypto.sha256(got.body, 'hex');
+    if (got.body.byteLength !== o.size) {
+      error = `source sent ${got.body.byteLength} bytes of ${o.size}`;
+      continue;
+    }
+    if (!put(targetKey(o.key), got.body, expected)) {
+      error = 'target PUT failed';
+      continue;
+    }
+    return { ok: true, attempts: attempt, error: '', sha256: expected };
+  }
+  return { ok: false, attempts: RETRIES + 1, error, sha256: '' };
+}
+
+/** Reads the copy back: same size and SHA-256 as recorded, else the object is named as failed. */
+function verify(o: Listed, sha256: string): string {
+  for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
+    const r = target.get(targetKey(o.key), undefined, false);
+    if (r.status !== 200) {
+      if (attempt <= RETRIES) {
+        retries.add(1);
+        sleep(Math.min(3, 0.2 * 2 ** (attempt - 1)));
+        continue;
+      }
+      return `target GET answered ${r.status}`;
+    }
+    const body = r.body as ArrayBuffer;
+    if (body.byteLength !== o.size) return `size ${body.byteLength}, expected ${o.size}`;
+    const got = crypto.sha256(body, 'hex');
+    if (got !== sha256) return `sha256 ${got.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…`;
+    return '';
+  }
+  return 'unreachable';
+}
+
+export default function (objects: Listed[]): void {
+  const mine = objects.filter((_, i) => i % STREAMS === exec.vu.idInTest - 1);
+  const copied: [Listed, string][] = [];
+  for (const o of mine) {
+    const start = Date.now();
+    const r = copy(o);
+    console.log(JSON.stringify({ migration: 'copy', key: o.key, etag: o.etag, bytes: o.size, ok: r.ok, attempts: r.attempts, error: r.error, start, end: Date.now() }));
+    if (r.ok) copied.push([o, r.sha256]);
+    else failed.add(1);
+  }
+  for (const [o, sha256] of copied) {
+    const error = verify(o, sha256);
+    console.log(JSON.stringify({ migration: 'verify', key: o.key, ok: error === '', error }));
+    if (error) failed.add(1);
+  }
+}
+
+export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
+  return summaryOutputs(data);
+}
