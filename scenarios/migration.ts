@@ -87,7 +87,7 @@ function put(key: string, body: ArrayBuffer, sha256: string): boolean {
 
 type Outcome = { ok: boolean; attempts: number; error: string; sha256: string };
 
-/** Copies one object, retrying with backoff; the checksum is the seed's, else the source's own. */
+/** Copies one object, retrying with backoff; the checksum is the seed's, else the source content's. */
 function copy(o: Listed): Outcome {
   let error = '';
   for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
@@ -100,7 +100,9 @@ function copy(o: Listed): Outcome {
       error = `source GET answered ${got.status}`;
       continue;
     }
-    const expected = CHECKSUMS[o.key]?.sha256 ?? got.sha256 ?? crypto.sha256(got.body, 'hex');
+    // An object changed after seeding (a delta) or never seeded: its content is the truth. Metadata
+    // is not: a server may keep an old x-amz-meta-sha256 across an overwrite.
+    const expected = (PREVIOUS ? undefined : CHECKSUMS[o.key]?.sha256) ?? crypto.sha256(got.body, 'hex');
     if (got.body.byteLength !== o.size) {
       error = `source sent ${got.body.byteLength} bytes of ${o.size}`;
       continue;

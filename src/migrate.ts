@@ -126,7 +126,7 @@ export async function migrate(o: MigrateOptions): Promise<{ dir: string; rehears
   const tc = await preflight(to);
   const k6 = k6Binary();
 
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-migration-${from.name}-to-${to.name}`;
+  const id = `${new Date().toISOString().replace(/[-:]/g, '').replace('.', '-').replace('Z', '')}-migration-${from.name}-to-${to.name}`;
   const dir = join(o.results, id);
   mkdirSync(dir, { recursive: true });
   const checksums = Object.fromEntries(seed.objects.map((x) => [x.key, { bytes: x.bytes, sha256: x.sha256 }]));

@@ -16,8 +16,6 @@ export interface Listed {
 export interface Read {
   status: number;
   body: ArrayBuffer | null;
-  /** SHA-256 recorded at seed time in the object's metadata, when there. */
-  sha256: string | null;
 }
 
 export interface Source {
@@ -27,10 +25,6 @@ export interface Source {
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
 const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-const header = (headers: Record<string, string>, name: string) => {
-  const k = Object.keys(headers).find((h) => h.toLowerCase() === name);
-  return k ? headers[k] : null;
-};
 
 export function s3Source(s3: S3): Source {
   return {
@@ -48,7 +42,7 @@ export function s3Source(s3: S3): Source {
     },
     get(key) {
       const r = s3.request('GET', key, null, { name: 'SourceGet', op: 'source_get' });
-      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null, sha256: header(r.headers, 'x-amz-meta-sha256') };
+      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null };
     },
   };
 }
@@ -85,7 +79,7 @@ export function azureSource(a: AzureSource): Source {
     },
     get(key) {
       const r = call('GET', key, {}, 'SourceGet', true);
-      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null, sha256: header(r.headers, 'x-ms-meta-sha256') };
+      return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null };
     },
   };
 }
