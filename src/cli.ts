@@ -14,6 +14,7 @@ import { loadProfile } from './profile.js';
 import { calibrate, formatPlan, loadCalibration, parseBandwidth, plan, uploadPlan } from './plan.js';
 import { writeAtomic } from './sinks/files.js';
 import { migrate, verifyTarget } from './migrate.js';
+import { cutover, DEFAULT_THRESHOLDS, parseSeconds, type Thresholds } from './cutover.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,6 +204,42 @@ async function main(): Promise<number> {
           delta: a.delta, results: a.results,
         });
         console.log(a.json ? JSON.stringify({ dir: r.dir, rehearsal: r.rehearsal, verdict: r.verdict }, null, 1) : `${r.text}\nresults in ${r.dir}`);
+        code = r.exitCode;
+      },
+    )
+    .command(
+      'cutover',
+      'Rehearse the switch to the new host under load through the front, and judge lost writes, stale reads and downtime',
+      (y) =>
+        y
+          .option('front', { type: 'string', demandOption: true, describe: 'host profile the clients use (a load balancer or DNS name)' })
+          .option('from', { type: 'string', demandOption: true, describe: 'the old host, where the dataset was seeded' })
+          .option('to', { type: 'string', demandOption: true, describe: 'the new host' })
+          .option('dataset', { type: 'string', demandOption: true, describe: 'the dataset folder (its seed record on --from)' })
+          .option('procedure', { type: 'string', demandOption: true, describe: 'the switch: a command (yours), or "reference" (delta sync, HAProxy switch, delta sync)' })
+          .option('at', { type: 'string', default: '60s', describe: 'when the procedure starts, after the load' })
+          .option('duration', { type: 'string', default: '180s', describe: 'how long the load runs' })
+          .option('rate', { type: 'string', default: '40', describe: 'iterations per second (reads, writes, read-modify-writes)' })
+          .option('no-reuse', { type: 'boolean', default: false, describe: 'no connection reuse, for DNS-based switches (keep-alive stays on the old host)' })
+          .option('thresholds', { type: 'string', describe: `JSON overriding ${JSON.stringify(DEFAULT_THRESHOLDS)}` })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        let thresholds: Thresholds = DEFAULT_THRESHOLDS;
+        if (a.thresholds) {
+          try {
+            thresholds = { ...DEFAULT_THRESHOLDS, ...JSON.parse(a.thresholds) };
+          } catch {
+            throw new UsageError(`--thresholds must be JSON such as '{"longest_failure_s": 2}'`);
+          }
+        }
+        const r = await cutover({
+          front: a.front, from: a.from, to: a.to, dataset: a.dataset, procedure: a.procedure,
+          at: parseSeconds('at', a.at), duration: parseSeconds('duration', a.duration), rate: positiveInteger('rate', a.rate, 10000),
+          noReuse: a['no-reuse'], results: a.results, thresholds,
+        });
+        const { timeline, ...rest } = r.report;
+        console.log(a.json ? JSON.stringify({ dir: r.dir, ...rest, timeline }, null, 1) : `${r.text}\nresults in ${r.dir}`);
         code = r.exitCode;
       },
     )

@@ -84,11 +84,15 @@ async function waitFor(port: number, name: string, seconds = 20): Promise<void> 
 function credentials(): Record<string, string> {
   const file = join(LAB, 'credentials.env');
   if (!existsSync(file)) {
+    // The target accepts the source's key pair, as a new host must for clients that keep theirs
+    // through a cutover (the HAProxy front presents them to whichever host it routes to).
+    const access = `LAB${randomBytes(8).toString('hex').toUpperCase()}`;
+    const secret = randomBytes(24).toString('base64url');
     const lines = [
-      `${CREDENTIALS.source[0]}=SRC${randomBytes(8).toString('hex').toUpperCase()}`,
-      `${CREDENTIALS.source[1]}=${randomBytes(24).toString('base64url')}`,
-      `${CREDENTIALS.target[0]}=TGT${randomBytes(8).toString('hex').toUpperCase()}`,
-      `${CREDENTIALS.target[1]}=${randomBytes(24).toString('base64url')}`,
+      `${CREDENTIALS.source[0]}=${access}`,
+      `${CREDENTIALS.source[1]}=${secret}`,
+      `${CREDENTIALS.target[0]}=${access}`,
+      `${CREDENTIALS.target[1]}=${secret}`,
       `${CREDENTIALS.azure[0]}=sndsbench`,
       `${CREDENTIALS.azure[1]}=${randomBytes(32).toString('base64')}`,
     ];

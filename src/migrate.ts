@@ -13,6 +13,7 @@ import { datasetManifests } from './manifest.js';
 import { k6Binary, k6Version, preflight, redact } from './run.js';
 import { partSizeFor } from './seed.js';
 import { s3Request } from './s3node.js';
+import { access } from './sync.js';
 import { writeAtomic } from './sinks/files.js';
 import { duration } from './plan.js';
 
@@ -284,11 +285,11 @@ export async function verifyTarget(dataset: string, fromName: string, toName: st
   const seedPath = join(dataset, `_seed-${from.name}.json`);
   if (!existsSync(seedPath)) throw new UsageError(`${dataset} was not seeded on ${from.name}: nothing to verify against`);
   const seed = JSON.parse(readFileSync(seedPath, 'utf8')) as SeedRecord;
-  const c = await preflight(to);
-  const access = { endpoint: to.endpoint, region: to.region, bucket: to.bucket, accessKey: c.accessKey, secretKey: c.secretKey, ca: to.ca_bundle };
+  await preflight(to);
+  const target = access(to);
   const problems: string[] = [];
   for (const x of seed.objects.filter((o) => o.sha256)) {
-    const r = await s3Request(access, 'GET', x.key);
+    const r = await s3Request(target, 'GET', x.key, {}, 120_000);
     if (r.status === 404) problems.push(`${x.key}: missing on ${to.name}`);
     else if (r.status !== 200) problems.push(`${x.key}: GET answered ${r.status}`);
     else if (r.body.length !== x.bytes) problems.push(`${x.key}: ${r.body.length} bytes on ${to.name}, ${x.bytes} at seed time`);

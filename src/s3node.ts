@@ -52,13 +52,13 @@ export interface S3Access {
 }
 
 /** One SigV4-signed path-style request: key '' addresses the bucket itself. */
-export function s3Request(a: S3Access, method: string, key: string, opts: { query?: Record<string, string>; body?: Buffer | string; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function s3Request(a: S3Access, method: string, key: string, opts: { query?: Record<string, string>; body?: Buffer | string; headers?: Record<string, string> } = {}, timeoutMs?: number): Promise<Reply> {
   const u = new URL(a.endpoint);
   const path = key ? `/${a.bucket}/${key}` : `/${a.bucket}`;
   const headers = sign(nodeHashing, { accessKey: a.accessKey, secretKey: a.secretKey, region: a.region }, { method, host: u.host, path, query: opts.query, headers: opts.headers, payloadHash: UNSIGNED, amzDate: amzDate(new Date()) });
   const qs = opts.query ? '?' + Object.keys(opts.query).sort().map((k) => `${uriEncode(k)}=${uriEncode(opts.query![k])}`).join('&') : '';
   if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-  return rawRequest(`${u.origin}${uriEncode(path, true)}${qs}`, method, headers, opts.body, a.ca);
+  return rawRequest(`${u.origin}${uriEncode(path, true)}${qs}`, method, headers, opts.body, a.ca, timeoutMs);
 }
 
 export interface AzureAccess {

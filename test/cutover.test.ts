@@ -1,0 +1,182 @@
+// Cutover rehearsals through the lab's HAProxy front: the clean reference procedure passes, and each
+// fault is caught with its size. Procedures other than the reference are small scripts written here,
+// as a candidate would write theirs.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clearToxics } from '../src/toxics.js';
+import { haproxy } from '../src/cutover.js';
+import { loadProfile } from '../src/profile.js';
+import { access, list } from '../src/sync.js';
+import { s3Request } from '../src/s3node.js';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'sndsbench-cutover-'));
+const results = join(work, 'results');
+const dataset = join(work, 'dataset');
+
+function cli(args: string[]) {
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+}
+
+interface Report {
+  dir: string;
+  verdict: string;
+  failed: string[];
+  errors: number;
+  requests: number;
+  lost_writes: string[];
+  stale_reads: number;
+  integrity_failures: number;
+  longest_failure_s: number;
+  acknowledged_writes: number;
+  window: { p99_ms: number; requests: number };
+  procedure: { exit: number; start: number; end: number };
+  load_started: number;
+  timeline: { second: number; ok: number; errors: number; p99_ms: number }[];
+  rpo: { objects: number };
+}
+
+function cutover(procedure: string, extra: string[] = []): { status: number; report: Report | null; stderr: string } {
+  const r = cli(['cutover', '--front', 'local-front', '--from', 'local-source', '--to', 'local-target', '--dataset', dataset, '--procedure', procedure, '--at', '4s', '--duration', '12s', '--rate', '30', '--results', results, '--json', ...extra]);
+  return { status: r.status ?? -1, report: r.stdout.trim() ? (JSON.parse(r.stdout) as Report) : null, stderr: r.stderr };
+}
+
+/** A procedure script: Node with the lab's modules, the front's socket and backend in its environment. */
+function script(name: string, body: string): string {
+  const path = join(work, `${name}.mjs`);
+  writeFileSync(path, `import { haproxy } from '${join(ROOT, 'dist', 'src', 'cutover.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`);
+  return `node ${path}`;
+}
+
+const SWITCH = "await haproxy(socket, `set server ${backend}/target state ready`); await haproxy(socket, `set server ${backend}/source state maint`);";
+
+describe('cutover through the front', () => {
+  const socket = () => (loadProfile('local-front') as unknown as { haproxy: { socket: string } }).haproxy.socket;
+
+  beforeAll(() => {
+    mkdirSync(results, { recursive: true });
+    const up = cli(['lab', 'up']);
+    expect(up.status, up.stderr).toBe(0);
+    expect(cli(['generate', '--beneficiaries', '2000', '--years', '2024', '--out', dataset]).status).toBe(0);
+    const seeded = cli(['seed', dataset, '--host', 'local-source', '--prefix', `cutover-data-${Date.now().toString(36)}`]);
+    expect(seeded.status, seeded.stderr).toBe(0);
+  });
+  beforeEach(async () => {
+    // Every run starts on the old host.
+    await clearToxics('local-target');
+    await haproxy(socket(), 'set server s3_hosts/source state ready');
+    await haproxy(socket(), 'set server s3_hosts/target state maint');
+  });
+  afterAll(async () => {
+    await clearToxics('local-target').catch(() => undefined);
+    cli(['lab', 'down']);
+  });
+
+  it('the reference procedure, three runs: PASS each, no lost write, no error', () => {
+    for (let run = 0; run < 3; run++) {
+      const { status, report, stderr } = cutover('reference');
+      expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
+      expect(report!.verdict).toBe('PASS');
+      expect(report!.lost_writes).toEqual([]);
+      expect(report!.errors).toBe(0);
+      expect(report!.stale_reads).toBe(0);
+      expect(report!.acknowledged_writes).toBeGreaterThan(50);
+      const secrets = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n').filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
+      for (const f of ['cutover.json', 'verdict.txt', 'k6.log', 'procedure.log', 'summary.json']) {
+        const text = readFileSync(join(report!.dir, f), 'utf8');
+        for (const s of secrets) expect(text.includes(s), `${f} leaks a secret`).toBe(false);
+      }
+    }
+  });
+
+  it('a switch without the final delta sync: every write left behind on the old host is counted, exactly', async () => {
+    const { status, report } = cutover(script('switch-only', SWITCH));
+    expect(status).toBe(1);
+    expect(report!.verdict).toBe('FAIL');
+    // Independently: what the old host holds under the run's write prefix and the new one lacks or holds older.
+    const prefix = `cutover-${report!.dir.split('/').pop()}/`;
+    const [source, target] = [access(loadProfile('local-source')), access(loadProfile('local-target'))];
+    const behind: string[] = [];
+    const [onSource, onTarget] = await Promise.all([list(source, prefix), list(target, prefix)]);
+    for (const key of onSource.keys()) {
+      if (!onTarget.has(key)) behind.push(key);
+      else if (key.includes('/state-')) {
+        const [a, b] = await Promise.all([s3Request(source, 'GET', key), s3Request(target, 'GET', key)]);
+        if (Number(b.body.toString()) < Number(a.body.toString())) behind.push(key);
+      }
+    }
+    expect(behind.length).toBeGreaterThan(0);
+    expect(report!.lost_writes).toEqual(behind.sort());
+    expect(report!.rpo.objects).toBeGreaterThan(0);
+  });
+
+  it('the front stopped for 5 s during the switch: downtime measured 5 s ± 1 s, FAIL', () => {
+    const { status, report } = cutover(script('stop-5s', "await haproxy(socket, `set server ${backend}/source state maint`); await sleep(5000); await haproxy(socket, `set server ${backend}/target state ready`);"));
+    expect(status).toBe(1);
+    expect(Math.abs(report!.longest_failure_s - 5), `downtime ${report!.longest_failure_s} s`).toBeLessThan(1);
+    expect(report!.failed.some((f) => f.startsWith('longest failure run'))).toBe(true);
+  });
+
+  it('bodies corrupted by the new host: integrity failures counted, FAIL', () => {
+    const seed = JSON.parse(readFileSync(join(dataset, '_seed-local-source.json'), 'utf8')) as { objects: { key: string }[] };
+    const keys = seed.objects.map((o) => o.key).filter((k) => k.endsWith('.parquet'));
+    const corrupt = script('corrupt', `
+import { s3Request } from '${join(ROOT, 'dist', 'src', 's3node.js')}';
+import { access } from '${join(ROOT, 'dist', 'src', 'sync.js')}';
+import { loadProfile } from '${join(ROOT, 'dist', 'src', 'profile.js')}';
+const target = access(loadProfile('local-target'));
+for (const key of ${JSON.stringify(keys)}) {
+  const r = await s3Request(target, 'GET', key);
+  r.body[r.body.length >> 1] ^= 0xff;
+  await s3Request(target, 'PUT', key, { body: r.body });
+}
+${SWITCH}`);
+    const { status, report } = cutover(corrupt, ['--thresholds', '{"lost_writes": 1000000, "stale_reads": 1000000}']);
+    expect(status).toBe(1);
+    expect(report!.integrity_failures).toBeGreaterThan(0);
+    const logged = readFileSync(join(report!.dir, 'k6.log'), 'utf8').split('\n').filter((l) => l.includes('\\"event\\":\\"integrity\\"')).length;
+    expect(report!.integrity_failures).toBe(logged);
+    expect(report!.failed.some((f) => f.startsWith('integrity failures'))).toBe(true);
+  });
+
+  it('500 ms of latency added during the switch: the window p99 shows it within 10%', () => {
+    const slow = script('slow-switch', `
+await addToxic('local-target', 'slow', { type: 'latency', stream: 'downstream', attributes: { latency: 500, jitter: 0 } });
+${SWITCH}
+await sleep(3000);
+await clearToxics('local-target');`);
+    const { report } = cutover(slow, ['--thresholds', '{"lost_writes": 1000000, "stale_reads": 1000000}']);
+    const before = report!.timeline.filter((s) => s.second < 3 && s.ok > 0).map((s) => s.p99_ms);
+    const base = Math.max(...before);
+    const expected = 500 + base;
+    expect(Math.abs(report!.window.p99_ms / expected - 1), `window p99 ${report!.window.p99_ms.toFixed(0)} ms, expected about ${expected} ms`).toBeLessThan(0.1);
+  });
+
+  it('a procedure that exits non-zero is reported, the verdict is FAIL and the load still ends cleanly', () => {
+    const { status, report } = cutover(script('fails', 'process.exit(3);'));
+    expect(status).toBe(1);
+    expect(report!.procedure.exit).toBe(3);
+    expect(report!.failed).toContain('the procedure exited with 3');
+    expect(report!.requests).toBeGreaterThan(200);
+  });
+});
+
+describe('cutover: bad input gets one line and exit 2', () => {
+  const base = ['cutover', '--front', 'local-front', '--from', 'local-source', '--dataset', dataset, '--results', results];
+  for (const [what, args, message] of [
+    ['--at beyond --duration', ['--procedure', 'reference', '--at', '90s', '--duration', '60s'], /--at/],
+    ['a missing procedure command', ['--procedure', '/no/such/switch.sh'], /no such command/],
+    ['an unknown profile', ['--procedure', 'reference', '--to', 'nowhere'], /unknown host profile/],
+  ] as const) {
+    it(what, () => {
+      const r = cli([...base, ...(args.includes('--to') ? [] : ['--to', 'local-target']), ...args]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+});
