@@ -15,6 +15,7 @@ import { calibrate, formatPlan, loadCalibration, parseBandwidth, plan, uploadPla
 import { writeAtomic } from './sinks/files.js';
 import { migrate, verifyTarget } from './migrate.js';
 import { cutover, DEFAULT_THRESHOLDS, parseSeconds, type Thresholds } from './cutover.js';
+import { DEFAULT_CRITERIA, loadCriteria, report } from './report.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,6 +242,20 @@ async function main(): Promise<number> {
         const { timeline, ...rest } = r.report;
         console.log(a.json ? JSON.stringify({ dir: r.dir, ...rest, timeline }, null, 1) : `${r.text}\nresults in ${r.dir}`);
         code = r.exitCode;
+      },
+    )
+    .command(
+      'report <results..>',
+      'Put the candidate hosts of the given runs side by side: one HTML page with charts, Markdown and JSON, and a scorecard',
+      (y) =>
+        y
+          .positional('results', { type: 'string', array: true, demandOption: true, describe: 'run folders, or folders of runs (results/)' })
+          .option('out', { type: 'string', demandOption: true, describe: 'folder for report.html, report.md, report.json' })
+          .option('criteria', { type: 'string', default: DEFAULT_CRITERIA, describe: "the scorecard's criteria and thresholds (the tender's), JSON" }),
+      async (a) => {
+        const r = await report(a.results as string[], a.out, loadCriteria(a.criteria));
+        const fails = r.scorecard.filter((row) => Object.values(row.cells).some((c) => c.pass === false)).length;
+        console.log(`${r.runs.length} runs, ${r.candidates.length} candidates (${r.candidates.join(', ')}); ${fails} criteria failed by at least one; report in ${a.out}/report.html`);
       },
     )
     .command(

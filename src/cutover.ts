@@ -17,6 +17,7 @@ import { s3Request } from './s3node.js';
 import { access, DeltaSync } from './sync.js';
 import { writeAtomic } from './sinks/files.js';
 import { Histogram } from './histogram.js';
+import { runManifest, sizes } from './provenance.js';
 
 export interface CutoverOptions {
   front: string;
@@ -219,7 +220,10 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
   }
 
   const report = await analyse(o, dir, id, { front, from, to }, procedure, loadStarted, writes, stateReads, rpo);
-  writeAtomic(join(dir, 'cutover.json'), JSON.stringify({ ...report, k6: k6Version(k6) }, null, 1) + '\n');
+  const version = k6Version(k6);
+  writeAtomic(join(dir, 'cutover.json'), JSON.stringify({ ...report, k6: version }, null, 1) + '\n');
+  const workload = { scenario: 'cutover', front: front.name, from: from.name, rate: o.rate, duration_s: o.duration, at_s: o.at, procedure: o.procedure, no_reuse: o.noReuse, objects: objects.length };
+  writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'cutover', id, host: to.name, provider: to.provider, scenario: 'cutover', workload, object_sizes: sizes(objects.map((x) => x.bytes)), tools: { k6: version } }), null, 1));
   const text = describe(report);
   writeFileSync(join(dir, 'verdict.txt'), text + '\n');
   return { dir, report, text, exitCode: report.verdict === 'PASS' ? 0 : 1 };

@@ -16,6 +16,7 @@ import { s3Request } from './s3node.js';
 import { access } from './sync.js';
 import { writeAtomic } from './sinks/files.js';
 import { duration } from './plan.js';
+import { runManifest, sizes } from './provenance.js';
 
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15, EB: 1e18, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50 };
 const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -207,7 +208,10 @@ export async function migrate(o: MigrateOptions): Promise<{ dir: string; rehears
 
   const verdict = extrapolate(o, rehearsal, to, window, seed);
   const text = describe(rehearsal, verdict, o, from, to);
-  writeAtomic(join(dir, 'migration.json'), JSON.stringify({ id, from: from.name, to: to.name, dataset: o.dataset, delta: o.delta, k6: k6Version(k6), rehearsal, verdict, objects: results }, null, 1) + '\n');
+  const version = k6Version(k6);
+  writeAtomic(join(dir, 'migration.json'), JSON.stringify({ id, from: from.name, to: to.name, dataset: o.dataset, delta: o.delta, k6: version, rehearsal, verdict, objects: results }, null, 1) + '\n');
+  const workload = { scenario: 'migration', from: from.name, objects: seed.objects.length, bytes: seed.objects.reduce((s, x) => s + x.bytes, 0), streams: o.streams, part_size: o.partSize, delta: o.delta, window: o.window, volume: o.volume ?? o.plan ?? null };
+  writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'migration', id, host: to.name, provider: to.provider, scenario: 'migration', workload, object_sizes: sizes(seed.objects.map((x) => x.bytes)), tools: { k6: version } }), null, 1));
   writeFileSync(join(dir, 'verdict.txt'), text + '\n');
   const exitCode = rehearsal.failed.length > 0 || verdict.verdict === 'FAIL' ? 1 : 0;
   return { dir, rehearsal, verdict, exitCode, text };

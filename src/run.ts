@@ -12,6 +12,7 @@ import { azureRequest, s3Request, type AzureAccess } from './s3node.js';
 import { Histogram } from './histogram.js';
 import { writeAtomic } from './sinks/files.js';
 import { parquetLayout, sampleParquet } from './layout.js';
+import { runManifest, sizes } from './provenance.js';
 
 export const SCENARIOS = ['ingest', 'read', 'mixed'];
 
@@ -114,7 +115,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const runs = Array.from({ length: n }, (_, i) => {
     const args = ['run', '--quiet', script];
     const seg = n > 1 ? `-${i}` : '';
-    if (n > 1) args.push('--execution-segment', `${i === 0 ? '0' : `${i}/${n}`}:${i + 1 === n ? '1' : `${i + 1}/${n}`}`, '--execution-segment-sequence', sequence, '--out', `json=${join(dir, `samples${seg}.json.gz`)}`);
+    if (n > 1) args.push('--execution-segment', `${i === 0 ? '0' : `${i}/${n}`}:${i + 1 === n ? '1' : `${i + 1}/${n}`}`, '--execution-segment-sequence', sequence);
+    // Raw samples: segments are merged from them, and reports draw throughput over time.
+    args.push('--out', `json=${join(dir, `samples${seg}.json.gz`)}`);
     commands.push([k6, ...args]);
     const child = spawn(k6, args, {
       env: { ...env, SUMMARY_JSON: join(dir, `summary${seg}.json`), K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_PORT: '-1', K6_WEB_DASHBOARD_PERIOD: '1s', K6_WEB_DASHBOARD_EXPORT: join(dir, `dashboard${seg}.html`) },
@@ -137,7 +140,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const summary = n > 1 ? await mergeSegments(dir, n) : JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   if (n > 1) writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 1));
   const exitCode = done.some((d) => d.code === 99) ? 1 : done.some((d) => d.code !== 0) ? 1 : 0;
-  writeAtomic(join(dir, 'run.json'), JSON.stringify({ id, scenario: o.scenario, host: p.name, provider: p.provider, profile: o.profile, segments: n, settings, k6: k6Version(k6), exit: exitCode, thresholds_failed: done.some((d) => d.code === 99) }, null, 1));
+  const version = k6Version(k6);
+  writeAtomic(join(dir, 'run.json'), JSON.stringify({ id, scenario: o.scenario, host: p.name, provider: p.provider, profile: o.profile, segments: n, settings, k6: version, exit: exitCode, thresholds_failed: done.some((d) => d.code === 99) }, null, 1));
+  const { PARQUET: _sample, ...workload } = settings;
+  const size = settings.LAYOUT ? (JSON.parse(settings.LAYOUT) as { size: number }).size : Number(settings.OBJECT_SIZE ?? 0);
+  writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'run', id, host: p.name, provider: p.provider, scenario: o.scenario, workload: { scenario: o.scenario, profile: o.profile, segments: n, ...workload }, object_sizes: sizes(size ? [size] : []), tools: { k6: version } }), null, 1));
   return { dir, exitCode, summary };
 }
 
