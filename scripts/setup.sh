@@ -66,6 +66,8 @@ fi
 missing=()
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v rclone >/dev/null || missing+=(rclone)
+# Headless Chromium opens the reports in the tests.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "installing ${missing[*]} from Debian"

@@ -16,6 +16,8 @@ import { writeAtomic } from './sinks/files.js';
 import { migrate, verifyTarget } from './migrate.js';
 import { cutover, DEFAULT_THRESHOLDS, parseSeconds, type Thresholds } from './cutover.js';
 import { DEFAULT_CRITERIA, loadCriteria, report } from './report.js';
+import { validationReport } from './validate-report.js';
+import { demo } from './demo.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -259,10 +261,25 @@ async function main(): Promise<number> {
       },
     )
     .command(
+      'demo',
+      'The whole path on this machine: tools, lab, a small dataset, ingest, read, migration and cutover against two local candidates, the report',
+      (y) => y.option('out', { type: 'string', default: 'demo', describe: 'folder for the dataset, the results and the report' }),
+      async (a) => {
+        const started = Date.now();
+        const page = await demo(a.out, (l) => console.log(l));
+        console.log(`done in ${Math.round((Date.now() - started) / 1000)} s; open ${page} (and ${a.out}/report/dataset.html)`);
+      },
+    )
+    .command(
       'validate <dir>',
       'Check a generated dataset: schema, keys, joins, dates, amounts, marginals against published statistics',
-      (y) => y.positional('dir', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('json', { type: 'boolean', default: false })
+          .option('report', { type: 'string', describe: 'also write the realism report (charts against the references, and the checks) to this HTML file' }),
       async (a) => {
+        if (a.report) await validationReport(a.dir!, a.report);
         const checks = await validate(a.dir!);
         if (a.json) console.log(JSON.stringify({ passed: checks.every((c) => c.ok), checks }, null, 1));
         else printChecks(checks);

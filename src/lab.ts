@@ -224,6 +224,13 @@ function writeProfiles(p: Ports): void {
   const profiles = {
     'local-source': s3('local-source', 'versitygw (lab source)', p.source, 'source'),
     'local-target': { ...s3('local-target', 'versitygw (lab target, behind toxiproxy)', p.targetProxy, 'target'), toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' } },
+    // A second candidate for comparisons: the same target, through a 5 MB/s per connection cap that
+    // whoever runs against it applies first (sndsbench demo does).
+    'local-target-capped': {
+      ...s3('local-target-capped', 'versitygw (lab target, capped at 5 MB/s per connection)', p.targetProxy, 'target'),
+      toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' },
+      toxics: [{ type: 'bandwidth', stream: 'upstream', attributes: { rate: 5_000 } }],
+    },
     'local-front': { ...s3('local-front', 'HAProxy front (source until switched)', p.front, 'source'), haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' } },
     'local-azure-source': {
       name: 'local-azure-source', provider: 'Azurite (Azure Blob)', kind: 'azure-blob', endpoint: `http://127.0.0.1:${p.azurite}`, region: 'local', bucket: BUCKET, addressing: 'path',
