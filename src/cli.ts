@@ -362,7 +362,7 @@ async function main(): Promise<number> {
         code = r.exitCode;
       },
     )
-    .demandCommand(1, 'name a command: generate, validate, lab, run')
+    .demandCommand(1, 'name a command: demo, generate, plan, validate, lab, seed, run, migrate, cutover, report')
     .strict()
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
