@@ -3,13 +3,12 @@
 // cutover runs it before and after the switch.
 import { credentialsOf, type HostProfile } from './profile.js';
 import { s3Request, type S3Access } from './s3node.js';
+import { tag, unescapeXml as unescape } from '../scenarios/lib/xml.js';
 
 export function access(p: HostProfile): S3Access {
   return { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...credentialsOf(p) };
 }
 
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
 /** Every object under `prefix`: key → [size, ETag]. */
 export async function list(a: S3Access, prefix: string): Promise<Map<string, [number, string]>> {

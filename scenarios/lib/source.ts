@@ -1,10 +1,11 @@
 // The migration's source: an S3 bucket (SigV4) or an Azure Blob container (SharedKey), listed and
-// read the same way. Listing parses the XML answers with patterns: k6 has no XML parser.
+// read the same way.
 import http from 'k6/http';
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { S3 } from './s3.ts';
 import { signAzure } from './azure.ts';
+import { tag, unescapeXml as unescape } from './xml.ts';
 
 export interface Listed {
   key: string;
@@ -23,8 +24,6 @@ export interface Source {
   get(key: string): Read;
 }
 
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '';
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
 export function s3Source(s3: S3): Source {
   return {
