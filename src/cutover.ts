@@ -6,12 +6,13 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import net from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
-import { k6Binary, k6Version, preflight, redact } from './run.js';
+import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.js';
 import { parseWindow } from './migrate.js';
 import { s3Request } from './s3node.js';
 import { access, DeltaSync } from './sync.js';
@@ -163,7 +164,7 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
     S3_ACCESS_KEY: fc.accessKey, S3_SECRET_KEY: fc.secretKey, SUMMARY_JSON: join(dir, 'summary.json'),
     K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false',
   };
-  const args = ['run', '--quiet', '--log-format', 'json', '--out', `json=${join(dir, 'samples.json')}`, projectPath('scenarios', 'cutover.ts')];
+  const args = ['run', '--quiet', '--log-format', 'json', '--out', `json=${join(dir, 'samples.json.gz')}`, projectPath('scenarios', 'cutover.ts')];
   const secrets = [front, from, to].flatMap((p) => Object.values(credentialsOf(p)));
   const child = spawn(k6, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const writes: Write[] = [];
@@ -174,13 +175,8 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
   const loadBegins = new Promise<void>((r) => (onLoad = r));
   const onLine = (line: string) => {
     log += line + '\n';
-    if (!line.includes('cutover')) return;
-    let m: Record<string, unknown>;
-    try {
-      m = JSON.parse(JSON.parse(line).msg);
-    } catch {
-      return;
-    }
+    const m = line.includes('cutover') ? scenarioMessage(line) : null;
+    if (!m) return;
     if (m.event === 'load') {
       loadStarted = Number(m.t);
       onLoad();
@@ -255,7 +251,7 @@ async function missingOnTarget(to: HostProfile, writes: Write[]): Promise<Write[
 
 async function readSamples(path: string): Promise<Sample[]> {
   const out: Sample[] = [];
-  for await (const line of createInterface({ input: createReadStream(path) })) {
+  for await (const line of createInterface({ input: createReadStream(path).pipe(createGunzip()) })) {
     if (!line.includes('"http_req_duration"') || !line.includes('"Point"')) continue;
     const p = JSON.parse(line) as { data: { time: string; value: number; tags: Record<string, string> } };
     const end = Date.parse(p.data.time);
@@ -268,7 +264,7 @@ async function analyse(
   o: CutoverOptions, dir: string, id: string, hosts: { front: HostProfile; from: HostProfile; to: HostProfile },
   procedure: CutoverReport['procedure'], loadStarted: number, writes: Write[], stateReads: { got: number; expected: number; start: number }[], rpo: CutoverReport['rpo'],
 ): Promise<CutoverReport> {
-  const samples = await readSamples(join(dir, 'samples.json'));
+  const samples = await readSamples(join(dir, 'samples.json.gz'));
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
   const t0 = loadStarted || samples[0]?.start || 0;
 

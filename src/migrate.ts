@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { loadProfile, type HostProfile } from './profile.js';
 import { datasetManifests } from './manifest.js';
-import { k6Binary, k6Version, preflight, redact } from './run.js';
+import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.js';
 import { partSizeFor } from './seed.js';
 import { s3Request } from './s3node.js';
 import { access } from './sync.js';
@@ -165,13 +165,8 @@ export async function migrate(o: MigrateOptions): Promise<{ dir: string; rehears
   const copies = new Map<string, { bytes: number; etag: string; ok: boolean; attempts: number; error: string; start: number; end: number }>();
   const verified = new Map<string, string>();
   for (const line of log.split('\n')) {
-    if (!line.includes('migration')) continue;
-    let msg: Record<string, unknown>;
-    try {
-      msg = JSON.parse(JSON.parse(line).msg);
-    } catch {
-      continue;
-    }
+    const msg = line.includes('migration') ? scenarioMessage(line) : null;
+    if (!msg) continue;
     if (msg.migration === 'copy') copies.set(String(msg.key), msg as never);
     if (msg.migration === 'verify') verified.set(String(msg.key), String(msg.error));
   }

@@ -160,6 +160,16 @@ function thresholdsFor(p: HostProfile, cli?: string): Record<string, string> {
   return { THRESHOLDS: chosen };
 }
 
+/** The JSON a scenario logged with console.log, from one line of k6's `--log-format json`, or null. */
+export function scenarioMessage(line: string): Record<string, unknown> | null {
+  try {
+    const m = JSON.parse(JSON.parse(line).msg);
+    return m && typeof m === 'object' ? m : null;
+  } catch {
+    return null;
+  }
+}
+
 export function redact(text: string, secrets: string[]): string {
   return secrets.reduce((t, s) => (s ? t.split(s).join('[redacted]') : t), text);
 }
