@@ -15,7 +15,8 @@ declare const console: { log(message: string): void };
 
 const RATE = Number(__ENV.RATE || 40);
 const DURATION = __ENV.DURATION || '60s';
-const VUS = Number(__ENV.VUS || 16);
+// Enough VUs allocated up front for requests slowed to seconds: a VU started mid-run costs CPU and time.
+const VUS = Number(__ENV.VUS || Math.max(16, 2 * RATE));
 const WRITE_PREFIX = __ENV.WRITE_PREFIX || 'cutover/';
 const WRITE_SIZE = Number(__ENV.WRITE_SIZE || 16 * 1024);
 // The dataset objects to read: [{key, bytes, sha256}] from the seed record.
