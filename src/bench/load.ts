@@ -14,7 +14,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 
 function warp(op: 'put' | 'get', endpoint: string, c: { accessKey: string; secretKey: string }): { mib: number; obj: number } {
-  const args = [op, '--host', new URL(endpoint).host, '--bucket', `warp-${op}`, '--obj.size', `${SIZE_MIB}MiB`, '--concurrent', String(CONCURRENCY), '--duration', `${DURATION_S}s`, '--noprefix'];
+  // warp keeps its raw data in a file of its own: a temporary folder, not the working directory.
+  const data = join(mkdtempSync(join(tmpdir(), 'sndsbench-warp-')), op);
+  const args = [op, '--host', new URL(endpoint).host, '--bucket', `warp-${op}`, '--obj.size', `${SIZE_MIB}MiB`, '--concurrent', String(CONCURRENCY), '--duration', `${DURATION_S}s`, '--noprefix', '--benchdata', data];
   if (op === 'get') args.push('--objects', '64');
   const r = spawnSync(projectPath('.tools', 'bin', 'warp'), args, { encoding: 'utf8', env: { ...process.env, WARP_ACCESS_KEY: c.accessKey, WARP_SECRET_KEY: c.secretKey } });
   const m = /Report: (PUT|GET)[\s\S]*?Average: ([\d.]+) MiB\/s, ([\d.]+) obj\/s/.exec(r.stdout);
