@@ -30,6 +30,12 @@ export const REFERENTIAL_COLUMNS: Record<string, readonly (readonly [string, Phy
   BE_IDE_R: [['IDE_ETA_NUM', 'str'], ['IDE_ETA_NU8', 'str'], ['IDE_IMP_DPT', 'str'], ['IDE_ETA_TYP', 'str']],
 };
 
+/** Rows each referential has for these parameters, without writing them (for the plan). */
+export function referentialRows(p: Params): Record<string, number> {
+  const pv = providers(p);
+  return { IR_PHA_R: atcCodes().length * PRESENTATIONS, DA_PRA_R: pv.professionals.count, BE_IDE_R: pv.establishments };
+}
+
 export function emitReferentials(p: Params, out: (table: string) => Batch | null): void {
   const pha = out('IR_PHA_R');
   if (pha) {

@@ -16,6 +16,7 @@ import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.j
 import { parseWindow } from './migrate.js';
 import { s3Request } from './s3node.js';
 import { access, DeltaSync } from './sync.js';
+import { seedRecord } from './seed.js';
 import { writeAtomic } from './sinks/files.js';
 import { Histogram } from './histogram.js';
 import { runManifest, sizes } from './provenance.js';
@@ -97,7 +98,7 @@ export function haproxy(socket: string, command: string): Promise<string> {
 
 /** The lab's own procedure: final delta sync, HAProxy switch through its runtime API, post-switch delta sync. */
 async function referenceProcedure(front: HostProfile, syncs: DeltaSync[]): Promise<string> {
-  const h = (front as unknown as { haproxy?: { socket: string; backend: string } }).haproxy!;
+  const h = front.haproxy!;
   const lines: string[] = [];
   for (const s of syncs) {
     const r = await s.run();
@@ -138,10 +139,8 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
   const front = loadProfile(o.front);
   const from = loadProfile(o.from);
   const to = loadProfile(o.to);
-  if (o.procedure === 'reference' && !(front as unknown as { haproxy?: unknown }).haproxy) throw new UsageError(`--procedure reference switches an HAProxy front: ${front.name} has no haproxy socket in its profile`);
-  const seedPath = join(o.dataset, `_seed-${from.name}.json`);
-  if (!existsSync(seedPath)) throw new UsageError(`${o.dataset} was not seeded on ${from.name}: run "sndsbench seed ${o.dataset} --host ${from.name}" first`);
-  const seed = JSON.parse(readFileSync(seedPath, 'utf8')) as { prefix: string; objects: { key: string; bytes: number; sha256: string }[] };
+  if (o.procedure === 'reference' && !front.haproxy) throw new UsageError(`--procedure reference switches an HAProxy front: ${front.name} has no haproxy socket in its profile`);
+  const seed = seedRecord(o.dataset, from.name);
   const fc = await preflight(front);
   await preflight(from);
   await preflight(to);
@@ -226,7 +225,7 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
 }
 
 function haproxyEnv(front: HostProfile): Record<string, string> {
-  const h = (front as unknown as { haproxy?: { socket: string; backend: string } }).haproxy;
+  const h = front.haproxy;
   return h ? { SNDSBENCH_HAPROXY_SOCKET: h.socket, SNDSBENCH_HAPROXY_BACKEND: h.backend } : {};
 }
 

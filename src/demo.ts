@@ -13,7 +13,7 @@ import { runScenario } from './run.js';
 import { seed } from './seed.js';
 import { migrate } from './migrate.js';
 import { cutover, DEFAULT_THRESHOLDS, haproxy } from './cutover.js';
-import { addToxic, clearToxics, type Toxic } from './toxics.js';
+import { addToxic, clearToxics } from './toxics.js';
 import { loadCriteria, report } from './report.js';
 import { validationReport } from './validate-report.js';
 
@@ -21,9 +21,8 @@ const CANDIDATES = ['local-target', 'local-target-capped'];
 
 /** Runs `fn` with the candidate's own toxics in place (a capped link), and clears them after. */
 async function asCandidate<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const p = loadProfile(name) as unknown as { toxics?: Toxic[] };
   await clearToxics(name);
-  for (const [i, t] of (p.toxics ?? []).entries()) await addToxic(name, `candidate-${i}`, t);
+  for (const [i, t] of (loadProfile(name).toxics ?? []).entries()) await addToxic(name, `candidate-${i}`, t);
   try {
     return await fn();
   } finally {
@@ -45,7 +44,7 @@ export async function demo(out: string, say: (line: string) => void): Promise<st
     await generate({ beneficiaries: 20000, firstYear: 2022, lastYear: 2024, seed: 42, out: data, shard: { index: 0, count: 1 }, tables: ALL_TABLES, overwrite: true, resume: false, fileRows: 1 << 20, progress: false });
     say('seeding the old host (local-source)');
     await seed({ dir: data, profile: loadProfile('local-source'), prefix: 'demo', concurrency: 4, partSize: 16 * 1024 ** 2, progress: false });
-    const front = loadProfile('local-front') as unknown as { haproxy: { socket: string; backend: string } };
+    const front = loadProfile('local-front').haproxy!;
     for (const host of CANDIDATES) {
       await asCandidate(host, async () => {
         for (const scenario of ['ingest', 'read']) {
@@ -55,8 +54,8 @@ export async function demo(out: string, say: (line: string) => void): Promise<st
         say(`${host}: migration rehearsal (1 TB in an 18 h window)`);
         await migrate({ from: 'local-source', to: host, dataset: data, window: '18h', volume: '1TB', streams: 4, prefixes: 1, partSize: 16 * 1024 ** 2, retries: 4, delta: false, results });
         say(`${host}: cutover through the front (reference procedure)`);
-        await haproxy(front.haproxy.socket, `set server ${front.haproxy.backend}/source state ready`);
-        await haproxy(front.haproxy.socket, `set server ${front.haproxy.backend}/target state maint`);
+        await haproxy(front.socket, `set server ${front.backend}/source state ready`);
+        await haproxy(front.socket, `set server ${front.backend}/target state maint`);
         await cutover({ front: 'local-front', from: 'local-source', to: host, dataset: data, procedure: 'reference', at: 8, duration: 20, rate: 30, noReuse: false, results, thresholds: DEFAULT_THRESHOLDS });
       });
     }

@@ -8,7 +8,7 @@ import { person, type Params } from '../generators/population.js';
 import { nomenclaturePath } from '../generators/calibration.js';
 import { UsageError } from './errors.js';
 import { schema, schemas } from './schema.js';
-import { ParquetEngine, StagedTable, quote } from './sinks/parquet.js';
+import { ParquetEngine, StagedTable, quote, type WriteOptions } from './sinks/parquet.js';
 import { sha256File, writeAtomic } from './sinks/files.js';
 import { Progress, type Prediction } from './progress.js';
 import { expectedRows } from '../generators/expected.js';
@@ -133,6 +133,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   writeAtomic(join(o.out, runName(o.shard)), JSON.stringify(parameters(o)));
   const engine = await ParquetEngine.open();
   const selected = new Set(o.tables);
+  const rowGroupSize = Math.min(ROW_GROUP, o.fileRows);
   const partName = (n: number) => `part-${o.shard.index}-${String(n).padStart(5, '0')}.parquet`;
   const shardPrefix = `part-${o.shard.index}-`;
   const metadata = (blocks: string) => ({
@@ -163,7 +164,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   const flush = async (w: Writer, toBlock: number) => {
     mkdirSync(w.dir, { recursive: true });
     const final = join(w.dir, partName(w.nextFile));
-    await w.staged.writeFile(final + '.tmp', { rowGroupSize: Math.min(ROW_GROUP, o.fileRows), metadata: metadata(`${w.fromBlock}-${toBlock}`) });
+    await w.staged.writeFile(final + '.tmp', { rowGroupSize, metadata: metadata(`${w.fromBlock}-${toBlock}`) });
     renameSync(final + '.tmp', final);
     written += statSync(final).size;
     w.nextFile++;
@@ -203,7 +204,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   for (const w of writers.values()) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
   progress.done();
 
-  if (o.shard.index === 0) await writeReferentials(o, engine, selected, metadata(`0-${blocks}`), partName(0));
+  if (o.shard.index === 0) await writeReferentials(o, engine, selected, { rowGroupSize, metadata: metadata(`0-${blocks}`) }, partName(0));
   for (const w of writers.values()) await w.staged.drop();
   engine.close();
 
@@ -220,7 +221,8 @@ function predict(o: GenerateOptions, share: number): Prediction {
   return { rows, seconds: rows / loadCalibration().rows_per_core_second };
 }
 
-async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, selected: Set<string>, metadata: Record<string, string>, file: string): Promise<void> {
+async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, selected: Set<string>, write: WriteOptions, file: string): Promise<void> {
+  const { metadata } = write;
   const done = (t: string) => existsSync(join(o.out, t, file));
   const staged = new Map<string, StagedTable>();
   for (const t of REFERENTIAL_TABLES) if (selected.has(t) && !done(t)) staged.set(t, new StagedTable(engine, schema(t), REFERENTIAL_COLUMNS[t]));
@@ -228,7 +230,7 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
   for (const [t, s] of staged) {
     mkdirSync(join(o.out, t), { recursive: true });
     const path = join(o.out, t, file);
-    await s.writeFile(path + '.tmp', { rowGroupSize: Math.min(ROW_GROUP, o.fileRows), metadata });
+    await s.writeFile(path + '.tmp', write);
     renameSync(path + '.tmp', path);
     await s.drop();
   }

@@ -11,11 +11,11 @@ import { projectPath } from './paths.js';
 import { loadProfile, type HostProfile } from './profile.js';
 import { datasetManifests } from './manifest.js';
 import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.js';
-import { partSizeFor } from './seed.js';
+import { putRequests, seedRecord, type SeedRecord } from './seed.js';
 import { s3Request } from './s3node.js';
 import { access } from './sync.js';
 import { writeAtomic } from './sinks/files.js';
-import { duration } from './plan.js';
+import { duration, human } from './plan.js';
 import { runManifest, sizes } from './provenance.js';
 
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15, EB: 1e18, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50 };
@@ -33,14 +33,6 @@ export function parseVolume(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kKMGTPE]i?B|B)$/.exec(s.trim());
   if (!m || !(m[2] in UNITS) || !(Number(m[1]) > 0)) throw new UsageError(`--volume must be a positive size such as 1.2PB or 800TiB, got "${s}"`);
   return Number(m[1]) * UNITS[m[2]];
-}
-
-interface SeedRecord {
-  host: string;
-  endpoint: string;
-  bucket: string;
-  prefix: string;
-  objects: { key: string; bytes: number; sha256: string }[];
 }
 
 export interface MigrateOptions {
@@ -109,15 +101,7 @@ function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; se
   if (o.volume !== undefined && o.plan !== undefined) throw new UsageError('give --volume or --plan, not both');
   if (o.volume !== undefined) parseVolume(o.volume);
   if (!existsSync(o.dataset) || datasetManifests(o.dataset).length === 0) throw new UsageError(`${o.dataset} has no _manifest.json: give the folder of a generated dataset`);
-  const seedPath = join(o.dataset, `_seed-${from.name}.json`);
-  if (!existsSync(seedPath)) throw new UsageError(`${o.dataset} was not seeded on ${from.name}: run "sndsbench seed ${o.dataset} --host ${from.name}" first`);
-  return { from, to, seed: JSON.parse(readFileSync(seedPath, 'utf8')) as SeedRecord, window };
-}
-
-/** PUT requests an object of `bytes` takes on the target: one, or initiate + parts + complete. */
-function putRequests(to: HostProfile, bytes: number, partSize: number): number {
-  const part = partSizeFor(to, bytes, partSize);
-  return bytes <= part ? 1 : Math.ceil(bytes / part) + 2;
+  return { from, to, seed: seedRecord(o.dataset, from.name), window };
 }
 
 export async function migrate(o: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict; exitCode: number; text: string }> {
@@ -266,8 +250,7 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
     `  ${mb(r.bytes_per_second)}/s, ${r.objects_per_second.toFixed(1)} objects/s; retries ${n(r.retries)}, throttled ${n(r.throttled)}, failed ${r.failed.length}`,
   ];
   for (const f of r.failed) lines.push(`  FAILED ${f.key}: ${f.error}`);
-  const tb = (b: number) => (b >= 1e15 ? `${(b / 1e15).toFixed(2)} PB` : b >= 1e12 ? `${(b / 1e12).toFixed(2)} TB` : b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : mb(b));
-  lines.push(`full volume: ${tb(v.volume_bytes)} in ${n(v.volume_objects)} objects (${v.volume_source})`);
+  lines.push(`full volume: ${human(v.volume_bytes, 'B')} in ${n(v.volume_objects)} objects (${v.volume_source})`);
   lines.push(`  by bytes: ${duration(v.seconds_by_bytes)} at the measured rate; by requests: ${v.seconds_by_requests === null ? `no write cap in ${to.name}'s profile` : `${duration(v.seconds_by_requests)} at ${to.limits.put_per_second_per_bucket} PUT/s × ${o.prefixes} bucket(s) or prefix(es)`}`);
   const margin = v.margin_seconds >= 0 ? `margin ${duration(v.margin_seconds)} (${((v.margin_seconds / v.window_seconds) * 100).toFixed(0)}% of the window)` : `short by ${duration(-v.margin_seconds)}`;
   lines.push(`verdict: ${v.verdict} — ${duration(v.seconds)} (${v.bound} bound) for a window of ${duration(v.window_seconds)}; ${margin}`);
@@ -281,9 +264,7 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
 export async function verifyTarget(dataset: string, fromName: string, toName: string): Promise<{ checked: number; problems: string[] }> {
   const from = loadProfile(fromName);
   const to = loadProfile(toName);
-  const seedPath = join(dataset, `_seed-${from.name}.json`);
-  if (!existsSync(seedPath)) throw new UsageError(`${dataset} was not seeded on ${from.name}: nothing to verify against`);
-  const seed = JSON.parse(readFileSync(seedPath, 'utf8')) as SeedRecord;
+  const seed = seedRecord(dataset, from.name);
   await preflight(to);
   const target = access(to);
   const problems: string[] = [];

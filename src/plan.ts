@@ -4,16 +4,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedRows } from '../generators/expected.js';
-import { providers } from '../generators/providers.js';
+import { referentialRows } from '../generators/referentials.js';
 import type { Params } from '../generators/population.js';
 import { BLOCK, FACT_TABLES, NOMENCLATURE_TABLES, REFERENTIAL_TABLES, type Manifest, type ManifestFile } from './generate.js';
 import { datasetManifests } from './manifest.js';
 import { schema } from './schema.js';
 import { projectPath } from './paths.js';
 import { UsageError } from './errors.js';
-import { partSizeFor } from './seed.js';
+import { putRequests } from './seed.js';
 import type { HostProfile } from './profile.js';
-import { calibration as modelCalibration } from '../generators/calibration.js';
 
 export interface PlanCalibration {
   source: string;
@@ -95,12 +94,7 @@ function filesOf(rows: number, shards: number, fileRows: number): number {
 
 export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
   const expected = expectedRows(o);
-  const pv = providers(o);
-  const referentialRows: Record<string, number> = {
-    IR_PHA_R: Object.keys(modelCalibration().model.drugs).filter((k) => !k.startsWith('_')).length * 3,
-    DA_PRA_R: pv.professionals.count,
-    BE_IDE_R: pv.establishments,
-  };
+  const referentials = referentialRows(o);
   const shards = Math.min(o.shards, Math.ceil(o.beneficiaries / BLOCK));
   const tables: TablePlan[] = [];
   for (const table of o.tables) {
@@ -108,7 +102,7 @@ export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
     if (!points) throw new UsageError(`the calibration (${cal.source}) has no figures for ${table}: calibrate on a dataset that holds it`);
     let partitions: number[];
     if (NOMENCLATURE_TABLES.includes(table)) partitions = [points[0][0]];
-    else if (REFERENTIAL_TABLES.includes(table)) partitions = [referentialRows[table]];
+    else if (REFERENTIAL_TABLES.includes(table)) partitions = [referentials[table]];
     else if (schema(table).partitioned_by_year) partitions = Array.from({ length: o.lastYear - o.firstYear + 1 }, (_, i) => expected.get(table)?.get(o.firstYear + i) ?? 0);
     else partitions = [expected.get(table)?.get(null) ?? 0];
     const oneFile = !FACT_TABLES.includes(table);
@@ -171,24 +165,19 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
   let multipart = 0;
   for (const t of p.tables) {
     if (t.files === 0) continue;
-    const size = t.bytes / t.files;
-    const part = profile ? partSizeFor(profile, size, o.partSize) : o.partSize;
-    if (size <= part) {
-      puts += t.files;
-    } else {
-      // Initiate, each part, complete.
-      const n = Math.ceil(size / part);
+    const n = putRequests(profile, t.bytes / t.files, o.partSize);
+    puts += n * t.files;
+    if (n > 1) {
       multipart += t.files;
-      parts += n * t.files;
-      puts += (n + 2) * t.files;
+      parts += (n - 2) * t.files;
     }
   }
-  const perConnection = parseBandwidth(String(profile?.limits && (profile.limits as Record<string, unknown>).bandwidth_per_connection || ''), true);
+  const perConnection = parseBandwidth(profile?.limits.bandwidth_per_connection ?? '', true);
   const bandwidth = o.bandwidth ?? (perConnection ? perConnection * o.connections : null);
   const putRate = o.putRate ?? profile?.limits.put_per_second_per_bucket ?? null;
   const byBytes = bandwidth ? p.total.bytes / bandwidth : 0;
   const byRequests = putRate ? puts / putRate : 0;
-  const prices = profile?.prices as Record<string, number | string> | null | undefined;
+  const prices = profile?.prices;
   const price = (k: string) => Number(prices?.[k] ?? 0);
   const gb = p.total.bytes / 1e9;
   return {
@@ -223,7 +212,8 @@ export function parseBandwidth(s: string, lenient = false): number | null {
   return n;
 }
 
-const human = (n: number, unit: string, k = 1000) => {
+/** 1.2e15, 'B' → "1.20 PB". */
+export const human = (n: number, unit: string, k = 1000) => {
   const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
   let i = 0;
   while (Math.abs(n) >= k && i < units.length - 1) {

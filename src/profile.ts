@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
+import type { Toxic } from './toxics.js';
 
 export interface Limits {
   put_per_second_per_bucket?: number | null;
@@ -14,6 +15,8 @@ export interface Limits {
   equal_parts?: boolean;
   max_single_put?: number | null;
   upload_time_limit_s?: number | null;
+  /** As published, for example "1Gbit". */
+  bandwidth_per_connection?: string | null;
 }
 
 export interface HostProfile {
@@ -27,10 +30,16 @@ export interface HostProfile {
   credentials: { access_key_env: string; secret_key_env: string };
   ca_bundle?: string | null;
   limits: Limits;
-  prices?: Record<string, number> | null;
+  /** put_per_1000, get_per_1000, storage_per_gb_month, ingress_per_gb, egress_per_gb; currency. */
+  prices?: Record<string, number | string> | null;
   /** k6 thresholds for runs against this host (the tender's service levels), overridden by --thresholds. */
   thresholds?: Record<string, string[]> | null;
   sources?: string[];
+  /** Lab profiles: the HAProxy front's runtime socket, the toxiproxy in front of a host, and the
+   * toxics a candidate carries (a capped link). */
+  haproxy?: { socket: string; backend: string };
+  toxiproxy?: { api: string; proxy: string };
+  toxics?: Toxic[];
 }
 
 export const HOSTS_DIR = projectPath('hosts');

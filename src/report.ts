@@ -10,7 +10,7 @@ import { projectPath } from './paths.js';
 import { loadProfile, type Limits } from './profile.js';
 import type { RunManifest } from './provenance.js';
 import { writeAtomic } from './sinks/files.js';
-import { svg, type Spec } from './charts.js';
+import { escapeHtml as esc, svg, type Spec } from './charts.js';
 
 export interface Criterion {
   id: string;
@@ -64,20 +64,17 @@ function runDirs(args: string[]): string[] {
 
 /** Bytes moved per second of the run, from k6's raw samples. */
 async function throughputSeries(dir: string): Promise<Loaded['series']> {
-  const files = readdirSync(dir).filter((f) => /^samples(-\d+)?\.json\.gz$/.test(f));
-  const bySecond = new Map<number, number>();
-  let t0 = Infinity;
-  for (const f of files) {
+  const points: [number, number][] = [];
+  for (const f of readdirSync(dir).filter((f) => /^samples(-\d+)?\.json\.gz$/.test(f))) {
     for await (const line of createInterface({ input: createReadStream(join(dir, f)).pipe(createGunzip()) })) {
       if (!line.includes('"s3_bytes"') || !line.includes('"Point"')) continue;
       const p = JSON.parse(line) as { data: { time: string; value: number } };
-      const t = Date.parse(p.data.time);
-      t0 = Math.min(t0, t);
-      bySecond.set(t, (bySecond.get(t) ?? 0) + p.data.value);
+      points.push([Date.parse(p.data.time), p.data.value]);
     }
   }
+  const t0 = points.reduce((m, [t]) => Math.min(m, t), Infinity);
   const seconds = new Map<number, number>();
-  for (const [t, b] of bySecond) seconds.set(Math.floor((t - t0) / 1000), (seconds.get(Math.floor((t - t0) / 1000)) ?? 0) + b);
+  for (const [t, b] of points) seconds.set(Math.floor((t - t0) / 1000), (seconds.get(Math.floor((t - t0) / 1000)) ?? 0) + b);
   return [...seconds].sort((a, b) => a[0] - b[0]).map(([second, b]) => ({ second, mib_s: b / 2 ** 20 }));
 }
 
@@ -190,7 +187,6 @@ export async function report(dirs: string[], out: string, criteria: Criterion[])
 }
 
 const fmt = (v: number | string | null) => (v === null ? '—' : typeof v === 'string' ? v : Math.abs(v) >= 100 || Number.isInteger(v) ? Math.round(v).toLocaleString('en') : v.toPrecision(3));
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function markdown(r: Report): string {
   const lines = ['# sndsbench: candidate hosts side by side', '', `Generated ${r.generated}. Charts: report.html.`, '', '## Scorecard', ''];

@@ -31,12 +31,19 @@ export interface SeededObject {
   skipped: boolean;
 }
 
-/** Part size honouring the host's rules: within its bounds and at most max_parts parts. */
-export function partSizeFor(p: HostProfile, fileBytes: number, wanted: number): number {
+/** Part size honouring the host's rules: within its bounds and at most max_parts parts (as asked without a host). */
+export function partSizeFor(p: HostProfile | null, fileBytes: number, wanted: number): number {
+  if (!p) return wanted;
   const min = p.limits.part_size_min ?? 5 * 1024 ** 2;
   const max = p.limits.part_size_max ?? 5 * 1024 ** 3;
   const parts = p.limits.max_parts ?? 10000;
   return Math.min(max, Math.max(min, wanted, Math.ceil(fileBytes / parts)));
+}
+
+/** PUT requests an object of `bytes` takes: one, or initiate + each part + complete. */
+export function putRequests(p: HostProfile | null, bytes: number, wanted: number): number {
+  const part = partSizeFor(p, bytes, wanted);
+  return bytes <= part ? 1 : Math.ceil(bytes / part) + 2;
 }
 
 function datasetFiles(dir: string, manifests: string[]): ManifestFile[] {
@@ -144,6 +151,21 @@ async function objectStore(o: SeedOptions): Promise<ObjectStore> {
     },
     close: () => client.destroy(),
   };
+}
+
+/** What `seed` recorded of a dataset on a host: its prefix and every object's size and SHA-256. */
+export interface SeedRecord {
+  host: string;
+  endpoint: string;
+  bucket: string;
+  prefix: string;
+  objects: { key: string; bytes: number; sha256: string }[];
+}
+
+export function seedRecord(dir: string, host: string): SeedRecord {
+  const path = join(dir, `_seed-${host}.json`);
+  if (!existsSync(path)) throw new UsageError(`${dir} was not seeded on ${host}: run "sndsbench seed ${dir} --host ${host}" first`);
+  return JSON.parse(readFileSync(path, 'utf8')) as SeedRecord;
 }
 
 export function defaultPrefix(dir: string): string {

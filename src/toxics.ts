@@ -10,7 +10,7 @@ export interface Toxic {
 }
 
 function api(profile: string): { url: string; proxy: string } {
-  const p = loadProfile(profile) as unknown as { toxiproxy?: { api: string; proxy: string } };
+  const p = loadProfile(profile);
   if (!p.toxiproxy) throw new Error(`host profile ${profile} is not behind toxiproxy`);
   return { url: p.toxiproxy.api, proxy: p.toxiproxy.proxy };
 }

@@ -9,12 +9,11 @@ import { readCsv } from '../generators/csv.js';
 import { projectPath } from './paths.js';
 import { datasetManifests } from './manifest.js';
 import { validate } from './validate.js';
-import { svg, type Spec } from './charts.js';
+import { escapeHtml as esc, svg, type Spec } from './charts.js';
 import { writeAtomic } from './sinks/files.js';
 import { UsageError } from './errors.js';
 
 const ref = (f: string) => projectPath('generators', 'calibration', 'reference', f);
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** ICD-10 chapter of a code, by the WHO's letter ranges. */
 export function icdChapter(code: string): string {

@@ -55,7 +55,7 @@ function script(name: string, body: string): string {
 const SWITCH = "await haproxy(socket, `set server ${backend}/target state ready`); await haproxy(socket, `set server ${backend}/source state maint`);";
 
 describe('cutover through the front', () => {
-  const socket = () => (loadProfile('local-front') as unknown as { haproxy: { socket: string } }).haproxy.socket;
+  const socket = () => loadProfile('local-front').haproxy!.socket;
 
   beforeAll(() => {
     mkdirSync(results, { recursive: true });
