@@ -66,17 +66,6 @@ export const GENERATED: Record<string, Spec> = {
 /** The batch to append to for a table and year, or null when the table is not generated. */
 export type Out = (table: string, year: number | null) => Batch | null;
 
-type Value = number | string | null;
-
-/** Appends one row; `keys` holds the columns shared by a claim's or a stay's rows. */
-function put(b: Batch, keys: Record<string, Value>, row: Record<string, Value>): void {
-  for (const c of b.columns) {
-    const v = c.name in row ? row[c.name] : keys[c.name];
-    if (v === null || v === undefined) c.pushNull();
-    else if (typeof v === 'string') c.pushString(v);
-    else c.push(v);
-  }
-}
 
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
@@ -144,7 +133,7 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
       const lines = claimLines(c, y);
       lines.forEach((line, l) => {
         if (prs) {
-          put(prs, keys, {
+          prs.put(keys, {
             PRS_ORD_NUM: l + 1, BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
             BEN_NAI_ANN: String(birthYear), BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
             EXE_SOI_DTF: c.end, PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE, PRS_NAT_REF: line.nature,
@@ -164,17 +153,17 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
         if (pha) {
           line.drugs.forEach((d, n) => {
             const cip = cipOf(d.atc, who.index);
-            put(pha, lineKeys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
+            pha.put(lineKeys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
           });
         }
         const bio = c.kind === 'lab' ? detail('ER_BIO_F') : null;
-        if (bio) c.tests.forEach((t, n) => put(bio, lineKeys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
+        if (bio) c.tests.forEach((t, n) => bio.put(lineKeys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
         const cam = c.kind === 'ccam' ? detail('ER_CAM_F') : null;
-        if (cam) put(cam, lineKeys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+        if (cam) cam.put(lineKeys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
         const ete = c.kind === 'clinic' || c.outpatientEstablishment >= 0 ? detail('ER_ETE_F') : null;
         if (ete) {
           const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
-          put(ete, lineKeys, {
+          ete.put(lineKeys, {
             ETB_EXE_FIN: pv.finess(e).slice(0, 8), ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
             ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
           });
@@ -188,7 +177,7 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
 
   const ben = out('IR_BEN_R', null);
   if (ben) {
-    put(ben, {}, {
+    ben.put({}, {
       BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_NIR_ANO: ano, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, ASS_NIR_ANO: ano, BEN_IDT_MAJ: endOfData,
       BEN_NAI_ANN: String(birthYear), BEN_NAI_MOI: pad2(birthMonth), BEN_SEX_COD: who.sex, BEN_DCD_DTE: who.death, ORG_AFF_BEN: fund,
       BEN_RES_DPT: dept, BEN_TOP_CNS: lastProcessed !== SENTINEL_DATE ? 1 : 0, MAX_TRT_DTD: lastProcessed,
@@ -203,7 +192,7 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
       if (!who.ald.has(k) || !('ald' in c) || !c.ald) continue;
       const start = Math.max(who.birth, day(p.firstYear, 1, 1) - rng.int(3650));
       const icd = who.sex === 1 && 'icd10_male' in c.ald && c.ald.icd10_male ? c.ald.icd10_male : c.ald.icd10;
-      put(imb, {}, {
+      imb.put({}, {
         BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, IMB_ALD_DTD: start, IMB_ALD_DTF: SENTINEL_DATE, IMB_ALD_NUM: c.ald.number, IMB_ETM_NAT: 41,
         MED_MTF_COD: icd.slice(0, 5), INS_DTE: start, UPD_DTE: endOfData,
       });
@@ -287,7 +276,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const ghm = list[(who.index + seq) % list.length];
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
-      put(B, keys, {
+      B.put(keys, {
         AGE_ANN: age, AGE_JOU: age < 1 ? Math.max(0, s.entry - who.birth) : null, COD_SEX: String(who.sex), BDI_DEP: bdi,
         BDI_COD: (who.dept.length === 3 ? who.dept.slice(0, 3) + '00' : who.dept + '000').replace('2A0', '200').replace('2B0', '202'),
         DGN_PAL: s.dp, GRG_GHM: ghm, GHS_NUM: 1000 + (permute(ghm.charCodeAt(5) * 9973 + parseInt(ghm.slice(3, 5), 10), 7, 1) % 9000),
@@ -296,13 +285,13 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
       });
     }
     if (C) {
-      put(C, keys, {
+      C.put(keys, {
         NIR_ANO_17: psa, ENT_DAT: ddmmyyyy(s.entry), SOR_DAT: ddmmyyyy(s.exit), EXE_SOI_DTD: s.entry, EXE_SOI_DTF: s.exit,
         SOR_ANN: String(sy), SOR_MOI: pad2(sm), SEJ_NUM: Math.max(0, s.entry - who.birth) % 100000,
       });
     }
-    if (D) s.associated.forEach((code, n) => put(D, keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
-    if (A) s.acts.forEach((code, n) => put(A, keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
+    if (D) s.associated.forEach((code, n) => D.put(keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
+    if (A) s.acts.forEach((code, n) => A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
   });
 }
 
@@ -323,7 +312,7 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const common = { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) };
   const cci = out('KI_CCI_R', y);
   if (cci) {
-    put(cci, common, {
+    cci.put(common, {
       DCD_DPT_COD: snDept(who.dept), BEN_RES_DPT: snDept(who.dept), BEN_DCD_DTE: who.death,
       DCD_LIE_COD: rng.chance(m.deaths.in_hospital_share) ? 2 : 1, BEN_NAI_ANN: String(by), BEN_NAI_MOI: pad2(bm), BEN_SEX_COD: who.sex,
       DCD_CIM_COD: initial.slice(0, 4),
@@ -332,7 +321,7 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const ecd = out('KI_ECD_R', y);
   if (ecd) {
     [initial, ...associated].forEach((code, n) =>
-      put(ecd, common, { CER_LIG_NUM: n === 0 ? 1 : 2, ECD_CAU_RNG: n + 1, ECD_CIM_COD: code.slice(0, 4), BEN_DCD_DTE: who.death }),
+      ecd.put(common, { CER_LIG_NUM: n === 0 ? 1 : 2, ECD_CAU_RNG: n + 1, ECD_CIM_COD: code.slice(0, 4), BEN_DCD_DTE: who.death }),
     );
   }
 }

@@ -1,5 +1,5 @@
 // `sndsbench generate`: walks the shard's blocks of beneficiaries, stages each table's rows in
-// DuckDB and rolls them into Parquet files at block boundaries, so that a run can resume.
+// memory and rolls them into Parquet files at block boundaries, so that a run can resume.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, accessSync, constants } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { GENERATED, emitPerson, type Out } from '../generators/tables.js';
@@ -118,6 +118,8 @@ interface Writer {
   /** Blocks before this one are already in finished files (resume). */
   doneBelow: number;
   fromBlock: number;
+  /** Rows staged before the current block (for the progress bar). */
+  rowsBefore: number;
 }
 
 function listFiles(dir: string): string[] {
@@ -156,7 +158,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
         const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${"'" + join(dir, f).replace(/'/g, "''") + "'"}) WHERE key::VARCHAR = 'blocks'`);
         doneBelow = Math.max(doneBelow, Number(String(r.getRowsJS()[0]?.[0] ?? '0-0').split('-')[1]));
       }
-      w = { staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow };
+      w = { staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow, rowsBefore: 0 };
       writers.set(key, w);
     }
     return w;
@@ -195,9 +197,9 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
         w.staged.batch.clear();
         continue;
       }
-      rows += w.staged.batch.rows;
-      await w.staged.stage();
+      rows += w.staged.stagedRows - w.rowsBefore;
       if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
+      w.rowsBefore = w.staged.stagedRows;
     }
     progress.tick(rows, written);
   }
@@ -205,7 +207,6 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   progress.done();
 
   if (o.shard.index === 0) await writeReferentials(o, engine, selected, { rowGroupSize, metadata: metadata(`0-${blocks}`) }, partName(0));
-  for (const w of writers.values()) await w.staged.drop();
   engine.close();
 
   const manifest = { ...(await buildManifest(o)), generation_seconds: (Date.now() - started) / 1000 };
@@ -232,7 +233,6 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
     const path = join(o.out, t, file);
     await s.writeFile(path + '.tmp', write);
     renameSync(path + '.tmp', path);
-    await s.drop();
   }
   for (const t of NOMENCLATURE_TABLES) {
     if (!selected.has(t) || done(t)) continue;

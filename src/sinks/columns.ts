@@ -1,88 +1,144 @@
-// Growable typed columns: the generators append values here, the Parquet sink copies them to
-// DuckDB a whole vector at a time.
+// Typed columns in fixed-size chunks: the generators append values here and the Parquet sink hands
+// DuckDB one chunk of every column at a time. Chunks never move once filled, so a file's rows cost no
+// copying while they accumulate, and the chunk is the vector DuckDB reads.
 
 export type Physical = 'int' | 'double' | 'date' | 'bool' | 'str';
 
-type Storage = Int32Array | Float64Array | Uint8Array;
+/** Rows per chunk: DuckDB's vector size. */
+export const CHUNK = 2048;
+
+/**
+ * Distinct strings a column keeps as a dictionary (DuckDB's 16-bit ENUM); past that the column keeps
+ * the strings themselves, so that near-unique identifiers never build a huge map.
+ */
+export const MAX_DICTIONARY = 65_535;
+
+type Numbers = Int32Array | Float64Array | Uint8Array;
 
 export class ColumnBuffer {
   length = 0;
-  private data: Storage;
-  private strings: (string | null)[] = [];
-  /** One byte a row, 0 where the value is NULL; allocated on the first NULL. */
-  private valid: Uint8Array | null = null;
+  /** Numbers, or dictionary codes of strings. */
+  private chunks: Numbers[] = [];
+  /** The strings themselves, once the dictionary gave up. */
+  private plain: (string | null)[][] | null = null;
+  /** One byte a row per chunk, 0 where the value is NULL; a chunk's is allocated on its first NULL. */
+  private valid: (Uint8Array | null)[] = [];
+  private codes = new Map<string, number>();
+  private current!: Numbers;
+  private position = CHUNK;
 
-  constructor(readonly name: string, readonly physical: Physical, capacity = 4096) {
-    this.data = this.allocate(physical === 'str' ? 0 : capacity);
-  }
+  constructor(readonly name: string, readonly physical: Physical) {}
 
-  private allocate(n: number): Storage {
-    if (this.physical === 'double') return new Float64Array(n);
-    if (this.physical === 'bool') return new Uint8Array(n);
-    return new Int32Array(n);
-  }
-
-  private grow(): void {
-    const bigger = this.allocate(Math.max(4096, this.data.length * 2));
-    bigger.set(this.data);
-    this.data = bigger;
-    if (this.valid) {
-      const v = new Uint8Array(bigger.length).fill(1);
-      v.set(this.valid);
-      this.valid = v;
-    }
+  private nextChunk(): void {
+    this.current = this.physical === 'double' ? new Float64Array(CHUNK) : this.physical === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
+    this.chunks.push(this.current);
+    this.valid.push(null);
+    this.plain?.push([]);
+    this.position = 0;
   }
 
   push(value: number): void {
-    if (this.length === this.data.length) this.grow();
-    this.data[this.length++] = value;
+    if (this.position === CHUNK) this.nextChunk();
+    this.current[this.position++] = value;
+    this.length++;
   }
 
   pushString(value: string): void {
-    this.strings[this.length++] = value;
+    if (this.position === CHUNK) this.nextChunk();
+    if (this.plain) {
+      this.plain[this.plain.length - 1][this.position++] = value;
+      this.length++;
+      return;
+    }
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      if (this.codes.size === MAX_DICTIONARY) {
+        this.dropDictionary();
+        this.pushString(value);
+        return;
+      }
+      code = this.codes.size;
+      this.codes.set(value, code);
+    }
+    this.current[this.position++] = code;
+    this.length++;
   }
 
   pushNull(): void {
-    if (this.physical === 'str') {
-      this.strings[this.length++] = null;
-      return;
-    }
-    if (this.length === this.data.length) this.grow();
-    if (!this.valid) this.valid = new Uint8Array(this.data.length).fill(1);
-    this.valid[this.length] = 0;
-    this.data[this.length++] = 0;
+    if (this.position === CHUNK) this.nextChunk();
+    const c = this.chunks.length - 1;
+    (this.valid[c] ??= new Uint8Array(CHUNK).fill(1))[this.position] = 0;
+    if (this.plain) this.plain[c][this.position] = null;
+    else this.current[this.position] = 0;
+    this.position++;
+    this.length++;
   }
 
-  /** Numeric values [from, from+count) (not for strings). */
-  numbers(from: number, count: number): Storage {
-    return this.data.subarray(from, from + count);
+  private dropDictionary(): void {
+    const values = [...this.codes.keys()];
+    this.plain = this.chunks.map((chunk, c) => Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) => (this.valid[c]?.[i] === 0 ? null : values[code])));
+    this.codes.clear();
   }
 
-  stringAt(i: number): string | null {
-    return this.strings[i];
+  /** The distinct strings in code order, or null when the column keeps plain strings. */
+  dictionary(): string[] | null {
+    return this.physical === 'str' && !this.plain ? [...this.codes.keys()] : null;
   }
 
-  validity(from: number, count: number): Uint8Array | null {
-    if (!this.valid) return null;
-    const slice = this.valid.subarray(from, from + count);
-    return slice.includes(0) ? slice : null;
+  /** Values (numbers or codes) of chunk `c`; only its first `rows(c)` are filled. */
+  numbers(c: number): Numbers {
+    return this.chunks[c];
+  }
+
+  strings(c: number): (string | null)[] {
+    return this.plain![c];
+  }
+
+  /** One byte a row of chunk `c`, or null when it holds no NULL. */
+  validity(c: number): Uint8Array | null {
+    return this.valid[c];
   }
 
   clear(): void {
     this.length = 0;
-    this.strings = [];
-    this.valid = null;
+    this.chunks = [];
+    this.valid = [];
+    this.plain = null;
+    this.codes = new Map();
+    this.position = CHUNK;
   }
+}
+
+export type Value = number | string | null | undefined;
+export type Row = Record<string, Value>;
+
+/**
+ * A function appending one row: each column's value comes from `row` when it has the column, else
+ * from `keys` (the columns a claim's or a stay's rows share); null or undefined is NULL. Compiled
+ * from the column list so that every lookup is a named property the engine can cache, instead of a
+ * keyed lookup per value.
+ */
+function compilePut(columns: ColumnBuffer[]): (keys: Row, row: Row) => void {
+  const body = columns
+    .map((c, j) => {
+      const name = JSON.stringify(c.name);
+      const push = c.physical === 'str' ? 'pushString' : 'push';
+      return `v = ${name} in row ? row[${name}] : keys[${name}]; if (v === null || v === undefined) c[${j}].pushNull(); else c[${j}].${push}(v);`;
+    })
+    .join('\n');
+  return new Function('c', `return function put(keys, row) { let v;\n${body}\n}`)(columns);
 }
 
 /** The generated columns of one table, filled row by row. */
 export class Batch {
   readonly columns: ColumnBuffer[];
+  readonly put: (keys: Row, row: Row) => void;
   private readonly byName = new Map<string, ColumnBuffer>();
 
   constructor(spec: readonly (readonly [string, Physical])[]) {
     this.columns = spec.map(([name, physical]) => new ColumnBuffer(name, physical));
     for (const c of this.columns) this.byName.set(c.name, c);
+    this.put = compilePut(this.columns);
   }
 
   col(name: string): ColumnBuffer {

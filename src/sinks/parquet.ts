@@ -1,28 +1,28 @@
-// Parquet through DuckDB: generated columns are copied into a DuckDB table a vector at a time,
-// then one COPY per file adds the filled columns, casts to the schema's types and encodes ZSTD.
+// Parquet through DuckDB: a file's generated rows wait in typed JS columns until one COPY reads them
+// through a table function, adds the filled columns, casts to the schema's types and encodes ZSTD.
+// No staging table: DuckDB sees each row once, and strings cross as dictionary codes (ENUM) rather
+// than one call per value.
 import duckdb from '@duckdb/node-bindings';
 import {
   BOOLEAN,
   DATE,
   DOUBLE,
   DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBTableFunction,
+  ENUM,
   INTEGER,
   VARCHAR,
   type DuckDBType,
 } from '@duckdb/node-api';
 import type { TableSchema } from '../schema.js';
-import { Batch, type Physical } from './columns.js';
+import { Batch, CHUNK, type ColumnBuffer, type Physical } from './columns.js';
 
-const CHUNK = 2048;
-
-const PHYSICAL_TYPES: Record<Physical, DuckDBType> = {
+const PHYSICAL_TYPES: Record<Exclude<Physical, 'str'>, DuckDBType> = {
   int: INTEGER,
   double: DOUBLE,
   date: DATE,
   bool: BOOLEAN,
-  str: VARCHAR,
 };
 const PHYSICAL_SQL: Record<Physical, string> = {
   int: 'INTEGER',
@@ -40,13 +40,94 @@ function sqlString(s: string): string {
   return "'" + s.replace(/'/g, "''") + "'";
 }
 
+/** Batches being written, by the id their COPY passes to the table function. */
+const scans = new Map<number, Batch>();
+let nextScan = 0;
+
+/** How one column is handed over: its DuckDB type, and the array its codes are narrowed into. */
+interface Lane {
+  column: ColumnBuffer;
+  enumCodes: Uint8Array | Uint16Array | null;
+}
+
+function lanes(batch: Batch, addColumn: (name: string, type: DuckDBType) => void): Lane[] {
+  return batch.columns.map((column) => {
+    if (column.physical !== 'str') {
+      addColumn(column.name, PHYSICAL_TYPES[column.physical]);
+      return { column, enumCodes: null };
+    }
+    const values = column.dictionary();
+    if (!values || values.length === 0) {
+      addColumn(column.name, VARCHAR);
+      return { column, enumCodes: null };
+    }
+    const type = ENUM(values);
+    addColumn(column.name, type);
+    const wide = duckdb.enum_internal_type(type.toLogicalType().logical_type) === duckdb.Type.USMALLINT;
+    return { column, enumCodes: wide ? new Uint16Array(CHUNK) : new Uint8Array(CHUNK) };
+  });
+}
+
+/** A validity bitmask from one byte a row, in whole 64-bit words as DuckDB stores it. */
+function validityMask(valid: Uint8Array, rows: number): Uint8Array {
+  const mask = new Uint8Array(8 * Math.ceil(rows / 64)).fill(0xff);
+  for (let i = 0; i < rows; i++) if (!valid[i]) mask[i >> 3] &= ~(1 << (i & 7));
+  return mask;
+}
+
+function copyChunk(lane: Lane, c: number, rows: number, vector: duckdb.Vector): void {
+  const { column, enumCodes } = lane;
+  const valid = column.validity(c);
+  if (column.physical === 'str' && !enumCodes) {
+    // No dictionary: plain strings, or a column of NULLs only (an empty dictionary).
+    const strings = column.dictionary() ? null : column.strings(c);
+    if (strings) for (let i = 0; i < rows; i++) if (!valid || valid[i]) duckdb.vector_assign_string_element(vector, i, strings[i]!);
+  } else {
+    let values: ArrayBufferView = column.numbers(c).subarray(0, rows);
+    if (enumCodes) {
+      enumCodes.set(column.numbers(c).subarray(0, rows));
+      values = enumCodes.subarray(0, rows);
+    }
+    duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+  }
+  if (valid) {
+    const mask = validityMask(valid, rows);
+    duckdb.vector_ensure_validity_writable(vector);
+    duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, mask.byteOffset, mask.byteLength);
+  }
+}
+
+/** `staged_rows(id)`: the rows of one batch, a chunk at a time, in the order they were generated. */
+function stagedRows(): DuckDBTableFunction {
+  return DuckDBTableFunction.create({
+    name: 'staged_rows',
+    parameterTypes: [INTEGER],
+    bindFunction: (info) => {
+      const batch = scans.get(Number(info.getParameter(0)));
+      if (!batch) return info.setError('no such staged batch');
+      info.setBindData({ batch, lanes: lanes(batch, (name, type) => info.addResultColumn(name, type)) });
+    },
+    initFunction: (info) => info.setInitData({ chunk: 0 }),
+    mainFunction: (info, output) => {
+      const { batch, lanes } = info.bindData as { batch: Batch; lanes: Lane[] };
+      const state = info.initData as { chunk: number };
+      const c = state.chunk++;
+      const rows = Math.max(0, Math.min(CHUNK, batch.columns[0].length - c * CHUNK));
+      output.rowCount = rows;
+      lanes.forEach((lane, j) => rows > 0 && copyChunk(lane, c, rows, duckdb.data_chunk_get_vector(output.chunk, j)));
+    },
+  });
+}
+
 /** One DuckDB instance per process, single-threaded so that file bytes never depend on scheduling. */
 export class ParquetEngine {
   private constructor(readonly db: DuckDBInstance, readonly conn: DuckDBConnection) {}
 
   static async open(): Promise<ParquetEngine> {
     const db = await DuckDBInstance.create(':memory:', { threads: '1', preserve_insertion_order: 'true' });
-    return new ParquetEngine(db, await db.connect());
+    const conn = await db.connect();
+    conn.registerTableFunction(stagedRows());
+    return new ParquetEngine(db, conn);
   }
 
   close(): void {
@@ -60,25 +141,9 @@ export interface WriteOptions {
   metadata: Record<string, string>;
 }
 
-let staging = 0;
-
-/** A validity bitmask with every row valid, in whole 64-bit words as DuckDB stores it. */
-function validMask(rows: number): Uint8Array {
-  return new Uint8Array(8 * Math.ceil(rows / 64)).fill(0xff);
-}
-
-function setValidity(vector: duckdb.Vector, mask: Uint8Array): void {
-  duckdb.vector_ensure_validity_writable(vector);
-  duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, mask.byteOffset, mask.byteLength);
-}
-
-/** Rows of one table staged in DuckDB until they are written as one Parquet file. */
+/** Rows of one table held until they are written as one Parquet file. */
 export class StagedTable {
   readonly batch: Batch;
-  private readonly tableName = `staging_${staging++}`;
-  private readonly types: DuckDBType[];
-  private created = false;
-  stagedRows = 0;
 
   constructor(
     private readonly engine: ParquetEngine,
@@ -90,54 +155,10 @@ export class StagedTable {
       if (!known.has(name)) throw new Error(`${schema.table} has no column ${name}`);
     }
     this.batch = new Batch(generated);
-    this.types = generated.map(([, p]) => PHYSICAL_TYPES[p]);
   }
 
-  private async ensureTable(): Promise<void> {
-    if (this.created) return;
-    const cols = this.generated.map(([n, p]) => `${quote(n)} ${PHYSICAL_SQL[p]}`).join(', ');
-    await this.engine.conn.run(`CREATE OR REPLACE TEMP TABLE ${this.tableName} (${cols})`);
-    this.created = true;
-  }
-
-  /** Moves the batch's rows into DuckDB, a 2048-row chunk at a time. */
-  async stage(): Promise<void> {
-    const rows = this.batch.rows;
-    if (rows === 0) return;
-    await this.ensureTable();
-    const appender = await this.engine.conn.createAppender(this.tableName);
-    const chunk = DuckDBDataChunk.create(this.types);
-    for (let from = 0; from < rows; from += CHUNK) {
-      const n = Math.min(CHUNK, rows - from);
-      chunk.reset();
-      chunk.rowCount = n;
-      this.batch.columns.forEach((col, j) => {
-        const vector = duckdb.data_chunk_get_vector(chunk.chunk, j);
-        if (col.physical === 'str') {
-          let mask: Uint8Array | null = null;
-          for (let i = 0; i < n; i++) {
-            const s = col.stringAt(from + i);
-            if (s === null) (mask ??= validMask(n))[i >> 3] &= ~(1 << (i & 7));
-            else duckdb.vector_assign_string_element(vector, i, s);
-          }
-          if (mask) setValidity(vector, mask);
-          return;
-        }
-        const values = col.numbers(from, n);
-        duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
-        const valid = col.validity(from, n);
-        if (valid) {
-          const mask = validMask(n);
-          for (let i = 0; i < n; i++) if (!valid[i]) mask[i >> 3] &= ~(1 << (i & 7));
-          setValidity(vector, mask);
-        }
-      });
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-    appender.closeSync();
-    this.stagedRows += rows;
-    this.batch.clear();
+  get stagedRows(): number {
+    return this.batch.rows;
   }
 
   /** The SELECT list: every schema column, generated or filled, cast to its Parquet type. */
@@ -146,10 +167,10 @@ export class StagedTable {
     return this.schema.columns
       .map((c) => {
         const target = c.type;
-        if (generated.has(c.name)) {
-          const physical = PHYSICAL_SQL[generated.get(c.name)!];
-          return physical === target ? quote(c.name) : `CAST(${quote(c.name)} AS ${target}) AS ${quote(c.name)}`;
-        }
+        const physical = generated.get(c.name);
+        // Strings may arrive as ENUM codes: cast to VARCHAR first, which gives back the values.
+        if (physical === 'str') return target === 'VARCHAR' ? `CAST(${quote(c.name)} AS VARCHAR) AS ${quote(c.name)}` : `CAST(CAST(${quote(c.name)} AS VARCHAR) AS ${target}) AS ${quote(c.name)}`;
+        if (physical) return PHYSICAL_SQL[physical] === target ? quote(c.name) : `CAST(${quote(c.name)} AS ${target}) AS ${quote(c.name)}`;
         return `CAST(${c.fill ?? 'NULL'} AS ${target}) AS ${quote(c.name)}`;
       })
       .join(', ');
@@ -157,24 +178,21 @@ export class StagedTable {
 
   /** Writes every staged row to `path` as Parquet and empties the stage. */
   async writeFile(path: string, options: WriteOptions): Promise<number> {
-    await this.stage();
     const rows = this.stagedRows;
     const kv = Object.entries(options.metadata)
       .map(([k, v]) => `${quote(k)}: ${sqlString(v)}`)
       .join(', ');
-    const source = this.created ? this.tableName : '(SELECT 1 WHERE false)';
-    await this.engine.conn.run(
-      `COPY (SELECT ${this.selectList()} FROM ${source}) TO ${sqlString(path)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize}, KV_METADATA {${kv}})`,
-    );
-    // Dropped rather than emptied: DuckDB gives a dropped table's memory back.
-    await this.drop();
-    this.stagedRows = 0;
+    const id = nextScan++;
+    scans.set(id, this.batch);
+    try {
+      await this.engine.conn.run(
+        `COPY (SELECT ${this.selectList()} FROM staged_rows(${id})) TO ${sqlString(path)} ` +
+          `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${options.rowGroupSize}, KV_METADATA {${kv}})`,
+      );
+    } finally {
+      scans.delete(id);
+    }
+    this.batch.clear();
     return rows;
-  }
-
-  async drop(): Promise<void> {
-    if (this.created) await this.engine.conn.run(`DROP TABLE IF EXISTS ${this.tableName}`);
-    this.created = false;
   }
 }
