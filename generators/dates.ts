@@ -6,12 +6,22 @@ export function day(year: number, month: number, dayOfMonth: number): number {
 }
 
 export function yearOf(d: number): number {
-  return new Date(d * DAY).getUTCFullYear();
+  return parts(d)[0];
 }
 
+/**
+ * [year, month, day of month] of a day number, in integer arithmetic (H. Hinnant's civil_from_days,
+ * proleptic Gregorian like Date): called for every claim line, where a Date object per call costs.
+ */
 export function parts(d: number): [number, number, number] {
-  const t = new Date(d * DAY);
-  return [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
+  const z = d + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, doy - Math.floor((153 * mp + 2) / 5) + 1];
 }
 
 /** First day of the month after `d`: when a processed claim becomes available (FLX_DIS_DTD). */

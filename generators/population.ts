@@ -2,7 +2,7 @@
 // and the date of death if it falls inside the generated years.
 import { Rng, streamKey } from '../src/rng.js';
 import { ageBand, calibration } from './calibration.js';
-import { day, SENTINEL_DATE, yearOf } from './dates.js';
+import { day, parts, SENTINEL_DATE, yearOf } from './dates.js';
 
 export interface Params {
   seed: number;
@@ -34,14 +34,9 @@ export function personRng(p: Params, index: number, purpose: number, year = 0): 
 }
 
 export function ageAt(person: Person, d: number): number {
-  const [by, bm, bd] = [yearOf(person.birth), ...monthDay(person.birth)];
-  const [y, m, dd] = [yearOf(d), ...monthDay(d)];
+  const [by, bm, bd] = parts(person.birth);
+  const [y, m, dd] = parts(d);
   return y - by - (m < bm || (m === bm && dd < bd) ? 1 : 0);
-}
-
-function monthDay(d: number): [number, number] {
-  const t = new Date(d * 86_400_000);
-  return [t.getUTCMonth() + 1, t.getUTCDate()];
 }
 
 export function person(p: Params, index: number): Person {

@@ -87,9 +87,14 @@ function rsaNum(i: number, y: number, seq: number): string {
 
 const euros = (x: number) => Math.round(x * 100) / 100;
 
+const gpTariffs = new Map<number, number>();
 function gpTariff(y: number): number {
-  let t = 0;
-  for (const [from, eur] of Object.entries(calibration().model.gp.tariff_eur)) if (y >= +from) t = eur;
+  let t = gpTariffs.get(y);
+  if (t === undefined) {
+    t = 0;
+    for (const [from, eur] of Object.entries(calibration().model.gp.tariff_eur)) if (y >= +from) t = eur;
+    gpTariffs.set(y, t);
+  }
   return t;
 }
 
@@ -113,6 +118,7 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
   const psa = pseudonym('psa', who.index, p.seed);
   const ano = pseudonym('ano', who.index, p.seed);
   const [birthYear, birthMonth] = parts(who.birth);
+  const birthYearText = String(birthYear);
   const dept = snDept(who.dept);
   const fund = calibration().fundOf.get(who.dept)!;
   const gpNumber = pv.professionalNumber(pv.gpOf(who.index));
@@ -122,20 +128,26 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
   for (let y = p.firstYear; y <= p.lastYear; y++) {
     const { claims, stays } = careOfYear(p, who, y);
     const prs = out('ER_PRS_F', y);
+    const pha = out('ER_PHA_F', y);
+    const bio = out('ER_BIO_F', y);
+    const cam = out('ER_CAM_F', y);
+    const ete = out('ER_ETE_F', y);
     claims.slice(0, MAX_DECOMPTES).forEach((c, seq) => {
       const k = decompteKey(who.index, y, seq);
       const treated = Math.min(endOfData + 60, c.end + 1 + personRng(p, who.index, STREAM.care, y * 4096 + seq).int(45));
       lastProcessed = Math.max(lastProcessed, treated);
-      const keys = {
-        DCT_ORD_NUM: k.dct, FLX_DIS_DTD: firstOfNextMonth(treated), FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
-        FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, REM_TYP_AFF: 1,
-      };
+      const disseminated = firstOfNextMonth(treated);
       const lines = claimLines(c, y);
       lines.forEach((line, l) => {
+        // The keys of one line of the decompte, shared by its detail rows.
+        const keys = {
+          DCT_ORD_NUM: k.dct, FLX_DIS_DTD: disseminated, FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
+          FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, PRS_ORD_NUM: l + 1, REM_TYP_AFF: 1,
+        };
         if (prs) {
           prs.put(keys, {
-            PRS_ORD_NUM: l + 1, BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
-            BEN_NAI_ANN: String(birthYear), BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
+            BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
+            BEN_NAI_ANN: birthYearText, BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
             EXE_SOI_DTF: c.end, PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE, PRS_NAT_REF: line.nature,
             PRS_PAI_MNT: euros(line.base + line.overbilling), BSE_REM_BSE: euros(line.base), BSE_REM_MNT: euros((line.base * line.rate) / 100),
             PRS_DEP_MNT: euros(line.overbilling), RGO_REM_TAU: line.rate, PRS_ACT_QTE: line.quantity,
@@ -147,23 +159,17 @@ export function emitPerson(p: Params, who: Person, out: Out): void {
             DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
           });
         }
-        const detail = (table: string) => out(table, y);
-        const lineKeys = { ...keys, PRS_ORD_NUM: l + 1 };
-        const pha = c.kind === 'pharmacy' ? detail('ER_PHA_F') : null;
-        if (pha) {
+        if (pha && c.kind === 'pharmacy') {
           line.drugs.forEach((d, n) => {
             const cip = cipOf(d.atc, who.index);
-            pha.put(lineKeys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
+            pha.put(keys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
           });
         }
-        const bio = c.kind === 'lab' ? detail('ER_BIO_F') : null;
-        if (bio) c.tests.forEach((t, n) => bio.put(lineKeys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
-        const cam = c.kind === 'ccam' ? detail('ER_CAM_F') : null;
-        if (cam) cam.put(lineKeys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
-        const ete = c.kind === 'clinic' || c.outpatientEstablishment >= 0 ? detail('ER_ETE_F') : null;
-        if (ete) {
+        if (bio && c.kind === 'lab') c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
+        if (cam && c.kind === 'ccam') cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+        if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
           const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
-          ete.put(lineKeys, {
+          ete.put(keys, {
             ETB_EXE_FIN: pv.finess(e).slice(0, 8), ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
             ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
           });
