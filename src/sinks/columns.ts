@@ -24,6 +24,8 @@ export class ColumnBuffer {
   /** One byte a row per chunk, 0 where the value is NULL; a chunk's is allocated on its first NULL. */
   private valid: (Uint8Array | null)[] = [];
   private codes = new Map<string, number>();
+  private lastString: string | null = null;
+  private lastCode = 0;
   private current!: Numbers;
   private position = CHUNK;
 
@@ -50,7 +52,8 @@ export class ColumnBuffer {
       this.length++;
       return;
     }
-    let code = this.codes.get(value);
+    // Rows of one person repeat most strings: the last one's code spares a map lookup.
+    let code = value === this.lastString ? this.lastCode : this.codes.get(value);
     if (code === undefined) {
       if (this.codes.size === MAX_DICTIONARY) {
         this.dropDictionary();
@@ -60,6 +63,8 @@ export class ColumnBuffer {
       code = this.codes.size;
       this.codes.set(value, code);
     }
+    this.lastString = value;
+    this.lastCode = code;
     this.current[this.position++] = code;
     this.length++;
   }
@@ -78,6 +83,7 @@ export class ColumnBuffer {
     const values = [...this.codes.keys()];
     this.plain = this.chunks.map((chunk, c) => Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) => (this.valid[c]?.[i] === 0 ? null : values[code])));
     this.codes.clear();
+    this.lastString = null;
   }
 
   /** The distinct strings in code order, or null when the column keeps plain strings. */
@@ -105,6 +111,7 @@ export class ColumnBuffer {
     this.valid = [];
     this.plain = null;
     this.codes = new Map();
+    this.lastString = null;
     this.position = CHUNK;
   }
 }
