@@ -1,8 +1,10 @@
-// One measured generation in its own process: prints the wall time and the peak RSS as JSON.
+// One measured generation in its own process: prints the wall time, the CPU time (every thread of the
+// process: JS, garbage collector, DuckDB) and the peak RSS as JSON.
 import { generate, type GenerateOptions } from '../generate.js';
 
 const o = JSON.parse(process.argv[2]) as GenerateOptions;
 const started = process.hrtime.bigint();
 const m = await generate(o);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(JSON.stringify({ seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, files: m.files }));
+const usage = process.resourceUsage();
+console.log(JSON.stringify({ seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024, files: m.files }));

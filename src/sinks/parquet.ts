@@ -166,12 +166,12 @@ export class StagedTable {
     const generated = new Map(this.generated.map(([n, p]) => [n, p] as const));
     return this.schema.columns
       .map((c) => {
-        const target = c.type;
+        const q = quote(c.name);
         const physical = generated.get(c.name);
-        // Strings may arrive as ENUM codes: cast to VARCHAR first, which gives back the values.
-        if (physical === 'str') return target === 'VARCHAR' ? `CAST(${quote(c.name)} AS VARCHAR) AS ${quote(c.name)}` : `CAST(CAST(${quote(c.name)} AS VARCHAR) AS ${target}) AS ${quote(c.name)}`;
-        if (physical) return PHYSICAL_SQL[physical] === target ? quote(c.name) : `CAST(${quote(c.name)} AS ${target}) AS ${quote(c.name)}`;
-        return `CAST(${c.fill ?? 'NULL'} AS ${target}) AS ${quote(c.name)}`;
+        if (!physical) return `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${q}`;
+        if (physical !== 'str' && PHYSICAL_SQL[physical] === c.type) return q;
+        // Strings may arrive as ENUM codes: their cast to VARCHAR gives back the values.
+        return `CAST(${physical === 'str' ? `CAST(${q} AS VARCHAR)` : q} AS ${c.type}) AS ${q}`;
       })
       .join(', ');
   }
