@@ -16,7 +16,7 @@ const DCIR_KEYS: Spec = [
 ];
 const STAY_KEYS: Spec = [['ETA_NUM', 'str'], ['RSA_NUM', 'str']];
 
-/** The columns each table's generator draws, with their physical type in the staging table. */
+/** The columns each table's generator draws, with the type they are handed to DuckDB in. */
 export const GENERATED: Record<string, Spec> = {
   IR_BEN_R: [
     ['BEN_NIR_PSA', 'str'], ['BEN_RNG_GEM', 'int'], ['BEN_NIR_ANO', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'],
