@@ -14,6 +14,7 @@ export const CHUNK = 2048;
 export const MAX_DICTIONARY = 65_535;
 
 type Numbers = Int32Array | Float64Array | Uint8Array;
+const EMPTY = new Int32Array(0);
 
 export class ColumnBuffer {
   length = 0;
@@ -32,7 +33,8 @@ export class ColumnBuffer {
   constructor(readonly name: string, readonly physical: Physical) {}
 
   private nextChunk(): void {
-    this.current = this.physical === 'double' ? new Float64Array(CHUNK) : this.physical === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
+    const kind = this.plain ? 'plain' : this.physical;
+    this.current = kind === 'plain' ? EMPTY : kind === 'double' ? new Float64Array(CHUNK) : kind === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
     this.chunks.push(this.current);
     this.valid.push(null);
     this.plain?.push([]);
@@ -91,7 +93,11 @@ export class ColumnBuffer {
     return this.physical === 'str' && !this.plain ? [...this.codes.keys()] : null;
   }
 
-  /** Values (numbers or codes) of chunk `c`; only its first `rows(c)` are filled. */
+  get plainStrings(): boolean {
+    return this.plain !== null;
+  }
+
+  /** Values (numbers or codes) of chunk `c`; the last chunk is filled up to `length`. */
   numbers(c: number): Numbers {
     return this.chunks[c];
   }

@@ -44,7 +44,11 @@ function sqlString(s: string): string {
 const scans = new Map<number, Batch>();
 let nextScan = 0;
 
-/** How one column is handed over: its DuckDB type, and the array its codes are narrowed into. */
+/**
+ * How one column is handed over: numbers as they are; strings as ENUM codes narrowed to the enum's
+ * width, or one by one once the column gave up its dictionary; a string column of NULLs only as
+ * its validity mask alone.
+ */
 interface Lane {
   column: ColumnBuffer;
   enumCodes: Uint8Array | Uint16Array | null;
@@ -75,20 +79,15 @@ function validityMask(valid: Uint8Array, rows: number): Uint8Array {
   return mask;
 }
 
-function copyChunk(lane: Lane, c: number, rows: number, vector: duckdb.Vector): void {
-  const { column, enumCodes } = lane;
+function copyChunk({ column, enumCodes }: Lane, c: number, rows: number, vector: duckdb.Vector): void {
   const valid = column.validity(c);
-  if (column.physical === 'str' && !enumCodes) {
-    // No dictionary: plain strings, or a column of NULLs only (an empty dictionary).
-    const strings = column.dictionary() ? null : column.strings(c);
-    if (strings) for (let i = 0; i < rows; i++) if (!valid || valid[i]) duckdb.vector_assign_string_element(vector, i, strings[i]!);
-  } else {
-    let values: ArrayBufferView = column.numbers(c).subarray(0, rows);
-    if (enumCodes) {
-      enumCodes.set(column.numbers(c).subarray(0, rows));
-      values = enumCodes.subarray(0, rows);
-    }
-    duckdb.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+  if (column.plainStrings) {
+    const strings = column.strings(c);
+    for (let i = 0; i < rows; i++) if (!valid || valid[i]) duckdb.vector_assign_string_element(vector, i, strings[i]!);
+  } else if (column.physical !== 'str' || enumCodes) {
+    const values = column.numbers(c).subarray(0, rows);
+    const data = enumCodes ? (enumCodes.set(values), enumCodes.subarray(0, rows)) : values;
+    duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
   if (valid) {
     const mask = validityMask(valid, rows);
