@@ -1,5 +1,5 @@
 // The column store and the Parquet sink: what goes in comes out of the file, whichever way the strings
-// crossed (dictionary codes, plain strings past the dictionary's cap, NULLs only); day numbers split
+// crossed (8- or 16-bit dictionary codes, plain strings past the dictionary's cap, NULLs only); day numbers split
 // into dates exactly as Date does.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { parts } from '../generators/dates.js';
 const column = (name: string, type: string) => ({ name, type, length: null, nullable: true, nomenclature: null });
 const SCHEMA: TableSchema = {
   table: 'T', reference: 'test', family: 'dcir', partitioned_by_year: false, description: '', primaryKey: [],
-  columns: [column('N', 'INTEGER'), column('FEW', 'VARCHAR'), column('MANY', 'VARCHAR'), column('NONE', 'VARCHAR'), column('D', 'DOUBLE'), column('FILLED', 'VARCHAR')],
+  columns: [column('N', 'INTEGER'), column('FEW', 'VARCHAR'), column('MANY', 'VARCHAR'), column('NONE', 'VARCHAR'), column('D', 'DOUBLE'), column('FILLED', 'VARCHAR'), column('TINY', 'VARCHAR')],
 };
 SCHEMA.columns[5].fill = "'x' || N";
 
@@ -21,9 +21,9 @@ describe('Parquet sink', () => {
   it('writes every value, NULL and string back as generated, past the dictionary cap too', async () => {
     const rows = 2 * MAX_DICTIONARY + 3 * CHUNK + 17;
     const engine = await ParquetEngine.open();
-    const staged = new StagedTable(engine, SCHEMA, [['N', 'int'], ['FEW', 'str'], ['MANY', 'str'], ['NONE', 'str'], ['D', 'double']]);
+    const staged = new StagedTable(engine, SCHEMA, [['N', 'int'], ['FEW', 'str'], ['MANY', 'str'], ['NONE', 'str'], ['D', 'double'], ['TINY', 'str']]);
     for (let i = 0; i < rows; i++) {
-      staged.batch.put({}, { N: i, FEW: i % 7 === 0 ? null : `f${i % 300}`, MANY: i % 11 === 0 ? null : `m${i}`, NONE: null, D: i % 5 === 0 ? null : i / 4 });
+      staged.batch.put({}, { N: i, FEW: i % 7 === 0 ? null : `f${i % 300}`, MANY: i % 11 === 0 ? null : `m${i}`, NONE: null, D: i % 5 === 0 ? null : i / 4, TINY: `t${i % 3}` });
     }
     expect(staged.batch.col('FEW').dictionary()).toHaveLength(300);
     expect(staged.batch.col('MANY').dictionary()).toBeNull();
@@ -37,11 +37,12 @@ describe('Parquet sink', () => {
         count(NONE),
         count(*) FILTER (WHERE D IS DISTINCT FROM CASE WHEN N % 5 = 0 THEN NULL ELSE N / 4 END),
         count(*) FILTER (WHERE FILLED <> 'x' || N),
+        count(*) FILTER (WHERE TINY <> 't' || (N % 3)),
         bool_and(N = rn - 1)
       FROM (SELECT *, row_number() OVER () AS rn FROM read_parquet('${path}'))`);
-    expect(r.getRowsJS()[0].map((v) => (typeof v === 'bigint' ? Number(v) : v))).toEqual([rows, 0, 0, 0, 0, 0, true]);
+    expect(r.getRowsJS()[0].map((v) => (typeof v === 'bigint' ? Number(v) : v))).toEqual([rows, 0, 0, 0, 0, 0, 0, true]);
     const types = await engine.conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`);
-    expect(types.getRowsJS().map(([n, t]) => `${n} ${t}`)).toEqual(['N INTEGER', 'FEW VARCHAR', 'MANY VARCHAR', 'NONE VARCHAR', 'D DOUBLE', 'FILLED VARCHAR']);
+    expect(types.getRowsJS().map(([n, t]) => `${n} ${t}`)).toEqual(['N INTEGER', 'FEW VARCHAR', 'MANY VARCHAR', 'NONE VARCHAR', 'D DOUBLE', 'FILLED VARCHAR', 'TINY VARCHAR']);
     engine.close();
   });
 });

@@ -8,12 +8,13 @@ export type Physical = 'int' | 'double' | 'date' | 'bool' | 'str';
 export const CHUNK = 2048;
 
 /**
- * Distinct strings a column keeps as a dictionary (DuckDB's 16-bit ENUM); past that the column keeps
- * the strings themselves, so that near-unique identifiers never build a huge map.
+ * Distinct strings a column keeps as a dictionary (16-bit codes, DuckDB's ENUM of up to 65,535
+ * values); past that the column keeps the strings themselves, so that near-unique identifiers never
+ * build a huge map.
  */
 export const MAX_DICTIONARY = 65_535;
 
-type Numbers = Int32Array | Float64Array | Uint8Array;
+type Numbers = Int32Array | Float64Array | Uint16Array | Uint8Array;
 const EMPTY = new Int32Array(0);
 
 export class ColumnBuffer {
@@ -34,7 +35,8 @@ export class ColumnBuffer {
 
   private nextChunk(): void {
     const kind = this.plain ? 'plain' : this.physical;
-    this.current = kind === 'plain' ? EMPTY : kind === 'double' ? new Float64Array(CHUNK) : kind === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
+    this.current =
+      kind === 'plain' ? EMPTY : kind === 'str' ? new Uint16Array(CHUNK) : kind === 'double' ? new Float64Array(CHUNK) : kind === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
     this.chunks.push(this.current);
     this.valid.push(null);
     this.plain?.push([]);

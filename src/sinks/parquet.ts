@@ -45,30 +45,29 @@ const scans = new Map<number, Batch>();
 let nextScan = 0;
 
 /**
- * How one column is handed over: numbers as they are; strings as ENUM codes narrowed to the enum's
- * width, or one by one once the column gave up its dictionary; a string column of NULLs only as
- * its validity mask alone.
+ * How one column is handed over: numbers as they are; strings as ENUM codes (narrowed to 8 bits for
+ * an enum of fewer than 256 values), or one by one once the column gave up its dictionary; a string
+ * column of NULLs only as its validity mask alone.
  */
 interface Lane {
   column: ColumnBuffer;
-  enumCodes: Uint8Array | Uint16Array | null;
+  enum: 'none' | 'u8' | 'u16';
 }
 
 function lanes(batch: Batch, addColumn: (name: string, type: DuckDBType) => void): Lane[] {
   return batch.columns.map((column) => {
     if (column.physical !== 'str') {
       addColumn(column.name, PHYSICAL_TYPES[column.physical]);
-      return { column, enumCodes: null };
+      return { column, enum: 'none' };
     }
     const values = column.dictionary();
     if (!values || values.length === 0) {
       addColumn(column.name, VARCHAR);
-      return { column, enumCodes: null };
+      return { column, enum: 'none' };
     }
     const type = ENUM(values);
     addColumn(column.name, type);
-    const wide = duckdb.enum_internal_type(type.toLogicalType().logical_type) === duckdb.Type.USMALLINT;
-    return { column, enumCodes: wide ? new Uint16Array(CHUNK) : new Uint8Array(CHUNK) };
+    return { column, enum: duckdb.enum_internal_type(type.toLogicalType().logical_type) === duckdb.Type.UTINYINT ? 'u8' : 'u16' };
   });
 }
 
@@ -79,14 +78,16 @@ function validityMask(valid: Uint8Array, rows: number): Uint8Array {
   return mask;
 }
 
-function copyChunk({ column, enumCodes }: Lane, c: number, rows: number, vector: duckdb.Vector): void {
+const narrowed = new Uint8Array(CHUNK);
+
+function copyChunk({ column, enum: codes }: Lane, c: number, rows: number, vector: duckdb.Vector): void {
   const valid = column.validity(c);
   if (column.plainStrings) {
     const strings = column.strings(c);
     for (let i = 0; i < rows; i++) if (!valid || valid[i]) duckdb.vector_assign_string_element(vector, i, strings[i]!);
-  } else if (column.physical !== 'str' || enumCodes) {
+  } else if (column.physical !== 'str' || codes !== 'none') {
     const values = column.numbers(c).subarray(0, rows);
-    const data = enumCodes ? (enumCodes.set(values), enumCodes.subarray(0, rows)) : values;
+    const data = codes === 'u8' ? (narrowed.set(values), narrowed.subarray(0, rows)) : values;
     duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   }
   if (valid) {
