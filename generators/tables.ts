@@ -66,7 +66,6 @@ export const GENERATED: Record<string, Spec> = {
 /** The batch to append to for a table and year, or null when the table is not generated. */
 export type Out = (table: string, year: number | null) => Batch | null;
 
-
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
 const PHARMACY_NATURE: Record<number, number> = { 100: 3311, 65: 3313, 30: 3312, 15: 3341 };
