@@ -110,73 +110,85 @@ function ccamGroups(): Map<string, string> {
   ]));
 }
 
-/** Every row of person `who` for the generated years. */
-export function emitPerson(p: Params, who: Person, out: Out): void {
-  const m = calibration().model;
+/** Tables written once a person's years are all drawn: they depend on every year, or on the death. */
+export const PERSON_TABLES = ['IR_BEN_R', 'IR_IMB_R', 'KI_CCI_R', 'KI_ECD_R'];
+
+/**
+ * The rows of person `who` in year `y`'s care tables (DCIR, PMSI MCO). Returns the last date one of
+ * the year's claims was processed (SENTINEL_DATE if none), which IR_BEN_R reports over all years.
+ */
+export function emitCareYear(p: Params, who: Person, y: number, out: Out): number {
   const pv = providers(p);
   const psa = pseudonym('psa', who.index, p.seed);
-  const ano = pseudonym('ano', who.index, p.seed);
-  const [birthYear, birthMonth] = parts(who.birth);
-  const birthYearText = String(birthYear);
+  const birthYearText = String(parts(who.birth)[0]);
   const dept = snDept(who.dept);
   const fund = calibration().fundOf.get(who.dept)!;
   const gpNumber = pv.professionalNumber(pv.gpOf(who.index));
   const endOfData = day(p.lastYear, 12, 31);
   let lastProcessed = SENTINEL_DATE;
-
-  for (let y = p.firstYear; y <= p.lastYear; y++) {
-    const { claims, stays } = careOfYear(p, who, y);
-    const prs = out('ER_PRS_F', y);
-    const pha = out('ER_PHA_F', y);
-    const bio = out('ER_BIO_F', y);
-    const cam = out('ER_CAM_F', y);
-    const ete = out('ER_ETE_F', y);
-    claims.slice(0, MAX_DECOMPTES).forEach((c, seq) => {
-      const k = decompteKey(who.index, y, seq);
-      const treated = Math.min(endOfData + 60, c.end + 1 + personRng(p, who.index, STREAM.care, y * 4096 + seq).int(45));
-      lastProcessed = Math.max(lastProcessed, treated);
-      const disseminated = firstOfNextMonth(treated);
-      const lines = claimLines(c, y);
-      lines.forEach((line, l) => {
-        // The keys of one line of the decompte, shared by its detail rows.
-        const keys = {
-          DCT_ORD_NUM: k.dct, FLX_DIS_DTD: disseminated, FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
-          FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, PRS_ORD_NUM: l + 1, REM_TYP_AFF: 1,
-        };
-        if (prs) {
-          prs.put(keys, {
-            BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
-            BEN_NAI_ANN: birthYearText, BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
-            EXE_SOI_DTF: c.end, PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE, PRS_NAT_REF: line.nature,
-            PRS_PAI_MNT: euros(line.base + line.overbilling), BSE_REM_BSE: euros(line.base), BSE_REM_MNT: euros((line.base * line.rate) / 100),
-            PRS_DEP_MNT: euros(line.overbilling), RGO_REM_TAU: line.rate, PRS_ACT_QTE: line.quantity,
-            PFS_EXE_NUM: c.kind === 'clinic' ? null : pv.professionalNumber(c.executant),
-            PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null, PRS_MTT_NUM: gpNumber,
-            PSE_SPE_COD: c.specialty, PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
-            ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
-            EXO_MTF: c.ald ? 41 : 0, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
-            DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
-          });
-        }
-        if (pha && c.kind === 'pharmacy') {
-          line.drugs.forEach((d, n) => {
-            const cip = cipOf(d.atc, who.index);
-            pha.put(keys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
-          });
-        }
-        if (bio && c.kind === 'lab') c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
-        if (cam && c.kind === 'ccam') cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
-        if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
-          const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
-          ete.put(keys, {
-            ETB_EXE_FIN: pv.finess(e).slice(0, 8), ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
-            ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
-          });
-        }
-      });
+  const { claims, stays } = careOfYear(p, who, y);
+  const prs = out('ER_PRS_F', y);
+  const pha = out('ER_PHA_F', y);
+  const bio = out('ER_BIO_F', y);
+  const cam = out('ER_CAM_F', y);
+  const ete = out('ER_ETE_F', y);
+  claims.slice(0, MAX_DECOMPTES).forEach((c, seq) => {
+    const k = decompteKey(who.index, y, seq);
+    const treated = Math.min(endOfData + 60, c.end + 1 + personRng(p, who.index, STREAM.care, y * 4096 + seq).int(45));
+    lastProcessed = Math.max(lastProcessed, treated);
+    const disseminated = firstOfNextMonth(treated);
+    const lines = claimLines(c, y);
+    lines.forEach((line, l) => {
+      // The keys of one line of the decompte, shared by its detail rows.
+      const keys = {
+        DCT_ORD_NUM: k.dct, FLX_DIS_DTD: disseminated, FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
+        FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, PRS_ORD_NUM: l + 1, REM_TYP_AFF: 1,
+      };
+      if (prs) {
+        prs.put(keys, {
+          BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
+          BEN_NAI_ANN: birthYearText, BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
+          EXE_SOI_DTF: c.end, PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE, PRS_NAT_REF: line.nature,
+          PRS_PAI_MNT: euros(line.base + line.overbilling), BSE_REM_BSE: euros(line.base), BSE_REM_MNT: euros((line.base * line.rate) / 100),
+          PRS_DEP_MNT: euros(line.overbilling), RGO_REM_TAU: line.rate, PRS_ACT_QTE: line.quantity,
+          PFS_EXE_NUM: c.kind === 'clinic' ? null : pv.professionalNumber(c.executant),
+          PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null, PRS_MTT_NUM: gpNumber,
+          PSE_SPE_COD: c.specialty, PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
+          ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
+          EXO_MTF: c.ald ? 41 : 0, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
+          DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
+        });
+      }
+      if (pha && c.kind === 'pharmacy') {
+        line.drugs.forEach((d, n) => {
+          const cip = cipOf(d.atc, who.index);
+          pha.put(keys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
+        });
+      }
+      if (bio && c.kind === 'lab') c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
+      if (cam && c.kind === 'ccam') cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
+        const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
+        ete.put(keys, {
+          ETB_EXE_FIN: pv.finess(e).slice(0, 8), ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
+          ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
+        });
+      }
     });
-    emitStays(p, who, y, stays.slice(0, MAX_STAYS), psa, out);
-  }
+  });
+  emitStays(p, who, y, stays.slice(0, MAX_STAYS), psa, out);
+  return lastProcessed;
+}
+
+/** The rows of person `who` in IR_BEN_R, IR_IMB_R and, if they died, the CépiDC tables. */
+export function emitPersonTables(p: Params, who: Person, lastProcessed: number, out: Out): void {
+  const m = calibration().model;
+  const psa = pseudonym('psa', who.index, p.seed);
+  const ano = pseudonym('ano', who.index, p.seed);
+  const [birthYear, birthMonth] = parts(who.birth);
+  const dept = snDept(who.dept);
+  const fund = calibration().fundOf.get(who.dept)!;
+  const endOfData = day(p.lastYear, 12, 31);
 
   if (who.death !== SENTINEL_DATE) emitDeath(p, who, ano, out);
 

@@ -1,8 +1,9 @@
-// `sndsbench generate`: walks the shard's blocks of beneficiaries, stages each table's rows in
-// memory and rolls them into Parquet files at block boundaries, so that a run can resume.
+// `sndsbench generate`: walks the shard's blocks of beneficiaries once per year, stages each table's
+// rows in memory and rolls them into Parquet files at block boundaries, so that a run can resume.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, accessSync, constants } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { GENERATED, emitPerson, type Out } from '../generators/tables.js';
+import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type Out } from '../generators/tables.js';
+import { SENTINEL_DATE } from '../generators/dates.js';
 import { REFERENTIAL_COLUMNS, emitReferentials } from '../generators/referentials.js';
 import { person, type Params } from '../generators/population.js';
 import { nomenclaturePath } from '../generators/calibration.js';
@@ -111,6 +112,7 @@ export function prepareOutput(o: GenerateOptions): void {
 }
 
 interface Writer {
+  table: string;
   staged: StagedTable;
   dir: string;
   year: number | null;
@@ -158,7 +160,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
         const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${"'" + join(dir, f).replace(/'/g, "''") + "'"}) WHERE key::VARCHAR = 'blocks'`);
         doneBelow = Math.max(doneBelow, Number(String(r.getRowsJS()[0]?.[0] ?? '0-0').split('-')[1]));
       }
-      w = { staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow, rowsBefore: 0 };
+      w = { table, staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow, rowsBefore: 0 };
       writers.set(key, w);
     }
     return w;
@@ -184,26 +186,44 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   for (const t of FACT_TABLES.filter((t) => selected.has(t))) {
     for (const y of schema(t).partitioned_by_year ? years : [null]) await writerFor(t, y, GENERATED[t]);
   }
-  const startBlock = Math.max(firstBlock, Math.min(endBlock, ...[...writers.values()].map((w) => Math.max(w.doneBelow, firstBlock))));
   const out: Out = (table, year) => (selected.has(table) ? writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null : null);
 
-  const progress = new Progress(o.progress, endBlock - firstBlock, startBlock - firstBlock, o.progress ? predict(o, (endBlock - startBlock) / blocks) : null);
-  for (let b = startBlock; b < endBlock; b++) {
-    const last = Math.min(o.beneficiaries, (b + 1) * BLOCK);
-    for (let i = b * BLOCK; i < last; i++) emitPerson(o, person(o, i), out);
-    let rows = 0;
-    for (const w of writers.values()) {
-      if (b < w.doneBelow) {
-        w.staged.batch.clear();
-        continue;
+  // One pass over the shard per year, then one for the person tables: only one year's files are
+  // open at a time, so memory does not grow with the years, and every file still gets its rows in
+  // beneficiary order. A pass starts where its files stop (resume).
+  const passStart = (ws: Writer[]) => Math.max(firstBlock, Math.min(endBlock, ...ws.map((w) => Math.max(w.doneBelow, firstBlock))));
+  const inPass = (year: number | null) => [...writers.values()].filter((w) => (year === null ? PERSON_TABLES.includes(w.table) : w.year === year && !PERSON_TABLES.includes(w.table)));
+  const personPass = { year: null, writers: inPass(null), start: passStart(inPass(null)) };
+  // IR_BEN_R reports the last processing date over all years: the years' passes draw it for the
+  // beneficiaries the person pass has still to write.
+  const lastProcessed = new Int32Array((endBlock - firstBlock) * BLOCK).fill(SENTINEL_DATE);
+  const needsLastProcessed = selected.has('IR_BEN_R') ? personPass.start : endBlock;
+  const passes = [...years.map((year) => ({ year, writers: inPass(year), start: Math.min(passStart(inPass(year)), needsLastProcessed) })), personPass];
+
+  const startBlock = Math.min(...passes.map((p) => p.start));
+  const progress = new Progress(o.progress, passes.length * (endBlock - firstBlock), passes.reduce((s, p) => s + p.start - firstBlock, 0), o.progress ? predict(o, (endBlock - startBlock) / blocks) : null);
+  for (const pass of passes) {
+    for (let b = pass.start; b < endBlock; b++) {
+      const last = Math.min(o.beneficiaries, (b + 1) * BLOCK);
+      for (let i = b * BLOCK; i < last; i++) {
+        const k = i - firstBlock * BLOCK;
+        if (pass.year === null) emitPersonTables(o, person(o, i), lastProcessed[k], out);
+        else lastProcessed[k] = Math.max(lastProcessed[k], emitCareYear(o, person(o, i), pass.year, out));
       }
-      rows += w.staged.stagedRows - w.rowsBefore;
-      if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
-      w.rowsBefore = w.staged.stagedRows;
+      let rows = 0;
+      for (const w of pass.writers) {
+        if (b < w.doneBelow) {
+          w.staged.batch.clear();
+          continue;
+        }
+        rows += w.staged.stagedRows - w.rowsBefore;
+        if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
+        w.rowsBefore = w.staged.stagedRows;
+      }
+      progress.tick(rows, written);
     }
-    progress.tick(rows, written);
+    for (const w of pass.writers) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
   }
-  for (const w of writers.values()) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
   progress.done();
 
   if (o.shard.index === 0) await writeReferentials(o, engine, selected, { rowGroupSize, metadata: metadata(`0-${blocks}`) }, partName(0));

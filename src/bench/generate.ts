@@ -28,12 +28,12 @@ interface Run {
 }
 
 /** Generation in `workers` processes at once (one shard each), timed from outside. */
-async function ours(beneficiaries: number, workers = 1): Promise<Run> {
+async function ours(beneficiaries: number, workers = 1, firstYear = 2024): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
   const started = Date.now();
   const parsed = await Promise.all(
     Array.from({ length: workers }, (_, i) => {
-      const o = { beneficiaries, firstYear: 2024, lastYear: 2024, seed: 42, out, shard: { index: i, count: workers }, tables: DCIR, overwrite: false, resume: false, fileRows: 1 << 20, progress: false };
+      const o = { beneficiaries, firstYear, lastYear: 2024, seed: 42, out, shard: { index: i, count: workers }, tables: DCIR, overwrite: false, resume: false, fileRows: 1 << 20, progress: false };
       const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)]);
       let stdout = '';
       let stderr = '';
@@ -162,6 +162,10 @@ async function main(): Promise<void> {
     singles.push(await ours(BENEFICIARIES, 1));
     pairs.push(await ours(BENEFICIARIES, 2));
   }
+  // Memory against the number of years: one year's files are open at a time.
+  const years = await ours(Math.round(BENEFICIARIES / 19), 1, 2006);
+  const oneYear = await ours(Math.round(BENEFICIARIES / 19), 1, 2024);
+  line({ metric: 'peak_rss_mb_by_years', beneficiaries: Math.round(BENEFICIARIES / 19), years_1: Math.round(oneYear.maxRssMb), years_19: Math.round(years.maxRssMb), ratio: r3(years.maxRssMb / oneYear.maxRssMb) });
   line({ metric: 'workers_speedup', ours: r3(total(best(pairs, total)) / total(best(singles, total))), workers: 2, note: 'two shard processes on 2 cores against one, best of each' });
 }
 
