@@ -14,6 +14,7 @@ import { schema } from '../schema.js';
 import { quote } from '../sinks/parquet.js';
 import { GENERATED } from '../../generators/tables.js';
 import { ROW_GROUP } from '../generate.js';
+import { ONE_POOL_THREAD } from '../workers.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);
@@ -28,13 +29,13 @@ interface Run {
 }
 
 /** Generation in `workers` processes at once (one shard each), timed from outside. */
-async function ours(beneficiaries: number, workers = 1, firstYear = 2024): Promise<Run> {
+async function ours(beneficiaries: number, workers = 1, firstYear = 2024, env: Record<string, string> = {}): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
   const started = Date.now();
   const parsed = await Promise.all(
     Array.from({ length: workers }, (_, i) => {
       const o = { beneficiaries, firstYear, lastYear: 2024, seed: 42, out, shard: { index: i, count: workers }, tables: DCIR, overwrite: false, resume: false, fileRows: 1 << 20, progress: false };
-      const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)]);
+      const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)], { env: { ...process.env, ...env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -147,6 +148,9 @@ async function main(): Promise<void> {
     line({ metric: 'mb_per_s_per_core', table, ours: r3(t.bytes / 1e6 / one.cpuSeconds) });
   }
   line({ metric: 'peak_rss_mb', ours: Math.round(Math.max(...oursRuns.map((r) => r.maxRssMb))), prs_rows: byTable.get('ER_PRS_F')?.rows });
+  // As `--workers` and the container image run it: one libuv worker thread (src/workers.ts).
+  const onePool = await ours(BENEFICIARIES, 1, 2024, ONE_POOL_THREAD);
+  line({ metric: 'peak_rss_mb', ours: Math.round(onePool.maxRssMb), prs_rows: byTable.get('ER_PRS_F')?.rows, env: ONE_POOL_THREAD });
   const oursPrs = byTable.get('ER_PRS_F')!.rows / one.cpuSeconds;
   const sql = best(sqlRuns, (r) => r.rows / r.cpuSeconds);
   const sqlRate = sql.rows / sql.cpuSeconds;
@@ -159,12 +163,12 @@ async function main(): Promise<void> {
   const singles: Run[] = [];
   const pairs: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    singles.push(await ours(BENEFICIARIES, 1));
-    pairs.push(await ours(BENEFICIARIES, 2));
+    singles.push(await ours(BENEFICIARIES, 1, 2024, ONE_POOL_THREAD));
+    pairs.push(await ours(BENEFICIARIES, 2, 2024, ONE_POOL_THREAD));
   }
   // Memory against the number of years: one year's files are open at a time.
-  const years = await ours(Math.round(BENEFICIARIES / 19), 1, 2006);
-  const oneYear = await ours(Math.round(BENEFICIARIES / 19), 1, 2024);
+  const years = await ours(Math.round(BENEFICIARIES / 19), 1, 2006, ONE_POOL_THREAD);
+  const oneYear = await ours(Math.round(BENEFICIARIES / 19), 1, 2024, ONE_POOL_THREAD);
   line({ metric: 'peak_rss_mb_by_years', beneficiaries: Math.round(BENEFICIARIES / 19), years_1: Math.round(oneYear.maxRssMb), years_19: Math.round(years.maxRssMb), ratio: r3(years.maxRssMb / oneYear.maxRssMb) });
   line({ metric: 'workers_speedup', ours: r3(total(best(pairs, total)) / total(best(singles, total))), workers: 2, note: 'two shard processes on 2 cores against one, best of each' });
 }
