@@ -20,7 +20,12 @@ import { validationReport } from './validate-report.js';
 import { demo } from './demo.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+
+/** Paths are resolved against the user's working directory where they enter: k6 resolves a relative
+ * path against its script's folder, and every later step must name the same file. */
+const absolute = (p: string) => resolve(p);
+const absolutes = (ps: string[]) => ps.map((p) => resolve(String(p)));
 
 /** Progress bars only for a person at a terminal, never in CI. */
 function onTerminal(): boolean {
@@ -77,7 +82,7 @@ async function main(): Promise<number> {
           .option('beneficiaries', { type: 'string', demandOption: true, describe: 'number of synthetic beneficiaries (IR_BEN_R rows)' })
           .option('years', { type: 'string', demandOption: true, describe: 'care years, YYYY-YYYY' })
           .option('seed', { type: 'string', default: '42', describe: 'seed (0 to 4294967295)' })
-          .option('out', { type: 'string', demandOption: true, describe: 'output folder' })
+          .option('out', { type: 'string', demandOption: true, describe: 'output folder, or s3://bucket/prefix with --host', coerce: (o: string) => (o.startsWith('s3:') ? o : resolve(o)) })
           .option('shard', { type: 'string', default: '0/1', describe: 'generate shard i of N alone' })
           .option('tables', { type: 'string', describe: 'comma-separated tables (default: all)' })
           .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file (in row groups of 131,072), cut at block boundaries' })
@@ -132,8 +137,8 @@ async function main(): Promise<number> {
           .option('workers', { type: 'string', default: '1', describe: 'processes (one per core) for the wall time' })
           .option('shards', { type: 'string', describe: 'shards the dataset is cut into (default: the workers)' })
           .option('file-rows', { type: 'string', default: '1048576', describe: 'rows per Parquet file, as given to generate' })
-          .option('calibrate', { type: 'string', array: true, describe: 'dataset folders to measure file sizes and rows/s on (default: the shipped calibration)' })
-          .option('write-calibration', { type: 'string', describe: 'save the calibration measured with --calibrate to this file' })
+          .option('calibrate', { type: 'string', array: true, describe: 'dataset folders to measure file sizes and rows/s on (default: the shipped calibration)', coerce: absolutes })
+          .option('write-calibration', { type: 'string', describe: 'save the calibration measured with --calibrate to this file', coerce: absolute })
           .option('host', { type: 'string', describe: 'host profile: request counts, upload time (its caps) and cost (its prices)' })
           .option('bandwidth', { type: 'string', describe: 'upload bandwidth, for example 10Gbit or 800MB/s' })
           .option('put-rate', { type: 'string', describe: 'PUT requests per second the host accepts' })
@@ -177,17 +182,17 @@ async function main(): Promise<number> {
         y
           .option('from', { type: 'string', demandOption: true, describe: 'source host profile (S3 or Azure Blob), where the dataset was seeded' })
           .option('to', { type: 'string', demandOption: true, describe: 'target host profile (S3)' })
-          .option('dataset', { type: 'string', demandOption: true, describe: 'the generated dataset folder (its manifest and seed record)' })
+          .option('dataset', { type: 'string', demandOption: true, describe: 'the generated dataset folder (its manifest and seed record)', coerce: absolute })
           .option('window', { type: 'string', demandOption: true, describe: 'the migration window, for example 90d' })
           .option('volume', { type: 'string', describe: 'full volume to extrapolate to, for example 1.2PB' })
-          .option('plan', { type: 'string', describe: 'or the JSON of "sndsbench plan --json" (its bytes and objects)' })
+          .option('plan', { type: 'string', describe: 'or the JSON of "sndsbench plan --json" (its bytes and objects)', coerce: absolute })
           .option('streams', { type: 'string', default: '4', describe: 'parallel copy streams (k6 VUs)' })
           .option('prefixes', { type: 'string', default: '1', describe: 'buckets or prefixes the full migration writes to, each with the per-bucket cap' })
           .option('part-size', { type: 'string', default: String(16 * 1024 * 1024), describe: 'multipart part size, kept within the target profile\'s rules' })
           .option('retries', { type: 'string', default: '4', describe: 'retries per object before it is named as failed' })
           .option('delta', { type: 'boolean', default: false, describe: 'copy only the objects new or changed on the source since the last copy' })
           .option('verify', { type: 'boolean', default: false, describe: 'copy nothing: read the target back against the seed-time checksums' })
-          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/', coerce: absolute })
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         if (a.verify) {
@@ -218,14 +223,14 @@ async function main(): Promise<number> {
           .option('front', { type: 'string', demandOption: true, describe: 'host profile the clients use (a load balancer or DNS name)' })
           .option('from', { type: 'string', demandOption: true, describe: 'the old host, where the dataset was seeded' })
           .option('to', { type: 'string', demandOption: true, describe: 'the new host' })
-          .option('dataset', { type: 'string', demandOption: true, describe: 'the dataset folder (its seed record on --from)' })
+          .option('dataset', { type: 'string', demandOption: true, describe: 'the dataset folder (its seed record on --from)', coerce: absolute })
           .option('procedure', { type: 'string', demandOption: true, describe: 'the switch: a command (yours), or "reference" (delta sync, HAProxy switch, delta sync)' })
           .option('at', { type: 'string', default: '60s', describe: 'when the procedure starts, after the load' })
           .option('duration', { type: 'string', default: '180s', describe: 'how long the load runs' })
           .option('rate', { type: 'string', default: '40', describe: 'iterations per second (reads, writes, read-modify-writes)' })
           .option('no-reuse', { type: 'boolean', default: false, describe: 'no connection reuse, for DNS-based switches (keep-alive stays on the old host)' })
           .option('thresholds', { type: 'string', describe: `JSON overriding ${JSON.stringify(DEFAULT_THRESHOLDS)}` })
-          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/', coerce: absolute })
           .option('json', { type: 'boolean', default: false }),
       async (a) => {
         let thresholds: Thresholds = DEFAULT_THRESHOLDS;
@@ -251,9 +256,9 @@ async function main(): Promise<number> {
       'Put the candidate hosts of the given runs side by side: one HTML page with charts, Markdown and JSON, and a scorecard',
       (y) =>
         y
-          .positional('results', { type: 'string', array: true, demandOption: true, describe: 'run folders, or folders of runs (results/)' })
-          .option('out', { type: 'string', demandOption: true, describe: 'folder for report.html, report.md, report.json' })
-          .option('criteria', { type: 'string', default: DEFAULT_CRITERIA, describe: "the scorecard's criteria and thresholds (the tender's), JSON" }),
+          .positional('results', { type: 'string', array: true, demandOption: true, describe: 'run folders, or folders of runs (results/)', coerce: absolutes })
+          .option('out', { type: 'string', demandOption: true, describe: 'folder for report.html, report.md, report.json', coerce: absolute })
+          .option('criteria', { type: 'string', default: DEFAULT_CRITERIA, describe: "the scorecard's criteria and thresholds (the tender's), JSON", coerce: absolute }),
       async (a) => {
         const r = await report(a.results as string[], a.out, loadCriteria(a.criteria));
         const fails = r.scorecard.filter((row) => Object.values(row.cells).some((c) => c.pass === false)).length;
@@ -263,7 +268,7 @@ async function main(): Promise<number> {
     .command(
       'demo',
       'The whole path on this machine: tools, lab, a small dataset, ingest, read, migration and cutover against two local candidates, the report',
-      (y) => y.option('out', { type: 'string', default: 'demo', describe: 'folder for the dataset, the results and the report' }),
+      (y) => y.option('out', { type: 'string', default: 'demo', describe: 'folder for the dataset, the results and the report', coerce: absolute }),
       async (a) => {
         const started = Date.now();
         const page = await demo(a.out, (l) => console.log(l));
@@ -275,9 +280,9 @@ async function main(): Promise<number> {
       'Check a generated dataset: schema, keys, joins, dates, amounts, marginals against published statistics',
       (y) =>
         y
-          .positional('dir', { type: 'string', demandOption: true })
+          .positional('dir', { type: 'string', demandOption: true, coerce: absolute })
           .option('json', { type: 'boolean', default: false })
-          .option('report', { type: 'string', describe: 'also write the realism report (charts against the references, and the checks) to this HTML file' }),
+          .option('report', { type: 'string', describe: 'also write the realism report (charts against the references, and the checks) to this HTML file', coerce: absolute }),
       async (a) => {
         if (a.report) await validationReport(a.dir!, a.report);
         const checks = await validate(a.dir!);
@@ -306,7 +311,7 @@ async function main(): Promise<number> {
     .command(
       'manifest merge <dirs..>',
       'Check that all N shards of a dataset are present, consistent and complete, and write its _manifest.json',
-      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'folder for _manifest.json (default: the first DIR)' }),
+      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true, coerce: absolutes }).option('out', { type: 'string', describe: 'folder for _manifest.json (default: the first DIR)', coerce: absolute }),
       async (a) => {
         const dirs = a.dirs as string[];
         const r = mergeManifests(dirs, a.out ?? dirs[0]);
@@ -324,7 +329,7 @@ async function main(): Promise<number> {
       'Upload a generated dataset to a host (parallel multipart, SHA-256 recorded, resumable)',
       (y) =>
         y
-          .positional('dir', { type: 'string', demandOption: true })
+          .positional('dir', { type: 'string', demandOption: true, coerce: absolute })
           .option('host', { type: 'string', demandOption: true, describe: 'host profile name or path' })
           .option('prefix', { type: 'string', describe: 'key prefix (default: the folder name)' })
           .option('concurrency', { type: 'string', default: '4', describe: 'objects uploaded at once' })
@@ -347,7 +352,7 @@ async function main(): Promise<number> {
           .option('host', { type: 'string', demandOption: true, describe: 'host profile name (hosts/NAME.json) or path' })
           .option('profile', { choices: ['ci', 'full'] as const, default: 'ci' as const, describe: 'ci: small and short; full: Parquet-sized objects for minutes' })
           .option('segments', { type: 'string', default: '1', describe: 'k6 processes, each running one execution segment; results merged' })
-          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/' })
+          .option('results', { type: 'string', default: 'results', describe: 'folder for results/<run-id>/', coerce: absolute })
           .option('thresholds', { type: 'string', describe: 'k6 thresholds as JSON, replacing the scenario default' })
           .option('set', { type: 'array', string: true, describe: 'scenario setting KEY=VALUE (VUS, DURATION, OBJECT_SIZE, PART_SIZE, MODE, RATE...)' }),
       async (a) => {

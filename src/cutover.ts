@@ -8,7 +8,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import net from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
@@ -147,7 +147,7 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
   const k6 = k6Binary();
 
   const id = `${new Date().toISOString().replace(/[-:]/g, '').replace('.', '-').replace('Z', '')}-cutover-${to.name}`;
-  const dir = join(o.results, id);
+  const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const writePrefix = `cutover-${id}/`;
   // The target holds the dataset before the cutover, as after a migration.

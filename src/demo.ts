@@ -4,7 +4,7 @@
 // writes the report and the dataset's realism report, and stops the lab.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generate, ALL_TABLES } from './generate.js';
 import { labDown, labUp } from './lab.js';
 import { projectPath } from './paths.js';
@@ -30,7 +30,8 @@ async function asCandidate<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function demo(out: string, say: (line: string) => void): Promise<string> {
+export async function demo(folder: string, say: (line: string) => void): Promise<string> {
+  const out = resolve(folder);
   say('setting up the tools (built once, then reused)');
   const setup = spawnSync('bash', [projectPath('scripts', 'setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (setup.status !== 0) throw new Error('tool setup failed (see above)');

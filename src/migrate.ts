@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { loadProfile, type HostProfile } from './profile.js';
@@ -104,7 +104,9 @@ function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; se
   return { from, to, seed: seedRecord(o.dataset, from.name), window };
 }
 
-export async function migrate(o: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict; exitCode: number; text: string }> {
+export async function migrate(options: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict; exitCode: number; text: string }> {
+  // k6 opens these files: absolute, whatever the caller's working directory.
+  const o = { ...options, dataset: resolve(options.dataset), results: resolve(options.results), plan: options.plan && resolve(options.plan) };
   const { from, to, seed, window } = checkInput(o);
   const recordPath = join(o.dataset, `_migrated-${from.name}-to-${to.name}.json`);
   if (o.delta && !existsSync(recordPath)) throw new UsageError(`no previous copy from ${from.name} to ${to.name} is recorded in ${o.dataset}: run migrate without --delta first`);

@@ -1,7 +1,7 @@
 // Host profiles (hosts/*.json): where a candidate host is, how to address it, which environment
 // variables hold its credentials (never the credentials themselves) and its published limits.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import type { Toxic } from './toxics.js';
@@ -44,9 +44,10 @@ export interface HostProfile {
 
 export const HOSTS_DIR = projectPath('hosts');
 
-/** A profile by name (hosts/NAME.json, hosts/templates/NAME.json) or by path. */
+/** A profile by name (hosts/NAME.json, hosts/templates/NAME.json) or by path (from the working
+ * directory). A relative `ca_bundle` is taken from the profile's own folder, wherever the command runs. */
 export function loadProfile(ref: string): HostProfile {
-  const candidates = ref.endsWith('.json') ? [ref] : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
+  const candidates = ref.endsWith('.json') ? [resolve(ref)] : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
   const path = candidates.find((p) => existsSync(p));
   if (!path) throw new UsageError(`unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`);
   let p: HostProfile;
@@ -59,6 +60,7 @@ export function loadProfile(ref: string): HostProfile {
     if (!p[k]) throw new UsageError(`host profile ${path} has no ${k}`);
   }
   if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint)) throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
+  if (p.ca_bundle && !isAbsolute(p.ca_bundle)) p.ca_bundle = resolve(dirname(path), p.ca_bundle);
   return p;
 }
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
@@ -86,12 +86,12 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const k6 = k6Binary();
   const c = await preflight(p);
   const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${o.scenario}-${p.name}`;
-  const dir = join(o.results, id);
+  const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
   if (o.scenario === 'read' && settings.PATTERN !== 'full') {
     // Read patterns follow a real generated file's layout.
-    settings.PARQUET ??= await sampleParquet(join(o.results, '_sample'));
+    settings.PARQUET = resolve(settings.PARQUET ?? (await sampleParquet(join(resolve(o.results), '_sample'))));
     settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));
   }
   const script = projectPath('scenarios', `${o.scenario}.ts`);
