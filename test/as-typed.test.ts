@@ -2,7 +2,7 @@
 // once from another folder. k6 resolves a relative path against its script's folder, so a path that
 // reaches it unresolved fails here and nowhere else.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 // Inside the repo (git-ignored), so that the README's relative paths name it from the root.
+mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
 const WORK = relative(ROOT, mkdtempSync(join(ROOT, 'test-artifacts', 'as-typed-')));
 const DATA = join(WORK, 'data');
 const prefix = `as-typed-${Date.now().toString(36)}`;
