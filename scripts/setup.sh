@@ -9,7 +9,7 @@ mkdir -p "$BIN"
 export K6_NO_USAGE_REPORT=true K6_AUTO_EXTENSION_RESOLUTION=false
 
 if ! command -v go >/dev/null; then
-  echo "setup: Go is missing. Install Go >= 1.25 (https://go.dev/dl/), or put a k6 >= 2 binary on PATH and install versitygw, toxiproxy and warp by hand." >&2
+  echo "setup: Go is missing. Install Go >= 1.25 (https://go.dev/dl/), or put a k6 >= 2 binary on PATH and install versitygw, toxiproxy, warp, rclone and SeaweedFS by hand." >&2
   exit 2
 fi
 # The module proxy alone: `direct` would try each module's own host, unreachable offline.
@@ -50,22 +50,45 @@ else
   stamp toxiproxy-server "$TOXIPROXY_VERSION"
 fi
 
+# A Go module folder copied out of the module cache and built there: replace directives and a go.mod
+# missing from the checksum database only hold in the main module.
+build_from_module() { # module version package output
+  local dir src
+  dir="$(GONOSUMDB="$1" go mod download -json "$1@$2" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+  src="$(mktemp -d)"
+  cp -r "$dir/." "$src" && chmod -R u+w "$src"
+  (cd "$src" && GONOSUMDB="$1" go build -o "$4" "$3")
+  rm -rf "$src"
+}
+
 if built warp "$WARP_VERSION"; then
   step "warp $WARP_VERSION present"
 else
   # `go install` asks the proxy for warp's version list, which it refuses: build from the module instead.
   step "building warp $WARP_VERSION"
-  dir="$(GONOSUMDB=github.com/minio/warp go mod download -json "github.com/minio/warp@$WARP_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
-  src="$(mktemp -d)"
-  cp -r "$dir/." "$src" && chmod -R u+w "$src"
-  (cd "$src" && GONOSUMDB=github.com/minio/warp go build -o "$BIN/warp" .)
-  rm -rf "$src"
+  build_from_module github.com/minio/warp "$WARP_VERSION" . "$BIN/warp"
   stamp warp "$WARP_VERSION"
+fi
+
+if built rclone "$RCLONE_VERSION"; then
+  step "rclone $RCLONE_VERSION present"
+else
+  step "building rclone $RCLONE_VERSION (a few minutes)"
+  GOBIN="$BIN" go install "github.com/rclone/rclone@$RCLONE_VERSION"
+  stamp rclone "$RCLONE_VERSION"
+fi
+
+if built weed "$SEAWEEDFS_VERSION"; then
+  step "SeaweedFS $SEAWEEDFS_VERSION present"
+else
+  step "building SeaweedFS $SEAWEEDFS_VERSION (a few minutes)"
+  build_from_module github.com/seaweedfs/seaweedfs "$SEAWEEDFS_VERSION" ./weed "$BIN/weed"
+  stamp weed "$SEAWEEDFS_VERSION"
 fi
 
 missing=()
 command -v haproxy >/dev/null || missing+=(haproxy)
-command -v rclone >/dev/null || missing+=(rclone)
+command -v openssl >/dev/null || missing+=(openssl)
 # Headless Chromium opens the reports in the tests.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -77,4 +100,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 2
   fi
 fi
-step "ready: $("$BIN/k6" version | head -1), versitygw, toxiproxy, warp, $(haproxy -v | head -1 | cut -d' ' -f1-3), $(rclone version | head -1)"
+step "ready: $("$BIN/k6" version | head -1), versitygw, toxiproxy, warp, $(haproxy -v | head -1 | cut -d' ' -f1-3), $("$BIN/rclone" version | head -1), SeaweedFS"

@@ -6,7 +6,7 @@ import { UsageError } from './errors.js';
 import { ALL_TABLES, MAX_BENEFICIARIES, generate, type GenerateOptions } from './generate.js';
 import { generateWithWorkers } from './workers.js';
 import { validate, printChecks } from './validate.js';
-import { labDown, labStatus, labUp } from './lab.js';
+import { labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from './lab.js';
 import { SCENARIOS, runScenario } from './run.js';
 import { defaultPrefix, seed as seedDataset } from './seed.js';
 import { mergeManifests } from './manifest.js';
@@ -297,9 +297,10 @@ async function main(): Promise<number> {
       (y) =>
         y
           .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true })
-          .option('base-port', { type: 'string', default: '17070', describe: 'first of six consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API' }),
+          .option('base-port', { type: 'string', default: '17070', describe: 'first of six consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API (SeaweedFS takes base+10 to base+15 too)' })
+          .option('s3', { choices: S3_IMPLEMENTATIONS, default: 'versitygw' as const, describe: 'the S3 server implementation of the source and the target' }),
       async (a) => {
-        if (a.action === 'up') for (const l of await labUp(positiveInteger('base-port', a['base-port'], 65530))) console.log(l);
+        if (a.action === 'up') for (const l of await labUp(positiveInteger('base-port', a['base-port'], 65530), a.s3)) console.log(l);
         else if (a.action === 'down') for (const l of await labDown()) console.log(l);
         else {
           const st = await labStatus();

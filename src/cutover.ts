@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
-import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.js';
+import { k6Binary, k6Trust, k6Version, preflight, redact, scenarioMessage } from './run.js';
 import { parseWindow } from './migrate.js';
 import { s3Request } from './s3node.js';
 import { access, DeltaSync } from './sync.js';
@@ -161,7 +161,7 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
     RATE: String(o.rate), DURATION: `${o.duration}s`, WRITE_PREFIX: writePrefix, OBJECTS: join(dir, 'objects.json'), NO_REUSE: String(o.noReuse),
     S3_ENDPOINT: front.endpoint, S3_BUCKET: front.bucket, S3_REGION: front.region, S3_PATH_STYLE: String(front.addressing !== 'virtual'),
     S3_ACCESS_KEY: fc.accessKey, S3_SECRET_KEY: fc.secretKey, SUMMARY_JSON: join(dir, 'summary.json'),
-    K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false',
+    K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [front]),
   };
   const args = ['run', '--quiet', '--log-format', 'json', '--out', `json=${join(dir, 'samples.json.gz')}`, projectPath('scenarios', 'cutover.ts')];
   const secrets = [front, from, to].flatMap((p) => Object.values(credentialsOf(p)));

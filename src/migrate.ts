@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { loadProfile, type HostProfile } from './profile.js';
 import { datasetManifests } from './manifest.js';
-import { k6Binary, k6Version, preflight, redact, scenarioMessage } from './run.js';
+import { k6Binary, k6Trust, k6Version, preflight, redact, scenarioMessage } from './run.js';
 import { putRequests, seedRecord, type SeedRecord } from './seed.js';
 import { s3Request } from './s3node.js';
 import { access } from './sync.js';
@@ -130,7 +130,7 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
     SOURCE_KIND: from.kind ?? 's3', SOURCE_ENDPOINT: from.endpoint, SOURCE_BUCKET: from.bucket, SOURCE_REGION: from.region,
     SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'), SOURCE_ACCESS_KEY: fc.accessKey, SOURCE_SECRET_KEY: fc.secretKey,
     S3_ENDPOINT: to.endpoint, S3_BUCKET: to.bucket, S3_REGION: to.region, S3_PATH_STYLE: String(to.addressing !== 'virtual'), S3_ACCESS_KEY: tc.accessKey, S3_SECRET_KEY: tc.secretKey,
-    SUMMARY_JSON: join(dir, 'summary.json'), K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false',
+    SUMMARY_JSON: join(dir, 'summary.json'), K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [from, to]),
   };
   const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'migration.ts')];
   const secrets = [fc.secretKey, fc.accessKey, tc.secretKey, tc.accessKey];

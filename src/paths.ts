@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, basename } from 'node:path';
 
@@ -8,4 +9,10 @@ const root = basename(dirname(here)) === 'dist' ? dirname(dirname(here)) : dirna
 /** A path inside the project (schemas/, generators/calibration/...). */
 export function projectPath(...parts: string[]): string {
   return join(root, ...parts);
+}
+
+/** A tool built by `npm run setup` (.tools/bin), else the one of that name on PATH. */
+export function tool(name: string): string {
+  const built = projectPath('.tools', 'bin', name);
+  return existsSync(built) ? built : name;
 }

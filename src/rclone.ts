@@ -3,6 +3,7 @@
 // variables only, so no credential is ever written to a file.
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { tool } from './paths.js';
 import { credentialsOf, type HostProfile } from './profile.js';
 
 /** A read-and-list SAS for an Azure container (service SAS, version 2018-11-09), valid one day. */
@@ -29,10 +30,12 @@ export function rcloneRemote(name: string, p: HostProfile): Record<string, strin
   };
 }
 
-/** Runs rclone with remotes `src` and `dst`; AWS_CA_BUNDLE is dropped (rclone cannot load it over plain HTTP). */
+/** Runs rclone (the pinned build, else the one on PATH) with remotes `src` and `dst`, trusting each
+ * profile's ca_bundle; AWS_CA_BUNDLE is dropped (rclone cannot load it over plain HTTP). */
 export function rclone(args: string[], from: HostProfile, to: HostProfile): { status: number; output: string } {
   const env: Record<string, string | undefined> = { ...process.env, ...rcloneRemote('src', from), ...rcloneRemote('dst', to), RCLONE_CONFIG: '/dev/null' };
   delete env.AWS_CA_BUNDLE;
-  const r = spawnSync('rclone', args, { env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const cas = [...new Set([from.ca_bundle, to.ca_bundle].filter((c): c is string => Boolean(c)))].flatMap((c) => ['--ca-cert', c]);
+  const r = spawnSync(tool('rclone'), [...args, ...cas], { env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }

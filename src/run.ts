@@ -49,13 +49,46 @@ export async function preflight(p: HostProfile): Promise<{ accessKey: string; se
       : await s3Request({ endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...c }, 'HEAD', '');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const tls = /certificate|SSL|TLS|self.signed|CERT_/i.test(`${err.code} ${err.message}`);
-    throw new UsageError(tls ? `TLS error with ${p.endpoint} (host profile ${p.name}): ${err.message}` : `cannot reach ${p.endpoint} (host profile ${p.name}): ${err.code ?? err.message}`);
+    throw new UsageError(tlsProblem(p, err) ?? `cannot reach ${p.endpoint} (host profile ${p.name}): ${err.code ?? err.message}`);
   }
   if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${p.credentials.access_key_env}/${p.credentials.secret_key_env} (HTTP ${r.status})`);
   if (r.status === 404) throw new UsageError(`${p.kind === 'azure-blob' ? 'container' : 'bucket'} ${p.bucket} does not exist on ${p.endpoint}`);
   if (r.status >= 300) throw new UsageError(`${p.endpoint} answered HTTP ${r.status} to HEAD ${p.bucket}`);
   return c;
+}
+
+/** One line naming why a TLS handshake failed, or null when the error is not about the certificate. */
+export function tlsProblem(p: HostProfile, err: NodeJS.ErrnoException): string | null {
+  const host = new URL(p.endpoint).hostname;
+  const trust = p.ca_bundle ? `the CA in ca_bundle ${p.ca_bundle}` : 'a CA this machine trusts (set ca_bundle in the profile for a private CA)';
+  switch (err.code) {
+    case 'CERT_HAS_EXPIRED':
+      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) has expired`;
+    case 'CERT_NOT_YET_VALID':
+      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) is not valid yet`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) does not name ${host} (hostname mismatch)`;
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'CERT_SIGNATURE_FAILURE':
+      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) is not signed by ${trust}`;
+  }
+  if (/certificate|SSL|TLS|CERT_/i.test(`${err.code} ${err.message}`)) return `TLS error with ${p.endpoint} (host profile ${p.name}): ${err.message}`;
+  return null;
+}
+
+/** k6 (Go) trusts the system's roots, or those of the file SSL_CERT_FILE names: the system's roots and
+ * every profile's ca_bundle, gathered into `dir`/ca-bundle.pem. */
+export function k6Trust(dir: string, profiles: HostProfile[]): Record<string, string> {
+  const bundles = [...new Set(profiles.map((p) => p.ca_bundle).filter((b): b is string => Boolean(b)))];
+  if (bundles.length === 0) return {};
+  const system = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].filter((f) => existsSync(f)).slice(0, 1);
+  const file = join(dir, 'ca-bundle.pem');
+  writeFileSync(file, [...system, ...bundles].map((f) => readFileSync(f, 'utf8').trim()).join('\n') + '\n');
+  return { SSL_CERT_FILE: file };
 }
 
 /** An Azure Blob profile's container, addressed path-style as Azurite wants (the account first). */
@@ -107,7 +140,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     S3_SECRET_KEY: c.secretKey,
     K6_NO_USAGE_REPORT: 'true',
     K6_AUTO_EXTENSION_RESOLUTION: 'false',
-    ...(p.ca_bundle ? { SSL_CERT_FILE: p.ca_bundle } : {}),
+    ...k6Trust(dir, [p]),
   };
   const n = o.segments;
   const sequence = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`)).join(',');
