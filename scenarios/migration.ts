@@ -40,7 +40,7 @@ const target = new S3(targetFromEnv());
 
 function source(): Source {
   if (__ENV.SOURCE_KIND === 'azure-blob') {
-    return azureSource({ endpoint: __ENV.SOURCE_ENDPOINT, account: __ENV.SOURCE_ACCESS_KEY, key: __ENV.SOURCE_SECRET_KEY, container: __ENV.SOURCE_BUCKET });
+    return azureSource({ endpoint: __ENV.SOURCE_ENDPOINT, account: __ENV.SOURCE_ACCESS_KEY, key: __ENV.SOURCE_SECRET_KEY, container: __ENV.SOURCE_BUCKET, sas: __ENV.SOURCE_SAS || undefined });
   }
   return s3Source(new S3({ endpoint: __ENV.SOURCE_ENDPOINT, bucket: __ENV.SOURCE_BUCKET, region: __ENV.SOURCE_REGION || 'us-east-1', accessKey: __ENV.SOURCE_ACCESS_KEY, secretKey: __ENV.SOURCE_SECRET_KEY, pathStyle: __ENV.SOURCE_PATH_STYLE !== 'false' }));
 }

@@ -7,7 +7,8 @@ import { ALL_TABLES, MAX_BENEFICIARIES, generate, type GenerateOptions } from '.
 import { generateWithWorkers } from './workers.js';
 import { validate, printChecks } from './validate.js';
 import { labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from './lab.js';
-import { SCENARIOS, runScenario } from './run.js';
+import { SCENARIOS, preflight, runScenario } from './run.js';
+import { probe, REQUIRED } from './probe.js';
 import { defaultPrefix, seed as seedDataset } from './seed.js';
 import { mergeManifests } from './manifest.js';
 import { loadProfile } from './profile.js';
@@ -345,6 +346,24 @@ async function main(): Promise<number> {
       },
     )
     .command(
+      'probe',
+      'Observe which S3 features a host has (single PUT, multipart, range GET, listing pages, metadata, checksums, addressing), with real requests under a prefix removed afterwards',
+      (y) =>
+        y
+          .option('host', { type: 'string', demandOption: true, describe: 'host profile name (hosts/NAME.json) or path' })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        const p = loadProfile(a.host);
+        await preflight(p);
+        const seen = await probe(p);
+        if (a.json) console.log(JSON.stringify({ host: p.name, provider: p.provider, capabilities: seen }, null, 1));
+        else for (const o of seen) console.log(`${o.capability.padEnd(24)} ${o.ok ? 'yes' : 'NO '}  ${o.detail}`);
+        const missing = seen.filter((o) => !o.ok && REQUIRED.includes(o.capability));
+        if (missing.length) console.error(`sndsbench: ${p.name} lacks ${missing.map((o) => o.capability).join(', ')}, which the scenarios need`);
+        code = missing.length ? 1 : 0;
+      },
+    )
+    .command(
       'run <scenario>',
       `Run a k6 scenario (${SCENARIOS.join(', ')}) against a host profile; results in results/<run-id>/`,
       (y) =>
@@ -368,7 +387,7 @@ async function main(): Promise<number> {
         code = r.exitCode;
       },
     )
-    .demandCommand(1, 'name a command: demo, generate, plan, validate, lab, seed, run, migrate, cutover, report')
+    .demandCommand(1, 'name a command: demo, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, report')
     .strict()
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

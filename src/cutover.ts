@@ -164,7 +164,7 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
     K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [front]),
   };
   const args = ['run', '--quiet', '--log-format', 'json', '--out', `json=${join(dir, 'samples.json.gz')}`, projectPath('scenarios', 'cutover.ts')];
-  const secrets = [front, from, to].flatMap((p) => Object.values(credentialsOf(p)));
+  const secrets = [front, from, to].flatMap((p) => Object.values(credentialsOf(p)).filter(Boolean) as string[]);
   const child = spawn(k6, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const writes: Write[] = [];
   const stateReads: { key: string; got: number; expected: number; start: number }[] = [];

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
-import { loadProfile, type HostProfile } from './profile.js';
+import { credentialNames, loadProfile, type HostProfile } from './profile.js';
 import { datasetManifests } from './manifest.js';
 import { k6Binary, k6Trust, k6Version, preflight, redact, scenarioMessage } from './run.js';
 import { putRequests, seedRecord, type SeedRecord } from './seed.js';
@@ -128,19 +128,19 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
   const env = {
     ...process.env, ...settings,
     SOURCE_KIND: from.kind ?? 's3', SOURCE_ENDPOINT: from.endpoint, SOURCE_BUCKET: from.bucket, SOURCE_REGION: from.region,
-    SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'), SOURCE_ACCESS_KEY: fc.accessKey, SOURCE_SECRET_KEY: fc.secretKey,
+    SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'), SOURCE_ACCESS_KEY: fc.accessKey, SOURCE_SECRET_KEY: fc.secretKey, SOURCE_SAS: fc.sasToken ?? '',
     S3_ENDPOINT: to.endpoint, S3_BUCKET: to.bucket, S3_REGION: to.region, S3_PATH_STYLE: String(to.addressing !== 'virtual'), S3_ACCESS_KEY: tc.accessKey, S3_SECRET_KEY: tc.secretKey,
     SUMMARY_JSON: join(dir, 'summary.json'), K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [from, to]),
   };
   const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'migration.ts')];
-  const secrets = [fc.secretKey, fc.accessKey, tc.secretKey, tc.accessKey];
+  const secrets = [fc, tc].flatMap((c) => [c.secretKey, c.accessKey, c.sasToken ?? '']);
   const child = spawn(k6, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
   writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
-  const names = (p: HostProfile) => `$${p.credentials.access_key_env}/$${p.credentials.secret_key_env}`;
+  const names = credentialNames;
   writeFileSync(join(dir, 'command.txt'), `${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')} SOURCE_ENDPOINT=${from.endpoint} (keys ${names(from)}) S3_ENDPOINT=${to.endpoint} (keys ${names(to)}) ${k6} ${args.join(' ')}\n`);
   if (!existsSync(join(dir, 'summary.json'))) {
     const why = log.split('\n').find((l) => /"level":"error"|level=error/.test(l)) ?? `k6 exited with ${code}`;

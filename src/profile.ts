@@ -27,7 +27,9 @@ export interface HostProfile {
   region: string;
   bucket: string;
   addressing: 'path' | 'virtual';
-  credentials: { access_key_env: string; secret_key_env: string };
+  /** Names of the variables holding the access key (an Azure account name) and the secret key, or for
+   * Azure Blob a SAS token instead of the account key. */
+  credentials: { access_key_env: string; secret_key_env?: string; sas_token_env?: string };
   ca_bundle?: string | null;
   limits: Limits;
   /** put_per_1000, get_per_1000, storage_per_gb_month, ingress_per_gb, egress_per_gb; currency. */
@@ -59,6 +61,8 @@ export function loadProfile(ref: string): HostProfile {
   for (const k of ['endpoint', 'bucket', 'region', 'credentials'] as const) {
     if (!p[k]) throw new UsageError(`host profile ${path} has no ${k}`);
   }
+  if (!p.credentials.access_key_env || !(p.credentials.secret_key_env || p.credentials.sas_token_env)) throw new UsageError(`host profile ${path}: credentials need access_key_env and secret_key_env (or, for Azure Blob, sas_token_env)`);
+  if (p.credentials.sas_token_env && p.kind !== 'azure-blob') throw new UsageError(`host profile ${path}: sas_token_env is for Azure Blob profiles (kind "azure-blob")`);
   if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint)) throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
   if (p.ca_bundle && !isAbsolute(p.ca_bundle)) p.ca_bundle = resolve(dirname(path), p.ca_bundle);
   return p;
@@ -66,7 +70,9 @@ export function loadProfile(ref: string): HostProfile {
 
 export interface ResolvedCredentials {
   accessKey: string;
+  /** '' when a SAS token authorises the requests. */
   secretKey: string;
+  sasToken?: string;
 }
 
 /** The credentials named by the profile, from the environment (or the lab's credentials file). */
@@ -77,7 +83,15 @@ export function credentialsOf(p: HostProfile): ResolvedCredentials {
     if (!v) throw new UsageError(`credential variable ${name} is not set (needed by host profile ${p.name})`);
     return v;
   };
-  return { accessKey: read(p.credentials.access_key_env), secretKey: read(p.credentials.secret_key_env) };
+  const { access_key_env, secret_key_env, sas_token_env } = p.credentials;
+  if (sas_token_env) return { accessKey: read(access_key_env), secretKey: '', sasToken: read(sas_token_env).replace(/^\?/, '') };
+  return { accessKey: read(access_key_env), secretKey: read(secret_key_env!) };
+}
+
+/** The variable names a profile takes its credentials from, for logs and command lines. */
+export function credentialNames(p: HostProfile): string {
+  const c = p.credentials;
+  return [c.access_key_env, c.sas_token_env ?? c.secret_key_env].map((n) => `$${n}`).join('/');
 }
 
 /** The lab writes its generated credentials to .lab/credentials.env; variables already set win. */

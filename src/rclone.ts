@@ -2,18 +2,9 @@
 // `rclone copy` is the peer of the migration benchmark. Remotes are configured through environment
 // variables only, so no credential is ever written to a file.
 import { spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { tool } from './paths.js';
 import { credentialsOf, type HostProfile } from './profile.js';
-
-/** A read-and-list SAS for an Azure container (service SAS, version 2018-11-09), valid one day. */
-function containerSas(account: string, key: string, container: string): string {
-  const version = '2018-11-09';
-  const expiry = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const fields = ['rl', '', expiry, `/blob/${account}/${container}`, '', '', '', version, 'c', '', '', '', '', '', ''];
-  const sig = createHmac('sha256', Buffer.from(key, 'base64')).update(fields.join('\n'), 'utf8').digest('base64');
-  return `sv=${version}&sr=c&sp=rl&se=${encodeURIComponent(expiry)}&sig=${encodeURIComponent(sig)}`;
-}
+import { containerSas } from './s3node.js';
 
 /** Environment variables defining remote `name` for profile `p` (rclone's RCLONE_CONFIG_<NAME>_*). */
 export function rcloneRemote(name: string, p: HostProfile): Record<string, string> {
@@ -21,7 +12,7 @@ export function rcloneRemote(name: string, p: HostProfile): Record<string, strin
   const v = (k: string) => `RCLONE_CONFIG_${name.toUpperCase()}_${k}`;
   if (p.kind === 'azure-blob') {
     // rclone 1.60 builds https://<account>.<endpoint>; Azurite is path-style, so a container SAS URL it is.
-    const url = `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}/${p.bucket}?${containerSas(c.accessKey, c.secretKey, p.bucket)}`;
+    const url = `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}/${p.bucket}?${c.sasToken ?? containerSas(c.accessKey, c.secretKey, p.bucket, 'rl', new Date(Date.now() + 86_400_000))}`;
     return { [v('TYPE')]: 'azureblob', [v('SAS_URL')]: url };
   }
   return {

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
-import { credentialsOf, loadProfile, type HostProfile } from './profile.js';
+import { credentialNames, credentialsOf, loadProfile, type HostProfile, type ResolvedCredentials } from './profile.js';
 import { azureRequest, s3Request, type AzureAccess } from './s3node.js';
 import { Histogram } from './histogram.js';
 import { writeAtomic } from './sinks/files.js';
@@ -39,22 +39,34 @@ export function k6Binary(): string {
 }
 
 /** Fails with one clear line if the host cannot serve the run; nothing is started. */
-export async function preflight(p: HostProfile): Promise<{ accessKey: string; secretKey: string }> {
+export async function preflight(p: HostProfile): Promise<ResolvedCredentials> {
   const c = credentialsOf(p);
   if (p.ca_bundle && !existsSync(p.ca_bundle)) throw new UsageError(`CA bundle ${p.ca_bundle} of host profile ${p.name} does not exist`);
   let r;
   try {
     r = p.kind === 'azure-blob'
-      ? await azureRequest(azureAccess(p, c), 'GET', '', { query: { restype: 'container' } })
+      ? await azureRequest(azureAccess(p, c), 'GET', '', { query: { restype: 'container', comp: 'list', maxresults: '1' } })
       : await s3Request({ endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...c }, 'HEAD', '');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(tlsProblem(p, err) ?? `cannot reach ${p.endpoint} (host profile ${p.name}): ${err.code ?? err.message}`);
   }
-  if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${p.credentials.access_key_env}/${p.credentials.secret_key_env} (HTTP ${r.status})`);
+  if ((r.status === 403 || r.status === 401) && c.sasToken) throw new UsageError(sasProblem(p, c.sasToken, r.body.toString()));
+  if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${credentialNames(p)} (HTTP ${r.status})`);
   if (r.status === 404) throw new UsageError(`${p.kind === 'azure-blob' ? 'container' : 'bucket'} ${p.bucket} does not exist on ${p.endpoint}`);
   if (r.status >= 300) throw new UsageError(`${p.endpoint} answered HTTP ${r.status} to HEAD ${p.bucket}`);
   return c;
+}
+
+/** Why Azure refused a SAS token, from the token's own fields (expiry, permissions) and the error code. */
+function sasProblem(p: HostProfile, sas: string, body: string): string {
+  const field = (k: string) => new URLSearchParams(sas).get(k) ?? '';
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? 'HTTP 403';
+  const where = `the SAS token in ${p.credentials.sas_token_env} (host profile ${p.name})`;
+  const expiry = Date.parse(field('se'));
+  if (expiry <= Date.now()) return `${where} expired at ${field('se')} (${code})`;
+  if (!field('sp').includes('l')) return `${where} does not grant list (sp=${field('sp')}), which sndsbench needs to list the container (${code})`;
+  return `${p.endpoint} rejected ${where} (${code})`;
 }
 
 /** One line naming why a TLS handshake failed, or null when the error is not about the certificate. */
@@ -92,8 +104,8 @@ export function k6Trust(dir: string, profiles: HostProfile[]): Record<string, st
 }
 
 /** An Azure Blob profile's container, addressed path-style as Azurite wants (the account first). */
-export function azureAccess(p: HostProfile, c: { accessKey: string; secretKey: string }): AzureAccess {
-  return { endpoint: `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}`, account: c.accessKey, key: c.secretKey, container: p.bucket };
+export function azureAccess(p: HostProfile, c: ResolvedCredentials): AzureAccess {
+  return { endpoint: `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}`, account: c.accessKey, key: c.secretKey, container: p.bucket, sas: c.sasToken };
 }
 
 export interface RunOptions {
@@ -163,7 +175,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   });
   const done = await Promise.all(runs);
   const settingNames = Object.keys(settings).map((k) => `${k}=${settings[k]}`).join(' ');
-  writeFileSync(join(dir, 'command.txt'), commands.map((c) => `${settingNames} S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} S3_ACCESS_KEY=$${p.credentials.access_key_env} S3_SECRET_KEY=$${p.credentials.secret_key_env} ${c.join(' ')}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'command.txt'), commands.map((c) => `${settingNames} S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} S3_ACCESS_KEY/S3_SECRET_KEY=${credentialNames(p)} ${c.join(' ')}`).join('\n') + '\n');
   writeFileSync(join(dir, 'k6.log'), redact(done.map((d) => d.out).join('\n'), [c.secretKey, c.accessKey]));
   const missing = Array.from({ length: n }, (_, i) => join(dir, n > 1 ? `summary-${i}.json` : 'summary.json')).filter((f) => !existsSync(f));
   if (missing.length) {

@@ -92,10 +92,13 @@ describe('lab and k6 scenarios', () => {
 
   it('with connections reset, errors are counted and the thresholds fail', async () => {
     await clearToxics('local-target');
-    // The reset starts once the run is under way, after the pre-flight check has passed.
+    // The reset starts once the run is under way: after the pre-flight check has passed and the run's
+    // folder exists, and k6 has had a second to start.
+    const before = new Set(readdirSync(results));
     const child = spawn('node', [CLI, 'run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'DURATION=8s'], { env: { ...process.env, CI: 'true' } });
     const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
-    await new Promise((r) => setTimeout(r, 2500));
+    while (readdirSync(results).every((d) => before.has(d))) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
     await addToxic('local-target', 'reset', { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
     const status = await exited;
     await clearToxics('local-target');

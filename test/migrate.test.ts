@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToxic, clearToxics } from '../src/toxics.js';
-import { credentialsOf, loadProfile } from '../src/profile.js';
+import { loadProfile } from '../src/profile.js';
+import { access } from '../src/sync.js';
 import { s3Request } from '../src/s3node.js';
 import { rclone } from '../src/rclone.js';
 
@@ -42,9 +43,7 @@ function seeded(dataset: string, host: string, prefix: string): string {
   return dir;
 }
 
-const s3 = (name: string) => {
-  const p = loadProfile(name);
-  return { ...p, ...credentialsOf(p) };
+const s3 = (name: string) => access(loadProfile(name));
 };
 
 function secrets(): string[] {

@@ -21,6 +21,11 @@ export interface AzureRequest {
 
 export const AZURE_VERSION = '2021-08-06';
 
+/** The headers of a request authorised by a SAS token, which goes in the query string instead. */
+export function sasHeaders(headers: Record<string, string>, now: Date): Record<string, string> {
+  return { ...headers, 'x-ms-date': now.toUTCString(), 'x-ms-version': AZURE_VERSION };
+}
+
 /** Returns the headers to send, with x-ms-date, x-ms-version and Authorization added. */
 export function signAzure(h: AzureHashing, a: AzureAccount, r: AzureRequest, now: Date): Record<string, string> {
   const headers: Record<string, string> = { ...r.headers, 'x-ms-date': now.toUTCString(), 'x-ms-version': AZURE_VERSION };

@@ -1,10 +1,10 @@
-// The migration's source: an S3 bucket (SigV4) or an Azure Blob container (SharedKey), listed and
+// The migration's source: an S3 bucket (SigV4) or an Azure Blob container (SharedKey or a SAS token), listed and
 // read the same way.
 import http from 'k6/http';
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { S3 } from './s3.ts';
-import { signAzure } from './azure.ts';
+import { sasHeaders, signAzure } from './azure.ts';
 import { tag, unescapeXml as unescape } from './xml.ts';
 
 export interface Listed {
@@ -51,14 +51,16 @@ export interface AzureSource {
   account: string;
   key: string; // base64
   container: string;
+  /** A SAS token instead of the account key. */
+  sas?: string;
 }
 
 export function azureSource(a: AzureSource): Source {
   const hashing = { hmacBase64: (key: string, data: string) => crypto.hmac('sha256', encoding.b64decode(key), data, 'base64') as string };
   const call = (method: string, blob: string, query: Record<string, string>, name: string, binary: boolean) => {
     const path = `/${a.account}/${a.container}${blob ? '/' + blob : ''}`;
-    const headers = signAzure(hashing, { account: a.account, key: a.key }, { method, path, query, headers: {} }, new Date());
-    const qs = Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`).join('&');
+    const headers = a.sas ? sasHeaders({}, new Date()) : signAzure(hashing, { account: a.account, key: a.key }, { method, path, query, headers: {} }, new Date());
+    const qs = [...Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`), ...(a.sas ? [a.sas] : [])].join('&');
     return http.request(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, { headers, tags: { name, op: name === 'SourceGet' ? 'source_get' : 'list' }, responseType: binary ? 'binary' : 'text', timeout: '120s' });
   };
   return {
