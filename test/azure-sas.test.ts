@@ -46,7 +46,7 @@ describe('Azure Blob with a SAS token', () => {
     expect(m.status, m.stderr + m.stdout).toBe(0);
     expect(m.stdout).toMatch(/verdict: PASS/);
     process.env.TEST_AZURE_SAS = read;
-    const check = rclone(['check', `src:${prefix}`, `dst:snds/${prefix}`, '--download'], loadProfile(profile), loadProfile('local-target'));
+    const check = rclone(['check', `src:snds/${prefix}`, `dst:snds/${prefix}`, '--download'], loadProfile(profile), loadProfile('local-target'));
     delete process.env.TEST_AZURE_SAS;
     expect(check.output).toMatch(/ 0 differences found/);
     const dir = m.stdout.match(/results in (\S+)/)![1];
