@@ -126,21 +126,23 @@ function haproxyPath(): string {
   return ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p))!;
 }
 
-/** One S3 server of the chosen implementation, in .lab/NAME; TLS when `tls` is given. SeaweedFS needs
+/** One S3 server of the chosen implementation, in a folder of its own (.lab/NAME for versitygw,
+ * .lab/IMPLEMENTATION-NAME for the others); TLS when `tls` is given. SeaweedFS needs
  * three more ports (master, volume, filer; their gRPC ports are each + 10000), taken from `extra`. */
 function s3Service(s3: S3Implementation, name: string, port: number, extra: number, access: string, secret: string, tls: LabTls | null): Service {
-  const dir = join(LAB, name);
+  const dir = join(LAB, s3 === 'versitygw' ? name : `${s3}-${name}`);
   const bin = join(BIN, BINARY[s3]);
   if (s3 === 'versitygw') {
     const cert = tls ? ['--cert', tls.cert, '--key', tls.key] : [];
     return {
       name, port, command: bin, env: { ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
-      args: ['--port', `127.0.0.1:${port}`, ...cert, '--iam-dir', join(dir, 'iam'), 'posix', '--sidecar', join(dir, 'meta'), join(dir, 'data')],
+      args: ['--port', `127.0.0.1:${port}`, ...cert, '--virtual-domain', 'localhost', '--iam-dir', join(dir, 'iam'), 'posix', '--sidecar', join(dir, 'meta'), join(dir, 'data')],
       dirs: ['data', 'meta', 'iam'].map((d) => join(dir, d)),
     };
   }
   if (s3 === 'rclone') {
-    // A bucket is a top-level folder of the served directory.
+    // A bucket is a top-level folder of the served directory. Path-style only: its virtual-host mode
+    // (--force-path-style=false) refuses path-style requests, which most clients send.
     const cert = tls ? ['--cert', tls.cert, '--key', tls.key] : [];
     return {
       name, port, command: bin, env: { RCLONE_CONFIG: '/dev/null' },
@@ -155,7 +157,7 @@ function s3Service(s3: S3Implementation, name: string, port: number, extra: numb
   return {
     name, port, command: bin, startup: 90,
     args: ['server', `-dir=${join(dir, 'data')}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-master.port=${extra}`, `-volume.port=${extra + 1}`, `-filer.port=${extra + 2}`,
-      '-master.volumeSizeLimitMB=256', '-s3', `-s3.port=${port}`, `-s3.config=${identities}`, ...cert],
+      '-master.volumeSizeLimitMB=256', '-s3', `-s3.port=${port}`, '-s3.domainName=localhost', `-s3.config=${identities}`, ...cert],
     dirs: [join(dir, 'data')],
   };
 }
@@ -227,7 +229,7 @@ export async function labUp(base: number, s3: S3Implementation = 'versitygw'): P
     if (anyRunning && (before.s3 ?? 'versitygw') !== s3) throw new UsageError(`the lab already runs ${before.s3 ?? 'versitygw'}; run "sndsbench lab down" first to start ${s3}`);
   }
   const c = credentials();
-  const tls = labTls(LAB);
+  const tls = labTls(LAB, BUCKET);
   writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
   const report: string[] = [];
   for (const s of services(ports, c, s3, tls)) report.push(`${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${await start(s)}${s.name === 'source' || s.name === 'target' ? ` (${s3})` : ''}`);

@@ -2,7 +2,8 @@
 // prefix of its own (removed afterwards). The scenarios rely on the first four; the others are
 // features some implementations lack, which the harness works around or names.
 import { createHash, randomBytes } from 'node:crypto';
-import { credentialsOf, type HostProfile } from './profile.js';
+import type { HostProfile } from './profile.js';
+import { access } from './sync.js';
 import { s3Request, type S3Access } from './s3node.js';
 import { tag } from '../scenarios/lib/xml.js';
 
@@ -30,7 +31,7 @@ async function parallel<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>
 }
 
 export async function probe(p: HostProfile, listed = 1001): Promise<Observation[]> {
-  const a: S3Access = { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...credentialsOf(p) };
+  const a: S3Access = { ...access(p), virtual: false };
   const prefix = `sndsbench-probe-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
   const written: string[] = [];
   const out: Observation[] = [];
@@ -64,7 +65,7 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
     note('ListObjectsV2 paging', ...(await paging(a, prefix, listed, put)));
 
     const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single').catch((e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }));
-    note('virtual-host addressing', virtual.status === 200 && virtual.body.equals(body), virtual.status === 200 ? (virtual.body.equals(body) ? `${p.bucket}.host answers` : 'answers another object') : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`);
+    note('virtual-host addressing', virtual.status === 200 && virtual.body.equals(body), virtual.status === 200 ? (virtual.body.equals(body) ? `the bucket in the host name answers` : 'answers another object') : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`);
   } finally {
     await parallel(written, 16, (k) => s3Request(a, 'DELETE', k).catch(() => undefined));
   }

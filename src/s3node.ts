@@ -27,8 +27,11 @@ export interface Reply {
 }
 
 /** Names under .localhost are the loopback (RFC 6761), as virtual-host buckets on a lab host need. */
-const loopbackNames: NonNullable<http.RequestOptions['lookup']> = (hostname, options, callback) =>
-  hostname.endsWith('.localhost') ? (callback as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4) : dns.lookup(hostname, options, callback as never);
+const loopbackNames: NonNullable<http.RequestOptions['lookup']> = (hostname, options, callback) => {
+  if (!hostname.endsWith('.localhost')) return dns.lookup(hostname, options, callback as never);
+  const reply = callback as (e: null, a: string | { address: string; family: number }[], f?: number) => void;
+  return options.all ? reply(null, [{ address: '127.0.0.1', family: 4 }]) : reply(null, '127.0.0.1', 4);
+};
 
 export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: Buffer | string, ca?: string | null, timeoutMs = 10_000): Promise<Reply> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { s3Request, type S3Access } from './s3node.js';
 import { tag, unescapeXml as unescape } from '../scenarios/lib/xml.js';
 
 export function access(p: HostProfile): S3Access {
-  return { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, ...credentialsOf(p) };
+  return { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, virtual: p.addressing === 'virtual', ...credentialsOf(p) };
 }
 
 

@@ -56,7 +56,8 @@ export function serverCertificate(dir: string, name: string, hosts: string[], da
   return { ca, cert, key, combined };
 }
 
-/** The lab's CA and its certificate for 127.0.0.1 and localhost, in .lab/tls. */
-export function labTls(lab: string): LabTls {
-  return serverCertificate(join(lab, 'tls'), 'server', ['127.0.0.1', 'localhost']);
+/** The lab's CA and its certificate for 127.0.0.1, localhost and `bucket`.localhost (virtual-host
+ * addressing; a wildcard under a single-label name is refused by TLS clients), in .lab/tls. */
+export function labTls(lab: string, bucket: string): LabTls {
+  return serverCertificate(join(lab, 'tls'), 'server', ['127.0.0.1', 'localhost', `${bucket}.localhost`]);
 }

@@ -2,7 +2,7 @@
 // hyparquet, an independent pure-JS Parquet reader.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -112,21 +112,56 @@ describe('generate', () => {
     expect(String(rows[0].BEN_NIR_PSA)).toMatch(/^SYNP-/);
   });
 
-  it('a run killed at a random moment and resumed reproduces the uninterrupted files', async () => {
+  it('a run killed (SIGKILL) while it writes its files, then resumed, reproduces the uninterrupted files', async () => {
     const dir = join(work, 'killed');
     const full = join(work, 'small-files');
-    expect(run(['generate', ...ARGS, '--out', full, '--file-rows', '200000']).status).toBe(0);
-    const child = spawn('node', [CLI, 'generate', ...ARGS, '--out', dir, '--file-rows', '200000'], { env: { ...process.env, CI: 'true' } });
-    const exited = new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 5000 + Math.random() * 30000));
+    const args = ['generate', ...ARGS, '--file-rows', '200000'];
+    expect(run([...args, '--out', full]).status).toBe(0);
+    const listing = (d: string): string[] => (existsSync(d) ? readdirSync(d, { recursive: true }).map(String) : []);
+    const finals = (d: string) => listing(d).filter((f) => f.endsWith('.parquet'));
+    const total = finals(full).length;
+    expect(total).toBeGreaterThan(50);
+
+    // Kill once k files have their final name and the next one is being written under its temporary
+    // name: the run is under way, and stopped in the middle of a file. k varies from run to run.
+    const k = 1 + Math.floor(Math.random() * (total / 2));
+    const child = spawn('node', [CLI, ...args, '--out', dir], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    let ended = false;
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('exit', (code, signal) => ((ended = true), r([code, signal]))));
+    const underWay = () => {
+      try {
+        const l = listing(dir);
+        return l.filter((f) => f.endsWith('.parquet')).length >= k && l.some((f) => f.endsWith('.parquet.tmp'));
+      } catch {
+        return false; // a file renamed while the folder was listed
+      }
+    };
+    const deadline = Date.now() + 90_000;
+    while (!ended && Date.now() < deadline && !underWay()) await new Promise((r) => setTimeout(r, 20));
+    expect(ended, `k=${k}: the run ended before it was killed: ${stderr}`).toBe(false);
     child.kill('SIGKILL');
-    await exited;
-    const listing = (d: string): string[] => readdirSync(d, { recursive: true }).map(String);
+    expect(await exited, `k=${k}`).toEqual([null, 'SIGKILL']);
+
+    // It had not finished: no manifest, fewer files than the full run, and only files the full run has.
+    const killed = finals(dir);
+    expect(existsSync(join(dir, '_manifest.json')), `k=${k}`).toBe(false);
+    expect(killed.length, `k=${k}`).toBeGreaterThanOrEqual(k);
+    expect(killed.length, `k=${k}`).toBeLessThan(total);
     expect(listing(dir).some((f) => f.endsWith('.parquet') && !existsSync(join(full, f)))).toBe(false);
-    const resumed = run(['generate', ...ARGS, '--out', dir, '--file-rows', '200000', '--resume']);
+    const stamp = (f: string) => {
+      const s = statSync(join(dir, f));
+      return [s.ino, s.mtimeMs];
+    };
+    const before = Object.fromEntries(killed.map((f) => [f, stamp(f)]));
+
+    const resumed = run([...args, '--out', dir, '--resume']);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(shas(dir)).toEqual(shas(full));
     expect(listing(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // The resume completed the run: the files the killed run had finished were kept, not rewritten.
+    expect(Object.fromEntries(killed.map((f) => [f, stamp(f)])), `k=${k}`).toEqual(before);
   });
 
   it('the seed-stability contract: a small reference dataset keeps its pinned digest', () => {
@@ -179,13 +214,28 @@ describe('bad input: one line, exit 2, nothing written', () => {
     expect(readdirSync(dir)).toEqual(['notes.txt']);
   });
 
-  it('unwritable output path', () => {
-    const parent = join(work, 'readonly');
+  it('output path under a regular file (ENOTDIR)', () => {
+    const parent = join(work, 'file-parent');
     mkdirSync(parent);
     writeFileSync(join(parent, 'file'), '');
     const r = run(['generate', '--beneficiaries', '10', '--years', '2022', '--out', join(parent, 'file', 'sub')]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    chmodSync(parent, 0o755);
+    expect(r.stderr).toMatch(/^sndsbench: cannot write to .*ENOTDIR/);
+    expect(readdirSync(parent)).toEqual(['file']);
+    expect(statSync(join(parent, 'file')).isFile()).toBe(true);
+    expect(readFileSync(join(parent, 'file'), 'utf8')).toBe('');
+  });
+
+  // Root ignores permission bits, so a chmod-ed folder is writable when the tests run as root: sysfs
+  // refuses a new folder to everyone. (Not /proc: there mkdir says ENOENT, and Node's recursive mkdir
+  // then retries forever.)
+  it.skipIf(!existsSync('/sys/kernel'))('unwritable output path (under /sys, refused even to root)', () => {
+    const out = join('/sys', `sndsbench-${process.pid}`, 'out');
+    const r = run(['generate', '--beneficiaries', '10', '--years', '2022', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^sndsbench: cannot write to /);
+    expect(existsSync(join('/sys', `sndsbench-${process.pid}`))).toBe(false);
   });
 });

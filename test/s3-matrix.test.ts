@@ -62,7 +62,8 @@ for (const impl of S3_IMPLEMENTATIONS) {
 
     it('probe: the capabilities it has', () => {
       const r = cli(['probe', '--host', 'local-target', '--json']);
-      expect([0, 1]).toContain(r.status);
+      expect([0, 1], r.stderr).toContain(r.status);
+      expect(r.stdout, r.stderr).not.toBe('');
       const seen = JSON.parse(r.stdout) as { capabilities: { capability: string; ok: boolean }[] };
       expect(seen.capabilities.map((c) => c.capability)).toEqual([...CAPABILITIES]);
       for (const c of seen.capabilities) {
