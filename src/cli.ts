@@ -10,7 +10,7 @@ import { labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from './lab.js';
 import { SCENARIOS, preflight, runScenario } from './run.js';
 import { probe, REQUIRED } from './probe.js';
 import { defaultPrefix, seed as seedDataset } from './seed.js';
-import { mergeManifests } from './manifest.js';
+import { mergeBucketManifests, mergeManifests } from './manifest.js';
 import { loadProfile } from './profile.js';
 import { calibrate, formatPlan, loadCalibration, parseBandwidth, plan, uploadPlan } from './plan.js';
 import { writeAtomic } from './sinks/files.js';
@@ -312,11 +312,17 @@ async function main(): Promise<number> {
     )
     .command(
       'manifest merge <dirs..>',
-      'Check that all N shards of a dataset are present, consistent and complete, and write its _manifest.json',
-      (y) => y.positional('dirs', { type: 'string', array: true, demandOption: true, coerce: absolutes }).option('out', { type: 'string', describe: 'folder for _manifest.json (default: the first DIR)', coerce: absolute }),
+      'Check that all N shards of a dataset are present, consistent and complete, and write its _manifest.json (folders, or s3://bucket/prefix with --host)',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, coerce: (ds: string[]) => ds.map((d) => (String(d).startsWith('s3:') ? String(d) : resolve(String(d)))) })
+          .option('out', { type: 'string', describe: 'folder for _manifest.json (default: the first DIR)', coerce: absolute })
+          .option('host', { type: 'string', describe: 'host profile, for shards written to s3://bucket/prefix' }),
       async (a) => {
         const dirs = a.dirs as string[];
-        const r = mergeManifests(dirs, a.out ?? dirs[0]);
+        const inBucket = dirs[0].startsWith('s3:');
+        if (inBucket && (dirs.length > 1 || !a.host)) throw new UsageError('manifest merge s3://bucket/prefix takes one location and --host PROFILE');
+        const r = inBucket ? await mergeBucketManifests(dirs[0], loadProfile(a.host!)) : mergeManifests(dirs, a.out ?? dirs[0]);
         if (!r.ok) {
           for (const p of r.problems) console.error(`sndsbench: ${p}`);
           code = 1;

@@ -1,10 +1,15 @@
-// `sndsbench manifest merge DIR...`: checks that the N shards of a dataset are all there, generated
-// with the same seed and parameters, without overlap and complete, then writes the dataset manifest.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// `sndsbench manifest merge DIR... | s3://bucket/prefix`: checks that the N shards of a dataset are all
+// there, generated with the same seed and parameters, without overlap and complete, then writes the
+// dataset manifest.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { Manifest, ManifestFile } from './generate.js';
 import { writeAtomic } from './sinks/files.js';
+import type { HostProfile } from './profile.js';
+import { s3Request } from './s3node.js';
+import { access, list } from './sync.js';
 
 /** The manifests describing a dataset folder: the merged one when there is one, else each shard's. */
 export function datasetManifests(dir: string): string[] {
@@ -46,7 +51,11 @@ function withoutShard(parameters: Record<string, unknown>): Record<string, unkno
   return rest;
 }
 
-export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
+/** A file's size where the shards' files are, or null when it is not there. */
+type SizeOf = (path: string) => number | null;
+const onDisk: SizeOf = (path) => (existsSync(path) ? statSync(path).size : null);
+
+export function mergeManifests(dirs: string[], outDir = dirs[0], sizeOf = onDisk): MergeResult {
   const shards = shardManifests(dirs);
   const problems: string[] = [];
   const counts = [...new Set(shards.map((s) => s.count))];
@@ -74,8 +83,9 @@ export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
       if (seen.has(f.path)) problems.push(`${f.path} is in shard ${seen.get(f.path)} and shard ${s.index}`);
       seen.set(f.path, s.index);
       const abs = join(s.dir, f.path);
-      if (!existsSync(abs)) problems.push(`shard ${s.index}/${n}: ${f.path} is missing`);
-      else if (statSync(abs).size !== f.bytes) problems.push(`shard ${s.index}/${n}: ${f.path} has ${statSync(abs).size} bytes, the manifest says ${f.bytes}`);
+      const size = sizeOf(abs);
+      if (size === null) problems.push(`shard ${s.index}/${n}: ${f.path} is missing`);
+      else if (size !== f.bytes) problems.push(`shard ${s.index}/${n}: ${f.path} has ${size} bytes, the manifest says ${f.bytes}`);
       files.push({ ...f, path: relative(resolve(outDir), resolve(abs)) });
     }
   }
@@ -88,4 +98,30 @@ export function mergeManifests(dirs: string[], outDir = dirs[0]): MergeResult {
   const path = join(outDir, '_manifest.json');
   writeAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
   return { ok: true, problems, manifest, path };
+}
+
+/** The same check for shards written straight to a bucket (generate --out s3://...): the shard
+ * manifests are read from it, every file checked against its listing, and _manifest.json written to it. */
+export async function mergeBucketManifests(url: string, profile: HostProfile): Promise<MergeResult> {
+  const m = /^s3:\/\/([^/]+)\/?(.*?)\/?$/.exec(url);
+  if (!m) throw new UsageError(`${url}: write s3://bucket/prefix`);
+  const a = access({ ...profile, bucket: m[1] });
+  const prefix = m[2] ? `${m[2]}/` : '';
+  const listing = await list(a, prefix);
+  const local = mkdtempSync(join(tmpdir(), 'sndsbench-merge-'));
+  try {
+    for (const key of [...listing.keys()].filter((k) => /^_manifest-\d+-of-\d+\.json$/.test(k.slice(prefix.length)))) {
+      const r = await s3Request(a, 'GET', key);
+      if (r.status !== 200) throw new Error(`GET ${key} answered ${r.status}`);
+      writeFileSync(join(local, key.slice(prefix.length)), r.body);
+    }
+    if (readdirSync(local).length === 0) throw new UsageError(`no shard manifest (_manifest-i-of-N.json) under ${url}`);
+    const result = mergeManifests([local], local, (path) => listing.get(prefix + relative(local, path))?.[0] ?? null);
+    if (!result.ok) return result;
+    const put = await s3Request(a, 'PUT', `${prefix}_manifest.json`, { body: readFileSync(result.path!) });
+    if (put.status !== 200) throw new Error(`PUT ${prefix}_manifest.json answered ${put.status}`);
+    return { ...result, path: `s3://${m[1]}/${prefix}_manifest.json` };
+  } finally {
+    rmSync(local, { recursive: true, force: true });
+  }
 }
