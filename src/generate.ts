@@ -1,7 +1,7 @@
 // `sndsbench generate`: walks the shard's blocks of beneficiaries once per year, stages each table's
 // rows in memory and rolls them into Parquet files at block boundaries, so that a run can resume.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, accessSync, constants } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type Out } from '../generators/tables.js';
 import { SENTINEL_DATE } from '../generators/dates.js';
 import { REFERENTIAL_COLUMNS, emitReferentials } from '../generators/referentials.js';
@@ -84,6 +84,14 @@ function holdsOnlySiblingShards(o: GenerateOptions, entries: string[], foreign: 
 }
 
 /** Checks the output folder before anything is written; clears it with --overwrite. */
+/** mkdir -p one level at a time: Node's recursive mkdir never returns where a parent exists but
+ * refuses children (/proc). */
+function makeFolders(dir: string): void {
+  if (existsSync(dir)) return;
+  makeFolders(dirname(dir));
+  mkdirSync(dir);
+}
+
 export function prepareOutput(o: GenerateOptions): void {
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
@@ -104,8 +112,11 @@ export function prepareOutput(o: GenerateOptions): void {
     if (JSON.stringify(before) !== JSON.stringify(parameters(o))) throw new UsageError(`cannot resume ${o.out}: it was started with other parameters (${JSON.stringify(before)})`);
   }
   try {
-    mkdirSync(o.out, { recursive: true });
-    accessSync(o.out, constants.W_OK);
+    makeFolders(o.out);
+    // A real write: permission bits do not tell what root may write (sysfs, read-only mounts).
+    const probe = join(o.out, `_run-write-probe-${process.pid}.json.tmp`);
+    writeFileSync(probe, '');
+    rmSync(probe);
   } catch (e) {
     throw new UsageError(`cannot write to ${o.out}: ${(e as Error).message}`);
   }
