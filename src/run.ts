@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { projectPath } from './paths.js';
 import { credentialNames, credentialsOf, loadProfile, type HostProfile, type ResolvedCredentials } from './profile.js';
-import { azureRequest, s3Request, type AzureAccess } from './s3node.js';
+import { azureRequest, s3Request, virtualHostname, type AzureAccess } from './s3node.js';
 import { access } from './sync.js';
 import { Histogram } from './histogram.js';
 import { writeAtomic } from './sinks/files.js';
@@ -54,7 +54,7 @@ export async function preflight(p: HostProfile): Promise<ResolvedCredentials> {
   }
   if ((r.status === 403 || r.status === 401) && c.sasToken) throw new UsageError(sasProblem(p, c.sasToken, r.body.toString()));
   if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${credentialNames(p)} (HTTP ${r.status})`);
-  if (r.status === 404 && p.addressing === 'virtual') throw new UsageError(`bucket ${p.bucket} not found at ${p.bucket}.${new URL(p.endpoint).host}: the bucket is missing or the host does not take virtual-host addressing (set "addressing": "path" in ${p.name})`);
+  if (r.status === 404 && p.addressing === 'virtual') throw new UsageError(`bucket ${p.bucket} not found at ${virtualHostname(p.endpoint, p.bucket)}: the bucket is missing or the host does not take virtual-host addressing (set "addressing": "path" in ${p.name})`);
   if (r.status === 404) throw new UsageError(`${p.kind === 'azure-blob' ? 'container' : 'bucket'} ${p.bucket} does not exist on ${p.endpoint}`);
   if (r.status >= 300) throw new UsageError(`${p.endpoint} answered HTTP ${r.status} to HEAD ${p.bucket}`);
   return c;

@@ -69,10 +69,16 @@ export interface S3RequestOptions {
   signPayload?: boolean;
 }
 
+/** The host name of a bucket in virtual-host addressing (bucket.localhost for a loopback IP). */
+export function virtualHostname(endpoint: string, bucket: string): string {
+  const h = new URL(endpoint).hostname;
+  return `${bucket}.${/^[\d.]+$/.test(h) ? 'localhost' : h}`;
+}
+
 /** One SigV4-signed request, path-style unless `a.virtual`: key '' addresses the bucket itself. */
 export function s3Request(a: S3Access, method: string, key: string, opts: S3RequestOptions = {}, timeoutMs?: number): Promise<Reply> {
   const u = new URL(a.endpoint);
-  if (a.virtual) u.hostname = `${a.bucket}.${/^[\d.]+$/.test(u.hostname) ? 'localhost' : u.hostname}`;
+  if (a.virtual) u.hostname = virtualHostname(a.endpoint, a.bucket);
   const path = a.virtual ? `/${key}` : key ? `/${a.bucket}/${key}` : `/${a.bucket}`;
   const payloadHash = opts.signPayload ? nodeHashing.sha256Hex(typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body ?? Buffer.alloc(0)).slice().buffer) : UNSIGNED;
   const headers = sign(nodeHashing, { accessKey: a.accessKey, secretKey: a.secretKey, region: a.region }, { method, host: u.host, path, query: opts.query, headers: opts.headers, payloadHash, amzDate: amzDate(new Date()) });

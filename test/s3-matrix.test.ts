@@ -2,7 +2,7 @@
 // started as the lab's source and target: the scenarios, seed, a migration confirmed by rclone and the
 // reference cutover, and the capabilities each implementation has, which the README's table states.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,18 @@ for (const impl of S3_IMPLEMENTATIONS) {
         observed.get(c.capability)!.set(NAMES[impl], c.ok);
       }
     });
+
+    if (impl === 'rclone') {
+      it('a profile with virtual-host addressing, which it lacks: one line at the pre-flight, exit 2, no load', () => {
+        const profile = join(work, 'rclone-virtual.json');
+        writeFileSync(profile, JSON.stringify({ ...JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-target.json'), 'utf8')), name: 'rclone-virtual', addressing: 'virtual' }));
+        const r = cli(['run', 'ingest', '--host', profile, '--results', join(work, 'virtual-results')]);
+        expect(r.status, r.stderr).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/does not take virtual-host addressing/);
+        expect(existsSync(join(work, 'virtual-results'))).toBe(false);
+      });
+    }
 
     const scenarios: [string, string[]][] = [
       ['ingest, single PUT', ['ingest', '--set', 'OBJECT_SIZE=1048576']],
