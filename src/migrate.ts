@@ -104,7 +104,7 @@ function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; se
   return { from, to, seed: seedRecord(o.dataset, from.name), window };
 }
 
-export async function migrate(options: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict; exitCode: number; text: string }> {
+export async function migrate(options: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict | null; exitCode: number; text: string }> {
   // k6 opens these files: absolute, whatever the caller's working directory.
   const o = { ...options, dataset: resolve(options.dataset), results: resolve(options.results), plan: options.plan && resolve(options.plan) };
   const { from, to, seed, window } = checkInput(o);
@@ -187,9 +187,15 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
   for (const r of good) previous[r.key] = copies.get(r.key)!.etag;
   writeAtomic(recordPath, JSON.stringify(previous, null, 1) + '\n');
 
+  const version = k6Version(k6);
+  if (o.delta && copies.size === 0) {
+    // Nothing to copy measures no rate: there is nothing to extrapolate, and no run for the report.
+    const text = `delta ${from.name} -> ${to.name}: nothing new or changed on the source since the last copy; the target is in step (no rate measured, no extrapolation)`;
+    writeFileSync(join(dir, 'verdict.txt'), text + '\n');
+    return { dir, rehearsal, verdict: null, exitCode: 0, text };
+  }
   const verdict = extrapolate(o, rehearsal, to, window, seed);
   const text = describe(rehearsal, verdict, o, from, to);
-  const version = k6Version(k6);
   writeAtomic(join(dir, 'migration.json'), JSON.stringify({ id, from: from.name, to: to.name, dataset: o.dataset, delta: o.delta, k6: version, rehearsal, verdict, objects: results }, null, 1) + '\n');
   const workload = { scenario: 'migration', from: from.name, objects: seed.objects.length, bytes: seed.objects.reduce((s, x) => s + x.bytes, 0), streams: o.streams, part_size: o.partSize, delta: o.delta, window: o.window, volume: o.volume ?? o.plan ?? null };
   writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'migration', id, host: to.name, provider: to.provider, scenario: 'migration', workload, object_sizes: sizes(seed.objects.map((x) => x.bytes)), tools: { k6: version } }), null, 1));

@@ -21,6 +21,8 @@ export interface Observation {
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
+/** A new server may take seconds to allocate its first storage (SeaweedFS grows volumes on demand). */
+const TIMEOUT = 60_000;
 const PART = 5 * 1024 ** 2;
 
 async function parallel<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
@@ -37,21 +39,21 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
   const out: Observation[] = [];
   const note = (capability: Capability, ok: boolean, detail: string) => out.push({ capability, ok, detail });
   const put = async (key: string, body: Buffer, headers: Record<string, string> = {}, signPayload = true) => {
-    const r = await s3Request(a, 'PUT', prefix + key, { body, headers, signPayload });
+    const r = await s3Request(a, 'PUT', prefix + key, { body, headers, signPayload }, TIMEOUT);
     if (r.status < 300) written.push(prefix + key);
     return r;
   };
   const body = randomBytes(4096);
   try {
     const single = await put('single', body);
-    const back = await s3Request(a, 'GET', prefix + 'single');
+    const back = await s3Request(a, 'GET', prefix + 'single', {}, TIMEOUT);
     note('single PUT', single.status === 200 && back.body.equals(body), single.status === 200 ? (back.body.equals(body) ? 'read back identical' : 'read back differs') : `HTTP ${single.status}`);
 
-    const range = await s3Request(a, 'GET', prefix + 'single', { headers: { range: 'bytes=100-199' } });
+    const range = await s3Request(a, 'GET', prefix + 'single', { headers: { range: 'bytes=100-199' } }, TIMEOUT);
     note('range GET', range.status === 206 && range.body.equals(body.subarray(100, 200)), range.status === 206 ? `206, ${range.body.length} bytes` : `HTTP ${range.status}`);
 
     const meta = await put('meta', body, { 'x-amz-meta-sha256': 'abc123' });
-    const head = await s3Request(a, 'HEAD', prefix + 'meta');
+    const head = await s3Request(a, 'HEAD', prefix + 'meta', {}, TIMEOUT);
     note('user metadata', meta.status === 200 && head.headers['x-amz-meta-sha256'] === 'abc123', head.headers['x-amz-meta-sha256'] === 'abc123' ? 'x-amz-meta-* kept' : 'x-amz-meta-* not returned by HEAD');
 
     const unsigned = await put('unsigned', body, {}, false);
@@ -64,31 +66,31 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
     note('multipart', ...(await multipart(a, prefix + 'multipart', written)));
     note('ListObjectsV2 paging', ...(await paging(a, prefix, listed, put)));
 
-    const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single').catch((e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }));
+    const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single', {}, TIMEOUT).catch((e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }));
     note('virtual-host addressing', virtual.status === 200 && virtual.body.equals(body), virtual.status === 200 ? (virtual.body.equals(body) ? `the bucket in the host name answers` : 'answers another object') : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`);
   } finally {
-    await parallel(written, 16, (k) => s3Request(a, 'DELETE', k).catch(() => undefined));
+    await parallel(written, 16, (k) => s3Request(a, 'DELETE', k, {}, TIMEOUT).catch(() => undefined));
   }
   return out.sort((x, y) => CAPABILITIES.indexOf(x.capability) - CAPABILITIES.indexOf(y.capability));
 }
 
 /** Two equal parts of 5 MiB, completed, read back whole. */
 async function multipart(a: S3Access, key: string, written: string[]): Promise<[boolean, string]> {
-  const init = await s3Request(a, 'POST', key, { query: { uploads: '' } });
+  const init = await s3Request(a, 'POST', key, { query: { uploads: '' } }, TIMEOUT);
   const id = tag(init.body.toString(), 'UploadId');
   if (init.status !== 200 || !id) return [false, `CreateMultipartUpload: HTTP ${init.status}`];
   const parts = [randomBytes(PART), randomBytes(PART)];
   const etags: string[] = [];
   for (const [i, part] of parts.entries()) {
-    const r = await s3Request(a, 'PUT', key, { query: { partNumber: String(i + 1), uploadId: id }, body: part }, 60_000);
+    const r = await s3Request(a, 'PUT', key, { query: { partNumber: String(i + 1), uploadId: id }, body: part }, TIMEOUT);
     if (r.status !== 200) return [false, `UploadPart: HTTP ${r.status}`];
     etags.push(String(r.headers.etag));
   }
   const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
-  const done = await s3Request(a, 'POST', key, { query: { uploadId: id }, body: xml }, 60_000);
+  const done = await s3Request(a, 'POST', key, { query: { uploadId: id }, body: xml }, TIMEOUT);
   if (done.status !== 200 || /<Error>/.test(done.body.toString())) return [false, `CompleteMultipartUpload: HTTP ${done.status}`];
   written.push(key);
-  const back = await s3Request(a, 'GET', key, {}, 60_000);
+  const back = await s3Request(a, 'GET', key, {}, TIMEOUT);
   const same = back.body.equals(Buffer.concat(parts));
   return [same, same ? '2 equal parts of 5 MiB, read back identical' : 'the assembled object differs'];
 }
@@ -102,7 +104,7 @@ async function paging(a: S3Access, prefix: string, n: number, put: (k: string, b
   let pages = 0;
   do {
     const query: Record<string, string> = { 'list-type': '2', prefix: `${prefix}list/`, ...(token ? { 'continuation-token': token } : {}) };
-    const r = await s3Request(a, 'GET', '', { query });
+    const r = await s3Request(a, 'GET', '', { query }, TIMEOUT);
     if (r.status !== 200) return [false, `ListObjectsV2: HTTP ${r.status}`];
     const xml = r.body.toString();
     seen.push(...[...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]));

@@ -111,10 +111,12 @@ describe('lab and k6 scenarios', () => {
   it('seed uploads a dataset with its checksums and, run again, skips what is already there', async () => {
     const data = mkdtempSync(join(tmpdir(), 'sndsbench-seed-'));
     expect(cli(['generate', '--beneficiaries', '300', '--years', '2024', '--out', data, '--overwrite']).status).toBe(0);
-    const first = cli(['seed', data, '--host', 'local-source', '--prefix', 'seedtest']);
+    // A prefix of this run's own: the lab's buckets keep what earlier runs seeded.
+    const prefix = `seedtest-${Date.now().toString(36)}`;
+    const first = cli(['seed', data, '--host', 'local-source', '--prefix', prefix]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/\(0 already there/);
-    const again = cli(['seed', data, '--host', 'local-source', '--prefix', 'seedtest']);
+    const again = cli(['seed', data, '--host', 'local-source', '--prefix', prefix]);
     const n = Number(/seeded (\d+) objects/.exec(again.stdout)![1]);
     expect(again.stdout).toContain(`(${n} already there`);
     const log = JSON.parse(readFileSync(join(data, '_seed-local-source.json'), 'utf8')) as { objects: { key: string; sha256: string }[] };

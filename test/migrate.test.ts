@@ -44,7 +44,6 @@ function seeded(dataset: string, host: string, prefix: string): string {
 }
 
 const s3 = (name: string) => access(loadProfile(name));
-};
 
 function secrets(): string[] {
   const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n');
