@@ -122,11 +122,11 @@ describe('lab and k6 scenarios', () => {
     const log = JSON.parse(readFileSync(join(data, '_seed-local-source.json'), 'utf8')) as { objects: { key: string; sha256: string }[] };
     const manifest = JSON.parse(readFileSync(join(data, '_manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     const one = manifest.files[0];
-    expect(log.objects.find((o) => o.key === `seedtest/${one.path}`)!.sha256).toBe(one.sha256);
+    expect(log.objects.find((o) => o.key === `${prefix}/${one.path}`)!.sha256).toBe(one.sha256);
     const { credentialsOf, loadProfile } = await import('../src/profile.js');
     const { s3Request } = await import('../src/s3node.js');
     const p = loadProfile('local-source');
-    const body = (await s3Request({ ...p, ...credentialsOf(p) }, 'GET', `seedtest/${one.path}`)).body;
+    const body = (await s3Request({ ...p, ...credentialsOf(p) }, 'GET', `${prefix}/${one.path}`)).body;
     expect(createHash('sha256').update(body).digest('hex')).toBe(one.sha256);
   });
 

@@ -27,7 +27,8 @@ function cli(args: string[]) {
 function readmeTable(): Map<string, Map<string, boolean>> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('| capability | versitygw |');
-  const rows = readme.slice(start).split('\n').filter((l) => l.startsWith('|'));
+  const lines = readme.slice(start).split('\n');
+  const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|')));
   const header = rows[0].split('|').map((c) => c.trim()).filter(Boolean);
   const out = new Map<string, Map<string, boolean>>();
   for (const row of rows.slice(2)) {
