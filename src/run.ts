@@ -177,7 +177,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   });
   const done = await Promise.all(runs);
   const settingNames = Object.keys(settings).map((k) => `${k}=${settings[k]}`).join(' ');
-  writeFileSync(join(dir, 'command.txt'), commands.map((c) => `${settingNames} S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} S3_ACCESS_KEY/S3_SECRET_KEY=${credentialNames(p)} ${c.join(' ')}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'command.txt'), commands.map((c) => `${settingNames} S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} S3_ACCESS_KEY=$${p.credentials.access_key_env} S3_SECRET_KEY=$${p.credentials.secret_key_env} ${c.join(' ')}`).join('\n') + '\n');
   writeFileSync(join(dir, 'k6.log'), redact(done.map((d) => d.out).join('\n'), [c.secretKey, c.accessKey]));
   const missing = Array.from({ length: n }, (_, i) => join(dir, n > 1 ? `summary-${i}.json` : 'summary.json')).filter((f) => !existsSync(f));
   if (missing.length) {
