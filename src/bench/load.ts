@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labUp } from '../lab.js';
+import { labDown, labUp } from '../lab.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../profile.js';
 import { projectPath } from '../paths.js';
 import { runScenario } from '../run.js';
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-main().catch((e) => {
+// The lab goes down afterwards, as the demo's does: nothing keeps running behind the figures.
+main().finally(() => labDown()).catch((e) => {
   console.error(`bench:load: ${(e as Error).message}`);
   process.exit(1);
 });

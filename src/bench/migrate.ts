@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labUp } from '../lab.js';
+import { labDown, labUp } from '../lab.js';
 import { loadProfile } from '../profile.js';
 import { migrate } from '../migrate.js';
 import { rclone } from '../rclone.js';
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   line({ metric: 'copy_and_verify_mb_per_s', ours: round(mbs(oursTotal)), peer: 'rclone', peer_value: round(mbs(rcloneCopy + rcloneCheck)), ratio: round(mbs(oursTotal) / mbs(rcloneCopy + rcloneCheck)), ...common, note: 'whole commands: sndsbench migrate (copy, read back, SHA-256) against rclone copy + rclone check --download' });
 }
 
-main().catch((e) => {
+// The lab goes down afterwards, as the demo's does: nothing keeps running behind the figures.
+main().finally(() => labDown()).catch((e) => {
   console.error(`bench:migrate: ${(e as Error).message}`);
   process.exit(1);
 });
