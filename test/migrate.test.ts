@@ -164,7 +164,7 @@ describe('migration rehearsal', () => {
     // toxiproxy caps each connection: one stream, one connection. The copy reads each object whole
     // from the source before its PUT, which the cap makes small against the PUT's time.
     await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 4_000 } });
-    const r = migrate(['--from', 'local-source', '--dataset', dir, '--streams', '1', '--volume', '10TB', '--window', '30d']);
+    const r = migrate(['--from', 'local-source', '--dataset', dir, '--streams', '1', '--volume', '10TB', '--window', '60d']);
     await clearToxics('local-target');
     expect(r.status, r.stderr).toBe(0);
     const expected = 10e12 / 4e6;
