@@ -95,7 +95,7 @@ function makeFolders(dir: string): void {
 export function prepareOutput(o: GenerateOptions): void {
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
-  const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed)[-.\w]*\.json(\.tmp)?$/.test(e);
+  const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed|migrated)[-.\w]*\.json(\.tmp)?$/.test(e);
   if (entries.length > 0 && !o.resume) {
     const foreign = entries.filter((e) => !ours(e));
     if (!o.overwrite) {
