@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerSas } from '../src/s3node.js';
-import { credentialsOf, loadProfile } from '../src/profile.js';
-import { rclone } from '../src/rclone.js';
+import { containerSas } from '../src/hosts/s3node.js';
+import { credentialsOf, loadProfile } from '../src/hosts/profile.js';
+import { rclone } from '../src/hosts/rclone.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

@@ -6,11 +6,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clearToxics } from '../src/toxics.js';
-import { haproxy } from '../src/cutover.js';
-import { loadProfile } from '../src/profile.js';
-import { access, list } from '../src/sync.js';
-import { s3Request } from '../src/s3node.js';
+import { clearToxics } from '../src/hosts/toxics.js';
+import { haproxy } from '../src/load/cutover.js';
+import { loadProfile } from '../src/hosts/profile.js';
+import { access, list } from '../src/hosts/sync.js';
+import { s3Request } from '../src/hosts/s3node.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProfile } from '../src/profile.js';
-import { s3Request } from '../src/s3node.js';
-import { access } from '../src/sync.js';
-import { parquetLayout, sampleParquet } from '../src/layout.js';
+import { loadProfile } from '../src/hosts/profile.js';
+import { s3Request } from '../src/hosts/s3node.js';
+import { access } from '../src/hosts/sync.js';
+import { parquetLayout, sampleParquet } from '../src/dataset/sample.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToxic, clearToxics } from '../src/toxics.js';
+import { addToxic, clearToxics } from '../src/hosts/toxics.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
@@ -123,8 +123,8 @@ describe('lab and k6 scenarios', () => {
     const manifest = JSON.parse(readFileSync(join(data, '_manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
     const one = manifest.files[0];
     expect(log.objects.find((o) => o.key === `${prefix}/${one.path}`)!.sha256).toBe(one.sha256);
-    const { credentialsOf, loadProfile } = await import('../src/profile.js');
-    const { s3Request } = await import('../src/s3node.js');
+    const { credentialsOf, loadProfile } = await import('../src/hosts/profile.js');
+    const { s3Request } = await import('../src/hosts/s3node.js');
     const p = loadProfile('local-source');
     const body = (await s3Request({ ...p, ...credentialsOf(p) }, 'GET', `${prefix}/${one.path}`)).body;
     expect(createHash('sha256').update(body).digest('hex')).toBe(one.sha256);

@@ -5,11 +5,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToxic, clearToxics } from '../src/toxics.js';
-import { loadProfile } from '../src/profile.js';
-import { access } from '../src/sync.js';
-import { s3Request } from '../src/s3node.js';
-import { rclone } from '../src/rclone.js';
+import { addToxic, clearToxics } from '../src/hosts/toxics.js';
+import { loadProfile } from '../src/hosts/profile.js';
+import { access } from '../src/hosts/sync.js';
+import { s3Request } from '../src/hosts/s3node.js';
+import { rclone } from '../src/hosts/rclone.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

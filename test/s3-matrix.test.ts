@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3_IMPLEMENTATIONS, type S3Implementation } from '../src/lab.js';
-import { CAPABILITIES } from '../src/probe.js';
-import { loadProfile } from '../src/profile.js';
-import { rclone } from '../src/rclone.js';
-import { haproxy } from '../src/cutover.js';
+import { S3_IMPLEMENTATIONS, type S3Implementation } from '../src/hosts/lab.js';
+import { CAPABILITIES } from '../src/hosts/probe.js';
+import { loadProfile } from '../src/hosts/profile.js';
+import { rclone } from '../src/hosts/rclone.js';
+import { haproxy } from '../src/load/cutover.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemas } from '../src/schema.js';
+import { schemas } from '../src/snds/schema.js';
 
 const REFERENCE = join(__dirname, '..', 'reference', 'schema-snds');
 

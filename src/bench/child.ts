@@ -1,6 +1,6 @@
 // One measured generation in its own process: prints the wall time, the CPU time (every thread of the
 // process: JS, garbage collector, DuckDB) and the peak RSS as JSON.
-import { generate, type GenerateOptions } from '../generate.js';
+import { generate, type GenerateOptions } from '../dataset/generate.js';
 
 const o = JSON.parse(process.argv[2]) as GenerateOptions;
 const started = process.hrtime.bigint();

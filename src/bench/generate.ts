@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { projectPath } from '../paths.js';
-import { schema } from '../schema.js';
-import { quote } from '../sinks/parquet.js';
-import { GENERATED } from '../../generators/tables.js';
-import { ROW_GROUP } from '../generate.js';
-import { ONE_POOL_THREAD } from '../workers.js';
+import { projectPath } from '../util/paths.js';
+import { schema } from '../snds/schema.js';
+import { quote } from '../dataset/parquet.js';
+import { GENERATED } from '../snds/tables.js';
+import { ROW_GROUP } from '../dataset/generate.js';
+import { ONE_POOL_THREAD } from '../dataset/workers.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);

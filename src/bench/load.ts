@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labUp } from '../lab.js';
-import { credentialsOf, loadProfile, type HostProfile } from '../profile.js';
-import { projectPath } from '../paths.js';
-import { runScenario } from '../run.js';
+import { labDown, labUp } from '../hosts/lab.js';
+import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
+import { projectPath } from '../util/paths.js';
+import { runScenario } from '../load/run.js';
 
 const SIZE_MIB = Number(process.env.BENCH_OBJECT_MIB ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);

@@ -3,12 +3,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labUp } from '../lab.js';
-import { loadProfile } from '../profile.js';
-import { migrate } from '../migrate.js';
-import { rclone } from '../rclone.js';
-import { seed } from '../seed.js';
-import { ALL_TABLES, generate } from '../generate.js';
+import { labDown, labUp } from '../hosts/lab.js';
+import { loadProfile } from '../hosts/profile.js';
+import { migrate } from '../load/migrate.js';
+import { rclone } from '../hosts/rclone.js';
+import { seed } from '../dataset/seed.js';
+import { ALL_TABLES, generate } from '../dataset/generate.js';
 
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);

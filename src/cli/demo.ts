@@ -1,0 +1,70 @@
+// `sndsbench demo`: the whole path on one machine. Sets up the tools, starts the lab, generates a small
+// dataset, seeds the old host, runs ingest, read, the migration and the cutover at the CI profile
+// against two local candidates (the target, and the same target capped at 5 MB/s per connection),
+// writes the report and the dataset's realism report, and stops the lab.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generate, ALL_TABLES } from '../dataset/generate.js';
+import { labDown, labUp } from '../hosts/lab.js';
+import { projectPath } from '../util/paths.js';
+import { loadProfile } from '../hosts/profile.js';
+import { runScenario } from '../load/run.js';
+import { seed } from '../dataset/seed.js';
+import { migrate } from '../load/migrate.js';
+import { cutover, DEFAULT_THRESHOLDS, haproxy } from '../load/cutover.js';
+import { addToxic, clearToxics } from '../hosts/toxics.js';
+import { loadCriteria, report } from '../report/report.js';
+import { validationReport } from '../dataset/validate-report.js';
+
+const CANDIDATES = ['local-target', 'local-target-capped'];
+
+/** Runs `fn` with the candidate's own toxics in place (a capped link), and clears them after. */
+async function asCandidate<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  await clearToxics(name);
+  for (const [i, t] of (loadProfile(name).toxics ?? []).entries()) await addToxic(name, `candidate-${i}`, t);
+  try {
+    return await fn();
+  } finally {
+    await clearToxics(name);
+  }
+}
+
+export async function demo(folder: string, say: (line: string) => void): Promise<string> {
+  const out = resolve(folder);
+  say('setting up the tools (built once, then reused)');
+  const setup = spawnSync('bash', [projectPath('scripts', 'setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (setup.status !== 0) throw new Error('tool setup failed (see above)');
+  say('starting the lab');
+  for (const l of await labUp(17070)) say(`  ${l}`);
+  try {
+    const data = join(out, 'data');
+    const results = join(out, 'results');
+    mkdirSync(results, { recursive: true });
+    say('generating 20,000 beneficiaries × 2022-2024');
+    await generate({ beneficiaries: 20000, firstYear: 2022, lastYear: 2024, seed: 42, out: data, shard: { index: 0, count: 1 }, tables: ALL_TABLES, overwrite: true, resume: false, fileRows: 1 << 20, progress: false });
+    say('seeding the old host (local-source)');
+    await seed({ dir: data, profile: loadProfile('local-source'), prefix: 'demo', concurrency: 4, partSize: 16 * 1024 ** 2, progress: false });
+    const front = loadProfile('local-front').haproxy!;
+    for (const host of CANDIDATES) {
+      await asCandidate(host, async () => {
+        for (const scenario of ['ingest', 'read']) {
+          say(`${host}: ${scenario}`);
+          await runScenario({ scenario, host, profile: 'ci', segments: 1, results });
+        }
+        say(`${host}: migration rehearsal (1 TB in an 18 h window)`);
+        await migrate({ from: 'local-source', to: host, dataset: data, window: '18h', volume: '1TB', streams: 4, prefixes: 1, partSize: 16 * 1024 ** 2, retries: 4, delta: false, results });
+        say(`${host}: cutover through the front (reference procedure)`);
+        await haproxy(front.socket, `set server ${front.backend}/source state ready`);
+        await haproxy(front.socket, `set server ${front.backend}/target state maint`);
+        await cutover({ front: 'local-front', from: 'local-source', to: host, dataset: data, procedure: 'reference', at: 8, duration: 20, rate: 30, noReuse: false, results, thresholds: DEFAULT_THRESHOLDS });
+      });
+    }
+    say('writing the reports');
+    await report([results], join(out, 'report'), loadCriteria());
+    await validationReport(data, join(out, 'report', 'dataset.html'));
+    return join(out, 'report', 'report.html');
+  } finally {
+    await labDown();
+  }
+}

@@ -1,0 +1,253 @@
+// `sndsbench plan`: rows, bytes, files, core-hours and upload time of a dataset before generating it.
+// Rows come from the model's rates (generators/expected.ts); bytes and speed from a calibration
+// measured on a generated dataset (generators/calibration/plan.json, or --calibrate DIR).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectedRows } from '../model/expected.js';
+import { referentialRows } from '../snds/referentials.js';
+import type { Params } from '../model/population.js';
+import { BLOCK, FACT_TABLES, NOMENCLATURE_TABLES, REFERENTIAL_TABLES, type Manifest, type ManifestFile } from './generate.js';
+import { datasetManifests } from './manifest.js';
+import { schema } from '../snds/schema.js';
+import { projectPath } from '../util/paths.js';
+import { UsageError } from '../util/errors.js';
+import { putRequests } from './seed.js';
+import type { HostProfile } from '../hosts/profile.js';
+
+export interface PlanCalibration {
+  source: string;
+  rows_per_core_second: number;
+  /** Per table, [rows, bytes] of the measured files, by rows: a file's size is not linear in its
+   * rows (dictionaries and bloom filters grow with the distinct values), so sizes are interpolated. */
+  tables: Record<string, [number, number][]>;
+}
+
+export const DEFAULT_CALIBRATION = projectPath('calibration', 'plan.json');
+
+export function loadCalibration(path = DEFAULT_CALIBRATION): PlanCalibration {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** Measures file sizes against rows, per table, and the generation speed on the largest dataset. */
+export function calibrate(dirs: string[]): PlanCalibration {
+  const tables: Record<string, [number, number][]> = {};
+  let speed = { rows: 0, seconds: 0 };
+  const sources: string[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) throw new UsageError(`--calibrate ${dir}: no such folder`);
+    const names = datasetManifests(dir);
+    if (names.length === 0) throw new UsageError(`--calibrate ${dir}: no _manifest.json, generate a dataset there first`);
+    const manifests: Manifest[] = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')));
+    const files: ManifestFile[] = manifests.flatMap((m) => m.files);
+    const seconds = manifests.reduce((s, m) => s + (m.generation_seconds ?? 0), 0);
+    const rows = files.filter((f) => FACT_TABLES.includes(f.table)).reduce((s, f) => s + f.rows, 0);
+    if (!(seconds > 0) || rows === 0) throw new UsageError(`--calibrate ${dir}: its manifest records no generation time or no fact rows`);
+    if (rows > speed.rows) speed = { rows, seconds };
+    for (const f of files) (tables[f.table] ??= []).push([f.rows, f.bytes]);
+    const p = manifests[0].parameters;
+    sources.push(`${p.beneficiaries} beneficiaries ${p.years}`);
+  }
+  for (const t of Object.values(tables)) t.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { source: `files of ${sources.join(', ')}`, rows_per_core_second: speed.rows / speed.seconds, tables };
+}
+
+/** Bytes of a file of `rows` rows: linear between the measured files around it, extended by the nearest segment. */
+export function fileBytes(points: [number, number][], rows: number): number {
+  if (points.length === 1 || rows <= points[0][0]) {
+    const [r0, b0] = points[0];
+    const [r1, b1] = points[1] ?? [2 * r0, 2 * b0];
+    return r1 === r0 ? b0 : Math.max(b0 * 0.5, b0 + ((rows - r0) * (b1 - b0)) / (r1 - r0));
+  }
+  let i = 0;
+  while (i < points.length - 2 && rows > points[i + 1][0]) i++;
+  const [[r0, b0], [r1, b1]] = [points[i], points[i + 1]];
+  return r1 === r0 ? b0 : b0 + ((rows - r0) * (b1 - b0)) / (r1 - r0);
+}
+
+export interface PlanOptions extends Params {
+  workers: number;
+  /** Shards the dataset is cut into (files are per shard): the workers unless said otherwise. */
+  shards: number;
+  fileRows: number;
+  tables: string[];
+}
+
+export interface TablePlan {
+  table: string;
+  rows: number;
+  bytes: number;
+  files: number;
+}
+
+export interface Plan {
+  parameters: Record<string, unknown>;
+  calibration: string;
+  tables: TablePlan[];
+  total: { rows: number; bytes: number; files: number; objects: number; core_hours: number; wall_hours: number; workers: number; rows_per_core_second: number };
+  upload?: UploadPlan;
+}
+
+/** Files of one partition: generate cuts a file once it holds --file-rows rows, and writes at least one per shard. */
+function filesOf(rows: number, shards: number, fileRows: number): number {
+  return shards * Math.max(1, Math.ceil(rows / shards / fileRows));
+}
+
+export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
+  const expected = expectedRows(o);
+  const referentials = referentialRows(o);
+  const shards = Math.min(o.shards, Math.ceil(o.beneficiaries / BLOCK));
+  const tables: TablePlan[] = [];
+  for (const table of o.tables) {
+    const points = cal.tables[table];
+    if (!points) throw new UsageError(`the calibration (${cal.source}) has no figures for ${table}: calibrate on a dataset that holds it`);
+    let partitions: number[];
+    if (NOMENCLATURE_TABLES.includes(table)) partitions = [points[0][0]];
+    else if (REFERENTIAL_TABLES.includes(table)) partitions = [referentials[table]];
+    else if (schema(table).partitioned_by_year) partitions = Array.from({ length: o.lastYear - o.firstYear + 1 }, (_, i) => expected.get(table)?.get(o.firstYear + i) ?? 0);
+    else partitions = [expected.get(table)?.get(null) ?? 0];
+    const oneFile = !FACT_TABLES.includes(table);
+    let [rows, bytes, files] = [0, 0, 0];
+    for (const r of partitions) {
+      const n = oneFile ? 1 : filesOf(r, shards, o.fileRows);
+      rows += r;
+      files += n;
+      bytes += n * fileBytes(points, r / n);
+    }
+    tables.push({ table, rows: Math.round(rows), bytes: Math.round(bytes), files });
+  }
+  const factRows = tables.filter((t) => FACT_TABLES.includes(t.table)).reduce((s, t) => s + t.rows, 0);
+  const coreHours = factRows / cal.rows_per_core_second / 3600;
+  const files = tables.reduce((s, t) => s + t.files, 0);
+  return {
+    parameters: { beneficiaries: o.beneficiaries, years: `${o.firstYear}-${o.lastYear}`, seed: o.seed, workers: o.workers, shards, file_rows: o.fileRows },
+    calibration: cal.source,
+    tables,
+    total: {
+      rows: tables.reduce((s, t) => s + t.rows, 0),
+      bytes: tables.reduce((s, t) => s + t.bytes, 0),
+      files,
+      objects: files + (shards > 1 ? shards + 1 : 1),
+      core_hours: coreHours,
+      wall_hours: coreHours / o.workers,
+      workers: o.workers,
+      rows_per_core_second: Math.round(cal.rows_per_core_second),
+    },
+  };
+}
+
+export interface UploadOptions {
+  profile: HostProfile | null;
+  /** Bytes per second, or null for the profile's per-connection figure times the connections. */
+  bandwidth: number | null;
+  putRate: number | null;
+  connections: number;
+  partSize: number;
+}
+
+export interface UploadPlan {
+  host: string | null;
+  puts: number;
+  multipart_objects: number;
+  parts: number;
+  gets: number;
+  bandwidth_bytes_per_second: number | null;
+  put_rate: number | null;
+  seconds: number;
+  bound: 'bandwidth' | 'request rate';
+  cost: { currency: string; upload: number; one_read: number; storage_month: number } | null;
+}
+
+/** Requests to upload every file (multipart above the part size) and to read each once. */
+export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
+  const profile = o.profile;
+  let puts = p.total.objects - p.total.files;
+  let parts = 0;
+  let multipart = 0;
+  for (const t of p.tables) {
+    if (t.files === 0) continue;
+    const n = putRequests(profile, t.bytes / t.files, o.partSize);
+    puts += n * t.files;
+    if (n > 1) {
+      multipart += t.files;
+      parts += (n - 2) * t.files;
+    }
+  }
+  const perConnection = parseBandwidth(profile?.limits.bandwidth_per_connection ?? '', true);
+  const bandwidth = o.bandwidth ?? (perConnection ? perConnection * o.connections : null);
+  const putRate = o.putRate ?? profile?.limits.put_per_second_per_bucket ?? null;
+  const byBytes = bandwidth ? p.total.bytes / bandwidth : 0;
+  const byRequests = putRate ? puts / putRate : 0;
+  const prices = profile?.prices;
+  const price = (k: string) => Number(prices?.[k] ?? 0);
+  const gb = p.total.bytes / 1e9;
+  return {
+    host: profile?.name ?? null,
+    puts,
+    multipart_objects: multipart,
+    parts,
+    gets: p.total.objects,
+    bandwidth_bytes_per_second: bandwidth,
+    put_rate: putRate,
+    seconds: Math.max(byBytes, byRequests),
+    bound: byRequests > byBytes ? 'request rate' : 'bandwidth',
+    cost: prices
+      ? {
+          currency: String(prices.currency ?? 'EUR'),
+          upload: (puts / 1000) * price('put_per_1000') + gb * price('ingress_per_gb'),
+          one_read: (p.total.objects / 1000) * price('get_per_1000') + gb * price('egress_per_gb'),
+          storage_month: gb * price('storage_per_gb_month'),
+        }
+      : null,
+  };
+}
+
+/** "10Gbit", "10Gbps", "500Mbit", "1.25GB/s", "800MB/s" → bytes per second. */
+export function parseBandwidth(s: string, lenient = false): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKMGT]?)(bit|bps|b\/s|B\/s|B)\s*$/.exec(s);
+  const n = m ? Number(m[1]) * { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] as ''] / (m[3].startsWith('B') ? 1 : 8) : NaN;
+  if (!(n > 0)) {
+    if (lenient) return null;
+    throw new UsageError(`--bandwidth must be a positive rate such as 10Gbit or 800MB/s, got "${s}"`);
+  }
+  return n;
+}
+
+/** 1.2e15, 'B' → "1.20 PB". */
+export const human = (n: number, unit: string, k = 1000) => {
+  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  let i = 0;
+  while (Math.abs(n) >= k && i < units.length - 1) {
+    n /= k;
+    i++;
+  }
+  return `${n.toFixed(n < 10 && i > 0 ? 2 : n < 100 && i > 0 ? 1 : 0)} ${units[i]}${unit}`;
+};
+
+export function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
+export function formatPlan(p: Plan): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const lines = [`plan for ${n(Number(p.parameters.beneficiaries))} beneficiaries, ${p.parameters.years}, ${p.parameters.shards} shard(s)`, ''];
+  lines.push(`${'table'.padEnd(14)}${'rows'.padStart(20)}${'bytes'.padStart(12)}${'files'.padStart(10)}`);
+  for (const t of p.tables) lines.push(`${t.table.padEnd(14)}${n(t.rows).padStart(20)}${human(t.bytes, 'B').padStart(12)}${n(t.files).padStart(10)}`);
+  lines.push(`${'total'.padEnd(14)}${n(p.total.rows).padStart(20)}${human(p.total.bytes, 'B').padStart(12)}${n(p.total.files).padStart(10)}`, '');
+  lines.push(`objects: ${n(p.total.objects)} (files and manifests)`);
+  lines.push(`compute: ${p.total.core_hours.toFixed(p.total.core_hours < 10 ? 2 : 0)} core-hours at ${n(p.total.rows_per_core_second)} rows/s per core; ${duration(p.total.wall_hours * 3600)} on ${p.total.workers} worker(s)`);
+  lines.push(`calibration: ${p.calibration}`);
+  const u = p.upload;
+  if (u) {
+    lines.push('');
+    lines.push(`upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests (${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`);
+    const bw = u.bandwidth_bytes_per_second ? `${human(u.bandwidth_bytes_per_second * 8, 'bit/s')}` : 'bandwidth not given';
+    const rate = u.put_rate ? `${n(u.put_rate)} PUT/s` : 'no request cap';
+    lines.push(`upload time: ${duration(u.seconds)} (${bw}, ${rate}; bound by ${u.bound})`);
+    if (u.cost) lines.push(`cost: upload ${u.cost.upload.toFixed(2)} ${u.cost.currency}, one full read ${u.cost.one_read.toFixed(2)}, storage ${u.cost.storage_month.toFixed(2)} a month`);
+    else if (u.host) lines.push(`cost: the profile lists no prices`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+// `generate --workers N`: one process per core, each generating one shard into the same folder, then
+// the shard manifests merged. DuckDB stays single-threaded in each, so output never depends on timing.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { prepareOutput, type GenerateOptions, type Manifest } from './generate.js';
+import { mergeManifests } from './manifest.js';
+
+const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+
+/**
+ * DuckDB runs each statement on one of libuv's worker threads, and glibc gives every thread a heap
+ * arena that keeps what it freed: with a single worker thread a generation's peak RSS is about a
+ * quarter lower (measured: 939 → 694 MB, 130,000 × 2024 DCIR tables). libuv reads the size when the
+ * process starts, so it is given to each worker process (unless the caller chose one).
+ */
+export const ONE_POOL_THREAD = { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '1' };
+
+export async function generateWithWorkers(o: GenerateOptions, workers: number): Promise<Manifest> {
+  if (!o.resume) prepareOutput(o);
+  const years = `${o.firstYear}-${o.lastYear}`;
+  const runs = Array.from({ length: workers }, (_, i) => {
+    const args = [CLI, 'generate', '--beneficiaries', String(o.beneficiaries), '--years', years, '--seed', String(o.seed), '--out', o.out, '--shard', `${i}/${workers}`, '--tables', o.tables.join(','), '--file-rows', String(o.fileRows)];
+    if (o.resume) args.push('--resume');
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...ONE_POOL_THREAD, CI: 'true' } });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    return new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${i}/${workers}: ${err.trim() || 'exit ' + code}`)))));
+  });
+  await Promise.all(runs);
+  const merged = mergeManifests([o.out]);
+  if (!merged.ok) throw new Error(merged.problems[0]);
+  return merged.manifest!;
+}

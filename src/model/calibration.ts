@@ -1,0 +1,184 @@
+// Turns the published aggregates (calibration/reference) and the model's parameters
+// (calibration/model.json) into the tables the generators draw from. Loaded once per process.
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../util/paths.js';
+import { readCsv } from '../util/csv.js';
+import { cumulative } from './rng.js';
+import model from '../../calibration/model.json' with { type: 'json' };
+
+export type Model = typeof model;
+export type Condition = Model['conditions'][number];
+
+const ref = (f: string) => projectPath('calibration', 'reference', f);
+export const nomenclaturePath = (name: string) => projectPath('schemas', 'nomenclatures', name + '.csv');
+
+/** Index of the model's age band for an age in years. */
+export function ageBand(age: number): number {
+  const b = model.age_bands;
+  let i = b.length - 1;
+  while (i > 0 && age < b[i]) i--;
+  return i;
+}
+
+export interface PopulationCell {
+  dept: string; // Insee code: 01..95, 2A, 2B, 971..976
+  sex: 1 | 2;
+  ageMin: number;
+  ageMax: number;
+}
+
+export interface Calibration {
+  model: Model;
+  /** Population at 1 January 2025 by département × sex × 5-year band (Insee). */
+  cells: PopulationCell[];
+  cellCumulative: Float64Array;
+  /** Single-age weights within each 5-year band, by sex: key `${sex}:${ageMin}`. */
+  singleAges: Map<string, { ages: number[]; cumulative: Float64Array }>;
+  /** Mortality quotient by year, sex, age (probability of dying in the year, by age reached). */
+  mortality(year: number, sex: 1 | 2, age: number): number;
+  /** Live births a year and population at 1 January (Insee), for the share of newborns. */
+  births(year: number): number;
+  population: number;
+  /** Prevalence of each condition by sex and age band, scaled to the published overall figure. */
+  prevalence: Float64Array[]; // [condition][sex*7 + band]
+  /** GP consultations a year for a person without conditions, by age band, scaled to 3.3 overall. */
+  gpBase: number[];
+  /** MCO stays a year for a person without conditions, by age band, scaled to the published total. */
+  stayBase: number[];
+  /** Share of the population by sex and age band, for calibrating rates. */
+  bandShare: number[]; // [sex*7 + band]
+  deptCodes: string[];
+  /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
+  fundOf: Map<string, string>;
+  /** GHM codes by CMD and whether ambulatory. */
+  ghm: Map<string, { ambulatory: string[]; full: string[] }>;
+}
+
+let cached: Calibration | undefined;
+
+export function calibration(): Calibration {
+  return (cached ??= load());
+}
+
+function load(): Calibration {
+  const bands = model.age_bands.length;
+  const cells: PopulationCell[] = [];
+  const weights: number[] = [];
+  for (const r of readCsv(ref('population_departement_age_sex.csv'))) {
+    if (r.year !== '2025' || ['FM', 'DOM', 'FR'].includes(r.dep_code)) continue;
+    const [lo, hi] = r.age_band === '95+' ? [95, 99] : r.age_band.split('-').map(Number);
+    cells.push({ dept: r.dep_code, sex: r.sex === 'M' ? 1 : 2, ageMin: lo, ageMax: hi });
+    weights.push(Number(r.population));
+  }
+  const population = weights.reduce((a, b) => a + b, 0);
+
+  const singleAges = new Map<string, { ages: number[]; cumulative: Float64Array }>();
+  const single = readCsv(ref('population_single_age_sex.csv')).filter((r) => r.year === '2025');
+  for (const sex of [1, 2] as const) {
+    for (let lo = 0; lo <= 95; lo += 5) {
+      const hi = lo === 95 ? 99 : lo + 4;
+      const rows = single.filter((r) => (r.sex === 'M' ? 1 : 2) === sex && +r.age >= lo && +r.age <= hi);
+      singleAges.set(`${sex}:${lo}`, { ages: rows.map((r) => +r.age), cumulative: cumulative(rows.map((r) => +r.population)) });
+    }
+  }
+
+  const q = new Map<string, number>();
+  let qMin = 9999;
+  let qMax = 0;
+  for (const r of readCsv(ref('mortality_rates_age_sex.csv'))) {
+    q.set(`${r.year}:${r.sex === 'M' ? 1 : 2}:${r.age}`, Number(r.qx_per_100000) / 100000);
+    qMin = Math.min(qMin, +r.year);
+    qMax = Math.max(qMax, +r.year);
+  }
+  const mortality = (year: number, sex: 1 | 2, age: number) =>
+    q.get(`${Math.min(qMax, Math.max(qMin, year))}:${sex}:${Math.min(100, Math.max(0, age))}`) ?? 0;
+
+  const birthRows = readCsv(ref('births_life_expectancy.csv')).filter(
+    (r) => r.indicator === 'live_births' && r.geo === 'France (métropole + DOM)',
+  );
+  const births = (year: number) => {
+    let best = birthRows[0];
+    for (const r of birthRows) if (Math.abs(+r.year - year) < Math.abs(+best.year - year)) best = r;
+    return Number(best.value);
+  };
+
+  // Population share by sex × model age band, from the single ages at 1 January 2025.
+  const bandShare = new Array(2 * bands).fill(0);
+  for (const r of single) bandShare[(r.sex === 'M' ? 0 : 1) * bands + ageBand(+r.age)] += +r.population;
+  const total = bandShare.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < bandShare.length; i++) bandShare[i] /= total;
+
+  // Prevalence shape × sex split, scaled so that the population-weighted prevalence is the target.
+  const prevalence = model.conditions.map((c) => {
+    const raw = new Float64Array(2 * bands);
+    for (let s = 0; s < 2; s++) {
+      const sexShare = s === 0 ? c.male_share : 1 - c.male_share;
+      const shapeMass = c.age_shape.reduce((a, w, b) => a + w * bandShare[s * bands + b], 0);
+      for (let b = 0; b < bands; b++) raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
+    }
+    return raw.map((p) => Math.min(0.95, p));
+  });
+
+  // Expected extra GP visits from conditions, per band, then the base that brings the mean to 3.3.
+  const conditionExtra = (pick: (c: Condition) => number) => {
+    const extra = new Array(2 * bands).fill(0);
+    model.conditions.forEach((c, k) => {
+      for (let i = 0; i < 2 * bands; i++) extra[i] += prevalence[k][i] * pick(c);
+    });
+    return extra;
+  };
+  const scaleTo = (target: number, weights: number[], extra: number[]) => {
+    let base = 0;
+    let rest = 0;
+    for (let i = 0; i < 2 * bands; i++) {
+      base += bandShare[i] * weights[i % bands];
+      rest += bandShare[i] * extra[i];
+    }
+    const k = (target - rest) / base;
+    return weights.map((w) => w * k);
+  };
+  const gpBase = scaleTo(model.gp.target_per_person_year, model.gp.age_weight, conditionExtra((c) => c.gp_extra));
+  const stayBase = scaleTo(model.stays.target_per_person_year, model.stays.age_weight, conditionExtra((c) => c.stays?.per_year ?? 0));
+
+  const deptCodes = [...new Set(cells.map((c) => c.dept))];
+  const fundOf = new Map<string, string>();
+  for (const line of readFileSync(nomenclaturePath('IR_ORG_V'), 'utf8').split('\n').slice(1)) {
+    const [org, , , , , , , , type, dpt] = line.split(';');
+    if (!org?.startsWith('01C') || type !== 'C') continue;
+    const dept = dpt.startsWith('0') ? dpt.slice(1) : dpt;
+    if (!fundOf.has(dept)) fundOf.set(dept, org);
+  }
+  for (const d of deptCodes) if (!fundOf.has(d)) fundOf.set(d, ('01C' + snDept(d) + '000').slice(0, 9));
+
+  const ghm = new Map<string, { ambulatory: string[]; full: string[] }>();
+  for (const r of readCsv(nomenclaturePath('MS_GM9_V'), ';')) {
+    const code = r.GM9_GHM_COD;
+    if (!/^\d\d[CMKZ]\d\d[1-4JTZ]$/.test(code) || code.startsWith('90')) continue;
+    const e = ghm.get(r.CMD_COD) ?? { ambulatory: [], full: [] };
+    if (/[JT]$/.test(code)) e.ambulatory.push(code);
+    else e.full.push(code);
+    ghm.set(r.CMD_COD, e);
+  }
+
+  return {
+    model,
+    cells,
+    cellCumulative: cumulative(weights),
+    singleAges,
+    mortality,
+    births,
+    population,
+    prevalence,
+    gpBase,
+    stayBase,
+    bandShare,
+    deptCodes,
+    fundOf,
+    ghm,
+  };
+}
+
+/** Département as the SNDS writes it in DCIR (3 characters: 075, 02A, 971). */
+export function snDept(dept: string): string {
+  return dept.length === 2 ? '0' + dept : dept;
+}

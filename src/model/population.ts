@@ -1,0 +1,103 @@
+// Beneficiary i, as a pure function of (seed, i, parameters): demographics, chronic conditions,
+// and the date of death if it falls inside the generated years.
+import { Rng, streamKey } from './rng.js';
+import { ageBand, calibration } from './calibration.js';
+import { day, parts, SENTINEL_DATE, yearOf } from './dates.js';
+
+export interface Params {
+  seed: number;
+  beneficiaries: number;
+  firstYear: number;
+  lastYear: number;
+}
+
+export interface Person {
+  index: number;
+  sex: 1 | 2;
+  birth: number; // days since epoch
+  dept: string;
+  /** Conditions held, by index in the model's list. */
+  conditions: number[];
+  /** ALD (long-term condition) per held condition, by condition index. */
+  ald: Set<number>;
+  /** Death date, or SENTINEL_DATE when alive at the end of the last year. */
+  death: number;
+  /** Whether the person is born inside the generated years (a newborn). */
+  newborn: boolean;
+}
+
+/** Purposes of the random streams, so that each part of a person can be redrawn alone. */
+export const STREAM = { demography: 1, conditions: 2, mortality: 3, care: 4, death: 5, referential: 6 } as const;
+
+export function personRng(p: Params, index: number, purpose: number, year = 0): Rng {
+  return new Rng(streamKey(p.seed, purpose, index, year));
+}
+
+export function ageAt(person: Person, d: number): number {
+  const [by, bm, bd] = parts(person.birth);
+  const [y, m, dd] = parts(d);
+  return y - by - (m < bm || (m === bm && dd < bd) ? 1 : 0);
+}
+
+export function person(p: Params, index: number): Person {
+  const cal = calibration();
+  const rng = personRng(p, index, STREAM.demography);
+  const start = day(p.firstYear, 1, 1);
+  let births = 0;
+  for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
+  const newbornShare = births / (cal.population + births);
+
+  const cell = cal.cells[rng.pick(cal.cellCumulative)];
+  let sex = cell.sex;
+  let birth: number;
+  const newborn = rng.chance(newbornShare);
+  if (newborn) {
+    // Born inside the generated years, uniformly; 51.2% boys as in French birth statistics.
+    sex = rng.chance(0.512) ? 1 : 2;
+    birth = start + rng.int(day(p.lastYear + 1, 1, 1) - start);
+  } else {
+    const band = cal.singleAges.get(`${cell.sex}:${cell.ageMin}`)!;
+    let age = band.ages[rng.pick(band.cumulative)];
+    if (age === 99) age += Math.min(6, Math.floor(-Math.log(1 - rng.float()) * 1.5));
+    // Age `age` on 1 January of the first year: born in the year before that birthday.
+    const latest = day(p.firstYear - age, 1, 1);
+    const earliest = day(p.firstYear - age - 1, 1, 2);
+    birth = earliest + rng.int(latest - earliest + 1);
+  }
+
+  const crng = personRng(p, index, STREAM.conditions);
+  const bands = cal.model.age_bands.length;
+  const ageStart = Math.max(0, p.firstYear - yearOf(birth));
+  const conditions: number[] = [];
+  const ald = new Set<number>();
+  cal.model.conditions.forEach((c, k) => {
+    if (crng.chance(cal.prevalence[k][(sex - 1) * bands + ageBand(ageStart)])) {
+      conditions.push(k);
+      if ('ald' in c && c.ald && crng.chance(c.ald.share)) ald.add(k);
+    }
+  });
+
+  // Each year, the Insee quotient for the age reached that year decides death; the date is
+  // uniform over the part of the year lived.
+  const mrng = personRng(p, index, STREAM.mortality);
+  let death = SENTINEL_DATE;
+  for (let y = p.firstYear; y <= p.lastYear; y++) {
+    const from = Math.max(day(y, 1, 1), birth);
+    const to = day(y + 1, 1, 1);
+    if (from >= to) continue;
+    const u = mrng.float();
+    const when = mrng.float();
+    if (u < cal.mortality(y, sex, y - yearOf(birth))) {
+      death = from + Math.floor(when * (to - from));
+      break;
+    }
+  }
+  return { index, sex, birth, dept: cell.dept, conditions, ald, death, newborn };
+}
+
+/** Days of year `y` the person was alive: [from, to), empty when from >= to. */
+export function aliveSpan(person: Person, y: number): [number, number] {
+  const from = Math.max(day(y, 1, 1), person.birth);
+  const end = person.death === SENTINEL_DATE ? day(y + 1, 1, 1) : Math.min(day(y + 1, 1, 1), person.death + 1);
+  return [from, end];
+}

@@ -1,0 +1,66 @@
+// Referentials the facts point to: a drug referential shaped like IR_PHA_R (real ATC codes,
+// synthetic CIP13 in a reserved range), professionals (DA_PRA_R) and establishments (BE_IDE_R).
+import type { Batch } from './columns.js';
+import type { Physical } from './columns.js';
+import { mix32 } from '../model/rng.js';
+import { calibration, snDept } from '../model/calibration.js';
+import type { Params } from '../model/population.js';
+import { providers } from '../model/providers.js';
+
+/** Presentations (boxes) per drug in the referential. */
+const PRESENTATIONS = 3;
+
+type Drugs = Record<string, { substance: string; price: number; rate: number }>;
+const drugs = () => calibration().model.drugs as unknown as Drugs;
+const atcCodes = () => Object.keys(drugs()).filter((k) => !k.startsWith('_'));
+
+/** CIP13 `3400999` + 6 digits and CIP7 `99` + 5 digits: no real presentation uses these ranges. */
+export function cipOf(atc: string, beneficiary: number): { c13: number; c7: number } {
+  const n = atcCodes().indexOf(atc) * PRESENTATIONS + (mix32(beneficiary) % PRESENTATIONS);
+  return { c13: 3400999000000 + n, c7: 9900000 + n };
+}
+
+export function drugPrice(atc: string): number {
+  return drugs()[atc].price;
+}
+
+export const REFERENTIAL_COLUMNS: Record<string, readonly (readonly [string, Physical])[]> = {
+  IR_PHA_R: [['PHA_CIP_C13', 'double'], ['PHA_PRS_IDE', 'int'], ['PHA_ATC_C07', 'str'], ['PHA_ATC_C03', 'str'], ['PHA_NOM_PA', 'str'], ['PHA_UPC_NBR', 'str']],
+  DA_PRA_R: [['PFS_PFS_NUM', 'str'], ['DTE_ANN_TRT', 'str'], ['DTE_MOI_FIN', 'str'], ['PFS_PRA_SPE', 'str'], ['ACT_CAB_COD', 'str']],
+  BE_IDE_R: [['IDE_ETA_NUM', 'str'], ['IDE_ETA_NU8', 'str'], ['IDE_IMP_DPT', 'str'], ['IDE_ETA_TYP', 'str']],
+};
+
+/** Rows each referential has for these parameters, without writing them (for the plan). */
+export function referentialRows(p: Params): Record<string, number> {
+  const pv = providers(p);
+  return { IR_PHA_R: atcCodes().length * PRESENTATIONS, DA_PRA_R: pv.professionals.count, BE_IDE_R: pv.establishments };
+}
+
+export function emitReferentials(p: Params, out: (table: string) => Batch | null): void {
+  const pha = out('IR_PHA_R');
+  if (pha) {
+    atcCodes().forEach((atc, a) => {
+      for (let k = 0; k < PRESENTATIONS; k++) {
+        const n = a * PRESENTATIONS + k;
+        const row = [3400999000000 + n, 9900000 + n, atc, atc.slice(0, 4), drugs()[atc].substance, String(28 * (k + 1))];
+        pha.columns.forEach((c, j) => (typeof row[j] === 'string' ? c.pushString(row[j] as string) : c.push(row[j] as number)));
+      }
+    });
+  }
+  const pv = providers(p);
+  const pra = out('DA_PRA_R');
+  if (pra) {
+    for (let j = 0; j < pv.professionals.count; j++) {
+      const row = [pv.professionalNumber(j), String(p.lastYear), '12', String(pv.professionals.specialty(j)).padStart(2, '0'), String(pv.professionals.activity(j)).padStart(2, '0')];
+      pra.columns.forEach((c, k) => c.pushString(row[k]));
+    }
+  }
+  const ide = out('BE_IDE_R');
+  if (ide) {
+    for (let e = 0; e < pv.establishments; e++) {
+      const f = pv.finess(e);
+      const row = [f, f.slice(0, 8), snDept(pv.establishmentDept(e)), pv.isPrivate(e) ? '2' : '1'];
+      ide.columns.forEach((c, k) => c.pushString(row[k]));
+    }
+  }
+}
