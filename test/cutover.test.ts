@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearToxics } from '../src/hosts/toxics.js';
-import { haproxy } from '../src/load/cutover.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { access, list } from '../src/hosts/sync.js';
 import { s3Request } from '../src/hosts/s3node.js';
@@ -48,7 +47,7 @@ function cutover(procedure: string, extra: string[] = []): { status: number; rep
 /** A procedure script: Node with the lab's modules, the front's socket and backend in its environment. */
 function script(name: string, body: string): string {
   const path = join(work, `${name}.mjs`);
-  writeFileSync(path, `import { haproxy } from '${join(ROOT, 'dist', 'src', 'cutover.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`);
+  writeFileSync(path, `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`);
   return `node ${path}`;
 }
 
@@ -125,9 +124,10 @@ describe('cutover through the front', () => {
     const seed = JSON.parse(readFileSync(join(dataset, '_seed-local-source.json'), 'utf8')) as { objects: { key: string }[] };
     const keys = seed.objects.map((o) => o.key).filter((k) => k.endsWith('.parquet'));
     const corrupt = script('corrupt', `
-import { s3Request } from '${join(ROOT, 'dist', 'src', 's3node.js')}';
-import { access } from '${join(ROOT, 'dist', 'src', 'sync.js')}';
-import { loadProfile } from '${join(ROOT, 'dist', 'src', 'profile.js')}';
+import { s3Request } from '${join(ROOT, 'dist', 'src', 'hosts', 's3node.js')}';
+import { access } from '${join(ROOT, 'dist', 'src', 'hosts', 'sync.js')}';
+import { loadProfile } from '${join(ROOT, 'dist', 'src', 'hosts', 'profile.js')}';
+import { haproxy } from '../src/hosts/haproxy.js';
 const target = access(loadProfile('local-target'));
 for (const key of ${JSON.stringify(keys)}) {
   const r = await s3Request(target, 'GET', key);

@@ -10,7 +10,7 @@ import { S3_IMPLEMENTATIONS, type S3Implementation } from '../src/hosts/lab.js';
 import { CAPABILITIES } from '../src/hosts/probe.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { rclone } from '../src/hosts/rclone.js';
-import { haproxy } from '../src/load/cutover.js';
+import { haproxy } from '../src/hosts/haproxy.js';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');

@@ -13,8 +13,8 @@ import { projectPath } from '../util/paths.js';
 import { schema } from '../snds/schema.js';
 import { quote } from '../dataset/parquet.js';
 import { GENERATED } from '../snds/tables.js';
-import { ROW_GROUP } from '../dataset/generate.js';
 import { ONE_POOL_THREAD } from '../dataset/workers.js';
+import { ROW_GROUP } from '../dataset/layout.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);

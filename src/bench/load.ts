@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { labDown, labUp } from '../hosts/lab.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
 import { projectPath } from '../util/paths.js';
+import { sampleParquet } from '../dataset/sample.js';
 import { runScenario } from '../load/run.js';
 
 const SIZE_MIB = Number(process.env.BENCH_OBJECT_MIB ?? 4);
@@ -29,7 +30,7 @@ function warp(op: 'put' | 'get', p: HostProfile, c: { accessKey: string; secretK
 async function ours(op: 'put' | 'get', host: string): Promise<{ mib: number; obj: number }> {
   const results = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
   const env = { VUS: String(CONCURRENCY), DURATION: `${DURATION_S}s`, OBJECT_SIZE: String(SIZE_MIB * 1024 ** 2), ...(op === 'get' ? { PATTERN: 'full', OBJECTS: '64' } : {}) };
-  const r = await runScenario({ scenario: op === 'put' ? 'ingest' : 'read', host, profile: 'ci', segments: 1, results, env });
+  const r = await runScenario({ scenario: op === 'put' ? 'ingest' : 'read', host, profile: 'ci', segments: 1, results, env, sample: sampleParquet });
   const m = (r.summary as { metrics: Record<string, { values: Record<string, number> }> }).metrics;
   return { mib: m.s3_bytes.values.rate / 1024 ** 2, obj: m.s3_objects.values.rate };
 }

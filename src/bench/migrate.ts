@@ -8,7 +8,8 @@ import { loadProfile } from '../hosts/profile.js';
 import { migrate } from '../load/migrate.js';
 import { rclone } from '../hosts/rclone.js';
 import { seed } from '../dataset/seed.js';
-import { ALL_TABLES, generate } from '../dataset/generate.js';
+import { generate } from '../dataset/generate.js';
+import { ALL_TABLES } from '../snds/catalog.js';
 
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 100_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);

@@ -5,17 +5,20 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generate, ALL_TABLES } from '../dataset/generate.js';
+import { generate } from '../dataset/generate.js';
 import { labDown, labUp } from '../hosts/lab.js';
 import { projectPath } from '../util/paths.js';
 import { loadProfile } from '../hosts/profile.js';
+import { sampleParquet } from '../dataset/sample.js';
 import { runScenario } from '../load/run.js';
 import { seed } from '../dataset/seed.js';
 import { migrate } from '../load/migrate.js';
-import { cutover, DEFAULT_THRESHOLDS, haproxy } from '../load/cutover.js';
+import { cutover, DEFAULT_THRESHOLDS } from '../load/cutover.js';
 import { addToxic, clearToxics } from '../hosts/toxics.js';
 import { loadCriteria, report } from '../report/report.js';
 import { validationReport } from '../dataset/validate-report.js';
+import { ALL_TABLES } from '../snds/catalog.js';
+import { haproxy } from '../hosts/haproxy.js';
 
 const CANDIDATES = ['local-target', 'local-target-capped'];
 
@@ -50,7 +53,7 @@ export async function demo(folder: string, say: (line: string) => void): Promise
       await asCandidate(host, async () => {
         for (const scenario of ['ingest', 'read']) {
           say(`${host}: ${scenario}`);
-          await runScenario({ scenario, host, profile: 'ci', segments: 1, results });
+          await runScenario({ scenario, host, profile: 'ci', segments: 1, results, sample: sampleParquet });
         }
         say(`${host}: migration rehearsal (1 TB in an 18 h window)`);
         await migrate({ from: 'local-source', to: host, dataset: data, window: '18h', volume: '1TB', streams: 4, prefixes: 1, partSize: 16 * 1024 ** 2, retries: 4, delta: false, results });

@@ -8,30 +8,16 @@ import { REFERENTIAL_COLUMNS, emitReferentials } from '../snds/referentials.js';
 import { person, type Params } from '../model/population.js';
 import { nomenclaturePath } from '../model/calibration.js';
 import { UsageError } from '../util/errors.js';
-import { schema, schemas } from '../snds/schema.js';
+import { schema } from '../snds/schema.js';
 import { ParquetEngine, StagedTable, quote, type WriteOptions } from './parquet.js';
 import { sha256File, writeAtomic } from '../util/files.js';
 import { Progress, type Prediction } from '../util/progress.js';
 import { expectedRows } from '../model/expected.js';
-import { loadCalibration } from './plan.js';
-import { projectPath } from '../util/paths.js';
-
-/** Bumped only when the model or the layout changes on purpose: same seed + same epoch = same bytes. */
-export const EPOCH = 2;
-export const VERSION: string = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')).version;
-
-/** Beneficiaries per block: the unit of sharding and of resuming. */
-export const BLOCK = 1024;
-/** Rows per row group: the Parquet writer holds a whole row group of every column in memory, and
- * scans parallelise over row groups. Epoch 1 wrote one row group per file. */
-export const ROW_GROUP = 131_072;
-/** Beneficiary indexes fit the 27 bits the DCIR key counters reserve for them. */
-export const MAX_BENEFICIARIES = 2 ** 27;
-
-export const FACT_TABLES = Object.keys(GENERATED);
-export const REFERENTIAL_TABLES = Object.keys(REFERENTIAL_COLUMNS);
-export const NOMENCLATURE_TABLES = [...schemas().values()].filter((s) => s.family === 'nomenclature').map((s) => s.table);
-export const ALL_TABLES = [...FACT_TABLES, ...REFERENTIAL_TABLES, ...NOMENCLATURE_TABLES];
+import { loadCalibration } from './sizes.js';
+import { type Manifest, type ManifestFile, manifestName } from '../contracts/dataset.js';
+import { EPOCH, BLOCK, ROW_GROUP } from './layout.js';
+import { VERSION } from '../util/version.js';
+import { FACT_TABLES, REFERENTIAL_TABLES, NOMENCLATURE_TABLES, ALL_TABLES } from '../snds/catalog.js';
 
 export interface GenerateOptions extends Params {
   out: string;
@@ -41,31 +27,6 @@ export interface GenerateOptions extends Params {
   resume: boolean;
   fileRows: number;
   progress: boolean;
-}
-
-export interface ManifestFile {
-  path: string;
-  table: string;
-  year: number | null;
-  rows: number;
-  bytes: number;
-  sha256: string;
-}
-
-export interface Manifest {
-  generator: 'sndsbench';
-  version: string;
-  epoch: number;
-  synthetic: true;
-  parameters: Record<string, unknown>;
-  files: ManifestFile[];
-  rows: Record<string, number>;
-  /** Seconds one process spent generating (summed over shards when merged): the plan's speed. */
-  generation_seconds?: number;
-}
-
-export function manifestName(shard: { index: number; count: number }): string {
-  return shard.count === 1 ? '_manifest.json' : `_manifest-${shard.index}-of-${shard.count}.json`;
 }
 
 function runName(shard: { index: number; count: number }): string {

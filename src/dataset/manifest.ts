@@ -5,17 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import type { Manifest, ManifestFile } from './generate.js';
 import { writeAtomic } from '../util/files.js';
 import type { HostProfile } from '../hosts/profile.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access, list } from '../hosts/sync.js';
-
-/** The manifests describing a dataset folder: the merged one when there is one, else each shard's. */
-export function datasetManifests(dir: string): string[] {
-  const names = readdirSync(dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
-  return names.includes('_manifest.json') ? ['_manifest.json'] : names.sort();
-}
+import { type Manifest, type ManifestFile } from '../contracts/dataset.js';
 
 export interface MergeResult {
   ok: boolean;

@@ -1,68 +1,17 @@
 // `sndsbench plan`: rows, bytes, files, core-hours and upload time of a dataset before generating it.
 // Rows come from the model's rates (generators/expected.ts); bytes and speed from a calibration
 // measured on a generated dataset (generators/calibration/plan.json, or --calibrate DIR).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expectedRows } from '../model/expected.js';
 import { referentialRows } from '../snds/referentials.js';
 import type { Params } from '../model/population.js';
-import { BLOCK, FACT_TABLES, NOMENCLATURE_TABLES, REFERENTIAL_TABLES, type Manifest, type ManifestFile } from './generate.js';
-import { datasetManifests } from './manifest.js';
 import { schema } from '../snds/schema.js';
-import { projectPath } from '../util/paths.js';
 import { UsageError } from '../util/errors.js';
-import { putRequests } from './seed.js';
 import type { HostProfile } from '../hosts/profile.js';
-
-export interface PlanCalibration {
-  source: string;
-  rows_per_core_second: number;
-  /** Per table, [rows, bytes] of the measured files, by rows: a file's size is not linear in its
-   * rows (dictionaries and bloom filters grow with the distinct values), so sizes are interpolated. */
-  tables: Record<string, [number, number][]>;
-}
-
-export const DEFAULT_CALIBRATION = projectPath('calibration', 'plan.json');
-
-export function loadCalibration(path = DEFAULT_CALIBRATION): PlanCalibration {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
-
-/** Measures file sizes against rows, per table, and the generation speed on the largest dataset. */
-export function calibrate(dirs: string[]): PlanCalibration {
-  const tables: Record<string, [number, number][]> = {};
-  let speed = { rows: 0, seconds: 0 };
-  const sources: string[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) throw new UsageError(`--calibrate ${dir}: no such folder`);
-    const names = datasetManifests(dir);
-    if (names.length === 0) throw new UsageError(`--calibrate ${dir}: no _manifest.json, generate a dataset there first`);
-    const manifests: Manifest[] = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')));
-    const files: ManifestFile[] = manifests.flatMap((m) => m.files);
-    const seconds = manifests.reduce((s, m) => s + (m.generation_seconds ?? 0), 0);
-    const rows = files.filter((f) => FACT_TABLES.includes(f.table)).reduce((s, f) => s + f.rows, 0);
-    if (!(seconds > 0) || rows === 0) throw new UsageError(`--calibrate ${dir}: its manifest records no generation time or no fact rows`);
-    if (rows > speed.rows) speed = { rows, seconds };
-    for (const f of files) (tables[f.table] ??= []).push([f.rows, f.bytes]);
-    const p = manifests[0].parameters;
-    sources.push(`${p.beneficiaries} beneficiaries ${p.years}`);
-  }
-  for (const t of Object.values(tables)) t.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { source: `files of ${sources.join(', ')}`, rows_per_core_second: speed.rows / speed.seconds, tables };
-}
-
-/** Bytes of a file of `rows` rows: linear between the measured files around it, extended by the nearest segment. */
-export function fileBytes(points: [number, number][], rows: number): number {
-  if (points.length === 1 || rows <= points[0][0]) {
-    const [r0, b0] = points[0];
-    const [r1, b1] = points[1] ?? [2 * r0, 2 * b0];
-    return r1 === r0 ? b0 : Math.max(b0 * 0.5, b0 + ((rows - r0) * (b1 - b0)) / (r1 - r0));
-  }
-  let i = 0;
-  while (i < points.length - 2 && rows > points[i + 1][0]) i++;
-  const [[r0, b0], [r1, b1]] = [points[i], points[i + 1]];
-  return r1 === r0 ? b0 : b0 + ((rows - r0) * (b1 - b0)) / (r1 - r0);
-}
+import { BLOCK } from './layout.js';
+import { FACT_TABLES, NOMENCLATURE_TABLES, REFERENTIAL_TABLES } from '../snds/catalog.js';
+import { putRequests } from '../hosts/parts.js';
+import { parseBandwidth, human, duration } from '../util/units.js';
+import { type PlanCalibration, fileBytes } from './sizes.js';
 
 export interface PlanOptions extends Params {
   workers: number;
@@ -199,35 +148,6 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
         }
       : null,
   };
-}
-
-/** "10Gbit", "10Gbps", "500Mbit", "1.25GB/s", "800MB/s" → bytes per second. */
-export function parseBandwidth(s: string, lenient = false): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKMGT]?)(bit|bps|b\/s|B\/s|B)\s*$/.exec(s);
-  const n = m ? Number(m[1]) * { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] as ''] / (m[3].startsWith('B') ? 1 : 8) : NaN;
-  if (!(n > 0)) {
-    if (lenient) return null;
-    throw new UsageError(`--bandwidth must be a positive rate such as 10Gbit or 800MB/s, got "${s}"`);
-  }
-  return n;
-}
-
-/** 1.2e15, 'B' → "1.20 PB". */
-export const human = (n: number, unit: string, k = 1000) => {
-  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-  let i = 0;
-  while (Math.abs(n) >= k && i < units.length - 1) {
-    n /= k;
-    i++;
-  }
-  return `${n.toFixed(n < 10 && i > 0 ? 2 : n < 100 && i > 0 ? 1 : 0)} ${units[i]}${unit}`;
-};
-
-export function duration(seconds: number): string {
-  if (seconds < 120) return `${seconds.toFixed(0)} s`;
-  if (seconds < 7200) return `${(seconds / 60).toFixed(0)} min`;
-  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86400).toFixed(1)} days`;
 }
 
 export function formatPlan(p: Plan): string {

@@ -1,18 +1,12 @@
 // `sndsbench seed --host PROFILE DIR`: uploads a generated dataset (parallel multipart), records each
 // object's size and SHA-256, and skips objects already there with the same checksum (resumable).
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import https from 'node:https';
 import { UsageError } from '../util/errors.js';
-import { credentialsOf, type HostProfile } from '../hosts/profile.js';
-import { azureAccess, preflight } from '../load/run.js';
-import { azureRequest } from '../hosts/s3node.js';
+import { type HostProfile } from '../hosts/profile.js';
 import { sha256File, writeAtomic } from '../util/files.js';
-import type { ManifestFile } from './generate.js';
-import { datasetManifests } from './manifest.js';
+import { type ManifestFile, datasetManifests } from '../contracts/dataset.js';
+import { objectStore } from '../hosts/store.js';
 
 export interface SeedOptions {
   dir: string;
@@ -31,40 +25,9 @@ export interface SeededObject {
   skipped: boolean;
 }
 
-/** Part size honouring the host's rules: within its bounds and at most max_parts parts (as asked without a host). */
-export function partSizeFor(p: HostProfile | null, fileBytes: number, wanted: number): number {
-  if (!p) return wanted;
-  const min = p.limits.part_size_min ?? 5 * 1024 ** 2;
-  const max = p.limits.part_size_max ?? 5 * 1024 ** 3;
-  const parts = p.limits.max_parts ?? 10000;
-  return Math.min(max, Math.max(min, wanted, Math.ceil(fileBytes / parts)));
-}
-
-/** PUT requests an object of `bytes` takes: one, or initiate + each part + complete. */
-export function putRequests(p: HostProfile | null, bytes: number, wanted: number): number {
-  const part = partSizeFor(p, bytes, wanted);
-  return bytes <= part ? 1 : Math.ceil(bytes / part) + 2;
-}
-
 function datasetFiles(dir: string, manifests: string[]): ManifestFile[] {
   if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: generate a dataset first`);
   return manifests.flatMap((m) => (JSON.parse(readFileSync(join(dir, m), 'utf8')) as { files: ManifestFile[] }).files);
-}
-
-// The SDK warns on Node 20 about its releases of 2027; the pinned version supports Node 20.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-export function s3Client(p: HostProfile): S3Client {
-  const c = credentialsOf(p);
-  return new S3Client({
-    endpoint: p.endpoint,
-    region: p.region,
-    forcePathStyle: p.addressing !== 'virtual',
-    credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(p.ca_bundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(p.ca_bundle) }) }) } : {}),
-  });
 }
 
 export async function seed(o: SeedOptions): Promise<SeededObject[]> {
@@ -72,7 +35,7 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   // Every manifest goes up, but the files are listed once: from the merged manifest when there is one.
   const manifests = readdirSync(o.dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
   const files = datasetFiles(o.dir, datasetManifests(o.dir));
-  const store = await objectStore(o);
+  const store = await objectStore(o.profile, o.partSize);
   const work = [
     ...files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
     ...manifests.map((m) => ({ path: m, bytes: statSync(join(o.dir, m)).size, sha256: '' })),
@@ -106,66 +69,6 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   writeAtomic(join(o.dir, `_seed-${o.profile.name}.json`), JSON.stringify({ host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out }, null, 1) + '\n');
   store.close();
   return out;
-}
-
-/** Where a dataset goes: an S3 bucket (multipart through the SDK) or an Azure Blob container. */
-interface ObjectStore {
-  /** The object's etag when it is there with this size and checksum, else null. */
-  has(key: string, bytes: number, sha256: string): Promise<string | null>;
-  put(key: string, path: string, bytes: number, sha256: string): Promise<string>;
-  close(): void;
-}
-
-async function objectStore(o: SeedOptions): Promise<ObjectStore> {
-  const c = await preflight(o.profile);
-  if (o.profile.kind === 'azure-blob') {
-    const a = azureAccess(o.profile, c);
-    return {
-      async has(key, bytes, sha256) {
-        const r = await azureRequest(a, 'HEAD', key);
-        return r.status === 200 && Number(r.headers['content-length']) === bytes && r.headers['x-ms-meta-sha256'] === sha256 ? String(r.headers.etag ?? '') : null;
-      },
-      async put(key, path, bytes, sha256) {
-        // One Put Blob: the generated files stay far below its 5,000 MiB limit.
-        const r = await azureRequest(a, 'PUT', key, { body: readFileSync(path), headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-meta-sha256': sha256 } }, 120_000);
-        if (r.status !== 201) throw new Error(`Put Blob ${key} answered ${r.status}`);
-        return String(r.headers.etag ?? '');
-      },
-      close() {},
-    };
-  }
-  const client = s3Client(o.profile);
-  return {
-    async has(key, bytes, sha256) {
-      const head = await client.send(new HeadObjectCommand({ Bucket: o.profile.bucket, Key: key })).catch(() => null);
-      return head && head.ContentLength === bytes && head.Metadata?.sha256 === sha256 ? (head.ETag ?? '') : null;
-    },
-    async put(key, path, bytes, sha256) {
-      const upload = new Upload({
-        client,
-        params: { Bucket: o.profile.bucket, Key: key, Body: createReadStream(path), Metadata: { sha256 }, ContentLength: bytes },
-        partSize: partSizeFor(o.profile, bytes, o.partSize),
-        queueSize: 2,
-      });
-      return (await upload.done()).ETag ?? '';
-    },
-    close: () => client.destroy(),
-  };
-}
-
-/** What `seed` recorded of a dataset on a host: its prefix and every object's size and SHA-256. */
-export interface SeedRecord {
-  host: string;
-  endpoint: string;
-  bucket: string;
-  prefix: string;
-  objects: { key: string; bytes: number; sha256: string }[];
-}
-
-export function seedRecord(dir: string, host: string): SeedRecord {
-  const path = join(dir, `_seed-${host}.json`);
-  if (!existsSync(path)) throw new UsageError(`${dir} was not seeded on ${host}: run "sndsbench seed ${dir} --host ${host}" first`);
-  return JSON.parse(readFileSync(path, 'utf8')) as SeedRecord;
 }
 
 export function defaultPrefix(dir: string): string {

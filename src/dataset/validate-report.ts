@@ -7,11 +7,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { calibration } from '../model/calibration.js';
 import { readCsv } from '../util/csv.js';
 import { projectPath } from '../util/paths.js';
-import { datasetManifests } from './manifest.js';
 import { validate } from './validate.js';
 import { escapeHtml as esc, svg, type Spec } from '../util/charts.js';
 import { writeAtomic } from '../util/files.js';
 import { UsageError } from '../util/errors.js';
+import { datasetManifests } from '../contracts/dataset.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 

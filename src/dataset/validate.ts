@@ -3,11 +3,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.js';
-import { datasetManifests } from './manifest.js';
 import { schemas } from '../snds/schema.js';
 import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { calibration } from '../model/calibration.js';
+import { datasetManifests } from '../contracts/dataset.js';
 
 export interface Check {
   group: string;

@@ -2,8 +2,9 @@
 // the shard manifests merged. DuckDB stays single-threaded in each, so output never depends on timing.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { prepareOutput, type GenerateOptions, type Manifest } from './generate.js';
+import { prepareOutput, type GenerateOptions } from './generate.js';
 import { mergeManifests } from './manifest.js';
+import { type Manifest } from '../contracts/dataset.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 

@@ -4,7 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
-import type { Toxic } from './toxics.js';
+
+/** A fault toxiproxy adds between the client and a lab host (see toxics.ts). */
+export interface Toxic {
+  type: 'bandwidth' | 'latency' | 'reset_peer' | 'timeout' | 'slow_close' | 'limit_data';
+  stream: 'upstream' | 'downstream';
+  attributes: Record<string, number>;
+  toxicity?: number;
+}
 
 export interface Limits {
   put_per_second_per_bucket?: number | null;

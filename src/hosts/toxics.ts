@@ -1,13 +1,6 @@
 // Faults between the client and the lab's target, through toxiproxy's HTTP API.
 import { rawRequest } from './s3node.js';
-import { loadProfile } from './profile.js';
-
-export interface Toxic {
-  type: 'bandwidth' | 'latency' | 'reset_peer' | 'timeout' | 'slow_close' | 'limit_data';
-  stream: 'upstream' | 'downstream';
-  attributes: Record<string, number>;
-  toxicity?: number;
-}
+import { loadProfile, type Toxic } from './profile.js';
 
 function api(profile: string): { url: string; proxy: string } {
   const p = loadProfile(profile);

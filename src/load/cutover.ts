@@ -7,19 +7,19 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
-import { k6Binary, k6Trust, k6Version, preflight, redact, scenarioMessage } from './run.js';
-import { parseWindow } from './migrate.js';
+import { k6Binary, k6Trust, k6Version, redact, scenarioMessage } from './run.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access, DeltaSync } from '../hosts/sync.js';
-import { seedRecord } from '../dataset/seed.js';
 import { writeAtomic } from '../util/files.js';
 import { Histogram } from '../util/histogram.js';
 import { runManifest, sizes } from './provenance.js';
+import { preflight } from '../hosts/preflight.js';
+import { seedRecord } from '../contracts/dataset.js';
+import { haproxy } from '../hosts/haproxy.js';
 
 export interface CutoverOptions {
   front: string;
@@ -82,18 +82,6 @@ export interface CutoverReport {
   thresholds: Thresholds;
   failed: string[];
   verdict: 'PASS' | 'FAIL';
-}
-
-/** One command on HAProxy's runtime API (a unix socket). */
-export function haproxy(socket: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.createConnection(socket);
-    let out = '';
-    c.on('connect', () => c.write(command + '\n'));
-    c.on('data', (d) => (out += d));
-    c.on('end', () => resolve(out.trim()));
-    c.on('error', reject);
-  });
 }
 
 /** The lab's own procedure: final delta sync, HAProxy switch through its runtime API, post-switch delta sync. */
@@ -351,10 +339,3 @@ function describe(r: CutoverReport): string {
   ].join('\n');
 }
 
-export function parseSeconds(name: string, s: string): number {
-  try {
-    return parseWindow(s);
-  } catch {
-    throw new UsageError(`--${name} must be a duration such as 60s or 3m, got "${s}"`);
-  }
-}

@@ -9,31 +9,15 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialNames, loadProfile, type HostProfile } from '../hosts/profile.js';
-import { datasetManifests } from '../dataset/manifest.js';
-import { k6Binary, k6Trust, k6Version, preflight, redact, scenarioMessage } from './run.js';
-import { putRequests, seedRecord, type SeedRecord } from '../dataset/seed.js';
+import { k6Binary, k6Trust, k6Version, redact, scenarioMessage } from './run.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
-import { duration, human } from '../dataset/plan.js';
 import { runManifest, sizes } from './provenance.js';
-
-const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15, EB: 1e18, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50 };
-const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-
-/** "90d", "36h", "45m" → seconds. */
-export function parseWindow(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(s.trim());
-  if (!m || !(Number(m[1]) > 0)) throw new UsageError(`--window must be a positive duration such as 90d, 36h or 45m, got "${s}"`);
-  return Number(m[1]) * SECONDS[m[2]];
-}
-
-/** "1.2PB", "800 TiB" → bytes. */
-export function parseVolume(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKMGTPE]i?B|B)$/.exec(s.trim());
-  if (!m || !(m[2] in UNITS) || !(Number(m[1]) > 0)) throw new UsageError(`--volume must be a positive size such as 1.2PB or 800TiB, got "${s}"`);
-  return Number(m[1]) * UNITS[m[2]];
-}
+import { datasetManifests, seedRecord, type SeedRecord } from '../contracts/dataset.js';
+import { preflight } from '../hosts/preflight.js';
+import { putRequests } from '../hosts/parts.js';
+import { duration, human, parseWindow, parseVolume } from '../util/units.js';
 
 export interface MigrateOptions {
   from: string;

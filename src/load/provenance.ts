@@ -2,23 +2,9 @@
 // when their workloads match, and every figure of a report links to its run's manifest.
 import { spawnSync } from 'node:child_process';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { VERSION } from '../dataset/generate.js';
 import { projectPath } from '../util/paths.js';
-
-export interface RunManifest {
-  kind: 'run' | 'migration' | 'cutover';
-  id: string;
-  host: string;
-  provider: string;
-  scenario: string;
-  /** The workload: what must be equal for two hosts' figures to stand side by side. */
-  workload: Record<string, unknown>;
-  object_sizes: { count: number; min: number; median: number; max: number } | null;
-  tools: Record<string, string>;
-  sndsbench: { version: string; commit: string };
-  machine: { platform: string; cpus: number; cpu: string; memory_gb: number; node: string };
-  started: string;
-}
+import type { RunManifest } from '../contracts/results.js';
+import { VERSION } from '../util/version.js';
 
 function commit(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectPath(), encoding: 'utf8' });

@@ -7,13 +7,12 @@ import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
-import { credentialNames, credentialsOf, loadProfile, type HostProfile, type ResolvedCredentials } from '../hosts/profile.js';
-import { azureRequest, s3Request, virtualHostname, type AzureAccess } from '../hosts/s3node.js';
-import { access } from '../hosts/sync.js';
+import { loadProfile, type HostProfile } from '../hosts/profile.js';
 import { Histogram } from '../util/histogram.js';
 import { writeAtomic } from '../util/files.js';
-import { parquetLayout, sampleParquet } from '../dataset/sample.js';
+import { parquetLayout } from './layout.js';
 import { runManifest, sizes } from './provenance.js';
+import { preflight } from '../hosts/preflight.js';
 
 export const SCENARIOS = ['ingest', 'read', 'mixed'];
 
@@ -39,61 +38,6 @@ export function k6Binary(): string {
   throw new UsageError('k6 is not installed: run "npm run setup"');
 }
 
-/** Fails with one clear line if the host cannot serve the run; nothing is started. */
-export async function preflight(p: HostProfile): Promise<ResolvedCredentials> {
-  const c = credentialsOf(p);
-  if (p.ca_bundle && !existsSync(p.ca_bundle)) throw new UsageError(`CA bundle ${p.ca_bundle} of host profile ${p.name} does not exist`);
-  let r;
-  try {
-    r = p.kind === 'azure-blob'
-      ? await azureRequest(azureAccess(p, c), 'GET', '', { query: { restype: 'container', comp: 'list', maxresults: '1' } })
-      : await s3Request(access(p), 'HEAD', '');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(tlsProblem(p, err) ?? `cannot reach ${p.endpoint} (host profile ${p.name}): ${err.code ?? err.message}`);
-  }
-  if ((r.status === 403 || r.status === 401) && c.sasToken) throw new UsageError(sasProblem(p, c.sasToken, r.body.toString()));
-  if (r.status === 403 || r.status === 401) throw new UsageError(`${p.endpoint} rejected the credentials in ${credentialNames(p)} (HTTP ${r.status})`);
-  if (r.status === 404 && p.addressing === 'virtual') throw new UsageError(`bucket ${p.bucket} not found at ${virtualHostname(p.endpoint, p.bucket)}: the bucket is missing or the host does not take virtual-host addressing (set "addressing": "path" in ${p.name})`);
-  if (r.status === 404) throw new UsageError(`${p.kind === 'azure-blob' ? 'container' : 'bucket'} ${p.bucket} does not exist on ${p.endpoint}`);
-  if (r.status >= 300) throw new UsageError(`${p.endpoint} answered HTTP ${r.status} to HEAD ${p.bucket}`);
-  return c;
-}
-
-/** Why Azure refused a SAS token, from the token's own fields (expiry, permissions) and the error code. */
-function sasProblem(p: HostProfile, sas: string, body: string): string {
-  const field = (k: string) => new URLSearchParams(sas).get(k) ?? '';
-  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? 'HTTP 403';
-  const where = `the SAS token in ${p.credentials.sas_token_env} (host profile ${p.name})`;
-  const expiry = Date.parse(field('se'));
-  if (expiry <= Date.now()) return `${where} expired at ${field('se')} (${code})`;
-  if (!field('sp').includes('l')) return `${where} does not grant list (sp=${field('sp')}), which sndsbench needs to list the container (${code})`;
-  return `${p.endpoint} rejected ${where} (${code})`;
-}
-
-/** One line naming why a TLS handshake failed, or null when the error is not about the certificate. */
-export function tlsProblem(p: HostProfile, err: NodeJS.ErrnoException): string | null {
-  const host = new URL(p.endpoint).hostname;
-  const trust = p.ca_bundle ? `the CA in ca_bundle ${p.ca_bundle}` : 'a CA this machine trusts (set ca_bundle in the profile for a private CA)';
-  switch (err.code) {
-    case 'CERT_HAS_EXPIRED':
-      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) has expired`;
-    case 'CERT_NOT_YET_VALID':
-      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) is not valid yet`;
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) does not name ${host} (hostname mismatch)`;
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'CERT_SIGNATURE_FAILURE':
-      return `the TLS certificate of ${p.endpoint} (host profile ${p.name}) is not signed by ${trust}`;
-  }
-  if (/certificate|SSL|TLS|CERT_/i.test(`${err.code} ${err.message}`)) return `TLS error with ${p.endpoint} (host profile ${p.name}): ${err.message}`;
-  return null;
-}
-
 /** k6 (Go) trusts the system's roots, or those of the file SSL_CERT_FILE names: the system's roots and
  * every profile's ca_bundle, gathered into `dir`/ca-bundle.pem. */
 export function k6Trust(dir: string, profiles: HostProfile[]): Record<string, string> {
@@ -105,11 +49,6 @@ export function k6Trust(dir: string, profiles: HostProfile[]): Record<string, st
   return { SSL_CERT_FILE: file };
 }
 
-/** An Azure Blob profile's container, addressed path-style as Azurite wants (the account first). */
-export function azureAccess(p: HostProfile, c: ResolvedCredentials): AzureAccess {
-  return { endpoint: `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}`, account: c.accessKey, key: c.secretKey, container: p.bucket, sas: c.sasToken };
-}
-
 export interface RunOptions {
   scenario: string;
   host: string;
@@ -118,6 +57,8 @@ export interface RunOptions {
   results: string;
   env?: Record<string, string>;
   thresholds?: string;
+  /** Makes a real Parquet file for the read scenario's layout, into the folder given, unless PARQUET names one. */
+  sample?: (dir: string) => Promise<string>;
 }
 
 export interface RunResult {
@@ -138,7 +79,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
   if (o.scenario === 'read' && settings.PATTERN !== 'full') {
     // Read patterns follow a real generated file's layout.
-    settings.PARQUET = resolve(settings.PARQUET ?? (await sampleParquet(join(resolve(o.results), '_sample'))));
+    if (!settings.PARQUET && !o.sample) throw new UsageError('the read scenario needs a Parquet file: --set PARQUET=FILE');
+    settings.PARQUET = resolve(settings.PARQUET ?? (await o.sample!(join(resolve(o.results), '_sample'))));
     settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));
   }
   const script = projectPath('scenarios', `${o.scenario}.ts`);

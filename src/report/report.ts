@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { loadProfile, type Limits } from '../hosts/profile.js';
-import type { RunManifest } from '../load/provenance.js';
+import type { RunManifest } from '../contracts/results.js';
 import { writeAtomic } from '../util/files.js';
 import { escapeHtml as esc, svg, type Spec } from '../util/charts.js';
 

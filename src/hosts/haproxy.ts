@@ -1,0 +1,15 @@
+// HAProxy's runtime API (the lab's front): how the reference cutover moves traffic between backends.
+import net from 'node:net';
+
+/** Sends one command to the runtime socket and returns HAProxy's answer. */
+/** One command on HAProxy's runtime API (a unix socket). */
+export function haproxy(socket: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.createConnection(socket);
+    let out = '';
+    c.on('connect', () => c.write(command + '\n'));
+    c.on('data', (d) => (out += d));
+    c.on('end', () => resolve(out.trim()));
+    c.on('error', reject);
+  });
+}
