@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { projectPath } from '../util/paths.js';
 import { schema } from '../snds/schema.js';
-import { quote } from '../dataset/parquet.js';
 import { GENERATED } from '../snds/tables.js';
 import { ONE_POOL_THREAD } from '../dataset/workers.js';
 import { ROW_GROUP } from '../dataset/layout.js';
+import { quote, sqlString } from '../util/sql.js';
 
 const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);
@@ -104,7 +104,7 @@ async function parquetjsLite(rows: number): Promise<{ cpuSeconds: number }> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   const cols = schema('ER_PRS_F').columns;
-  const result = await conn.runAndReadAll(`SELECT * FROM read_parquet('${data}/ER_PRS_F/**/*.parquet') LIMIT ${rows}`);
+  const result = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(join(data, 'ER_PRS_F', '**', '*.parquet'))}) LIMIT ${rows}`);
   const objects = result.getRowObjectsJS() as Record<string, unknown>[];
   const type = (t: string) => (t === 'VARCHAR' ? 'UTF8' : t === 'DATE' ? 'DATE' : t === 'BOOLEAN' ? 'BOOLEAN' : t.startsWith('DECIMAL') || t === 'DOUBLE' ? 'DOUBLE' : t === 'BIGINT' ? 'INT64' : 'INT32');
   const pschema = new parquet.ParquetSchema(Object.fromEntries(cols.map((c) => [c.name, { type: type(c.type), optional: true }])));

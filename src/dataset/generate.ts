@@ -9,7 +9,7 @@ import { person, type Params } from '../model/population.js';
 import { nomenclaturePath } from '../model/calibration.js';
 import { UsageError } from '../util/errors.js';
 import { schema } from '../snds/schema.js';
-import { ParquetEngine, StagedTable, quote, type WriteOptions } from './parquet.js';
+import { ParquetEngine, StagedTable, type WriteOptions } from './parquet.js';
 import { sha256File, writeAtomic } from '../util/files.js';
 import { Progress, type Prediction } from '../util/progress.js';
 import { expectedRows } from '../model/expected.js';
@@ -18,6 +18,7 @@ import { type Manifest, type ManifestFile, manifestName } from '../contracts/dat
 import { EPOCH, BLOCK, ROW_GROUP } from './layout.js';
 import { VERSION } from '../util/version.js';
 import { FACT_TABLES, REFERENTIAL_TABLES, NOMENCLATURE_TABLES, ALL_TABLES } from '../snds/catalog.js';
+import { quote, sqlString } from '../util/sql.js';
 
 export interface GenerateOptions extends Params {
   out: string;
@@ -129,7 +130,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
       const done = listFiles(dir).filter((f) => f.startsWith(shardPrefix) && f.endsWith('.parquet')).sort();
       let doneBelow = 0;
       for (const f of done) {
-        const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${"'" + join(dir, f).replace(/'/g, "''") + "'"}) WHERE key::VARCHAR = 'blocks'`);
+        const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${sqlString(join(dir, f))}) WHERE key::VARCHAR = 'blocks'`);
         doneBelow = Math.max(doneBelow, Number(String(r.getRowsJS()[0]?.[0] ?? '0-0').split('-')[1]));
       }
       w = { table, staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow, rowsBefore: 0 };
@@ -231,10 +232,10 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
     mkdirSync(join(o.out, t), { recursive: true });
     const path = join(o.out, t, file);
     const cols = schema(t).columns.map((c) => `CAST(NULLIF(TRIM(${quote(c.name)}), '') AS ${c.type}) AS ${quote(c.name)}`).join(', ');
-    const kv = Object.entries(metadata).map(([k, v]) => `${quote(k)}: '${v.replace(/'/g, "''")}'`).join(', ');
+    const kv = Object.entries(metadata).map(([k, v]) => `${quote(k)}: ${sqlString(v)}`).join(', ');
     await engine.conn.run(
-      `COPY (SELECT ${cols} FROM read_csv('${nomenclaturePath(t)}', delim=';', header=true, all_varchar=true, quote='"')) ` +
-        `TO '${path}.tmp' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv}})`,
+      `COPY (SELECT ${cols} FROM read_csv(${sqlString(nomenclaturePath(t))}, delim=';', header=true, all_varchar=true, quote='"')) ` +
+        `TO ${sqlString(path + '.tmp')} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv}})`,
     );
     renameSync(path + '.tmp', path);
   }
@@ -249,7 +250,7 @@ async function buildManifest(o: GenerateOptions): Promise<Manifest> {
     const parts = f.split(sep);
     if (!parts[parts.length - 1].startsWith(mine)) continue;
     const path = join(o.out, f);
-    const r = await engine.conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata('${path.replace(/'/g, "''")}')`);
+    const r = await engine.conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(path)})`);
     const n = Number(r.getRowsJS()[0][0]);
     const year = parts.length === 3 ? Number(parts[1].slice(5)) : null;
     files.push({ path: relative(o.out, path), table: parts[0], year, rows: n, bytes: statSync(path).size, sha256: await sha256File(path) });

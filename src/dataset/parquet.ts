@@ -17,6 +17,7 @@ import {
 } from '@duckdb/node-api';
 import type { TableSchema } from '../snds/schema.js';
 import { Batch, CHUNK, type ColumnBuffer, type Physical } from '../snds/columns.js';
+import { quote, sqlString } from '../util/sql.js';
 
 const PHYSICAL_TYPES: Record<Exclude<Physical, 'str'>, DuckDBType> = {
   int: INTEGER,
@@ -32,13 +33,6 @@ const PHYSICAL_SQL: Record<Physical, string> = {
   str: 'VARCHAR',
 };
 
-export function quote(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
-
-function sqlString(s: string): string {
-  return "'" + s.replace(/'/g, "''") + "'";
-}
 
 /** Batches being written, by the id their COPY passes to the table function. */
 const scans = new Map<number, Batch>();

@@ -12,6 +12,7 @@ import { escapeHtml as esc, svg, type Spec } from '../util/charts.js';
 import { writeAtomic } from '../util/files.js';
 import { UsageError } from '../util/errors.js';
 import { datasetManifests } from '../contracts/dataset.js';
+import { sqlString } from '../util/sql.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 
@@ -38,7 +39,7 @@ export async function validationReport(dir: string, file: string): Promise<void>
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await db.connect();
   const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
-  const table = (t: string) => `read_parquet('${join(dir, t).replace(/'/g, "''")}/**/*.parquet', hive_partitioning = false)`;
+  const table = (t: string) => `read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`;
   const has = (t: string) => existsSync(join(dir, t));
   const specs: { title: string; spec: Spec }[] = [];
 

@@ -8,6 +8,7 @@ import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { calibration } from '../model/calibration.js';
 import { datasetManifests } from '../contracts/dataset.js';
+import { sqlString } from '../util/sql.js';
 
 export interface Check {
   group: string;
@@ -30,7 +31,7 @@ export async function validate(dir: string): Promise<Check[]> {
   const conn = await db.connect();
   const present = new Set(readdirSync(dir).filter((t) => schemas().has(t)));
   for (const t of present) {
-    await conn.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet('${join(dir, t).replace(/'/g, "''")}/**/*.parquet', hive_partitioning = false)`);
+    await conn.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`);
   }
   const checks: Check[] = [];
   const one = async (sql: string): Promise<number> => Number((await conn.runAndReadAll(sql)).getRowsJS()[0][0] ?? 0);
@@ -41,7 +42,7 @@ export async function validate(dir: string): Promise<Check[]> {
   };
 
   // Synthetic by construction: marker in every file and in every pseudonym.
-  const unmarked = await one(`SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata('${dir.replace(/'/g, "''")}/**/*.parquet') GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`);
+  const unmarked = await one(`SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata(${sqlString(join(dir, '**', '*.parquet'))}) GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`);
   checks.push({ group: 'synthetic', name: 'every file carries synthetic=true', ok: unmarked === 0, value: `${unmarked} unmarked`, expected: '0 unmarked' });
   await zero('synthetic', 'pseudonyms have the SYN marker', `SELECT count(*) FROM IR_BEN_R WHERE NOT regexp_full_match(BEN_NIR_PSA, 'SYNP-[0-9A-Z]{12}') OR NOT regexp_full_match(BEN_NIR_ANO, 'SYNA-[0-9A-Z]{12}')`, 'IR_BEN_R');
 

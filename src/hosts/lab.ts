@@ -2,20 +2,19 @@
 // one implementation (versitygw, SeaweedFS or rclone's serve s3), Azurite (an Azure Blob source),
 // toxiproxy in front of the target, and an HAProxy front whose backend is switched between source and
 // target through its runtime API. The target and the front speak TLS, with certificates of a lab CA.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { projectPath } from '../util/paths.js';
+import { findTool, projectPath, tool } from '../util/paths.js';
 import { labTls, type LabTls } from './tls.js';
 import { loadLabCredentials } from './profile.js';
 import { azureRequest, rawRequest, s3Request } from './s3node.js';
 import { writeAtomic } from '../util/files.js';
 
 export const LAB = projectPath('.lab');
-const BIN = projectPath('.tools', 'bin');
 export const BUCKET = 'snds';
 
 export interface Ports {
@@ -114,16 +113,9 @@ function credentials(): Record<string, string> {
 const BINARY: Record<S3Implementation, string> = { versitygw: 'versitygw', seaweedfs: 'weed', rclone: 'rclone' };
 
 function requireTools(s3: S3Implementation): void {
-  const missing = [BINARY[s3], 'toxiproxy-server'].filter((t) => !existsSync(join(BIN, t)));
-  if (!spawnSync('sh', ['-c', 'command -v openssl'], { encoding: 'utf8' }).stdout.trim()) missing.push('openssl');
-  if (!existsSync(projectPath('node_modules', '.bin', 'azurite-blob'))) missing.push('azurite');
-  const haproxy = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p));
-  if (!haproxy) missing.push('haproxy');
-  if (missing.length) throw new UsageError(`lab tools missing: ${missing.join(', ')}; run "npm run setup" first`);
-}
-
-function haproxyPath(): string {
-  return ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p))!;
+  const missing = [BINARY[s3], 'toxiproxy-server', 'openssl', 'azurite-blob', 'haproxy'].filter((t) => !findTool(t));
+  const named = missing.map((t) => ({ 'azurite-blob': 'azurite' })[t] ?? t);
+  if (missing.length) throw new UsageError(`lab tools missing: ${named.join(', ')}; run "npm run setup" first`);
 }
 
 /** One S3 server of the chosen implementation, in a folder of its own (.lab/NAME for versitygw,
@@ -131,7 +123,7 @@ function haproxyPath(): string {
  * three more ports (master, volume, filer; their gRPC ports are each + 10000), taken from `extra`. */
 function s3Service(s3: S3Implementation, name: string, port: number, extra: number, access: string, secret: string, tls: LabTls | null): Service {
   const dir = join(LAB, s3 === 'versitygw' ? name : `${s3}-${name}`);
-  const bin = join(BIN, BINARY[s3]);
+  const bin = tool(BINARY[s3]);
   if (s3 === 'versitygw') {
     const cert = tls ? ['--cert', tls.cert, '--key', tls.key] : [];
     return {
@@ -167,16 +159,16 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
     s3Service(s3, 'source', p.source, p.source + 10, c[CREDENTIALS.source[0]], c[CREDENTIALS.source[1]], null),
     s3Service(s3, 'target', p.target, p.source + 13, c[CREDENTIALS.target[0]], c[CREDENTIALS.target[1]], tls),
     // toxiproxy logs every connection at its default level: tens of MB for one test run.
-    { name: 'toxiproxy', port: p.toxiproxy, command: join(BIN, 'toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)], env: { LOG_LEVEL: 'warn' } },
+    { name: 'toxiproxy', port: p.toxiproxy, command: tool('toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)], env: { LOG_LEVEL: 'warn' } },
     {
       name: 'azurite',
       port: p.azurite,
-      command: projectPath('node_modules', '.bin', 'azurite-blob'),
+      command: tool('azurite-blob'),
       args: ['--blobHost', '127.0.0.1', '--blobPort', String(p.azurite), '--location', join(LAB, 'azurite'), '--silent', '--skipApiVersionCheck', '--loose'],
       env: { AZURITE_ACCOUNTS: `${c[CREDENTIALS.azure[0]]}:${c[CREDENTIALS.azure[1]]}` },
       dirs: [join(LAB, 'azurite')],
     },
-    { name: 'haproxy', port: p.front, command: haproxyPath(), args: ['-f', join(LAB, 'haproxy.cfg')] },
+    { name: 'haproxy', port: p.front, command: tool('haproxy'), args: ['-f', join(LAB, 'haproxy.cfg')] },
   ];
 }
 
