@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 // Inside the repo (git-ignored), so that the README's relative paths name it from the root.
@@ -25,7 +27,7 @@ function newRuns(before: Set<string>, dir = join(ROOT, 'results')): string[] {
 }
 const runsNow = (dir = join(ROOT, 'results')) => new Set(existsSync(dir) ? readdirSync(dir) : []);
 
-describe('the README as typed', () => {
+describe.skipIf(skip)('the README as typed', () => {
   const created: string[] = [];
   beforeAll(() => {
     expect(sndsbench(['lab', 'up']).status).toBe(0);

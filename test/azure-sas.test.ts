@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerSas } from '../src/hosts/s3node.js';
 import { credentialsOf, loadProfile } from '../src/hosts/profile.js';
 import { rclone } from '../src/hosts/rclone.js';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB, 'rclone']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'sndsbench-sas-'));
@@ -26,7 +28,7 @@ function sas(permissions: string, seconds: number): string {
   return containerSas(accessKey, secretKey, 'snds', permissions, new Date(Date.now() + seconds * 1000));
 }
 
-describe('Azure Blob with a SAS token', () => {
+describe.skipIf(skip)('Azure Blob with a SAS token', () => {
   const profile = join(work, 'azure-sas.json');
   beforeAll(() => {
     expect(cli(['lab', 'up'], '').status).toBe(0);

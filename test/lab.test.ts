@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToxic, clearToxics } from '../src/hosts/toxics.js';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const results = mkdtempSync(join(tmpdir(), 'sndsbench-results-'));
@@ -28,7 +30,7 @@ function secrets(): string[] {
   return lines.filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
 }
 
-describe('lab and k6 scenarios', () => {
+describe.skipIf(skip)('lab and k6 scenarios', () => {
   beforeAll(() => {
     const r = cli(['lab', 'up']);
     expect(r.status, r.stderr).toBe(0);
@@ -180,7 +182,7 @@ describe('lab and k6 scenarios', () => {
   });
 });
 
-describe('run: bad input stops before k6, with one line and exit 2', () => {
+describe.skipIf(skip)('run: bad input stops before k6, with one line and exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sndsbench-profiles-'));
   const profile = (name: string, extra: object) => {
     const base = JSON.parse(readFileSync(join(ROOT, 'hosts', 'templates', 'outscale.json'), 'utf8'));

@@ -10,7 +10,9 @@ import { loadProfile } from '../src/hosts/profile.js';
 import { access } from '../src/hosts/sync.js';
 import { s3Request } from '../src/hosts/s3node.js';
 import { rclone } from '../src/hosts/rclone.js';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB, 'rclone']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'sndsbench-migrate-'));
@@ -50,7 +52,7 @@ function secrets(): string[] {
   return lines.filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
 }
 
-describe('migration rehearsal', () => {
+describe.skipIf(skip)('migration rehearsal', () => {
   const dataset = join(work, 'dataset');
   const large = join(work, 'large');
 
@@ -172,7 +174,7 @@ describe('migration rehearsal', () => {
   });
 });
 
-describe('migrate: bad input gets one line, exit 2, and nothing copied', () => {
+describe.skipIf(skip)('migrate: bad input gets one line, exit 2, and nothing copied', () => {
   const empty = mkdtempSync(join(tmpdir(), 'sndsbench-empty-'));
   const hosts = ['--from', 'local-source', '--to', 'local-target'];
   for (const [what, args, message] of [

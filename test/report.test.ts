@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
 import { parse } from 'yaml';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB, 'chromium']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -43,7 +45,7 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
 }
 
-describe('demo and reports', () => {
+describe.skipIf(skip)('demo and reports', () => {
   beforeAll(() => {
     const r = spawnSync('node', [CLI, 'demo', '--out', out], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     expect(r.status, r.stdout + r.stderr).toBe(0);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateAuthority, serverCertificate } from '../src/hosts/tls.js';
+import { LAB, lacking } from './support/tools.js';
 
+const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'sndsbench-tls-'));
@@ -34,7 +36,7 @@ function serve(cert: { cert: string; key: string }): Promise<{ url: string; clos
   }));
 }
 
-describe('TLS', () => {
+describe.skipIf(skip)('TLS', () => {
   const closers: (() => void)[] = [];
   beforeAll(() => expect(cli(['lab', 'up']).status).toBe(0));
   afterAll(() => {

@@ -5,10 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHUNK, MAX_DICTIONARY } from '../src/snds/columns.js';
-import { ParquetEngine, StagedTable } from '../src/dataset/parquet.js';
-import type { TableSchema } from '../src/snds/schema.js';
-import { parts } from '../src/model/dates.js';
+import { CHUNK, MAX_DICTIONARY } from '../../src/snds/columns.js';
+import { ParquetEngine, StagedTable } from '../../src/dataset/parquet.js';
+import type { TableSchema } from '../../src/snds/schema.js';
+import { parts } from '../../src/model/dates.js';
 
 const column = (name: string, type: string) => ({ name, type, length: null, nullable: true, nomenclature: null });
 const SCHEMA: TableSchema = {

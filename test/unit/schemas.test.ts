@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemas } from '../src/snds/schema.js';
+import { schemas } from '../../src/snds/schema.js';
 
-const REFERENCE = join(__dirname, '..', 'reference', 'schema-snds');
+const REFERENCE = join(__dirname, '..', '..', 'reference', 'schema-snds');
 
 interface RefField { name: string; type: string; format?: string; length?: string; nomenclature?: string }
 
@@ -39,7 +39,7 @@ export function mapType(f: RefField): { type: string; length: number | null } {
 const show = (t: { type: string; length: number | null }) => t.type + (t.length ? `(${t.length})` : '');
 
 function recordedDeviations(): Set<string> {
-  const md = readFileSync(join(__dirname, '..', 'schemas', 'DEVIATIONS.md'), 'utf8');
+  const md = readFileSync(join(__dirname, '..', '..', 'schemas', 'DEVIATIONS.md'), 'utf8');
   const rows = md.split('\n').filter((l) => /^\| [A-Z]/.test(l) && !l.startsWith('| table'));
   return new Set(rows.map((l) => l.split('|').map((c) => c.trim())).map((c) => `${c[1]}.${c[2]}: ${c[3]} -> ${c[4]}`));
 }
@@ -81,7 +81,7 @@ describe('schemas/', () => {
     const sums = new Map(readFileSync(join(REFERENCE, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => [l.slice(66), l.slice(0, 64)]));
     for (const s of schemas().values()) {
       if (s.family !== 'nomenclature') continue;
-      const ours = readFileSync(join(__dirname, '..', 'schemas', 'nomenclatures', s.table + '.csv'));
+      const ours = readFileSync(join(__dirname, '..', '..', 'schemas', 'nomenclatures', s.table + '.csv'));
       expect(createHash('sha256').update(ours).digest('hex'), s.table).toBe(sums.get(s.reference.replace(/\.json$/, '.csv')));
     }
   });

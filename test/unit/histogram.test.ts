@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Histogram } from '../src/util/histogram.js';
+import { Histogram } from '../../src/util/histogram.js';
 
 function exact(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);

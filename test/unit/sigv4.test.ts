@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, sign, type Hashing } from '../scenarios/lib/sigv4.js';
+import { EMPTY_SHA256, sign, type Hashing } from '../../scenarios/lib/sigv4.js';
 
 const node: Hashing = {
   sha256Hex: (d) => createHash('sha256').update(typeof d === 'string' ? d : Buffer.from(d)).digest('hex'),
