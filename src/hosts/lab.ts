@@ -154,6 +154,11 @@ function s3Service(s3: S3Implementation, name: string, port: number, extra: numb
   };
 }
 
+/** The lab's processes, in start order (stopped in reverse), and the port each listens on. */
+const SERVICES = ['source', 'target', 'toxiproxy', 'azurite', 'haproxy'] as const;
+type ServiceName = (typeof SERVICES)[number];
+const servicePort = (p: Ports, name: ServiceName): number => ({ ...p, haproxy: p.front })[name];
+
 function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls: LabTls): Service[] {
   return [
     s3Service(s3, 'source', p.source, p.source + 10, c[CREDENTIALS.source[0]], c[CREDENTIALS.source[1]], null),
@@ -216,7 +221,7 @@ export async function labUp(base: number, s3: S3Implementation = 'versitygw'): P
   const stateFile = join(LAB, 'state.json');
   if (existsSync(stateFile)) {
     const before = JSON.parse(readFileSync(stateFile, 'utf8')) as LabState;
-    const anyRunning = ['source', 'target', 'toxiproxy', 'azurite', 'haproxy'].some((n) => runningPid(n));
+    const anyRunning = SERVICES.some((n) => runningPid(n));
     if (anyRunning && JSON.stringify(before.ports) !== JSON.stringify(ports)) throw new UsageError(`the lab already runs on other ports (base ${before.ports.source}); run "sndsbench lab down" first`);
     if (anyRunning && (before.s3 ?? 'versitygw') !== s3) throw new UsageError(`the lab already runs ${before.s3 ?? 'versitygw'}; run "sndsbench lab down" first to start ${s3}`);
   }
@@ -293,10 +298,9 @@ function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
 
 export async function labStatus(): Promise<{ name: string; pid: number | null; port: number | null; listening: boolean }[]> {
   const state = existsSync(join(LAB, 'state.json')) ? (JSON.parse(readFileSync(join(LAB, 'state.json'), 'utf8')) as LabState) : null;
-  const portOf: Record<string, number | undefined> = state ? { source: state.ports.source, target: state.ports.target, toxiproxy: state.ports.toxiproxy, azurite: state.ports.azurite, haproxy: state.ports.front } : {};
   const out = [];
-  for (const name of ['source', 'target', 'toxiproxy', 'azurite', 'haproxy']) {
-    const port = portOf[name] ?? null;
+  for (const name of SERVICES) {
+    const port = state ? servicePort(state.ports, name) : null;
     out.push({ name, pid: runningPid(name), port, listening: port !== null && (await listening(port)) });
   }
   return out;
@@ -305,7 +309,7 @@ export async function labStatus(): Promise<{ name: string; pid: number | null; p
 /** Stops what `up` started (by pid file) and nothing else; the data stays for the next `up`. */
 export async function labDown(): Promise<string[]> {
   const report: string[] = [];
-  for (const name of ['haproxy', 'azurite', 'toxiproxy', 'target', 'source']) {
+  for (const name of [...SERVICES].reverse()) {
     const pid = runningPid(name);
     if (pid) {
       try {
