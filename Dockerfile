@@ -3,10 +3,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY src src
-COPY generators generators
+COPY calibration calibration
 COPY schemas schemas
 COPY scenarios scenarios
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
-# One libuv worker thread: a generation's peak RSS is about a quarter lower (src/workers.ts).
+# One libuv worker thread: a generation's peak RSS is about a quarter lower (src/dataset/workers.ts).
 ENV UV_THREADPOOL_SIZE=1
 ENTRYPOINT []

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the plan's calibration on this machine: five datasets a factor √10 apart (file sizes
-# against rows), the largest one also giving rows/s per core. Writes generators/calibration/plan.json.
+# against rows), the largest one also giving rows/s per core. Writes calibration/plan.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.calibration
@@ -9,4 +9,4 @@ for n in "${sizes[@]}"; do
   node dist/src/cli.js generate --beneficiaries "$n" --years 2024 --seed 1 --out "$out/$n" --overwrite
 done
 node dist/src/cli.js plan --beneficiaries 200000 --years 2024 --calibrate "${sizes[@]/#/$out/}" \
-  --write-calibration generators/calibration/plan.json
+  --write-calibration calibration/plan.json
