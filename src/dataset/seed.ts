@@ -7,6 +7,7 @@ import { type HostProfile } from '../hosts/profile.js';
 import { sha256File, writeAtomic } from '../util/files.js';
 import { type ManifestFile, datasetManifests } from '../contracts/dataset.js';
 import { objectStore } from '../hosts/store.js';
+import { forEachLimited } from '../util/pool.js';
 
 export interface SeedOptions {
   dir: string;
@@ -50,20 +51,15 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
     const frac = done / Math.max(1, total);
     process.stderr.write(`\r[${'#'.repeat(Math.round(frac * 30)).padEnd(30, '.')}] ${(frac * 100).toFixed(0)}%  ${(done / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s  ETA ${frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?'}s   `);
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < work.length) {
-      const w = work[next++];
+  await forEachLimited(work, o.concurrency, async (w) => {
       const key = `${o.prefix}/${w.path}`;
       const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
       const etag = await store.has(key, w.bytes, sha256);
       if (etag !== null) out.push({ key, bytes: w.bytes, sha256, etag, skipped: true });
       else out.push({ key, bytes: w.bytes, sha256, etag: await store.put(key, join(o.dir, w.path), w.bytes, sha256), skipped: false });
-      done += w.bytes;
-      tick();
-    }
-  };
-  await Promise.all(Array.from({ length: o.concurrency }, worker));
+    done += w.bytes;
+    tick();
+  });
   if (o.progress) process.stderr.write('\n');
   out.sort((a, b) => a.key.localeCompare(b.key));
   writeAtomic(join(o.dir, `_seed-${o.profile.name}.json`), JSON.stringify({ host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out }, null, 1) + '\n');

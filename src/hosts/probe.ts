@@ -6,6 +6,7 @@ import type { HostProfile } from './profile.js';
 import { access } from './sync.js';
 import { s3Request, type S3Access } from './s3node.js';
 import { tag } from '../../scenarios/lib/xml.js';
+import { forEachLimited } from '../util/pool.js';
 
 export const CAPABILITIES = [
   'single PUT', 'multipart', 'range GET', 'ListObjectsV2 paging', 'user metadata', 'unsigned payload', 'x-amz-checksum-sha256', 'virtual-host addressing',
@@ -24,13 +25,6 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
 /** A new server may take seconds to allocate its first storage (SeaweedFS grows volumes on demand). */
 const TIMEOUT = 60_000;
 const PART = 5 * 1024 ** 2;
-
-async function parallel<T>(items: T[], n: number, fn: (x: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
 
 export async function probe(p: HostProfile, listed = 1001): Promise<Observation[]> {
   const a: S3Access = { ...access(p), virtual: false };
@@ -69,7 +63,7 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
     const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single', {}, TIMEOUT).catch((e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }));
     note('virtual-host addressing', virtual.status === 200 && virtual.body.equals(body), virtual.status === 200 ? (virtual.body.equals(body) ? `the bucket in the host name answers` : 'answers another object') : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`);
   } finally {
-    await parallel(written, 16, (k) => s3Request(a, 'DELETE', k, {}, TIMEOUT).catch(() => undefined));
+    await forEachLimited(written, 16, (k) => s3Request(a, 'DELETE', k, {}, TIMEOUT).catch(() => undefined));
   }
   return out.sort((x, y) => CAPABILITIES.indexOf(x.capability) - CAPABILITIES.indexOf(y.capability));
 }
@@ -98,7 +92,7 @@ async function multipart(a: S3Access, key: string, written: string[]): Promise<[
 /** `n` keys, listed in pages of at most 1,000 with continuation tokens. */
 async function paging(a: S3Access, prefix: string, n: number, put: (k: string, b: Buffer) => Promise<{ status: number }>): Promise<[boolean, string]> {
   const keys = Array.from({ length: n }, (_, i) => `list/${String(i).padStart(5, '0')}`);
-  await parallel(keys, 16, (k) => put(k, Buffer.from(k)));
+  await forEachLimited(keys, 16, (k) => put(k, Buffer.from(k)));
   const seen: string[] = [];
   let token = '';
   let pages = 0;

@@ -4,6 +4,7 @@
 import { credentialsOf, type HostProfile } from './profile.js';
 import { s3Request, type S3Access } from './s3node.js';
 import { tag, unescapeXml as unescape } from '../../scenarios/lib/xml.js';
+import { forEachLimited } from '../util/pool.js';
 
 export function access(p: HostProfile): S3Access {
   return { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, virtual: p.addressing === 'virtual', ...credentialsOf(p) };
@@ -37,21 +38,16 @@ export class DeltaSync {
     const [source, target] = await Promise.all([list(this.from, this.prefix), list(this.to, this.prefix)]);
     const todo = [...source].filter(([key, [size, etag]]) => this.copied.get(key) !== etag || target.get(key)?.[0] !== size);
     let bytes = 0;
-    let next = 0;
-    const worker = async () => {
-      while (next < todo.length) {
-        const [key, [, etag]] = todo[next++];
+    await forEachLimited(todo, this.concurrency, async ([key, [, etag]]) => {
         const got = await s3Request(this.from, 'GET', key, {}, 60_000);
         if (got.status !== 200) throw new Error(`GET ${key} from the source answered ${got.status}`);
         const headers: Record<string, string> = {};
         for (const [h, v] of Object.entries(got.headers)) if (h.startsWith('x-amz-meta-') && typeof v === 'string') headers[h] = v;
         const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
         if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
-        this.copied.set(key, etag);
-        bytes += got.body.length;
-      }
-    };
-    await Promise.all(Array.from({ length: this.concurrency }, worker));
+      this.copied.set(key, etag);
+      bytes += got.body.length;
+    });
     return { objects: todo.length, bytes };
   }
 }
