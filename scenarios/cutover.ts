@@ -10,6 +10,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import type { CutoverEvent } from '../src/contracts/events.ts';
 
 declare const console: { log(message: string): void };
 
@@ -23,7 +24,16 @@ const WRITE_SIZE = Number(__ENV.WRITE_SIZE || 16 * 1024);
 const OBJECTS = JSON.parse(open(__ENV.OBJECTS)) as { key: string; bytes: number; sha256: string }[];
 
 export const options = {
-  scenarios: { cutover: { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: DURATION, preAllocatedVUs: VUS, maxVUs: VUS * 4 } },
+  scenarios: {
+    cutover: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: VUS,
+      maxVUs: VUS * 4,
+    },
+  },
   // DNS-based switches: keep-alive connections would stay on the old host.
   noConnectionReuse: __ENV.NO_REUSE === 'true',
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
@@ -32,7 +42,7 @@ export const options = {
 
 const integrity = new Counter('cutover_integrity_failures');
 const s3 = new S3(targetFromEnv());
-const log = (o: object) => console.log(JSON.stringify({ cutover: true, ...o }));
+const log = (e: CutoverEvent) => console.log(JSON.stringify({ cutover: true, ...e }));
 
 let version = 0; // the last acknowledged version of this VU's state object
 const stateKey = () => `${WRITE_PREFIX}state-${exec.vu.idInTest}`;
@@ -62,7 +72,8 @@ function write(): void {
   const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
   const sha256 = crypto.sha256(body, 'hex');
   const start = Date.now();
-  if (record('put', s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE)) log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now() });
+  if (record('put', s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE))
+    log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now() });
 }
 
 /** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version. */
@@ -71,12 +82,28 @@ function readModifyWrite(): void {
   const start = Date.now();
   if (version > 0) {
     const r = s3.get(key, undefined, false);
-    const got = r.status === 200 ? Number(String.fromCharCode(...new Uint8Array(r.body as ArrayBuffer))) : r.status === 404 ? 0 : -1;
+    const got =
+      r.status === 200
+        ? Number(String.fromCharCode(...new Uint8Array(r.body as ArrayBuffer)))
+        : r.status === 404
+          ? 0
+          : -1;
     if (got >= 0) log({ event: 'state-read', key, got, expected: version, start });
   }
   const body = String(version + 1);
   const sha256 = crypto.sha256(body, 'hex');
-  if (record('put', s3.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true, headers: { 'x-amz-meta-sha256': sha256 } }), body.length)) {
+  if (
+    record(
+      'put',
+      s3.request('PUT', key, body, {
+        name: 'PutObject',
+        op: 'put',
+        discard: true,
+        headers: { 'x-amz-meta-sha256': sha256 },
+      }),
+      body.length,
+    )
+  ) {
     version++;
     log({ event: 'write', key, sha256, bytes: body.length, version, start, t: Date.now() });
   }

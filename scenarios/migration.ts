@@ -10,6 +10,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record, recordStatus } from './lib/metrics.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { azureSource, s3Source, type Listed, type Source } from './lib/source.ts';
+import type { MigrationEvent } from '../src/contracts/events.ts';
 
 const STREAMS = Number(__ENV.STREAMS || 4);
 const PREFIX = __ENV.PREFIX || '';
@@ -21,11 +22,16 @@ const PART_MIN = Number(__ENV.PART_MIN || 5 * 1024 * 1024);
 const PART_MAX = Number(__ENV.PART_MAX || 5 * 1024 ** 3);
 const MAX_PARTS = Number(__ENV.MAX_PARTS || 10000);
 // Seed-time checksums {key: {bytes, sha256}}, and for --delta the previous copy's etags {key: etag}.
-const CHECKSUMS = JSON.parse(__ENV.CHECKSUMS ? open(__ENV.CHECKSUMS) : '{}') as Record<string, { bytes: number; sha256: string }>;
+const CHECKSUMS = JSON.parse(__ENV.CHECKSUMS ? open(__ENV.CHECKSUMS) : '{}') as Record<
+  string,
+  { bytes: number; sha256: string }
+>;
 const PREVIOUS = __ENV.PREVIOUS ? (JSON.parse(open(__ENV.PREVIOUS)) as Record<string, string>) : null;
 
 export const options = {
-  scenarios: { migration: { executor: 'per-vu-iterations', vus: STREAMS, iterations: 1, maxDuration: __ENV.MAX_DURATION || '30m' } },
+  scenarios: {
+    migration: { executor: 'per-vu-iterations', vus: STREAMS, iterations: 1, maxDuration: __ENV.MAX_DURATION || '30m' },
+  },
   thresholds: JSON.parse(__ENV.THRESHOLDS || '{"migration_failed":["count<1"]}'),
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
   setupTimeout: '300s',
@@ -40,17 +46,33 @@ const target = new S3(targetFromEnv());
 
 function source(): Source {
   if (__ENV.SOURCE_KIND === 'azure-blob') {
-    return azureSource({ endpoint: __ENV.SOURCE_ENDPOINT, account: __ENV.SOURCE_ACCESS_KEY, key: __ENV.SOURCE_SECRET_KEY, container: __ENV.SOURCE_BUCKET, sas: __ENV.SOURCE_SAS || undefined });
+    return azureSource({
+      endpoint: __ENV.SOURCE_ENDPOINT,
+      account: __ENV.SOURCE_ACCESS_KEY,
+      key: __ENV.SOURCE_SECRET_KEY,
+      container: __ENV.SOURCE_BUCKET,
+      sas: __ENV.SOURCE_SAS || undefined,
+    });
   }
-  return s3Source(new S3({ endpoint: __ENV.SOURCE_ENDPOINT, bucket: __ENV.SOURCE_BUCKET, region: __ENV.SOURCE_REGION || 'us-east-1', accessKey: __ENV.SOURCE_ACCESS_KEY, secretKey: __ENV.SOURCE_SECRET_KEY, pathStyle: __ENV.SOURCE_PATH_STYLE !== 'false' }));
+  return s3Source(
+    new S3({
+      endpoint: __ENV.SOURCE_ENDPOINT,
+      bucket: __ENV.SOURCE_BUCKET,
+      region: __ENV.SOURCE_REGION || 'us-east-1',
+      accessKey: __ENV.SOURCE_ACCESS_KEY,
+      secretKey: __ENV.SOURCE_SECRET_KEY,
+      pathStyle: __ENV.SOURCE_PATH_STYLE !== 'false',
+    }),
+  );
 }
 const from = source();
+const log = (e: MigrationEvent) => console.log(JSON.stringify(e));
 
 /** The objects to copy: all of them, or with PREVIOUS only those new or changed since that copy. */
 export function setup(): Listed[] {
   const listed = from.list(PREFIX);
   const todo = PREVIOUS ? listed.filter((o) => PREVIOUS[o.key] !== o.etag) : listed;
-  console.log(JSON.stringify({ migration: 'listed', objects: listed.length, todo: todo.length }));
+  log({ migration: 'listed', objects: listed.length, todo: todo.length });
   // Largest first, dealt round-robin: the streams get equal shares of bytes.
   return todo.sort((a, b) => b.size - a.size || (a.key < b.key ? -1 : 1));
 }
@@ -143,13 +165,24 @@ export default function (objects: Listed[]): void {
   for (const o of mine) {
     const start = Date.now();
     const r = copy(o);
-    console.log(JSON.stringify({ migration: 'copy', key: o.key, etag: o.etag, bytes: o.size, ok: r.ok, attempts: r.attempts, error: r.error, start, end: Date.now() }));
+    const end = Date.now();
+    log({
+      migration: 'copy',
+      key: o.key,
+      etag: o.etag,
+      bytes: o.size,
+      ok: r.ok,
+      attempts: r.attempts,
+      error: r.error,
+      start,
+      end,
+    });
     if (r.ok) copied.push([o, r.sha256]);
     else failed.add(1);
   }
   for (const [o, sha256] of copied) {
     const error = verify(o, sha256);
-    console.log(JSON.stringify({ migration: 'verify', key: o.key, ok: error === '', error }));
+    log({ migration: 'verify', key: o.key, ok: error === '', error });
     if (error) failed.add(1);
   }
 }

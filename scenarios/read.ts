@@ -6,12 +6,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { makePayload } from './lib/payload.ts';
-
-interface Layout {
-  size: number;
-  footer: number; // footer length, from the file's last 8 bytes
-  chunks: [number, number][]; // [offset, length] of the column chunks a typical query reads
-}
+import type { Layout } from '../src/contracts/k6.ts';
 
 const LAYOUT = JSON.parse(__ENV.LAYOUT || 'null') as Layout;
 const OBJECTS = Number(__ENV.OBJECTS || 8);
@@ -22,7 +17,8 @@ const PREFIX = __ENV.PREFIX || 'read';
 // parquet: the reader's pattern on a real file; full: whole-object GETs of OBJECT_SIZE (as warp get does).
 const PATTERN = __ENV.PATTERN || 'parquet';
 const SIZE = Number(__ENV.OBJECT_SIZE || 4 * 1024 * 1024);
-if (PATTERN === 'parquet' && (!LAYOUT || !__ENV.PARQUET)) throw new Error('read needs PARQUET (a generated file) and LAYOUT (its byte layout)');
+if (PATTERN === 'parquet' && (!LAYOUT || !__ENV.PARQUET))
+  throw new Error('read needs PARQUET (a generated file) and LAYOUT (its byte layout)');
 
 export const options = {
   scenarios: { read: { executor: 'constant-vus', vus: VUS, duration: DURATION } },

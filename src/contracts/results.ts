@@ -1,4 +1,10 @@
-// What the load commands write into results/<run-id>/ and the report reads back.
+// What the load commands write into results/<run-id>/ and the report reads back: manifest.json,
+// summary.json, samples*.json.gz, migration.json and cutover.json.
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import type { K6Point, K6Summary } from './k6.js';
 
 /** manifest.json: what a result was measured with. Two results are compared only when their workloads
  * match, and every figure of a report links to its run's manifest. */
@@ -15,4 +21,117 @@ export interface RunManifest {
   sndsbench: { version: string; commit: string };
   machine: { platform: string; cpus: number; cpu: string; memory_gb: number; node: string };
   started: string;
+}
+
+/** One object of a migration rehearsal: copied, then verified against its checksum. */
+export interface ObjectResult {
+  key: string;
+  bytes: number;
+  ok: boolean;
+  attempts: number;
+  error: string;
+}
+
+/** What the rehearsal measured. */
+export interface Rehearsal {
+  objects: number;
+  bytes: number;
+  seconds: number;
+  bytes_per_second: number;
+  objects_per_second: number;
+  put_requests_per_object: number;
+  streams: number;
+  retries: number;
+  throttled: number;
+  failed: ObjectResult[];
+}
+
+/** The rehearsal's rates extrapolated to the full volume, against the window. */
+export interface Verdict {
+  volume_bytes: number;
+  volume_objects: number;
+  volume_source: string;
+  seconds: number;
+  seconds_by_bytes: number;
+  seconds_by_requests: number | null;
+  bound: 'bandwidth' | 'request rate';
+  window_seconds: number;
+  verdict: 'PASS' | 'FAIL';
+  margin_seconds: number;
+  to_meet: { streams: number; k6_instances: number; prefixes: number | null };
+}
+
+/** migration.json (not written when a delta had nothing to copy). */
+export interface MigrationResult {
+  id: string;
+  from: string;
+  to: string;
+  dataset: string;
+  delta: boolean;
+  k6: string;
+  rehearsal: Rehearsal;
+  verdict: Verdict;
+  objects: ObjectResult[];
+}
+
+/** What a cutover may cost at most and still pass. */
+export interface Thresholds {
+  lost_writes: number;
+  stale_reads: number;
+  integrity_failures: number;
+  window_error_rate: number;
+  longest_failure_s: number;
+}
+
+/** A cutover's evidence and verdict; times are epoch milliseconds. */
+export interface CutoverReport {
+  id: string;
+  front: string;
+  from: string;
+  to: string;
+  procedure: { command: string; start: number; end: number; exit: number; output: string };
+  load_started: number;
+  requests: number;
+  errors: number;
+  dropped_iterations: number;
+  window: {
+    start: number;
+    end: number;
+    requests: number;
+    errors: number;
+    error_rate: number;
+    p99_ms: number;
+    max_ms: number;
+  };
+  longest_failure_s: number;
+  acknowledged_writes: number;
+  lost_writes: string[];
+  stale_reads: number;
+  integrity_failures: number;
+  rpo: { objects: number; bytes: number };
+  timeline: { second: number; ok: number; errors: number; p99_ms: number }[];
+  thresholds: Thresholds;
+  failed: string[];
+  verdict: 'PASS' | 'FAIL';
+}
+
+/** cutover.json. */
+export type CutoverResult = CutoverReport & { k6: string };
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+// The files are this program's own output, trusted as written.
+export const readManifest = (dir: string) => readJson(join(dir, 'manifest.json')) as RunManifest;
+export const readSummary = (file: string) => readJson(file) as K6Summary;
+export const readMigration = (dir: string) => readJson(join(dir, 'migration.json')) as MigrationResult;
+export const readCutover = (dir: string) => readJson(join(dir, 'cutover.json')) as CutoverResult;
+
+/** The measurements of the given metrics in one of k6's raw sample files (gzip, one JSON object a line). */
+export async function* readPoints(file: string, metrics: readonly string[]): AsyncGenerator<K6Point> {
+  for await (const line of createInterface({ input: createReadStream(file).pipe(createGunzip()) })) {
+    // Most lines are other metrics: skip them before parsing.
+    if (!line.includes('"Point"') || !metrics.some((m) => line.includes(`"${m}"`))) continue;
+    const p = JSON.parse(line) as K6Point;
+    if (p.type === 'Point' && metrics.includes(p.metric)) yield p;
+  }
 }

@@ -4,14 +4,11 @@
 // run of failures, and the data acknowledged on the source but absent from the target at the switch.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
-import { k6Binary, k6Trust, k6Version, redact, scenarioMessage } from './run.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access, DeltaSync } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
@@ -19,7 +16,19 @@ import { Histogram } from '../util/histogram.js';
 import { runManifest, sizes } from './provenance.js';
 import { preflight } from '../hosts/preflight.js';
 import { seedRecord } from '../contracts/dataset.js';
+import { cutoverEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
+import { stat } from '../contracts/k6.js';
+import {
+  readPoints,
+  readSummary,
+  type CutoverReport,
+  type CutoverResult,
+  type Thresholds,
+} from '../contracts/results.js';
 import { haproxy } from '../hosts/haproxy.js';
+import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+
+export type { Thresholds } from '../contracts/results.js';
 
 export interface CutoverOptions {
   front: string;
@@ -36,52 +45,19 @@ export interface CutoverOptions {
   thresholds: Thresholds;
 }
 
-export interface Thresholds {
-  lost_writes: number;
-  stale_reads: number;
-  integrity_failures: number;
-  window_error_rate: number;
-  longest_failure_s: number;
-}
-
-export const DEFAULT_THRESHOLDS: Thresholds = { lost_writes: 0, stale_reads: 0, integrity_failures: 0, window_error_rate: 0.001, longest_failure_s: 1 };
-
-interface Write {
-  key: string;
-  sha256: string;
-  bytes: number;
-  version?: number;
-  t: number;
-}
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  lost_writes: 0,
+  stale_reads: 0,
+  integrity_failures: 0,
+  window_error_rate: 0.001,
+  longest_failure_s: 1,
+};
 
 interface Sample {
   start: number;
   end: number;
   ok: boolean;
   ms: number;
-}
-
-export interface CutoverReport {
-  id: string;
-  front: string;
-  from: string;
-  to: string;
-  procedure: { command: string; start: number; end: number; exit: number; output: string };
-  load_started: number;
-  requests: number;
-  errors: number;
-  dropped_iterations: number;
-  window: { start: number; end: number; requests: number; errors: number; error_rate: number; p99_ms: number; max_ms: number };
-  longest_failure_s: number;
-  acknowledged_writes: number;
-  lost_writes: string[];
-  stale_reads: number;
-  integrity_failures: number;
-  rpo: { objects: number; bytes: number };
-  timeline: { second: number; ok: number; errors: number; p99_ms: number }[];
-  thresholds: Thresholds;
-  failed: string[];
-  verdict: 'PASS' | 'FAIL';
 }
 
 /** The lab's own procedure: final delta sync, HAProxy switch through its runtime API, post-switch delta sync. */
@@ -117,62 +93,75 @@ function checkProcedure(command: string): void {
   if (command === 'reference') return;
   const first = command.trim().split(/\s+/)[0];
   if (!first) throw new UsageError('--procedure is empty: give a command or "reference"');
-  const found = first.includes('/') ? existsSync(first) : (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, first)));
+  const found = first.includes('/')
+    ? existsSync(first)
+    : (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, first)));
   if (!found) throw new UsageError(`--procedure ${first}: no such command`);
 }
 
-export async function cutover(o: CutoverOptions): Promise<{ dir: string; report: CutoverReport; text: string; exitCode: number }> {
+export async function cutover(
+  o: CutoverOptions,
+): Promise<{ dir: string; report: CutoverReport; text: string; exitCode: number }> {
   if (o.at >= o.duration) throw new UsageError(`--at ${o.at}s must come before the end of --duration ${o.duration}s`);
   checkProcedure(o.procedure);
   const front = loadProfile(o.front);
   const from = loadProfile(o.from);
   const to = loadProfile(o.to);
-  if (o.procedure === 'reference' && !front.haproxy) throw new UsageError(`--procedure reference switches an HAProxy front: ${front.name} has no haproxy socket in its profile`);
+  if (o.procedure === 'reference' && !front.haproxy)
+    throw new UsageError(
+      `--procedure reference switches an HAProxy front: ${front.name} has no haproxy socket in its profile`,
+    );
   const seed = seedRecord(o.dataset, from.name);
   const fc = await preflight(front);
   await preflight(from);
   await preflight(to);
   const k6 = k6Binary();
 
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').replace('.', '-').replace('Z', '')}-cutover-${to.name}`;
+  const id = runId(`cutover-${to.name}`, 'millisecond');
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const writePrefix = `cutover-${id}/`;
   // The target holds the dataset before the cutover, as after a migration.
-  const syncs = [new DeltaSync(access(from), access(to), `${seed.prefix}/`), new DeltaSync(access(from), access(to), writePrefix)];
+  const syncs = [
+    new DeltaSync(access(from), access(to), `${seed.prefix}/`),
+    new DeltaSync(access(from), access(to), writePrefix),
+  ];
   await syncs[0].run();
   const objects = seed.objects.filter((x) => x.sha256 && x.bytes > 0 && !x.key.endsWith('.json'));
   writeFileSync(join(dir, 'objects.json'), JSON.stringify(objects));
 
-  const env = {
-    ...process.env,
-    RATE: String(o.rate), DURATION: `${o.duration}s`, WRITE_PREFIX: writePrefix, OBJECTS: join(dir, 'objects.json'), NO_REUSE: String(o.noReuse),
-    S3_ENDPOINT: front.endpoint, S3_BUCKET: front.bucket, S3_REGION: front.region, S3_PATH_STYLE: String(front.addressing !== 'virtual'),
-    S3_ACCESS_KEY: fc.accessKey, S3_SECRET_KEY: fc.secretKey, SUMMARY_JSON: join(dir, 'summary.json'),
-    K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [front]),
-  };
-  const args = ['run', '--quiet', '--log-format', 'json', '--out', `json=${join(dir, 'samples.json.gz')}`, projectPath('scenarios', 'cutover.ts')];
-  const secrets = [front, from, to].flatMap((p) => Object.values(credentialsOf(p)).filter(Boolean) as string[]);
-  const child = spawn(k6, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const writes: Write[] = [];
-  const stateReads: { key: string; got: number; expected: number; start: number }[] = [];
+  const env = k6Env(dir, [front], {
+    RATE: String(o.rate),
+    DURATION: `${o.duration}s`,
+    WRITE_PREFIX: writePrefix,
+    OBJECTS: join(dir, 'objects.json'),
+    NO_REUSE: String(o.noReuse),
+    ...targetEnv(front, fc),
+    SUMMARY_JSON: join(dir, 'summary.json'),
+  });
+  const args = [
+    'run',
+    '--quiet',
+    '--log-format',
+    'json',
+    '--out',
+    `json=${join(dir, 'samples.json.gz')}`,
+    projectPath('scenarios', 'cutover.ts'),
+  ];
+  const secrets = secretsOf([front, from, to].map(credentialsOf));
+  const writes: WriteEvent[] = [];
+  const stateReads: StateReadEvent[] = [];
   let loadStarted = 0;
-  let log = '';
   let onLoad: () => void = () => undefined;
   const loadBegins = new Promise<void>((r) => (onLoad = r));
-  const onLine = (line: string) => {
-    log += line + '\n';
-    const m = line.includes('cutover') ? scenarioMessage(line) : null;
-    if (!m) return;
-    if (m.event === 'load') {
-      loadStarted = Number(m.t);
+  const exited = runK6(k6, args, env, (line) => {
+    const e = cutoverEvent(line);
+    if (e?.event === 'load') {
+      loadStarted = e.t;
       onLoad();
-    } else if (m.event === 'write') writes.push(m as unknown as Write);
-    else if (m.event === 'state-read') stateReads.push(m as never);
-  };
-  createInterface({ input: child.stdout }).on('line', onLine);
-  createInterface({ input: child.stderr }).on('line', onLine);
-  const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+    } else if (e?.event === 'write') writes.push(e);
+    else if (e?.event === 'state-read') stateReads.push(e);
+  });
 
   // The procedure at --at, then what the target lacks of the writes acknowledged so far (RPO).
   let procedure = { command: o.procedure, start: 0, end: 0, exit: -1, output: '' };
@@ -183,30 +172,68 @@ export async function cutover(o: CutoverOptions): Promise<{ dir: string; report:
     const start = Date.now();
     let result: { exit: number; output: string };
     try {
-      result = o.procedure === 'reference'
-        ? { exit: 0, output: await referenceProcedure(front, syncs) }
-        : await runCommand(o.procedure, { SNDSBENCH_FRONT: front.name, SNDSBENCH_FROM: from.name, SNDSBENCH_TO: to.name, SNDSBENCH_WRITE_PREFIX: writePrefix, ...haproxyEnv(front) });
+      result =
+        o.procedure === 'reference'
+          ? { exit: 0, output: await referenceProcedure(front, syncs) }
+          : await runCommand(o.procedure, {
+              SNDSBENCH_FRONT: front.name,
+              SNDSBENCH_FROM: from.name,
+              SNDSBENCH_TO: to.name,
+              SNDSBENCH_WRITE_PREFIX: writePrefix,
+              ...haproxyEnv(front),
+            });
     } catch (e) {
       result = { exit: 1, output: (e as Error).message };
     }
-    procedure = { command: o.procedure, start, end: Date.now(), exit: result.exit, output: redact(result.output, secrets) };
+    procedure = {
+      command: o.procedure,
+      start,
+      end: Date.now(),
+      exit: result.exit,
+      output: redact(result.output, secrets),
+    };
     const acked = writes.filter((w) => w.t <= procedure.end && w.version === undefined);
     const absent = await missingOnTarget(to, acked);
     rpo = { objects: absent.length, bytes: absent.reduce((s, w) => s + w.bytes, 0) };
   }
-  const code = await exited;
+  const { code, log } = await exited;
   writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
   writeFileSync(join(dir, 'procedure.log'), `${procedure.command}\nexit ${procedure.exit}\n${procedure.output}\n`);
-  if (!existsSync(join(dir, 'summary.json'))) {
-    const why = log.split('\n').find((l) => /"level":"error"/.test(l)) ?? `k6 exited with ${code}`;
-    throw new Error(`k6 failed: ${redact(why, secrets).slice(0, 300)} (log: ${join(dir, 'k6.log')})`);
-  }
+  if (!existsSync(join(dir, 'summary.json')))
+    throw k6Failure(log, `k6 exited with ${code}`, secrets, join(dir, 'k6.log'));
 
   const report = await analyse(o, dir, id, { front, from, to }, procedure, loadStarted, writes, stateReads, rpo);
   const version = k6Version(k6);
-  writeAtomic(join(dir, 'cutover.json'), JSON.stringify({ ...report, k6: version }, null, 1) + '\n');
-  const workload = { scenario: 'cutover', front: front.name, from: from.name, rate: o.rate, duration_s: o.duration, at_s: o.at, procedure: o.procedure, no_reuse: o.noReuse, objects: objects.length };
-  writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'cutover', id, host: to.name, provider: to.provider, scenario: 'cutover', workload, object_sizes: sizes(objects.map((x) => x.bytes)), tools: { k6: version } }), null, 1));
+  const result: CutoverResult = { ...report, k6: version };
+  writeAtomic(join(dir, 'cutover.json'), JSON.stringify(result, null, 1) + '\n');
+  const workload = {
+    scenario: 'cutover',
+    front: front.name,
+    from: from.name,
+    rate: o.rate,
+    duration_s: o.duration,
+    at_s: o.at,
+    procedure: o.procedure,
+    no_reuse: o.noReuse,
+    objects: objects.length,
+  };
+  writeAtomic(
+    join(dir, 'manifest.json'),
+    JSON.stringify(
+      runManifest({
+        kind: 'cutover',
+        id,
+        host: to.name,
+        provider: to.provider,
+        scenario: 'cutover',
+        workload,
+        object_sizes: sizes(objects.map((x) => x.bytes)),
+        tools: { k6: version },
+      }),
+      null,
+      1,
+    ),
+  );
   const text = describe(report);
   writeFileSync(join(dir, 'verdict.txt'), text + '\n');
   return { dir, report, text, exitCode: report.verdict === 'PASS' ? 0 : 1 };
@@ -218,11 +245,11 @@ function haproxyEnv(front: HostProfile): Record<string, string> {
 }
 
 /** The writes the target does not hold with the same SHA-256 (the last version of each key). */
-async function missingOnTarget(to: HostProfile, writes: Write[]): Promise<Write[]> {
-  const last = new Map<string, Write>();
+async function missingOnTarget(to: HostProfile, writes: WriteEvent[]): Promise<WriteEvent[]> {
+  const last = new Map<string, WriteEvent>();
   for (const w of writes) if ((last.get(w.key)?.version ?? -1) <= (w.version ?? 0)) last.set(w.key, w);
   const a = access(to);
-  const missing: Write[] = [];
+  const missing: WriteEvent[] = [];
   const todo = [...last.values()];
   let next = 0;
   const worker = async () => {
@@ -236,11 +263,10 @@ async function missingOnTarget(to: HostProfile, writes: Write[]): Promise<Write[
   return missing;
 }
 
+/** Every request's span and outcome, in the order they started. */
 async function readSamples(path: string): Promise<Sample[]> {
   const out: Sample[] = [];
-  for await (const line of createInterface({ input: createReadStream(path).pipe(createGunzip()) })) {
-    if (!line.includes('"http_req_duration"') || !line.includes('"Point"')) continue;
-    const p = JSON.parse(line) as { data: { time: string; value: number; tags: Record<string, string> } };
+  for await (const p of readPoints(path, ['http_req_duration'])) {
     const end = Date.parse(p.data.time);
     out.push({ end, start: end - p.data.value, ok: p.data.tags.expected_response === 'true', ms: p.data.value });
   }
@@ -248,11 +274,18 @@ async function readSamples(path: string): Promise<Sample[]> {
 }
 
 async function analyse(
-  o: CutoverOptions, dir: string, id: string, hosts: { front: HostProfile; from: HostProfile; to: HostProfile },
-  procedure: CutoverReport['procedure'], loadStarted: number, writes: Write[], stateReads: { got: number; expected: number; start: number }[], rpo: CutoverReport['rpo'],
+  o: CutoverOptions,
+  dir: string,
+  id: string,
+  hosts: { front: HostProfile; from: HostProfile; to: HostProfile },
+  procedure: CutoverReport['procedure'],
+  loadStarted: number,
+  writes: WriteEvent[],
+  stateReads: StateReadEvent[],
+  rpo: CutoverReport['rpo'],
 ): Promise<CutoverReport> {
   const samples = await readSamples(join(dir, 'samples.json.gz'));
-  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
+  const summary = readSummary(join(dir, 'summary.json'));
   const t0 = loadStarted || samples[0]?.start || 0;
 
   const timeline: CutoverReport['timeline'] = [];
@@ -293,11 +326,26 @@ async function analyse(
 
   const lost = procedure.start ? await missingOnTarget(hosts.to, writes) : [];
   const stale = stateReads.filter((r) => r.start >= procedure.end && r.got < r.expected).length;
-  const integrity = summary.metrics.cutover_integrity_failures?.values.count ?? 0;
+  const integrity = stat(summary, 'cutover_integrity_failures', 'count');
   const report: CutoverReport = {
-    id, front: hosts.front.name, from: hosts.from.name, to: hosts.to.name, procedure, load_started: t0,
-    requests: samples.length, errors: samples.filter((s) => !s.ok).length, dropped_iterations: summary.metrics.dropped_iterations?.values.count ?? 0,
-    window: { start: wStart, end: wEnd, requests: inWindow.length, errors: wErrors, error_rate: inWindow.length ? wErrors / inWindow.length : 0, p99_ms: wh.count ? wh.percentile(99) : 0, max_ms: wh.count ? wh.max : 0 },
+    id,
+    front: hosts.front.name,
+    from: hosts.from.name,
+    to: hosts.to.name,
+    procedure,
+    load_started: t0,
+    requests: samples.length,
+    errors: samples.filter((s) => !s.ok).length,
+    dropped_iterations: stat(summary, 'dropped_iterations', 'count'),
+    window: {
+      start: wStart,
+      end: wEnd,
+      requests: inWindow.length,
+      errors: wErrors,
+      error_rate: inWindow.length ? wErrors / inWindow.length : 0,
+      p99_ms: wh.count ? wh.percentile(99) : 0,
+      max_ms: wh.count ? wh.max : 0,
+    },
     longest_failure_s: longest,
     acknowledged_writes: writes.length,
     lost_writes: lost.map((w) => w.key).sort(),
@@ -315,7 +363,10 @@ async function analyse(
     [report.lost_writes.length <= t.lost_writes, `lost writes ${report.lost_writes.length} > ${t.lost_writes}`],
     [stale <= t.stale_reads, `stale reads ${stale} > ${t.stale_reads}`],
     [integrity <= t.integrity_failures, `integrity failures ${integrity} > ${t.integrity_failures}`],
-    [report.window.error_rate <= t.window_error_rate, `error rate in the switch window ${(report.window.error_rate * 100).toFixed(2)}% > ${(t.window_error_rate * 100).toFixed(2)}%`],
+    [
+      report.window.error_rate <= t.window_error_rate,
+      `error rate in the switch window ${pct(report.window.error_rate)} > ${pct(t.window_error_rate)}`,
+    ],
     [longest <= t.longest_failure_s, `longest failure run ${longest.toFixed(2)} s > ${t.longest_failure_s} s`],
   ];
   report.failed = checks.filter(([ok]) => !ok).map(([, why]) => why);
@@ -323,12 +374,17 @@ async function analyse(
   return report;
 }
 
+const pct = (rate: number) => `${(rate * 100).toFixed(2)}%`;
+
 function describe(r: CutoverReport): string {
   const rel = (t: number) => ((t - r.load_started) / 1000).toFixed(1);
   return [
-    `cutover ${r.from} -> ${r.to} through ${r.front}: ${r.requests.toLocaleString('en')} requests, ${r.errors} errors, ${r.dropped_iterations} dropped iterations`,
-    `procedure: ${r.procedure.command} from ${rel(r.procedure.start)} s to ${rel(r.procedure.end)} s, exit ${r.procedure.exit}`,
-    `switch window: ${r.window.requests} requests, error rate ${(r.window.error_rate * 100).toFixed(2)}%, p99 ${r.window.p99_ms.toFixed(0)} ms, max ${r.window.max_ms.toFixed(0)} ms`,
+    `cutover ${r.from} -> ${r.to} through ${r.front}: ${r.requests.toLocaleString('en')} requests, ` +
+      `${r.errors} errors, ${r.dropped_iterations} dropped iterations`,
+    `procedure: ${r.procedure.command} from ${rel(r.procedure.start)} s to ${rel(r.procedure.end)} s, ` +
+      `exit ${r.procedure.exit}`,
+    `switch window: ${r.window.requests} requests, error rate ${pct(r.window.error_rate)}, ` +
+      `p99 ${r.window.p99_ms.toFixed(0)} ms, max ${r.window.max_ms.toFixed(0)} ms`,
     `acknowledged writes: ${r.acknowledged_writes}`,
     `lost writes: ${r.lost_writes.length}`,
     `stale reads: ${r.stale_reads}`,
@@ -338,4 +394,3 @@ function describe(r: CutoverReport): string {
     `verdict: ${r.verdict}${r.failed.length ? ' — ' + r.failed.join('; ') : ''}`,
   ].join('\n');
 }
-

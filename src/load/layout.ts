@@ -3,15 +3,10 @@
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../util/sql.js';
+import type { Layout } from '../contracts/k6.js';
 
 /** The columns of ER_PRS_F a typical query reads (who, when, what, how much). */
 export const QUERY_COLUMNS = ['BEN_NIR_PSA', 'EXE_SOI_DTD', 'PRS_NAT_REF', 'PSE_SPE_COD', 'PRS_PAI_MNT', 'BSE_REM_MNT'];
-
-export interface Layout {
-  size: number;
-  footer: number;
-  chunks: [number, number][];
-}
 
 export async function parquetLayout(path: string, columns = QUERY_COLUMNS): Promise<Layout> {
   const size = statSync(path).size;
@@ -23,7 +18,12 @@ export async function parquetLayout(path: string, columns = QUERY_COLUMNS): Prom
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   const list = columns.map(sqlString).join(', ');
-  const rows = (await conn.runAndReadAll(`SELECT coalesce(dictionary_page_offset, data_page_offset), total_compressed_size FROM parquet_metadata(${sqlString(path)}) WHERE path_in_schema IN (${list}) ORDER BY 1`)).getRowsJS();
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT coalesce(dictionary_page_offset, data_page_offset), total_compressed_size ` +
+        `FROM parquet_metadata(${sqlString(path)}) WHERE path_in_schema IN (${list}) ORDER BY 1`,
+    )
+  ).getRowsJS();
   conn.closeSync();
   db.closeSync();
   return { size, footer: tail.readInt32LE(0), chunks: rows.map((r) => [Number(r[0]), Number(r[1])]) };

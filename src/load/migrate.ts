@@ -2,22 +2,30 @@
 // migration scenario (k6), then extrapolates the measured rates to the full volume and gives a verdict
 // against the window, with what would meet it. `--delta` copies only what changed since the last copy;
 // `--verify` reads the target back against the seed-time checksums without copying.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialNames, loadProfile, type HostProfile } from '../hosts/profile.js';
-import { k6Binary, k6Trust, k6Version, redact, scenarioMessage } from './run.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
 import { runManifest, sizes } from './provenance.js';
 import { datasetManifests, seedRecord, type SeedRecord } from '../contracts/dataset.js';
+import { migrationEvent, type CopyEvent } from '../contracts/events.js';
+import { stat } from '../contracts/k6.js';
+import {
+  readSummary,
+  type MigrationResult,
+  type ObjectResult,
+  type Rehearsal,
+  type Verdict,
+} from '../contracts/results.js';
 import { preflight } from '../hosts/preflight.js';
 import { putRequests } from '../hosts/parts.js';
 import { duration, human, parseWindow, parseVolume } from '../util/units.js';
+import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
 
 export interface MigrateOptions {
   from: string;
@@ -35,41 +43,6 @@ export interface MigrateOptions {
   results: string;
 }
 
-export interface ObjectResult {
-  key: string;
-  bytes: number;
-  ok: boolean;
-  attempts: number;
-  error: string;
-}
-
-export interface Rehearsal {
-  objects: number;
-  bytes: number;
-  seconds: number;
-  bytes_per_second: number;
-  objects_per_second: number;
-  put_requests_per_object: number;
-  streams: number;
-  retries: number;
-  throttled: number;
-  failed: ObjectResult[];
-}
-
-export interface Verdict {
-  volume_bytes: number;
-  volume_objects: number;
-  volume_source: string;
-  seconds: number;
-  seconds_by_bytes: number;
-  seconds_by_requests: number | null;
-  bound: 'bandwidth' | 'request rate';
-  window_seconds: number;
-  verdict: 'PASS' | 'FAIL';
-  margin_seconds: number;
-  to_meet: { streams: number; k6_instances: number; prefixes: number | null };
-}
-
 function sameBucket(a: HostProfile, b: HostProfile): boolean {
   const norm = (p: HostProfile) => `${p.endpoint.replace(/\/+$/, '').toLowerCase()}|${p.bucket}`;
   return norm(a) === norm(b);
@@ -79,67 +52,94 @@ function sameBucket(a: HostProfile, b: HostProfile): boolean {
 function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; seed: SeedRecord; window: number } {
   const from = loadProfile(o.from);
   const to = loadProfile(o.to);
-  if (to.kind === 'azure-blob') throw new UsageError(`--to ${to.name} is an Azure Blob container: the target must be S3-compatible`);
-  if (sameBucket(from, to)) throw new UsageError(`--from ${from.name} and --to ${to.name} are the same bucket (${from.endpoint}, ${from.bucket}): nothing to migrate`);
+  if (to.kind === 'azure-blob')
+    throw new UsageError(`--to ${to.name} is an Azure Blob container: the target must be S3-compatible`);
+  if (sameBucket(from, to))
+    throw new UsageError(
+      `--from ${from.name} and --to ${to.name} are the same bucket (${from.endpoint}, ${from.bucket}): ` +
+        'nothing to migrate',
+    );
   const window = parseWindow(o.window);
   if (o.volume !== undefined && o.plan !== undefined) throw new UsageError('give --volume or --plan, not both');
   if (o.volume !== undefined) parseVolume(o.volume);
-  if (!existsSync(o.dataset) || datasetManifests(o.dataset).length === 0) throw new UsageError(`${o.dataset} has no _manifest.json: give the folder of a generated dataset`);
+  if (!existsSync(o.dataset) || datasetManifests(o.dataset).length === 0)
+    throw new UsageError(`${o.dataset} has no _manifest.json: give the folder of a generated dataset`);
   return { from, to, seed: seedRecord(o.dataset, from.name), window };
 }
 
-export async function migrate(options: MigrateOptions): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict | null; exitCode: number; text: string }> {
+export async function migrate(
+  options: MigrateOptions,
+): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict | null; exitCode: number; text: string }> {
   // k6 opens these files: absolute, whatever the caller's working directory.
-  const o = { ...options, dataset: resolve(options.dataset), results: resolve(options.results), plan: options.plan && resolve(options.plan) };
+  const o = {
+    ...options,
+    dataset: resolve(options.dataset),
+    results: resolve(options.results),
+    plan: options.plan && resolve(options.plan),
+  };
   const { from, to, seed, window } = checkInput(o);
   const recordPath = join(o.dataset, `_migrated-${from.name}-to-${to.name}.json`);
-  if (o.delta && !existsSync(recordPath)) throw new UsageError(`no previous copy from ${from.name} to ${to.name} is recorded in ${o.dataset}: run migrate without --delta first`);
+  if (o.delta && !existsSync(recordPath))
+    throw new UsageError(
+      `no previous copy from ${from.name} to ${to.name} is recorded in ${o.dataset}: run migrate without --delta first`,
+    );
   const fc = await preflight(from);
   const tc = await preflight(to);
   const k6 = k6Binary();
 
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').replace('.', '-').replace('Z', '')}-migration-${from.name}-to-${to.name}`;
+  const id = runId(`migration-${from.name}-to-${to.name}`, 'millisecond');
   const dir = join(o.results, id);
   mkdirSync(dir, { recursive: true });
   const checksums = Object.fromEntries(seed.objects.map((x) => [x.key, { bytes: x.bytes, sha256: x.sha256 }]));
   writeFileSync(join(dir, 'checksums.json'), JSON.stringify(checksums));
   const limits = to.limits;
   const settings: Record<string, string> = {
-    STREAMS: String(o.streams), PREFIX: `${seed.prefix}/`, RETRIES: String(o.retries), PART_SIZE: String(o.partSize),
-    PART_MIN: String(limits.part_size_min ?? 5 * 1024 ** 2), PART_MAX: String(limits.part_size_max ?? 5 * 1024 ** 3), MAX_PARTS: String(limits.max_parts ?? 10000),
-    CHECKSUMS: join(dir, 'checksums.json'), ...(o.delta ? { PREVIOUS: recordPath } : {}),
+    STREAMS: String(o.streams),
+    PREFIX: `${seed.prefix}/`,
+    RETRIES: String(o.retries),
+    PART_SIZE: String(o.partSize),
+    PART_MIN: String(limits.part_size_min ?? 5 * 1024 ** 2),
+    PART_MAX: String(limits.part_size_max ?? 5 * 1024 ** 3),
+    MAX_PARTS: String(limits.max_parts ?? 10000),
+    CHECKSUMS: join(dir, 'checksums.json'),
+    ...(o.delta ? { PREVIOUS: recordPath } : {}),
   };
-  const env = {
-    ...process.env, ...settings,
-    SOURCE_KIND: from.kind ?? 's3', SOURCE_ENDPOINT: from.endpoint, SOURCE_BUCKET: from.bucket, SOURCE_REGION: from.region,
-    SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'), SOURCE_ACCESS_KEY: fc.accessKey, SOURCE_SECRET_KEY: fc.secretKey, SOURCE_SAS: fc.sasToken ?? '',
-    S3_ENDPOINT: to.endpoint, S3_BUCKET: to.bucket, S3_REGION: to.region, S3_PATH_STYLE: String(to.addressing !== 'virtual'), S3_ACCESS_KEY: tc.accessKey, S3_SECRET_KEY: tc.secretKey,
-    SUMMARY_JSON: join(dir, 'summary.json'), K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', ...k6Trust(dir, [from, to]),
-  };
+  const env = k6Env(dir, [from, to], {
+    ...settings,
+    SOURCE_KIND: from.kind ?? 's3',
+    SOURCE_ENDPOINT: from.endpoint,
+    SOURCE_BUCKET: from.bucket,
+    SOURCE_REGION: from.region,
+    SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'),
+    SOURCE_ACCESS_KEY: fc.accessKey,
+    SOURCE_SECRET_KEY: fc.secretKey,
+    SOURCE_SAS: fc.sasToken ?? '',
+    ...targetEnv(to, tc),
+    SUMMARY_JSON: join(dir, 'summary.json'),
+  });
   const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'migration.ts')];
-  const secrets = [fc, tc].flatMap((c) => [c.secretKey, c.accessKey, c.sasToken ?? '']);
-  const child = spawn(k6, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  const secrets = secretsOf([fc, tc]);
+  // One log line per object and phase.
+  const copies = new Map<string, CopyEvent>();
+  const verified = new Map<string, string>();
+  const { code, log } = await runK6(k6, args, env, (line) => {
+    const e = migrationEvent(line);
+    if (e?.migration === 'copy') copies.set(e.key, e);
+    if (e?.migration === 'verify') verified.set(e.key, e.error);
+  });
   writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
   const names = credentialNames;
-  writeFileSync(join(dir, 'command.txt'), `${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')} SOURCE_ENDPOINT=${from.endpoint} (keys ${names(from)}) S3_ENDPOINT=${to.endpoint} (keys ${names(to)}) ${k6} ${args.join(' ')}\n`);
-  if (!existsSync(join(dir, 'summary.json'))) {
-    const why = log.split('\n').find((l) => /"level":"error"|level=error/.test(l)) ?? `k6 exited with ${code}`;
-    throw new Error(`k6 failed: ${redact(why, secrets).slice(0, 300)} (log: ${join(dir, 'k6.log')})`);
-  }
+  const hosts = `SOURCE_ENDPOINT=${from.endpoint} (keys ${names(from)}) S3_ENDPOINT=${to.endpoint} (keys ${names(to)})`;
+  const command = `${hosts} ${k6} ${args.join(' ')}`;
+  writeFileSync(
+    join(dir, 'command.txt'),
+    `${Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} ${command}\n`,
+  );
+  if (!existsSync(join(dir, 'summary.json')))
+    throw k6Failure(log, `k6 exited with ${code}`, secrets, join(dir, 'k6.log'));
 
-  // One log line per object and phase.
-  const copies = new Map<string, { bytes: number; etag: string; ok: boolean; attempts: number; error: string; start: number; end: number }>();
-  const verified = new Map<string, string>();
-  for (const line of log.split('\n')) {
-    const msg = line.includes('migration') ? scenarioMessage(line) : null;
-    if (!msg) continue;
-    if (msg.migration === 'copy') copies.set(String(msg.key), msg as never);
-    if (msg.migration === 'verify') verified.set(String(msg.key), String(msg.error));
-  }
   const results: ObjectResult[] = [...copies.entries()].map(([key, c]) => {
     const verifyError = verified.get(key);
     const error = !c.ok ? c.error : verifyError === undefined ? 'not verified' : verifyError;
@@ -150,8 +150,8 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
   const starts = [...copies.values()].map((c) => c.start);
   const ends = [...copies.values()].map((c) => c.end);
   const seconds = copies.size ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
-  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Record<string, number> }> };
-  const count = (m: string) => summary.metrics[m]?.values.count ?? 0;
+  const summary = readSummary(join(dir, 'summary.json'));
+  const count = (m: string) => stat(summary, m, 'count');
   const bytes = good.reduce((s, r) => s + r.bytes, 0);
   const rehearsal: Rehearsal = {
     objects: good.length,
@@ -159,7 +159,9 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
     seconds,
     bytes_per_second: seconds > 0 ? bytes / seconds : 0,
     objects_per_second: seconds > 0 ? good.length / seconds : 0,
-    put_requests_per_object: good.length ? good.reduce((s, r) => s + putRequests(to, r.bytes, o.partSize), 0) / good.length : 1,
+    put_requests_per_object: good.length
+      ? good.reduce((s, r) => s + putRequests(to, r.bytes, o.partSize), 0) / good.length
+      : 1,
     streams: o.streams,
     retries: count('migration_retries'),
     throttled: count('s3_throttled'),
@@ -167,22 +169,63 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
   };
 
   // The record of what the target holds, for the next --delta.
-  const previous = existsSync(recordPath) ? (JSON.parse(readFileSync(recordPath, 'utf8')) as Record<string, string>) : {};
+  const previous = existsSync(recordPath)
+    ? (JSON.parse(readFileSync(recordPath, 'utf8')) as Record<string, string>)
+    : {};
   for (const r of good) previous[r.key] = copies.get(r.key)!.etag;
   writeAtomic(recordPath, JSON.stringify(previous, null, 1) + '\n');
 
   const version = k6Version(k6);
   if (o.delta && copies.size === 0) {
     // Nothing to copy measures no rate: there is nothing to extrapolate, and no run for the report.
-    const text = `delta ${from.name} -> ${to.name}: nothing new or changed on the source since the last copy; the target is in step (no rate measured, no extrapolation)`;
+    const text =
+      `delta ${from.name} -> ${to.name}: nothing new or changed on the source since the last copy; ` +
+      'the target is in step (no rate measured, no extrapolation)';
     writeFileSync(join(dir, 'verdict.txt'), text + '\n');
     return { dir, rehearsal, verdict: null, exitCode: 0, text };
   }
   const verdict = extrapolate(o, rehearsal, to, window, seed);
   const text = describe(rehearsal, verdict, o, from, to);
-  writeAtomic(join(dir, 'migration.json'), JSON.stringify({ id, from: from.name, to: to.name, dataset: o.dataset, delta: o.delta, k6: version, rehearsal, verdict, objects: results }, null, 1) + '\n');
-  const workload = { scenario: 'migration', from: from.name, objects: seed.objects.length, bytes: seed.objects.reduce((s, x) => s + x.bytes, 0), streams: o.streams, part_size: o.partSize, delta: o.delta, window: o.window, volume: o.volume ?? o.plan ?? null };
-  writeAtomic(join(dir, 'manifest.json'), JSON.stringify(runManifest({ kind: 'migration', id, host: to.name, provider: to.provider, scenario: 'migration', workload, object_sizes: sizes(seed.objects.map((x) => x.bytes)), tools: { k6: version } }), null, 1));
+  const result: MigrationResult = {
+    id,
+    from: from.name,
+    to: to.name,
+    dataset: o.dataset,
+    delta: o.delta,
+    k6: version,
+    rehearsal,
+    verdict,
+    objects: results,
+  };
+  writeAtomic(join(dir, 'migration.json'), JSON.stringify(result, null, 1) + '\n');
+  const workload = {
+    scenario: 'migration',
+    from: from.name,
+    objects: seed.objects.length,
+    bytes: seed.objects.reduce((s, x) => s + x.bytes, 0),
+    streams: o.streams,
+    part_size: o.partSize,
+    delta: o.delta,
+    window: o.window,
+    volume: o.volume ?? o.plan ?? null,
+  };
+  writeAtomic(
+    join(dir, 'manifest.json'),
+    JSON.stringify(
+      runManifest({
+        kind: 'migration',
+        id,
+        host: to.name,
+        provider: to.provider,
+        scenario: 'migration',
+        workload,
+        object_sizes: sizes(seed.objects.map((x) => x.bytes)),
+        tools: { k6: version },
+      }),
+      null,
+      1,
+    ),
+  );
   writeFileSync(join(dir, 'verdict.txt'), text + '\n');
   const exitCode = rehearsal.failed.length > 0 || verdict.verdict === 'FAIL' ? 1 : 0;
   return { dir, rehearsal, verdict, exitCode, text };
@@ -192,15 +235,23 @@ export async function migrate(options: MigrateOptions): Promise<{ dir: string; r
  * The full migration's time: the largest of the bytes over the sustained measured rate and the PUT
  * requests over the target's per-bucket write cap times the buckets or prefixes used.
  */
-export function extrapolate(o: Pick<MigrateOptions, 'volume' | 'plan' | 'prefixes' | 'streams'>, r: Rehearsal, to: HostProfile, window: number, seed: SeedRecord): Verdict {
+export function extrapolate(
+  o: Pick<MigrateOptions, 'volume' | 'plan' | 'prefixes' | 'streams'>,
+  r: Rehearsal,
+  to: HostProfile,
+  window: number,
+  seed: SeedRecord,
+): Verdict {
   let volumeBytes: number;
   let volumeObjects: number;
   let source: string;
   const datasetBytes = seed.objects.reduce((s, x) => s + x.bytes, 0);
   if (o.plan) {
-    if (!existsSync(o.plan)) throw new UsageError(`--plan ${o.plan}: no such file (write one with "sndsbench plan ... --json > FILE")`);
+    if (!existsSync(o.plan))
+      throw new UsageError(`--plan ${o.plan}: no such file (write one with "sndsbench plan ... --json > FILE")`);
     const p = JSON.parse(readFileSync(o.plan, 'utf8')) as { total?: { bytes?: number; objects?: number } };
-    if (!p.total?.bytes || !p.total.objects) throw new UsageError(`--plan ${o.plan} is not the JSON of "sndsbench plan --json"`);
+    if (!p.total?.bytes || !p.total.objects)
+      throw new UsageError(`--plan ${o.plan} is not the JSON of "sndsbench plan --json"`);
     [volumeBytes, volumeObjects, source] = [p.total.bytes, p.total.objects, `plan ${o.plan}`];
   } else if (o.volume) {
     volumeBytes = parseVolume(o.volume);
@@ -238,22 +289,44 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   const n = (x: number) => Math.round(x).toLocaleString('en');
   const lines = [
-    `${o.delta ? 'delta' : 'rehearsal'} ${from.name} -> ${to.name}: ${n(r.objects)} objects, ${mb(r.bytes)} copied and verified in ${r.seconds.toFixed(1)} s with ${r.streams} streams`,
-    `  ${mb(r.bytes_per_second)}/s, ${r.objects_per_second.toFixed(1)} objects/s; retries ${n(r.retries)}, throttled ${n(r.throttled)}, failed ${r.failed.length}`,
+    `${o.delta ? 'delta' : 'rehearsal'} ${from.name} -> ${to.name}: ${n(r.objects)} objects, ` +
+      `${mb(r.bytes)} copied and verified in ${r.seconds.toFixed(1)} s with ${r.streams} streams`,
+    `  ${mb(r.bytes_per_second)}/s, ${r.objects_per_second.toFixed(1)} objects/s; ` +
+      `retries ${n(r.retries)}, throttled ${n(r.throttled)}, failed ${r.failed.length}`,
   ];
   for (const f of r.failed) lines.push(`  FAILED ${f.key}: ${f.error}`);
   lines.push(`full volume: ${human(v.volume_bytes, 'B')} in ${n(v.volume_objects)} objects (${v.volume_source})`);
-  lines.push(`  by bytes: ${duration(v.seconds_by_bytes)} at the measured rate; by requests: ${v.seconds_by_requests === null ? `no write cap in ${to.name}'s profile` : `${duration(v.seconds_by_requests)} at ${to.limits.put_per_second_per_bucket} PUT/s × ${o.prefixes} bucket(s) or prefix(es)`}`);
-  const margin = v.margin_seconds >= 0 ? `margin ${duration(v.margin_seconds)} (${((v.margin_seconds / v.window_seconds) * 100).toFixed(0)}% of the window)` : `short by ${duration(-v.margin_seconds)}`;
-  lines.push(`verdict: ${v.verdict} — ${duration(v.seconds)} (${v.bound} bound) for a window of ${duration(v.window_seconds)}; ${margin}`);
-  const meet = [`${v.to_meet.streams} streams`, `${v.to_meet.k6_instances} k6 instance(s) at ${mb(r.bytes_per_second)}/s each`];
-  if (v.to_meet.prefixes !== null) meet.push(`${v.to_meet.prefixes} bucket(s) or prefix(es) at ${to.limits.put_per_second_per_bucket} PUT/s`);
+  const byRequests =
+    v.seconds_by_requests === null
+      ? `no write cap in ${to.name}'s profile`
+      : `${duration(v.seconds_by_requests)} at ${to.limits.put_per_second_per_bucket} PUT/s × ` +
+        `${o.prefixes} bucket(s) or prefix(es)`;
+  lines.push(`  by bytes: ${duration(v.seconds_by_bytes)} at the measured rate; by requests: ${byRequests}`);
+  const margin =
+    v.margin_seconds >= 0
+      ? `margin ${duration(v.margin_seconds)} (${((v.margin_seconds / v.window_seconds) * 100).toFixed(0)}% ` +
+        'of the window)'
+      : `short by ${duration(-v.margin_seconds)}`;
+  lines.push(
+    `verdict: ${v.verdict} — ${duration(v.seconds)} (${v.bound} bound) ` +
+      `for a window of ${duration(v.window_seconds)}; ${margin}`,
+  );
+  const meet = [
+    `${v.to_meet.streams} streams`,
+    `${v.to_meet.k6_instances} k6 instance(s) at ${mb(r.bytes_per_second)}/s each`,
+  ];
+  if (v.to_meet.prefixes !== null)
+    meet.push(`${v.to_meet.prefixes} bucket(s) or prefix(es) at ${to.limits.put_per_second_per_bucket} PUT/s`);
   lines.push(`to meet the window: ${meet.join(', or ')}`);
   return lines.join('\n');
 }
 
 /** Reads every seeded object back from the target: missing, resized or altered objects are named. */
-export async function verifyTarget(dataset: string, fromName: string, toName: string): Promise<{ checked: number; problems: string[] }> {
+export async function verifyTarget(
+  dataset: string,
+  fromName: string,
+  toName: string,
+): Promise<{ checked: number; problems: string[] }> {
   const from = loadProfile(fromName);
   const to = loadProfile(toName);
   const seed = seedRecord(dataset, from.name);
@@ -264,8 +337,10 @@ export async function verifyTarget(dataset: string, fromName: string, toName: st
     const r = await s3Request(target, 'GET', x.key, {}, 120_000);
     if (r.status === 404) problems.push(`${x.key}: missing on ${to.name}`);
     else if (r.status !== 200) problems.push(`${x.key}: GET answered ${r.status}`);
-    else if (r.body.length !== x.bytes) problems.push(`${x.key}: ${r.body.length} bytes on ${to.name}, ${x.bytes} at seed time`);
-    else if (createHash('sha256').update(r.body).digest('hex') !== x.sha256) problems.push(`${x.key}: SHA-256 differs from the seed-time checksum`);
+    else if (r.body.length !== x.bytes)
+      problems.push(`${x.key}: ${r.body.length} bytes on ${to.name}, ${x.bytes} at seed time`);
+    else if (createHash('sha256').update(r.body).digest('hex') !== x.sha256)
+      problems.push(`${x.key}: SHA-256 differs from the seed-time checksum`);
   }
   return { checked: seed.objects.filter((o) => o.sha256).length, problems };
 }

@@ -8,7 +8,10 @@ import { VERSION } from '../util/version.js';
 
 function commit(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectPath(), encoding: 'utf8' });
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: projectPath(), encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: projectPath(),
+    encoding: 'utf8',
+  }).stdout.trim();
   return r.status === 0 ? r.stdout.trim() + (dirty ? '+changes' : '') : 'unknown';
 }
 
@@ -23,7 +26,13 @@ export function runManifest(m: Omit<RunManifest, 'sndsbench' | 'machine' | 'star
   return {
     ...m,
     sndsbench: { version: VERSION, commit: commit() },
-    machine: { platform: `${platform()} ${release()}`, cpus: c.length, cpu: c[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      platform: `${platform()} ${release()}`,
+      cpus: c.length,
+      cpu: c[0]?.model ?? 'unknown',
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     started: new Date().toISOString(),
   };
 }

@@ -1,0 +1,110 @@
+// The JSON lines the migration and cutover scenarios log with console.log, read back by the runner from
+// k6's `--log-format json` output. The scenarios type what they log with these (`import type`: k6 never
+// loads this file); the runner parses each line into them, checking every field, as another process wrote it.
+
+/** migration.ts: the listing, then per object one `copy` line and, once copied, one `verify` line. */
+export type MigrationEvent = ListedEvent | CopyEvent | VerifyEvent;
+export interface ListedEvent {
+  migration: 'listed';
+  objects: number;
+  todo: number;
+}
+export interface CopyEvent {
+  migration: 'copy';
+  key: string;
+  etag: string;
+  bytes: number;
+  ok: boolean;
+  attempts: number;
+  error: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+}
+export interface VerifyEvent {
+  migration: 'verify';
+  key: string;
+  ok: boolean;
+  error: string;
+}
+
+/** cutover.ts logs each as `{ "cutover": true, ...event }`; times are epoch milliseconds. */
+export type CutoverEvent = LoadEvent | WriteEvent | StateReadEvent | IntegrityEvent;
+export interface LoadEvent {
+  event: 'load';
+  t: number;
+}
+/** An acknowledged write; `version` marks the writes of a VU's state object. */
+export interface WriteEvent {
+  event: 'write';
+  key: string;
+  sha256: string;
+  bytes: number;
+  version?: number;
+  start: number;
+  t: number;
+}
+/** A read of a VU's state object: `got` must not be below the last acknowledged version. */
+export interface StateReadEvent {
+  event: 'state-read';
+  key: string;
+  got: number;
+  expected: number;
+  start: number;
+}
+export interface IntegrityEvent {
+  event: 'integrity';
+  key: string;
+  t: number;
+}
+
+type Json = Record<string, unknown>;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+
+/** The JSON a scenario logged with console.log, from one line of k6's `--log-format json`, or null. */
+export function scenarioMessage(line: string): Json | null {
+  try {
+    const m: unknown = JSON.parse(JSON.parse(line).msg);
+    return m && typeof m === 'object' && !Array.isArray(m) ? { ...m } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A migration scenario's event from one log line, or null for any other line. */
+export function migrationEvent(line: string): MigrationEvent | null {
+  const m = line.includes('migration') ? scenarioMessage(line) : null;
+  if (!m) return null;
+  const { key, etag, bytes, ok, attempts, error, start, end, objects, todo } = m;
+  if (m.migration === 'listed' && isNumber(objects) && isNumber(todo)) return { migration: 'listed', objects, todo };
+  if (m.migration === 'verify' && isString(key) && isBoolean(ok) && isString(error))
+    return { migration: 'verify', key, ok, error };
+  if (m.migration !== 'copy' || !isString(key) || !isString(etag) || !isNumber(bytes) || !isBoolean(ok)) return null;
+  if (!isNumber(attempts) || !isString(error) || !isNumber(start) || !isNumber(end)) return null;
+  return { migration: 'copy', key, etag, bytes, ok, attempts, error, start, end };
+}
+
+/** A cutover scenario's event from one log line, or null for any other line. */
+export function cutoverEvent(line: string): CutoverEvent | null {
+  const m = line.includes('cutover') ? scenarioMessage(line) : null;
+  if (!m || m.cutover !== true) return null;
+  const { key, t, sha256, bytes, version, start, got, expected } = m;
+  switch (m.event) {
+    case 'load':
+      return isNumber(t) ? { event: 'load', t } : null;
+    case 'integrity':
+      return isString(key) && isNumber(t) ? { event: 'integrity', key, t } : null;
+    case 'state-read':
+      return isString(key) && isNumber(got) && isNumber(expected) && isNumber(start)
+        ? { event: 'state-read', key, got, expected, start }
+        : null;
+    case 'write':
+      if (!isString(key) || !isString(sha256) || !isNumber(bytes) || !isNumber(start) || !isNumber(t)) return null;
+      if (version !== undefined && !isNumber(version)) return null;
+      return { event: 'write', key, sha256, bytes, ...(version === undefined ? {} : { version }), start, t };
+    default:
+      return null;
+  }
+}
