@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { cumulative } from './rng.js';
+import { OPEN_AGE } from './constants.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 
 export type Model = typeof model;
@@ -66,7 +67,7 @@ function load(): Calibration {
   const weights: number[] = [];
   for (const r of readCsv(ref('population_departement_age_sex.csv'))) {
     if (r.year !== '2025' || ['FM', 'DOM', 'FR'].includes(r.dep_code)) continue;
-    const [lo, hi] = r.age_band === '95+' ? [95, 99] : r.age_band.split('-').map(Number);
+    const [lo, hi] = r.age_band === '95+' ? [95, OPEN_AGE] : r.age_band.split('-').map(Number);
     cells.push({ dept: r.dep_code, sex: r.sex === 'M' ? 1 : 2, ageMin: lo, ageMax: hi });
     weights.push(Number(r.population));
   }
@@ -76,7 +77,7 @@ function load(): Calibration {
   const single = readCsv(ref('population_single_age_sex.csv')).filter((r) => r.year === '2025');
   for (const sex of [1, 2] as const) {
     for (let lo = 0; lo <= 95; lo += 5) {
-      const hi = lo === 95 ? 99 : lo + 4;
+      const hi = lo === 95 ? OPEN_AGE : lo + 4;
       const rows = single.filter((r) => (r.sex === 'M' ? 1 : 2) === sex && +r.age >= lo && +r.age <= hi);
       singleAges.set(`${sex}:${lo}`, { ages: rows.map((r) => +r.age), cumulative: cumulative(rows.map((r) => +r.population)) });
     }

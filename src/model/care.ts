@@ -6,6 +6,7 @@ import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
+import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, STAY_ACT_PROBABILITY } from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
 
@@ -134,7 +135,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
   for (const c of held) {
     for (const s of c.specialists) {
-      for (let k = rng.poisson(s.per_year * fraction); k > 0; k--) visit(s.spe, 'ccam' in s ? s.ccam : undefined, 0.8, aldFor(c));
+      for (let k = rng.poisson(s.per_year * fraction); k > 0; k--) {
+        visit(s.spe, 'ccam' in s ? s.ccam : undefined, CONDITION_ACT_PROBABILITY, aldFor(c));
+      }
     }
   }
 
@@ -193,17 +196,18 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   };
   const assoc = held.flatMap((c) => c.associated_codes);
+  const coded = () => assoc.filter(() => rng.chance(ASSOCIATED_CODE_PROBABILITY));
   for (let k = rng.poisson(cal().stayBase[band] * fraction); k > 0; k--) {
     const ch = pickFrom(chapterCum, m.stays.chapters, (x) => x.stays, who.sex, age, rng);
-    const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(0.7));
+    const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(STAY_ACT_PROBABILITY));
     if (acts.length) acts.push(m.stays.anesthesia_act);
-    addStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, assoc.filter(() => rng.chance(0.6)));
+    addStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, coded());
   }
   for (const c of held) {
     if (!c.stays) continue;
     const codes = (who.sex === 1 && 'codes_male' in c.stays && c.stays.codes_male) || c.stays.codes;
     for (let k = rng.poisson(c.stays.per_year * fraction); k > 0; k--) {
-      addStay(codes[rng.int(codes.length)], c.stays.cmd, [], assoc.filter(() => rng.chance(0.6)));
+      addStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
     }
   }
 

@@ -3,9 +3,13 @@
 // Cost grows with the years, not with the beneficiaries.
 import { ageBand, calibration, type Condition } from './calibration.js';
 import { eligible } from './care.js';
-import { ageAt, type Params, type Person } from './population.js';
+import { ageAt, newbornShare, type Params, type Person } from './population.js';
 import { providers } from './providers.js';
 import { day, yearOf } from './dates.js';
+import {
+  ASSOCIATED_CODE_PROBABILITY, BOYS_AT_BIRTH, CONDITION_ACT_PROBABILITY, MAX_ASSOCIATED_CAUSES,
+  OPEN_AGE, OPEN_AGE_EXTRA_MAX, OPEN_AGE_EXTRA_MEAN, STAY_ACT_PROBABILITY,
+} from './constants.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -24,6 +28,10 @@ function meanOver<T extends Eligible>(list: T[], weight: (t: T) => number, value
   }
   return w > 0 ? v / w : 0;
 }
+
+/** A condition's CCAM acts a year: its follow-up visits to specialists who have one, each with its chance. */
+const conditionActs = (c: Condition) =>
+  c.specialists.reduce((s, x) => s + ('ccam' in x && x.ccam ? x.per_year * CONDITION_ACT_PROBABILITY : 0), 0);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -47,7 +55,10 @@ function causesOfDeath(held: number): number {
   const associated = m.conditions.flatMap((c, k) => (held & (1 << k) ? c.death_codes : []));
   let rows = 0;
   m.deaths.groups.forEach((g, i) => {
-    for (const code of g.codes) rows += (weights[i] / total / g.codes.length) * (1 + Math.min(3, associated.filter((c) => c !== code).length));
+    for (const code of g.codes) {
+      const others = associated.filter((c) => c !== code).length;
+      rows += (weights[i] / total / g.codes.length) * (1 + Math.min(MAX_ASSOCIATED_CAUSES, others));
+    }
   });
   return rows;
 }
@@ -68,6 +79,13 @@ function meanCausesOfDeath(prevalence: number[], key: number): number {
   return v;
 }
 
+/** Shares of OPEN_AGE + k, k = 0..OPEN_AGE_EXTRA_MAX, among those of the open age (population.ts draws k). */
+function openAgeTail(): number[] {
+  const above = (k: number) => Math.exp(-k / OPEN_AGE_EXTRA_MEAN);
+  const share = (k: number) => (k < OPEN_AGE_EXTRA_MAX ? above(k) - above(k + 1) : above(k));
+  return Array.from({ length: OPEN_AGE_EXTRA_MAX + 1 }, (_, k) => share(k));
+}
+
 /** A group of people born the same day with the same sex: the unit the expectation runs over. */
 interface Cohort {
   people: number;
@@ -77,16 +95,14 @@ interface Cohort {
 
 /**
  * The population as population.ts draws it, in expectation: each sex × age on 1 January of the
- * first year (born in the year before that birthday, represented by 1 July), the 99+ tail
+ * first year (born in the year before that birthday, represented by 1 July), the open-age tail
  * spread as the model spreads it, and newborns by day of birth.
  */
 function cohorts(p: Params): Cohort[] {
   const cal = calibration();
-  let births = 0;
-  for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
-  const newbornShare = births / (cal.population + births);
+  const newborns = newbornShare(p);
   const out: Cohort[] = [];
-  const bornBefore = p.beneficiaries * (1 - newbornShare);
+  const bornBefore = p.beneficiaries * (1 - newborns);
   const total = cal.cellCumulative[cal.cellCumulative.length - 1];
   const bySexAge = new Map<string, number>();
   cal.cells.forEach((cell, i) => {
@@ -95,8 +111,8 @@ function cohorts(p: Params): Cohort[] {
     const bandTotal = band.cumulative[band.cumulative.length - 1];
     band.ages.forEach((age, j) => {
       const share = (w * (band.cumulative[j] - (j ? band.cumulative[j - 1] : 0))) / bandTotal;
-      // The 99 entry is "99 and over": 99 + min(6, floor(Exp(mean 1.5))) as drawn by population.ts.
-      const tail = age === 99 ? [0, 1, 2, 3, 4, 5, 6].map((k) => (k < 6 ? Math.exp(-k / 1.5) - Math.exp(-(k + 1) / 1.5) : Math.exp(-6 / 1.5))) : [1];
+      // The open age stands for "this age and over", spread as population.ts spreads it.
+      const tail = age === OPEN_AGE ? openAgeTail() : [1];
       tail.forEach((t, k) => {
         const key = `${cell.sex}:${age + k}`;
         bySexAge.set(key, (bySexAge.get(key) ?? 0) + share * t);
@@ -109,10 +125,10 @@ function cohorts(p: Params): Cohort[] {
   }
   const first = day(p.firstYear, 1, 1);
   const days = day(p.lastYear + 1, 1, 1) - first;
-  const perDay = (p.beneficiaries * newbornShare) / days;
+  const perDay = (p.beneficiaries * newborns) / days;
   for (let d = 0; d < days; d++) {
-    out.push({ people: perDay * 0.512, sex: 1, birth: first + d });
-    out.push({ people: perDay * 0.488, sex: 2, birth: first + d });
+    out.push({ people: perDay * BOYS_AT_BIRTH, sex: 1, birth: first + d });
+    out.push({ people: perDay * (1 - BOYS_AT_BIRTH), sex: 2, birth: first + d });
   }
   return out;
 }
@@ -172,7 +188,7 @@ export function expectedRows(p: Params): ExpectedRows {
       const visits = general + sum((c) => c.specialists.reduce((s, x) => s + x.per_year, 0)) * f;
       const acts =
         general * meanOver(m.specialist.mix, (x) => x.weight, (x) => (x.ccam ? (x.act_probability ?? 0) : 0), sex, age) +
-        sum((c) => c.specialists.reduce((s, x) => s + ('ccam' in x && x.ccam ? x.per_year * 0.8 : 0), 0)) * f;
+        sum(conditionActs) * f;
       const prescriptions = (gp + visits) * m.gp.prescription_probability;
       const deliveries = deliveriesPerYear * f;
       const checkup = m.checkup_biology.visit_probability[band] * f;
@@ -182,7 +198,8 @@ export function expectedRows(p: Params): ExpectedRows {
       const stays = generalStays + sum((c) => c.stays?.per_year ?? 0) * f;
       const stayActs = meanOver(m.stays.chapters, (x) => x.stays, (x) => {
         const n = 'acts' in x && x.acts ? x.acts.length : 0;
-        return n * 0.7 + (1 - 0.3 ** n);
+        // Each act kept, plus the anaesthesia act when at least one is.
+        return n * STAY_ACT_PROBABILITY + (1 - (1 - STAY_ACT_PROBABILITY) ** n);
       }, sex, age);
       const clinics = stays * privateShare;
 
@@ -193,7 +210,8 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);
       add('T_MCOaaC', y, people * stays);
-      add('T_MCOaaD', y, people * 0.6 * (generalStays * associatedPerPerson + conditionStaysTimesAssociated * f));
+      const associated = generalStays * associatedPerPerson + conditionStaysTimesAssociated * f;
+      add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
       add('T_MCOaaA', y, people * generalStays * stayActs);
     }
   }

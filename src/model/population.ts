@@ -3,6 +3,7 @@
 import { Rng, streamKey } from './rng.js';
 import { ageBand, calibration } from './calibration.js';
 import { day, parts, SENTINEL_DATE, yearOf } from './dates.js';
+import { BOYS_AT_BIRTH, OPEN_AGE, OPEN_AGE_EXTRA_MAX, OPEN_AGE_EXTRA_MEAN } from './constants.js';
 
 export interface Params {
   seed: number;
@@ -39,26 +40,33 @@ export function ageAt(person: Person, d: number): number {
   return y - by - (m < bm || (m === bm && dd < bd) ? 1 : 0);
 }
 
+/** Share of the beneficiaries born inside the generated years: the years' births over everyone. */
+export function newbornShare(p: Params): number {
+  const cal = calibration();
+  let births = 0;
+  for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
+  return births / (cal.population + births);
+}
+
 export function person(p: Params, index: number): Person {
   const cal = calibration();
   const rng = personRng(p, index, STREAM.demography);
   const start = day(p.firstYear, 1, 1);
-  let births = 0;
-  for (let y = p.firstYear; y <= p.lastYear; y++) births += cal.births(y);
-  const newbornShare = births / (cal.population + births);
 
   const cell = cal.cells[rng.pick(cal.cellCumulative)];
   let sex = cell.sex;
   let birth: number;
-  const newborn = rng.chance(newbornShare);
+  const newborn = rng.chance(newbornShare(p));
   if (newborn) {
-    // Born inside the generated years, uniformly; 51.2% boys as in French birth statistics.
-    sex = rng.chance(0.512) ? 1 : 2;
+    // Born inside the generated years, uniformly; boys in the share of French birth statistics.
+    sex = rng.chance(BOYS_AT_BIRTH) ? 1 : 2;
     birth = start + rng.int(day(p.lastYear + 1, 1, 1) - start);
   } else {
     const band = cal.singleAges.get(`${cell.sex}:${cell.ageMin}`)!;
     let age = band.ages[rng.pick(band.cumulative)];
-    if (age === 99) age += Math.min(6, Math.floor(-Math.log(1 - rng.float()) * 1.5));
+    if (age === OPEN_AGE) {
+      age += Math.min(OPEN_AGE_EXTRA_MAX, Math.floor(-Math.log(1 - rng.float()) * OPEN_AGE_EXTRA_MEAN));
+    }
     // Age `age` on 1 January of the first year: born in the year before that birthday.
     const latest = day(p.firstYear - age, 1, 1);
     const earliest = day(p.firstYear - age - 1, 1, 2);

@@ -7,6 +7,7 @@ import { careOfYear, type Claim, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
+import { MAX_ASSOCIATED_CAUSES } from '../model/constants.js';
 import { cipOf, drugPrice } from './referentials.js';
 
 type Spec = readonly (readonly [string, Physical])[];
@@ -323,7 +324,8 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   while (g < weights.length - 1 && (x -= weights[g]) >= 0) g++;
   const codes = m.deaths.groups[g].codes;
   const initial = codes[rng.int(codes.length)];
-  const associated = who.conditions.flatMap((k) => m.conditions[k].death_codes).filter((c) => c !== initial).slice(0, 3);
+  const others = who.conditions.flatMap((k) => m.conditions[k].death_codes).filter((c) => c !== initial);
+  const associated = others.slice(0, MAX_ASSOCIATED_CAUSES);
   const id = certificateId(who.index, p.seed);
   const [by, bm] = parts(who.birth);
   const common = { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) };
