@@ -1,0 +1,21 @@
+// The report's charts, group by group: for runs their throughput and latency, for each cutover its
+// timeline, for migrations their time against the window.
+import type { Loaded } from '../types.js';
+import type { Chart } from './chart.js';
+import { cutoverTimelineChart } from './cutover-timeline.js';
+import { latencyChart } from './latency.js';
+import { migrationWindowChart } from './migration-window.js';
+import { throughputChart } from './throughput.js';
+
+export type { Chart } from './chart.js';
+
+export function charts(groups: Loaded[][]): Chart[] {
+  return groups
+    .flatMap((g): (Chart | null)[] => {
+      const kind = g[0].manifest.kind;
+      if (kind === 'run') return [throughputChart(g), latencyChart(g)];
+      if (kind === 'cutover') return g.map(cutoverTimelineChart);
+      return [migrationWindowChart(g)];
+    })
+    .filter((c): c is Chart => c !== null);
+}

@@ -1,0 +1,98 @@
+// report.html: one self-contained page (SVG charts, no script, no network) with the scorecard, the
+// charts, each workload's measurements, the candidates' published limits and links to every run.
+import { escapeHtml as esc, svg } from '../util/charts.js';
+import { charts } from './charts/index.js';
+import { fmt, type Cell, type Loaded, type Report } from './types.js';
+
+const LIMITS = [
+  'put_per_second_per_bucket',
+  'get_per_second_per_bucket',
+  'part_size_min',
+  'part_size_max',
+  'max_parts',
+  'equal_parts',
+  'upload_time_limit_s',
+] as const;
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
+td:first-child,th:first-child{text-align:left}
+.pass{background:#d9f2d9}.fail{background:#f8d0d0}.na{color:#888}
+figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}figcaption{font-weight:600;margin-bottom:.3rem}
+code{font-size:.85em}`;
+
+/** Text linked to a run's manifest. */
+const link = (id: string | null, text: string) =>
+  id ? `<a href="runs/${esc(id)}/manifest.json">${esc(text)}</a>` : esc(text);
+
+function scoreRows(r: Report): string {
+  const cell = (c: Cell) => {
+    if (c.pass === null) return '<td class="na">no comparable run</td>';
+    const verdict = c.pass ? 'PASS' : 'FAIL';
+    const value = link(c.run, fmt(c.value));
+    return `<td class="${c.pass ? 'pass' : 'fail'}" data-verdict="${verdict}">${verdict} ${value}</td>`;
+  };
+  return r.scorecard
+    .map((row) => {
+      const threshold = `${row.criterion.op} ${row.criterion.threshold}`;
+      const head = `<td>${esc(row.criterion.label)}</td><td>${esc(threshold)}</td>`;
+      return `<tr>${head}${r.candidates.map((h) => cell(row.cells[h])).join('')}</tr>`;
+    })
+    .join('\n');
+}
+
+function measurementTables(r: Report): string {
+  return r.groups
+    .map((g) => {
+      const keys = Object.keys(g.runs[0].metrics);
+      const head = `<tr><th>host</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`;
+      const rows = g.runs
+        .map((run) => {
+          const cells = keys.map((k) => `<td>${link(run.id, fmt(run.metrics[k] ?? null))}</td>`).join('');
+          return `<tr><td>${link(run.id, run.host)}</td>${cells}</tr>`;
+        })
+        .join('');
+      const workload = `<p class="workload">workload: <code>${esc(JSON.stringify(g.workload))}</code></p>`;
+      return `<h3>${esc(g.scenario)}</h3>${workload}<table>${head}${rows}</table>`;
+    })
+    .join('\n');
+}
+
+export async function html(r: Report, groups: Loaded[][]): Promise<string> {
+  const rendered = await Promise.all(
+    charts(groups).map(async (c) => `<figure><figcaption>${esc(c.title)}</figcaption>${await svg(c.spec)}</figure>`),
+  );
+  const hosts = r.candidates.map((h) => `<th>${esc(h)}</th>`).join('');
+  const limits = LIMITS.map(
+    (k) =>
+      `<tr><td>${k}</td>${r.candidates.map((h) => `<td>${esc(String(r.limits[h]?.[k] ?? '—'))}</td>`).join('')}</tr>`,
+  ).join('\n');
+  const provenance = r.runs
+    .map((x) => {
+      const dashboard = x.dashboard ? ` (<a href="${esc(x.dashboard)}">k6 dashboard</a>)` : '';
+      return `<li>${esc(x.kind)} on ${esc(x.host)}: <a href="${esc(x.manifest)}">${esc(x.id)}</a>${dashboard}</li>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sndsbench report</title>
+<style>
+${STYLE}
+</style></head><body>
+<h1>Candidate hosts side by side</h1>
+<p>Generated ${esc(r.generated)} from ${r.runs.length} runs. Figures link to their run's manifest (tools, workload, \
+machine, sndsbench commit); runs are compared only when their workloads are identical.</p>
+<h2>Scorecard</h2>
+<table id="scorecard"><tr><th>criterion</th><th>threshold</th>${hosts}</tr>
+${scoreRows(r)}</table>
+<h2>Charts</h2>
+${rendered.join('\n')}
+<h2>Measurements</h2>
+${measurementTables(r)}
+<h2>Published limits</h2>
+<table><tr><th>limit</th>${hosts}</tr>
+${limits}</table>
+<h2>Runs</h2>
+<ul>${provenance}</ul>
+</body></html>
+`;
+}

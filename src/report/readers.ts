@@ -1,0 +1,101 @@
+// The results folders a report is made from, read back through their contracts: each run's manifest and
+// the figures its kind yields (a run's summary and samples, migration.json, cutover.json).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../util/errors.js';
+import { stat, type K6Summary } from '../contracts/k6.js';
+import {
+  readCutover,
+  readManifest,
+  readMigration,
+  readPoints,
+  readSummary,
+  type CutoverResult,
+  type MigrationResult,
+} from '../contracts/results.js';
+import type { Loaded, Metrics } from './types.js';
+
+/** The run folders given, or found one level down in the folders given. */
+export function runDirs(args: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!existsSync(a)) throw new UsageError(`${a}: no such results folder`);
+    if (existsSync(join(a, 'manifest.json'))) out.push(a);
+    else for (const d of readdirSync(a).sort()) if (existsSync(join(a, d, 'manifest.json'))) out.push(join(a, d));
+  }
+  if (out.length === 0) throw new UsageError(`no run results (a folder with manifest.json) in ${args.join(', ')}`);
+  return out;
+}
+
+export async function readRun(dir: string): Promise<Loaded> {
+  const manifest = readManifest(dir);
+  const base: Loaded = { id: manifest.id, dir, manifest, metrics: {}, series: [], timeline: [], window: null };
+  if (manifest.kind === 'run') {
+    base.metrics = runMetrics(readSummary(join(dir, 'summary.json')));
+    base.series = await throughputSeries(dir);
+  } else if (manifest.kind === 'migration') {
+    base.metrics = migrationMetrics(readMigration(dir));
+  } else {
+    const j = readCutover(dir);
+    base.metrics = cutoverMetrics(j);
+    base.timeline = j.timeline;
+    base.window = [(j.window.start - j.load_started) / 1000, (j.window.end - j.load_started) / 1000];
+  }
+  return base;
+}
+
+function runMetrics(s: K6Summary): Metrics {
+  const v = (metric: string, name: string) => stat(s, metric, name);
+  return {
+    throughput_mib_s: v('s3_bytes', 'rate') / 2 ** 20,
+    objects_per_s: v('s3_objects', 'rate'),
+    p50_ms: v('http_req_duration', 'med'),
+    p90_ms: v('http_req_duration', 'p(90)'),
+    p95_ms: v('http_req_duration', 'p(95)'),
+    p99_ms: v('http_req_duration', 'p(99)'),
+    ttfb_p50_ms: v('http_req_waiting', 'med'),
+    ttfb_p99_ms: v('http_req_waiting', 'p(99)'),
+    throttled: v('s3_throttled', 'count'),
+    error_rate: v('http_req_failed', 'rate'),
+  };
+}
+
+function migrationMetrics(j: MigrationResult): Metrics {
+  return {
+    mb_per_s: j.rehearsal.bytes_per_second / 1e6,
+    objects_per_s: j.rehearsal.objects_per_second,
+    retries: j.rehearsal.retries,
+    throttled: j.rehearsal.throttled,
+    failed_objects: j.rehearsal.failed.length,
+    verdict: j.verdict.verdict,
+    migration_days: j.verdict.seconds / 86400,
+    window_days: j.verdict.window_seconds / 86400,
+    margin_days: j.verdict.margin_seconds / 86400,
+  };
+}
+
+function cutoverMetrics(j: CutoverResult): Metrics {
+  return {
+    verdict: j.verdict,
+    lost_writes: j.lost_writes.length,
+    stale_reads: j.stale_reads,
+    integrity_failures: j.integrity_failures,
+    downtime_s: j.longest_failure_s,
+    window_error_rate: j.window.error_rate,
+    window_p99_ms: j.window.p99_ms,
+    rpo_objects: j.rpo.objects,
+  };
+}
+
+/** Bytes moved per second of the run, from k6's raw samples. */
+async function throughputSeries(dir: string): Promise<Loaded['series']> {
+  const points: [number, number][] = [];
+  for (const f of readdirSync(dir).filter((f) => /^samples(-\d+)?\.json\.gz$/.test(f))) {
+    for await (const p of readPoints(join(dir, f), ['s3_bytes'])) points.push([Date.parse(p.data.time), p.data.value]);
+  }
+  const t0 = points.reduce((m, [t]) => Math.min(m, t), Infinity);
+  const seconds = new Map<number, number>();
+  for (const [t, b] of points)
+    seconds.set(Math.floor((t - t0) / 1000), (seconds.get(Math.floor((t - t0) / 1000)) ?? 0) + b);
+  return [...seconds].sort((a, b) => a[0] - b[0]).map(([second, b]) => ({ second, mib_s: b / 2 ** 20 }));
+}

@@ -1,0 +1,65 @@
+// The scorecard: the tender's criteria (report/criteria.json), each held against the comparable runs of
+// every candidate. Runs are comparable when their workloads are identical.
+import { existsSync, readFileSync } from 'node:fs';
+import { UsageError } from '../util/errors.js';
+import { projectPath } from '../util/paths.js';
+import type { RunManifest } from '../contracts/results.js';
+import type { Cell, Criterion, Loaded, Report } from './types.js';
+
+export const DEFAULT_CRITERIA = projectPath('report', 'criteria.json');
+
+export function loadCriteria(path = DEFAULT_CRITERIA): Criterion[] {
+  if (!existsSync(path)) throw new UsageError(`--criteria ${path}: no such file`);
+  let c: { criteria?: Criterion[] };
+  try {
+    c = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--criteria ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const valid = (x: Criterion) => x.id && x.metric && ['<=', '>=', '=='].includes(x.op);
+  if (!Array.isArray(c.criteria) || !c.criteria.every(valid)) {
+    const shape = '{"criteria": [{"id", "label", "kind", "metric", "op": "<=|>=|==", "threshold"}...]}';
+    throw new UsageError(`--criteria ${path}: expected ${shape}`);
+  }
+  return c.criteria;
+}
+
+const workloadKey = (m: RunManifest) =>
+  JSON.stringify(Object.entries(m.workload).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Runs grouped by identical workload, keeping the latest run of each host (`runs` in start order). */
+export function byWorkload(runs: Loaded[]): Loaded[][] {
+  const groups = new Map<string, Map<string, Loaded>>();
+  for (const r of runs) {
+    const key = workloadKey(r.manifest);
+    if (!groups.has(key)) groups.set(key, new Map());
+    groups.get(key)!.set(r.manifest.host, r);
+  }
+  return [...groups.values()].map((hosts) => [...hosts.values()]);
+}
+
+function compare(value: number | string, op: Criterion['op'], threshold: number | string): boolean {
+  if (op === '==') return String(value) === String(threshold);
+  return op === '<=' ? Number(value) <= Number(threshold) : Number(value) >= Number(threshold);
+}
+
+export function scorecard(criteria: Criterion[], groups: Loaded[][], candidates: string[]): Report['scorecard'] {
+  return criteria.map((criterion) => {
+    // The workload most candidates ran, for this criterion's kind and scenario.
+    const eligible = groups.filter(
+      (g) =>
+        g[0].manifest.kind === criterion.kind && (!criterion.scenario || g[0].manifest.scenario === criterion.scenario),
+    );
+    const group = eligible.sort((a, b) => b.length - a.length)[0] ?? [];
+    const cells: Record<string, Cell> = {};
+    for (const host of candidates) {
+      const r = group.find((x) => x.manifest.host === host);
+      const value = r?.metrics[criterion.metric];
+      cells[host] =
+        value === undefined
+          ? { value: null, pass: null, run: null }
+          : { value, pass: compare(value, criterion.op, criterion.threshold), run: r!.id };
+    }
+    return { criterion, cells };
+  });
+}

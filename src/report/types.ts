@@ -1,0 +1,60 @@
+// The report's shapes: a run read back from its folder, the scorecard's criteria, and report.json.
+import type { Limits } from '../hosts/profile.js';
+import type { CutoverReport, RunManifest } from '../contracts/results.js';
+
+/** A run's figures by name (throughput_mib_s, p99_ms, verdict...): what criteria and tables refer to. */
+export type Metrics = Record<string, number | string>;
+
+/** One results folder, read back. */
+export interface Loaded {
+  id: string;
+  dir: string;
+  manifest: RunManifest;
+  metrics: Metrics;
+  /** MiB moved in each second of a run (runs only). */
+  series: { second: number; mib_s: number }[];
+  /** Requests in each second of a cutover, and its switch window in seconds of the run (cutovers only). */
+  timeline: CutoverReport['timeline'];
+  window: [number, number] | null;
+}
+
+/** One row of the scorecard: a figure of one kind of run held against the tender's threshold. */
+export interface Criterion {
+  id: string;
+  label: string;
+  kind: RunManifest['kind'];
+  scenario?: string;
+  metric: string;
+  op: '<=' | '>=' | '==';
+  threshold: number | string;
+}
+
+export interface Cell {
+  value: number | string | null;
+  pass: boolean | null;
+  run: string | null;
+}
+
+/** report.json. */
+export interface Report {
+  generated: string;
+  candidates: string[];
+  scorecard: { criterion: Criterion; cells: Record<string, Cell> }[];
+  groups: {
+    scenario: string;
+    workload: Record<string, unknown>;
+    runs: { host: string; id: string; metrics: Metrics }[];
+  }[];
+  limits: Record<string, Limits | null>;
+  runs: { id: string; kind: string; host: string; manifest: string; dashboard: string | null }[];
+}
+
+/** A figure as the tables show it. */
+export const fmt = (v: number | string | null) =>
+  v === null
+    ? '—'
+    : typeof v === 'string'
+      ? v
+      : Math.abs(v) >= 100 || Number.isInteger(v)
+        ? Math.round(v).toLocaleString('en')
+        : v.toPrecision(3);
