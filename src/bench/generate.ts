@@ -55,7 +55,7 @@ async function ours(beneficiaries: number, workers = 1, firstYear = 2024, env: R
  * (inner query), the others get the same fills as ours (outer query, which may refer to drawn ones).
  */
 function sqlSelect(rows: number): string {
-  const drawn = new Set(GENERATED.ER_PRS_F.map(([n]) => n));
+  const drawn = new Set<string>(GENERATED.ER_PRS_F.map(([n]) => n));
   const columns = schema('ER_PRS_F').columns;
   const inner = columns
     .filter((c) => drawn.has(c.name))

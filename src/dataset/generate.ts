@@ -2,9 +2,9 @@
 // rows in memory and rolls them into Parquet files at block boundaries, so that a run can resume.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type Out } from '../snds/tables.js';
+import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type FactTable, type Out } from '../snds/tables.js';
 import { SENTINEL_DATE } from '../model/dates.js';
-import { REFERENTIAL_COLUMNS, emitReferentials } from '../snds/referentials.js';
+import { REFERENTIAL_COLUMNS, emitReferentials, type ReferentialTable } from '../snds/referentials.js';
 import { person, type Params } from '../model/population.js';
 import { nomenclaturePath } from '../model/calibration.js';
 import { UsageError } from '../util/errors.js';
@@ -157,7 +157,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   const years: number[] = [];
   for (let y = o.firstYear; y <= o.lastYear; y++) years.push(y);
   for (const t of FACT_TABLES.filter((t) => selected.has(t))) {
-    for (const y of schema(t).partitioned_by_year ? years : [null]) await writerFor(t, y, GENERATED[t]);
+    for (const y of schema(t).partitioned_by_year ? years : [null]) await writerFor(t, y, GENERATED[t as FactTable]);
   }
   const out: Out = (table, year) => (selected.has(table) ? writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null : null);
 
@@ -219,7 +219,10 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
   const { metadata } = write;
   const done = (t: string) => existsSync(join(o.out, t, file));
   const staged = new Map<string, StagedTable>();
-  for (const t of REFERENTIAL_TABLES) if (selected.has(t) && !done(t)) staged.set(t, new StagedTable(engine, schema(t), REFERENTIAL_COLUMNS[t]));
+  for (const t of REFERENTIAL_TABLES) {
+    const columns = REFERENTIAL_COLUMNS[t as ReferentialTable];
+    if (selected.has(t) && !done(t)) staged.set(t, new StagedTable(engine, schema(t), columns));
+  }
   emitReferentials(o, (t) => staged.get(t)?.batch ?? null);
   for (const [t, s] of staged) {
     mkdirSync(join(o.out, t), { recursive: true });

@@ -124,8 +124,32 @@ export class ColumnBuffer {
   }
 }
 
-export type Value = number | string | null | undefined;
-export type Row = Record<string, Value>;
+/**
+ * Values by column name: numbers, strings, null or undefined (NULL). Unchecked here: the emitters
+ * write through TableBatch, which types them by their table's column list.
+ */
+export type Row = Readonly<Record<string, unknown>>;
+
+/** A table's generated columns, in order: name and the type they are handed to DuckDB in. */
+export type Spec = readonly (readonly [string, Physical])[];
+
+/** What a column takes from JavaScript: strings for 'str', numbers for the rest (days, 0/1). */
+type JsValue<P extends Physical> = P extends 'str' ? string : number;
+
+/**
+ * One row of a table whose generated columns are `S` (a list declared `as const`): every column, by
+ * name, with the type its physical type takes; null is NULL.
+ */
+export type RowOf<S extends Spec> = { [C in S[number] as C[0]]: JsValue<C[1]> | null };
+
+/**
+ * A batch seen through its table's column list: `put(keys, row)` takes shared key columns and the
+ * rest of the row, and between them every column exactly once, so that a misspelt, missing or
+ * mistyped column does not compile.
+ */
+export interface TableBatch<S extends Spec> {
+  put<K extends S[number][0]>(keys: Pick<RowOf<S>, K>, row: Omit<RowOf<S>, K>): void;
+}
 
 /**
  * A function appending one row: each column's value comes from `row` when it has the column, else
@@ -150,7 +174,7 @@ export class Batch {
   readonly put: (keys: Row, row: Row) => void;
   private readonly byName = new Map<string, ColumnBuffer>();
 
-  constructor(spec: readonly (readonly [string, Physical])[]) {
+  constructor(spec: Spec) {
     this.columns = spec.map(([name, physical]) => new ColumnBuffer(name, physical));
     for (const c of this.columns) this.byName.set(c.name, c);
     this.put = compilePut(this.columns);

@@ -1,7 +1,6 @@
 // Referentials the facts point to: a drug referential shaped like IR_PHA_R (real ATC codes,
 // synthetic CIP13 in a reserved range), professionals (DA_PRA_R) and establishments (BE_IDE_R).
-import type { Batch } from './columns.js';
-import type { Physical } from './columns.js';
+import type { Spec, TableBatch } from './columns.js';
 import { mix32 } from '../model/rng.js';
 import { calibration, snDept } from '../model/calibration.js';
 import type { Params } from '../model/population.js';
@@ -24,11 +23,22 @@ export function drugPrice(atc: string): number {
   return drugs()[atc].price;
 }
 
-export const REFERENTIAL_COLUMNS: Record<string, readonly (readonly [string, Physical])[]> = {
-  IR_PHA_R: [['PHA_CIP_C13', 'double'], ['PHA_PRS_IDE', 'int'], ['PHA_ATC_C07', 'str'], ['PHA_ATC_C03', 'str'], ['PHA_NOM_PA', 'str'], ['PHA_UPC_NBR', 'str']],
+/** The columns each referential draws, typed like GENERATED in tables.ts. */
+export const REFERENTIAL_COLUMNS = {
+  IR_PHA_R: [
+    ['PHA_CIP_C13', 'double'], ['PHA_PRS_IDE', 'int'], ['PHA_ATC_C07', 'str'], ['PHA_ATC_C03', 'str'],
+    ['PHA_NOM_PA', 'str'], ['PHA_UPC_NBR', 'str'],
+  ],
   DA_PRA_R: [['PFS_PFS_NUM', 'str'], ['DTE_ANN_TRT', 'str'], ['DTE_MOI_FIN', 'str'], ['PFS_PRA_SPE', 'str'], ['ACT_CAB_COD', 'str']],
   BE_IDE_R: [['IDE_ETA_NUM', 'str'], ['IDE_ETA_NU8', 'str'], ['IDE_IMP_DPT', 'str'], ['IDE_ETA_TYP', 'str']],
-};
+} as const satisfies Record<string, Spec>;
+
+export type ReferentialTable = keyof typeof REFERENTIAL_COLUMNS;
+
+/** The batch of a referential, or null when it is not written. */
+export type ReferentialOut = <T extends ReferentialTable>(
+  table: T,
+) => TableBatch<(typeof REFERENTIAL_COLUMNS)[T]> | null;
 
 /** Rows each referential has for these parameters, without writing them (for the plan). */
 export function referentialRows(p: Params): Record<string, number> {
@@ -36,14 +46,16 @@ export function referentialRows(p: Params): Record<string, number> {
   return { IR_PHA_R: atcCodes().length * PRESENTATIONS, DA_PRA_R: pv.professionals.count, BE_IDE_R: pv.establishments };
 }
 
-export function emitReferentials(p: Params, out: (table: string) => Batch | null): void {
+export function emitReferentials(p: Params, out: ReferentialOut): void {
   const pha = out('IR_PHA_R');
   if (pha) {
     atcCodes().forEach((atc, a) => {
       for (let k = 0; k < PRESENTATIONS; k++) {
         const n = a * PRESENTATIONS + k;
-        const row = [3400999000000 + n, 9900000 + n, atc, atc.slice(0, 4), drugs()[atc].substance, String(28 * (k + 1))];
-        pha.columns.forEach((c, j) => (typeof row[j] === 'string' ? c.pushString(row[j] as string) : c.push(row[j] as number)));
+        pha.put({}, {
+          PHA_CIP_C13: 3400999000000 + n, PHA_PRS_IDE: 9900000 + n, PHA_ATC_C07: atc, PHA_ATC_C03: atc.slice(0, 4),
+          PHA_NOM_PA: drugs()[atc].substance, PHA_UPC_NBR: String(28 * (k + 1)),
+        });
       }
     });
   }
@@ -51,16 +63,21 @@ export function emitReferentials(p: Params, out: (table: string) => Batch | null
   const pra = out('DA_PRA_R');
   if (pra) {
     for (let j = 0; j < pv.professionals.count; j++) {
-      const row = [pv.professionalNumber(j), String(p.lastYear), '12', String(pv.professionals.specialty(j)).padStart(2, '0'), String(pv.professionals.activity(j)).padStart(2, '0')];
-      pra.columns.forEach((c, k) => c.pushString(row[k]));
+      pra.put({}, {
+        PFS_PFS_NUM: pv.professionalNumber(j), DTE_ANN_TRT: String(p.lastYear), DTE_MOI_FIN: '12',
+        PFS_PRA_SPE: String(pv.professionals.specialty(j)).padStart(2, '0'),
+        ACT_CAB_COD: String(pv.professionals.activity(j)).padStart(2, '0'),
+      });
     }
   }
   const ide = out('BE_IDE_R');
   if (ide) {
     for (let e = 0; e < pv.establishments; e++) {
       const f = pv.finess(e);
-      const row = [f, f.slice(0, 8), snDept(pv.establishmentDept(e)), pv.isPrivate(e) ? '2' : '1'];
-      ide.columns.forEach((c, k) => c.pushString(row[k]));
+      ide.put({}, {
+        IDE_ETA_NUM: f, IDE_ETA_NU8: f.slice(0, 8), IDE_IMP_DPT: snDept(pv.establishmentDept(e)),
+        IDE_ETA_TYP: pv.isPrivate(e) ? '2' : '1',
+      });
     }
   }
 }

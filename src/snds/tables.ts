@@ -1,6 +1,6 @@
 // Writes a person's rows into the batches of every table: IR_BEN_R, IR_IMB_R, DCIR, PMSI MCO, CépiDC.
 // Only the columns the model draws are listed here; the schema fills the others (schemas/*.json).
-import type { Batch, Physical } from './columns.js';
+import type { RowOf, Spec, TableBatch } from './columns.js';
 import { base32, certificateId, permute, pseudonym } from '../model/ids.js';
 import { calibration, snDept } from '../model/calibration.js';
 import { careOfYear, type Claim, type Stay } from '../model/care.js';
@@ -10,15 +10,18 @@ import { providers } from '../model/providers.js';
 import { MAX_ASSOCIATED_CAUSES } from '../model/constants.js';
 import { cipOf, drugPrice } from './referentials.js';
 
-type Spec = readonly (readonly [string, Physical])[];
-const DCIR_KEYS: Spec = [
+const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'], ['FLX_DIS_DTD', 'date'], ['FLX_EMT_NUM', 'int'], ['FLX_EMT_ORD', 'int'], ['FLX_EMT_TYP', 'int'],
   ['FLX_TRT_DTD', 'date'], ['ORG_CLE_NUM', 'str'], ['PRS_ORD_NUM', 'int'], ['REM_TYP_AFF', 'int'],
-];
-const STAY_KEYS: Spec = [['ETA_NUM', 'str'], ['RSA_NUM', 'str']];
+] as const satisfies Spec;
+const STAY_KEYS = [['ETA_NUM', 'str'], ['RSA_NUM', 'str']] as const satisfies Spec;
 
-/** The columns each table's generator draws, with the type they are handed to DuckDB in. */
-export const GENERATED: Record<string, Spec> = {
+/**
+ * The columns each table's generator draws, with the type they are handed to DuckDB in. Declared
+ * `as const`: each table's rows are typed by its list (RowOf), and test/unit/rows.test.ts holds each
+ * list to the table's schema.
+ */
+export const GENERATED = {
   IR_BEN_R: [
     ['BEN_NIR_PSA', 'str'], ['BEN_RNG_GEM', 'int'], ['BEN_NIR_ANO', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'],
     ['ASS_NIR_ANO', 'str'], ['BEN_IDT_MAJ', 'date'], ['BEN_NAI_ANN', 'str'], ['BEN_NAI_MOI', 'str'], ['BEN_SEX_COD', 'int'],
@@ -62,10 +65,12 @@ export const GENERATED: Record<string, Spec> = {
     ['DCD_IDT_ENC', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'], ['BEN_NIR_ANO', 'str'], ['FLX_PER_ANN', 'str'],
     ['CER_LIG_NUM', 'int'], ['ECD_CAU_RNG', 'int'], ['ECD_CIM_COD', 'str'], ['BEN_DCD_DTE', 'date'],
   ],
-};
+} as const satisfies Record<string, Spec>;
+
+export type FactTable = keyof typeof GENERATED;
 
 /** The batch to append to for a table and year, or null when the table is not generated. */
-export type Out = (table: string, year: number | null) => Batch | null;
+export type Out = <T extends FactTable>(table: T, year: number | null) => TableBatch<(typeof GENERATED)[T]> | null;
 
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
@@ -141,7 +146,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
     const lines = claimLines(c, y);
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
-      const keys = {
+      const keys: RowOf<typeof DCIR_KEYS> = {
         DCT_ORD_NUM: k.dct, FLX_DIS_DTD: disseminated, FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
         FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, PRS_ORD_NUM: l + 1, REM_TYP_AFF: 1,
       };
@@ -285,7 +290,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
   const D = out('T_MCOaaD', y);
   const A = out('T_MCOaaA', y);
   stays.forEach((s, seq) => {
-    const keys = { ETA_NUM: pv.finess(s.establishment), RSA_NUM: rsaNum(who.index, y, seq) };
+    const keys: RowOf<typeof STAY_KEYS> = { ETA_NUM: pv.finess(s.establishment), RSA_NUM: rsaNum(who.index, y, seq) };
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
