@@ -1,10 +1,11 @@
-// Ingest: PUT of Parquet-sized objects, single or multipart, at a fixed concurrency (as warp does)
-// or at a fixed arrival rate (requests/s; dropped iterations show when the host cannot keep up).
+// Ingest: PUT of synthetic objects of a Parquet file's size, single or multipart, at a fixed concurrency
+// (as warp does) or at a fixed arrival rate (requests/s; dropped iterations show when the host cannot keep up).
 import exec from 'k6/execution';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { uploadParts } from './lib/upload.ts';
 
 const MODE = __ENV.MODE || 'vus'; // vus | rate
 const SIZE = Number(__ENV.OBJECT_SIZE || 8 * 1024 * 1024);
@@ -18,7 +19,14 @@ export const options = {
   scenarios: {
     ingest:
       MODE === 'rate'
-        ? { executor: 'constant-arrival-rate', rate: RATE, timeUnit: '1s', duration: DURATION, preAllocatedVUs: VUS, maxVUs: VUS * 4 }
+        ? {
+            executor: 'constant-arrival-rate',
+            rate: RATE,
+            timeUnit: '1s',
+            duration: DURATION,
+            preAllocatedVUs: VUS,
+            maxVUs: VUS * 4,
+          }
         : { executor: 'constant-vus', vus: VUS, duration: DURATION },
   },
   discardResponseBodies: true,
@@ -37,18 +45,7 @@ export default function (): void {
     return;
   }
   const id = s3.createMultipart(key);
-  const etags: string[] = [];
-  const parts = Math.ceil(SIZE / PART);
-  for (let p = 1; p <= parts; p++) {
-    const chunk = p === parts && lastPart ? lastPart : body;
-    const r = s3.uploadPart(key, id, p, chunk);
-    if (!record('multipart_part', r, chunk.byteLength)) {
-      s3.abortMultipart(key, id);
-      return;
-    }
-    etags.push(String(r.headers.Etag || r.headers.ETag || ''));
-  }
-  record('put', s3.completeMultipart(key, id, etags), 0);
+  uploadParts(s3, key, id, SIZE, PART, (_, length) => (length < PART ? lastPart! : body));
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

@@ -1,7 +1,9 @@
-// Migration rehearsal: lists a seeded dataset on the source (S3 or Azure Blob), copies every object
-// to the target with STREAMS parallel streams (one PUT, or equal-size multipart parts within the
-// target's rules), retrying failures, then reads every copy back and checks its size and SHA-256
-// against the checksum recorded at seed time. One log line per object and phase, for the runner.
+// Migration rehearsal: lists a seeded dataset on the source (S3 or Azure Blob), copies every object (with
+// PREVIOUS, those new or changed since that copy) to the target with STREAMS parallel streams (one PUT, or
+// multipart parts of one size within the target's rules, the last one shorter), retrying failures, then
+// reads every copy back and checks its size and SHA-256 against the checksum recorded at seed time (the
+// source content's for an object changed since). One log line per object and phase
+// (src/contracts/events.ts), for the runner.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
 import { sleep } from 'k6';
@@ -9,6 +11,8 @@ import { Counter } from 'k6/metrics';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record, recordStatus } from './lib/metrics.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { partSize, S3_PART_RULES } from './lib/parts.ts';
+import { uploadParts } from './lib/upload.ts';
 import { azureSource, s3Source, type Listed, type Source } from './lib/source.ts';
 import type { MigrationEvent } from '../src/contracts/events.ts';
 
@@ -18,9 +22,11 @@ const TARGET_PREFIX = __ENV.TARGET_PREFIX ?? PREFIX;
 const RETRIES = Number(__ENV.RETRIES || 4);
 // The target's part rules (from its profile): parts of PART_SIZE, raised to fit MAX_PARTS, within bounds.
 const PART_SIZE = Number(__ENV.PART_SIZE || 16 * 1024 * 1024);
-const PART_MIN = Number(__ENV.PART_MIN || 5 * 1024 * 1024);
-const PART_MAX = Number(__ENV.PART_MAX || 5 * 1024 ** 3);
-const MAX_PARTS = Number(__ENV.MAX_PARTS || 10000);
+const RULES = {
+  min: Number(__ENV.PART_MIN || S3_PART_RULES.min),
+  max: Number(__ENV.PART_MAX || S3_PART_RULES.max),
+  maxParts: Number(__ENV.MAX_PARTS || S3_PART_RULES.maxParts),
+};
 // Seed-time checksums {key: {bytes, sha256}}, and for --delta the previous copy's etags {key: etag}.
 const CHECKSUMS = JSON.parse(__ENV.CHECKSUMS ? open(__ENV.CHECKSUMS) : '{}') as Record<
   string,
@@ -79,14 +85,10 @@ export function setup(): Listed[] {
 
 const targetKey = (key: string) => TARGET_PREFIX + key.slice(PREFIX.length);
 
-function partSize(size: number): number {
-  return Math.min(PART_MAX, Math.max(PART_MIN, PART_SIZE, Math.ceil(size / MAX_PARTS)));
-}
-
 /** Writes one object to the target; true when every request was acknowledged. */
 function put(key: string, body: ArrayBuffer, sha256: string): boolean {
   const meta = { 'x-amz-meta-sha256': sha256 };
-  const part = partSize(body.byteLength);
+  const part = partSize(body.byteLength, PART_SIZE, RULES);
   if (body.byteLength <= part) return record('put', target.put(key, body, meta), body.byteLength);
   let id: string;
   try {
@@ -94,17 +96,7 @@ function put(key: string, body: ArrayBuffer, sha256: string): boolean {
   } catch {
     return false;
   }
-  const etags: string[] = [];
-  for (let offset = 0, n = 1; offset < body.byteLength; offset += part, n++) {
-    const chunk = body.slice(offset, Math.min(body.byteLength, offset + part));
-    const r = target.uploadPart(key, id, n, chunk);
-    if (!record('multipart_part', r, chunk.byteLength)) {
-      target.abortMultipart(key, id);
-      return false;
-    }
-    etags.push(String(r.headers.Etag || r.headers.ETag || ''));
-  }
-  return record('put', target.completeMultipart(key, id, etags), 0);
+  return uploadParts(target, key, id, body.byteLength, part, (offset, length) => body.slice(offset, offset + length));
 }
 
 type Outcome = { ok: boolean; attempts: number; error: string; sha256: string };

@@ -23,7 +23,7 @@ import {
   type Verdict,
 } from '../contracts/results.js';
 import { preflight } from '../hosts/preflight.js';
-import { putRequests } from '../hosts/parts.js';
+import { partRules, putRequests } from '../hosts/parts.js';
 import { duration, human, parseWindow, parseVolume } from '../util/units.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
 
@@ -92,15 +92,15 @@ export async function migrate(
   mkdirSync(dir, { recursive: true });
   const checksums = Object.fromEntries(seed.objects.map((x) => [x.key, { bytes: x.bytes, sha256: x.sha256 }]));
   writeFileSync(join(dir, 'checksums.json'), JSON.stringify(checksums));
-  const limits = to.limits;
+  const rules = partRules(to);
   const settings: Record<string, string> = {
     STREAMS: String(o.streams),
     PREFIX: `${seed.prefix}/`,
     RETRIES: String(o.retries),
     PART_SIZE: String(o.partSize),
-    PART_MIN: String(limits.part_size_min ?? 5 * 1024 ** 2),
-    PART_MAX: String(limits.part_size_max ?? 5 * 1024 ** 3),
-    MAX_PARTS: String(limits.max_parts ?? 10000),
+    PART_MIN: String(rules.min),
+    PART_MAX: String(rules.max),
+    MAX_PARTS: String(rules.maxParts),
     CHECKSUMS: join(dir, 'checksums.json'),
     ...(o.delta ? { PREVIOUS: recordPath } : {}),
   };
