@@ -1,8 +1,9 @@
-// Cutover load: constant-arrival-rate traffic through the front for the whole run, as researchers
-// make it: reads of dataset objects (full GETs checked against their seed checksums, and range GETs),
-// writes of new objects (results, exports), and read-modify-write of a per-VU state object whose
-// version must never go back. One log line per acknowledged write and per state read, for the runner,
-// which places them before, during or after the switch.
+// Cutover load: constant-arrival-rate traffic through the front for the whole run, as researchers make it:
+// reads of dataset objects (full GETs checked against their seed checksums, and range GETs of the first KiB
+// checked for length), writes of new objects (results, exports), and read-modify-write of a per-VU state
+// object whose version must never go back. One log line when the load starts, per acknowledged write, per
+// state read and per integrity failure (src/contracts/events.ts), for the runner, which places them before,
+// during or after the switch.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
 import { Counter } from 'k6/metrics';

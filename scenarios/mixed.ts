@@ -1,5 +1,7 @@
-// Mixed: a research platform's day on object storage, as a weighted mix of Parquet reads (footer and
-// column chunks), full GETs, PUTs of results, HEADs and LISTs of a prefix.
+// Mixed: a research platform's day on object storage, as a weighted mix (MIX) of small range reads (the
+// first 64 KiB of an object), full GETs, PUTs of results, HEADs and LISTs of a prefix. The objects are
+// synthetic payloads named .parquet, not Parquet files: no footer or column chunk is followed here (the
+// read scenario does that, on a real file's layout).
 import exec from 'k6/execution';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
@@ -41,7 +43,8 @@ export default function (): void {
   const k = key(Math.floor(Math.random() * OBJECTS));
   if (op === 'get_range') record(op, s3.get(k, [0, Math.min(SIZE, 65536) - 1]), Math.min(SIZE, 65536));
   else if (op === 'get') record(op, s3.get(k), SIZE);
-  else if (op === 'put') record(op, s3.put(`${PREFIX}/results/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`, body), SIZE);
+  else if (op === 'put')
+    record(op, s3.put(`${PREFIX}/results/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`, body), SIZE);
   else if (op === 'head') record(op, s3.head(k), 0);
   else if (op === 'list') record(op, s3.list(`${PREFIX}/data/`, 100), 0);
 }

@@ -1,6 +1,7 @@
-// Object bodies made once per VU in the init context: a repeating pattern with the VU's id in the
-// first bytes, so bodies differ between VUs. The pattern is written once and then doubled with
-// copyWithin, which runs natively: a JavaScript loop over 16 MiB takes seconds in k6's engine.
+// Synthetic object bodies: a repeating pattern stamped in its first bytes (with a VU's id, an object's
+// index or an iteration's number), so bodies differ. Large ones are made once, in the init context or in
+// setup. The pattern is written once and then doubled with copyWithin, which runs natively: a JavaScript
+// loop over 16 MiB takes seconds in k6's engine.
 export function makePayload(size: number, stamp: number): ArrayBuffer {
   const buf = new Uint8Array(size);
   const seed = Math.min(size, 65536);

@@ -54,10 +54,24 @@ export class S3 {
   }
 
   request(method: string, key: string, body: Body, o: CallOptions): RefinedResponse<ResponseType> {
-    if (!this.t.accessKey || !this.t.secretKey) exec.test.abort(`missing environment variable ${this.t.accessKey ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'}`);
+    if (!this.t.accessKey || !this.t.secretKey)
+      exec.test.abort(`missing environment variable ${this.t.accessKey ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'}`);
     const path = this.t.pathStyle ? `/${this.t.bucket}/${key}` : `/${key}`;
-    const headers = sign(k6Hashing, this.t, { method, host: this.host, path, query: o.query, headers: o.headers, payloadHash: UNSIGNED, amzDate: amzDate(new Date()) });
-    const qs = o.query ? Object.keys(o.query).sort().map((k) => `${uriEncode(k)}=${uriEncode(o.query![k])}`).join('&') : '';
+    const headers = sign(k6Hashing, this.t, {
+      method,
+      host: this.host,
+      path,
+      query: o.query,
+      headers: o.headers,
+      payloadHash: UNSIGNED,
+      amzDate: amzDate(new Date()),
+    });
+    const qs = o.query
+      ? Object.keys(o.query)
+          .sort()
+          .map((k) => `${uriEncode(k)}=${uriEncode(o.query![k])}`)
+          .join('&')
+      : '';
     const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
     return http.request(method, url, body, {
       headers,
@@ -73,7 +87,12 @@ export class S3 {
 
   get(key: string, range?: [number, number], discard = true) {
     const headers = range ? { Range: `bytes=${range[0]}-${range[1]}` } : undefined;
-    return this.request('GET', key, null, { headers, name: range ? 'GetObjectRange' : 'GetObject', op: range ? 'get_range' : 'get', discard });
+    return this.request('GET', key, null, {
+      headers,
+      name: range ? 'GetObjectRange' : 'GetObject',
+      op: range ? 'get_range' : 'get',
+      discard,
+    });
   }
 
   head(key: string) {
@@ -91,22 +110,45 @@ export class S3 {
   }
 
   createMultipart(key: string, headers?: Record<string, string>): string {
-    const r = this.request('POST', key, null, { query: { uploads: '' }, name: 'CreateMultipartUpload', op: 'multipart_create', text: true, headers });
+    const r = this.request('POST', key, null, {
+      query: { uploads: '' },
+      name: 'CreateMultipartUpload',
+      op: 'multipart_create',
+      text: true,
+      headers,
+    });
     const m = /<UploadId>([^<]+)<\/UploadId>/.exec(String(r.body ?? ''));
     if (r.status !== 200 || !m) throw new Error(`CreateMultipartUpload failed: ${r.status}`);
     return m[1];
   }
 
   uploadPart(key: string, uploadId: string, part: number, body: ArrayBuffer) {
-    return this.request('PUT', key, body, { query: { partNumber: String(part), uploadId }, name: 'UploadPart', op: 'multipart_part', discard: false });
+    return this.request('PUT', key, body, {
+      query: { partNumber: String(part), uploadId },
+      name: 'UploadPart',
+      op: 'multipart_part',
+      discard: false,
+    });
   }
 
   completeMultipart(key: string, uploadId: string, etags: string[]) {
-    const xml = '<CompleteMultipartUpload>' + etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('') + '</CompleteMultipartUpload>';
-    return this.request('POST', key, xml, { query: { uploadId }, name: 'CompleteMultipartUpload', op: 'multipart_complete' });
+    const xml =
+      '<CompleteMultipartUpload>' +
+      etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('') +
+      '</CompleteMultipartUpload>';
+    return this.request('POST', key, xml, {
+      query: { uploadId },
+      name: 'CompleteMultipartUpload',
+      op: 'multipart_complete',
+    });
   }
 
   abortMultipart(key: string, uploadId: string) {
-    return this.request('DELETE', key, null, { query: { uploadId }, name: 'AbortMultipartUpload', op: 'multipart_abort', discard: true });
+    return this.request('DELETE', key, null, {
+      query: { uploadId },
+      name: 'AbortMultipartUpload',
+      op: 'multipart_abort',
+      discard: true,
+    });
   }
 }

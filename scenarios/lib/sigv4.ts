@@ -42,7 +42,10 @@ export function canonicalQuery(query: Record<string, string> = {}): string {
 }
 
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function hex(buf: ArrayBuffer): string {
@@ -54,8 +57,15 @@ function hex(buf: ArrayBuffer): string {
 
 /** Returns the headers to send: the given ones plus x-amz-date, x-amz-content-sha256 and Authorization. */
 export function sign(h: Hashing, c: Credentials, r: SignRequest, service = 's3'): Record<string, string> {
-  const headers: Record<string, string> = { ...(r.headers ?? {}), host: r.host, 'x-amz-date': r.amzDate, 'x-amz-content-sha256': r.payloadHash };
-  const names = Object.keys(headers).map((k) => k.toLowerCase()).sort();
+  const headers: Record<string, string> = {
+    ...(r.headers ?? {}),
+    host: r.host,
+    'x-amz-date': r.amzDate,
+    'x-amz-content-sha256': r.payloadHash,
+  };
+  const names = Object.keys(headers)
+    .map((k) => k.toLowerCase())
+    .sort();
   const lower: Record<string, string> = {};
   for (const k of Object.keys(headers)) lower[k.toLowerCase()] = String(headers[k]).trim().replace(/\s+/g, ' ');
   const signedHeaders = names.join(';');
@@ -77,6 +87,7 @@ export function sign(h: Hashing, c: Credentials, r: SignRequest, service = 's3')
   const signature = hex(h.hmac(key, toSign));
   const out: Record<string, string> = { ...headers };
   delete out.host; // k6 and Node set Host from the URL
-  out.Authorization = `AWS4-HMAC-SHA256 Credential=${c.accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  const fields = [`Credential=${c.accessKey}/${scope}`, `SignedHeaders=${signedHeaders}`, `Signature=${signature}`];
+  out.Authorization = `AWS4-HMAC-SHA256 ${fields.join(', ')}`;
   return out;
 }

@@ -24,7 +24,6 @@ export interface Source {
   get(key: string): Read;
 }
 
-
 export function s3Source(s3: S3): Source {
   return {
     list(prefix) {
@@ -34,7 +33,8 @@ export function s3Source(s3: S3): Source {
         const r = s3.list(prefix, 1000, token);
         if (r.status !== 200) throw new Error(`source ListObjectsV2 answered ${r.status}`);
         const xml = String(r.body);
-        for (const c of xml.split('<Contents>').slice(1)) out.push({ key: unescape(tag(c, 'Key')), size: Number(tag(c, 'Size')), etag: unescape(tag(c, 'ETag')) });
+        for (const c of xml.split('<Contents>').slice(1))
+          out.push({ key: unescape(tag(c, 'Key')), size: Number(tag(c, 'Size')), etag: unescape(tag(c, 'ETag')) });
         token = tag(xml, 'IsTruncated') === 'true' ? unescape(tag(xml, 'NextContinuationToken')) : undefined;
       } while (token);
       return out;
@@ -56,12 +56,24 @@ export interface AzureSource {
 }
 
 export function azureSource(a: AzureSource): Source {
-  const hashing = { hmacBase64: (key: string, data: string) => crypto.hmac('sha256', encoding.b64decode(key), data, 'base64') as string };
+  const hashing = {
+    hmacBase64: (key: string, data: string) => crypto.hmac('sha256', encoding.b64decode(key), data, 'base64') as string,
+  };
   const call = (method: string, blob: string, query: Record<string, string>, name: string, binary: boolean) => {
     const path = `/${a.account}/${a.container}${blob ? '/' + blob : ''}`;
-    const headers = a.sas ? sasHeaders({}, new Date()) : signAzure(hashing, { account: a.account, key: a.key }, { method, path, query, headers: {} }, new Date());
-    const qs = [...Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`), ...(a.sas ? [a.sas] : [])].join('&');
-    return http.request(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, { headers, tags: { name, op: name === 'SourceGet' ? 'source_get' : 'list' }, responseType: binary ? 'binary' : 'text', timeout: '120s' });
+    const headers = a.sas
+      ? sasHeaders({}, new Date())
+      : signAzure(hashing, { account: a.account, key: a.key }, { method, path, query, headers: {} }, new Date());
+    const qs = [
+      ...Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`),
+      ...(a.sas ? [a.sas] : []),
+    ].join('&');
+    return http.request(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, {
+      headers,
+      tags: { name, op: name === 'SourceGet' ? 'source_get' : 'list' },
+      responseType: binary ? 'binary' : 'text',
+      timeout: '120s',
+    });
   };
   return {
     list(prefix) {
@@ -73,7 +85,12 @@ export function azureSource(a: AzureSource): Source {
         const r = call('GET', '', q, 'ListBlobs', false);
         if (r.status !== 200) throw new Error(`source List Blobs answered ${r.status}`);
         const xml = String(r.body);
-        for (const b of xml.split('<Blob>').slice(1)) out.push({ key: unescape(tag(b, 'Name')), size: Number(tag(b, 'Content-Length')), etag: unescape(tag(b, 'Etag')) });
+        for (const b of xml.split('<Blob>').slice(1))
+          out.push({
+            key: unescape(tag(b, 'Name')),
+            size: Number(tag(b, 'Content-Length')),
+            etag: unescape(tag(b, 'Etag')),
+          });
         marker = tag(xml, 'NextMarker');
       } while (marker);
       return out;
