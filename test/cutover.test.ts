@@ -12,6 +12,7 @@ import { access, list } from '../src/hosts/sync.js';
 import { s3Request } from '../src/hosts/s3node.js';
 import { haproxy } from '../src/hosts/haproxy.js';
 import { LAB, lacking } from './support/tools.js';
+import type { CutoverReport } from '../src/contracts/results.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
@@ -24,23 +25,8 @@ function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 }
 
-interface Report {
-  dir: string;
-  verdict: string;
-  failed: string[];
-  errors: number;
-  requests: number;
-  lost_writes: string[];
-  stale_reads: number;
-  integrity_failures: number;
-  longest_failure_s: number;
-  acknowledged_writes: number;
-  window: { p99_ms: number; requests: number };
-  procedure: { exit: number; start: number; end: number };
-  load_started: number;
-  timeline: { second: number; ok: number; errors: number; p99_ms: number }[];
-  rpo: { objects: number };
-}
+/** What `cutover --json` prints. */
+type Report = CutoverReport & { dir: string };
 
 function cutover(procedure: string, extra: string[] = []): { status: number; report: Report | null; stderr: string } {
   const r = cli(['cutover', '--front', 'local-front', '--from', 'local-source', '--to', 'local-target', '--dataset', dataset, '--procedure', procedure, '--at', '4s', '--duration', '12s', '--rate', '30', '--results', results, '--json', ...extra]);

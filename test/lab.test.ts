@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addToxic, clearToxics } from '../src/hosts/toxics.js';
 import { LAB, lacking } from './support/tools.js';
+import type { K6Summary as Summary } from '../src/contracts/k6.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
@@ -19,7 +20,6 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
 }
 
-type Summary = { metrics: Record<string, { values: Record<string, number> }> };
 function lastSummary(): { dir: string; summary: Summary } {
   const dir = readdirSync(results).filter((d) => !d.startsWith('_')).sort().map((d) => join(results, d)).pop()!;
   return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) };

@@ -11,6 +11,7 @@ import { access } from '../src/hosts/sync.js';
 import { s3Request } from '../src/hosts/s3node.js';
 import { rclone } from '../src/hosts/rclone.js';
 import { LAB, lacking } from './support/tools.js';
+import type { MigrationResult } from '../src/contracts/results.js';
 
 const skip = lacking(__filename, [...LAB, 'rclone']);
 const ROOT = join(__dirname, '..');
@@ -24,11 +25,8 @@ function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 }
 
-interface MigrateJson {
-  dir: string;
-  rehearsal: { objects: number; bytes: number; bytes_per_second: number; retries: number; failed: { key: string; error: string }[] };
-  verdict: { seconds: number; verdict: string; volume_bytes: number };
-}
+/** What `migrate --json` prints. */
+type MigrateJson = Pick<MigrationResult, 'rehearsal' | 'verdict'> & { dir: string };
 
 function migrate(args: string[]): { status: number; json: MigrateJson | null; stderr: string } {
   const window = args.includes('--window') ? [] : ['--window', '1d'];
