@@ -2,6 +2,7 @@
 // dataset, seeds the old host, runs ingest, read, the migration and the cutover at the CI profile
 // against two local candidates (the target, and the same target capped at 5 MB/s per connection),
 // writes the report and the dataset's realism report, and stops the lab.
+import type { Argv } from 'yargs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { loadCriteria, report } from '../report/report.js';
 import { validationReport } from '../dataset/validate-report.js';
 import { ALL_TABLES } from '../snds/catalog.js';
 import { haproxy } from '../hosts/haproxy.js';
+import { absolute } from './args.js';
 
 const CANDIDATES = ['local-target', 'local-target-capped'];
 
@@ -70,4 +72,25 @@ export async function demo(folder: string, say: (line: string) => void): Promise
   } finally {
     await labDown();
   }
+}
+
+export function demoCommand(y: Argv): Argv {
+  return y.command(
+    'demo',
+    'The whole path on this machine: tools, lab, a small dataset, ingest, read, migration and cutover against two ' +
+      'local candidates, the report',
+    (y) =>
+      y.option('out', {
+        type: 'string',
+        default: 'demo',
+        describe: 'folder for the dataset, the results and the report',
+        coerce: absolute,
+      }),
+    async (a) => {
+      const started = Date.now();
+      const page = await demo(a.out, (l) => console.log(l));
+      const seconds = Math.round((Date.now() - started) / 1000);
+      console.log(`done in ${seconds} s; open ${page} (and ${a.out}/report/dataset.html)`);
+    },
+  );
 }

@@ -1,0 +1,80 @@
+// What the command modules share: how a command registers itself, and the parsers of option values.
+// Every parser throws UsageError, which main() reports as one line with exit code 2.
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { UsageError } from '../util/errors.js';
+import { ALL_TABLES } from '../snds/catalog.js';
+
+/** Sets the process's exit code: 0 ok, 1 a check failed. */
+export type SetExitCode = (code: number) => void;
+
+/** A command module: adds its command to the parser; commands that judge something report through `exit`. */
+export type Register = (y: Argv, exit: SetExitCode) => Argv;
+
+/** Paths are resolved against the user's working directory where they enter: k6 resolves a relative
+ * path against its script's folder, and every later step must name the same file. s3:// locations
+ * pass unchanged (anything starting "s3:", so that a mistyped one reaches its own error message). */
+export function absolute(p: unknown): string {
+  const s = String(p);
+  return s.startsWith('s3:') ? s : resolve(s);
+}
+
+/** --results of the commands that write results/<run-id>/. */
+export const RESULTS_OPTION = {
+  type: 'string' as const,
+  default: 'results',
+  describe: 'folder for results/<run-id>/',
+  coerce: absolute,
+};
+
+/** Progress bars only for a person at a terminal, never in CI. */
+export function onTerminal(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI;
+}
+
+export function parseYears(s: string): [number, number] {
+  const m = /^(\d{4})(?:-(\d{4}))?$/.exec(s);
+  if (!m) throw new UsageError(`--years must be YYYY or YYYY-YYYY, got "${s}"`);
+  const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
+  if (a > b) throw new UsageError(`--years ${s} is inverted: the first year must not come after the last`);
+  if (a < 2006 || b > 2099) throw new UsageError(`--years ${s} is outside 2006-2099 (the SNDS starts in 2006)`);
+  return [a, b];
+}
+
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m) throw new UsageError(`--shard must be i/N (for example 0/4), got "${s}"`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1 || index >= count) throw new UsageError(`--shard ${s}: the shard index must be in 0..${count - 1}`);
+  return { index, count };
+}
+
+export function positiveInteger(name: string, v: unknown, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${v}"`);
+  }
+  return n;
+}
+
+export function positiveNumber(name: string, v: unknown): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+}
+
+/** --retries: 0 to 100 retries per object. It is checked as the number of attempts (retries + 1),
+ * which is what its error message names. */
+export function parseRetries(v: unknown): number {
+  const attempts = positiveInteger('retries', Number(v) + 1, 101);
+  return attempts - 1;
+}
+
+/** --tables: a comma-separated subset of the catalog, returned in catalog order (all when not given). */
+export function parseTables(v: unknown): string[] {
+  if (v === undefined) return ALL_TABLES;
+  const list = String(v).split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = list.filter((t) => !ALL_TABLES.includes(t));
+  if (unknown.length) throw new UsageError(`unknown table ${unknown.join(', ')}; known: ${ALL_TABLES.join(', ')}`);
+  return ALL_TABLES.filter((t) => list.includes(t));
+}
