@@ -63,11 +63,11 @@ export function positiveNumber(name: string, v: unknown): number {
   return n;
 }
 
-/** --retries: 0 to 100 retries per object. It is checked as the number of attempts (retries + 1),
- * which is what its error message names. */
+/** --retries: retries per object, 0 (one attempt) to 100. */
 export function parseRetries(v: unknown): number {
-  const attempts = positiveInteger('retries', Number(v) + 1, 101);
-  return attempts - 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new UsageError(`--retries must be a whole number from 0 to 100, got "${v}"`);
+  return n;
 }
 
 /** --tables: a comma-separated subset of the catalog, returned in catalog order (all when not given). */
