@@ -6,7 +6,7 @@ import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type FactTabl
 import { SENTINEL_DATE } from '../model/dates.js';
 import { REFERENTIAL_COLUMNS, emitReferentials, type ReferentialTable } from '../snds/referentials.js';
 import { person, type Params } from '../model/population.js';
-import { nomenclaturePath } from '../model/calibration.js';
+import { checkCalibration, nomenclaturePath } from '../model/calibration.js';
 import { UsageError } from '../util/errors.js';
 import { schema } from '../snds/schema.js';
 import { ParquetEngine, StagedTable, type WriteOptions } from './parquet.js';
@@ -55,6 +55,8 @@ function makeFolders(dir: string): void {
 }
 
 export function prepareOutput(o: GenerateOptions): void {
+  // A bad calibration/model.json stops the run here, before the output is touched.
+  checkCalibration();
   if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
   const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed|migrated)[-.\w]*\.json(\.tmp)?$/.test(e);

@@ -5,6 +5,7 @@ import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { cumulative } from './rng.js';
 import { OPEN_AGE } from './constants.js';
+import { CODE_COLUMNS, checkModel, type Nomenclatures } from './check.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 
 export type Model = typeof model;
@@ -61,7 +62,34 @@ export function calibration(): Calibration {
   return (cached ??= load());
 }
 
+/** The codes of the nomenclatures calibration/model.json names (schemas/nomenclatures). */
+export function readNomenclatures(): Nomenclatures {
+  const codes = {} as Record<keyof Nomenclatures, Set<string>>;
+  for (const table of Object.keys(CODE_COLUMNS) as (keyof Nomenclatures)[]) {
+    // The code columns come before any free text: a plain split reads them, five times faster than
+    // readCsv. Labels that run over two lines (IR_CCAM_V63) leave pieces that are no code: dropped.
+    const [header, ...lines] = readFileSync(nomenclaturePath(table), 'utf8').split(/\r?\n/);
+    const unquote = (field = '') => field.replace(/^"|"$/g, '');
+    const i = header.split(';').map((h) => unquote(h)).indexOf(CODE_COLUMNS[table]);
+    codes[table] = new Set(lines.map((l) => unquote(l.split(';')[i])).filter((c) => /^[\w.+-]+$/.test(c)));
+  }
+  return codes;
+}
+
+let checked = false;
+
+/**
+ * Checks calibration/model.json against the nomenclatures, once a process: a bad entry is a
+ * UsageError naming it. Loading the calibration does it; `generate` does it before touching its output.
+ */
+export function checkCalibration(): void {
+  if (checked) return;
+  checkModel(model, readNomenclatures());
+  checked = true;
+}
+
 function load(): Calibration {
+  checkCalibration();
   const bands = model.age_bands.length;
   const cells: PopulationCell[] = [];
   const weights: number[] = [];

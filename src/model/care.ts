@@ -6,7 +6,9 @@ import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
-import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, STAY_ACT_PROBABILITY } from './constants.js';
+import {
+  ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE, STAY_ACT_PROBABILITY,
+} from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
 
@@ -67,7 +69,7 @@ function pickFrom<T extends { sex?: number; min_age?: number; max_age?: number }
   age: number,
   rng: Rng,
 ): T {
-  const key = `${sex}:${Math.min(age, 50)}`;
+  const key = `${sex}:${Math.min(age, SAME_DRAW_FROM_AGE)}`;
   let cum = cacheMap.get(key);
   if (!cum) {
     cum = cumulative(list.map((t) => (eligible(t, sex, age) ? weight(t) : 0)));

@@ -20,3 +20,13 @@ export const ASSOCIATED_CODE_PROBABILITY = 0.6;
 
 /** Associated causes a death certificate (KI_ECD_R) lists after the initial cause, at most. */
 export const MAX_ASSOCIATED_CAUSES = 3;
+
+/**
+ * care.ts draws the specialist mix and the stay chapters from one table for every age from this one
+ * on: an entry's age bounds must not tell those ages apart (min_age at most this, max_age below it).
+ */
+export const SAME_DRAW_FROM_AGE = 50;
+
+/** Reimbursement rates of medicines (%): tables.ts gives each its DCIR nature of service. */
+export const DRUG_RATES = [100, 65, 30, 15] as const;
+export type DrugRate = (typeof DRUG_RATES)[number];

@@ -7,7 +7,7 @@ import { careOfYear, type Claim, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
-import { MAX_ASSOCIATED_CAUSES } from '../model/constants.js';
+import { MAX_ASSOCIATED_CAUSES, type DrugRate } from '../model/constants.js';
 import { cipOf, drugPrice } from './referentials.js';
 
 const DCIR_KEYS = [
@@ -74,7 +74,10 @@ export type Out = <T extends FactTable>(table: T, year: number | null) => TableB
 
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
-const PHARMACY_NATURE: Record<number, number> = { 100: 3311, 65: 3313, 30: 3312, 15: 3341 };
+// Every rate the model check admits has its nature.
+const PHARMACY_NATURE: Record<number, number> = {
+  100: 3311, 65: 3313, 30: 3312, 15: 3341,
+} satisfies Record<DrugRate, number>;
 const MAX_DECOMPTES = 4096;
 const MAX_STAYS = 16;
 
