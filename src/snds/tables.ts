@@ -2,13 +2,14 @@
 // Only the columns the model draws are listed here; the schema fills the others (schemas/*.json).
 import type { RowOf, Spec, TableBatch } from './columns.js';
 import { base32, certificateId, permute, pseudonym } from '../model/ids.js';
-import { calibration, snDept } from '../model/calibration.js';
+import { calibration, nomenclaturePath, snDept } from '../model/calibration.js';
 import { careOfYear, type Claim, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
 import { MAX_ASSOCIATED_CAUSES, type DrugRate } from '../model/constants.js';
 import { cipOf, drugPrice } from './referentials.js';
+import { readCsv } from '../util/csv.js';
 
 const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'], ['FLX_DIS_DTD', 'date'], ['FLX_EMT_NUM', 'int'], ['FLX_EMT_ORD', 'int'], ['FLX_EMT_TYP', 'int'],
@@ -112,11 +113,9 @@ function ccamNature(code: string): number {
 
 let groups: Map<string, string> | undefined;
 function ccamGroups(): Map<string, string> {
-  // Groups of the few acts the model uses, as IR_CCAM_V63 classes them.
-  return (groups ??= new Map([
-    ['BGQP002', 'ATM'], ['JQQM010', 'ADE'], ['LHQK002', 'ADI'], ['DEQP003', 'ATM'], ['HHQE002', 'ATM'], ['ZBQK002', 'ADI'],
-    ['QEQK004', 'ADI'], ['ZCQM004', 'ADE'], ['BFGA003', 'ADC'], ['NEKA020', 'ADC'], ['ZZLP025', 'ADC'],
-  ]));
+  // Each act's group (ATM, ADC, ADE, ADI...) as IR_CCAM_V63 classes it; the model check admits no other act.
+  groups ??= new Map(readCsv(nomenclaturePath('IR_CCAM_V63'), ';').map((r) => [r.CAM_PRS_IDE_COD, r.CAM_PRS_RGT]));
+  return groups;
 }
 
 /** Tables written once a person's years are all drawn: they depend on every year, or on the death. */
