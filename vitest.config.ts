@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // real k6, real S3 servers, HAProxy, Azurite and Chromium, one file at a time (they share the lab's ports).
 // Under CI each tier also writes test-artifacts/<npm script>.json, which .ci/run sums up.
 const tier = (process.env.npm_lifecycle_event ?? 'vitest').replace(':', '-');
-const ci = process.env.CI ? { reporters: ['default', 'json'], outputFile: { json: `test-artifacts/${tier}.json` } } : {};
+const ci = process.env.CI
+  ? { reporters: ['default', 'json'], outputFile: { json: `test-artifacts/${tier}.json` } }
+  : {};
 
 export default defineConfig({
   test: {

@@ -54,7 +54,17 @@ describe.skipIf(skip)('the README as typed', () => {
 
   it('migrate --dataset DIR with a relative dataset and the default results folder', () => {
     const before = runsNow();
-    const r = sndsbench(['migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', DATA, '--window', '1d']);
+    const r = sndsbench([
+      'migrate',
+      '--from',
+      'local-source',
+      '--to',
+      'local-target',
+      '--dataset',
+      DATA,
+      '--window',
+      '1d',
+    ]);
     const runs = newRuns(before);
     created.push(...runs.map((d) => join(ROOT, 'results', d)));
     expect(r.status, r.stderr).toBe(0);
@@ -65,13 +75,29 @@ describe.skipIf(skip)('the README as typed', () => {
     expect(existsSync(join(ROOT, WORK, 'report', 'report.html'))).toBe(true);
   });
 
-  it('from another folder, relative paths are the working directory\'s', () => {
+  it("from another folder, relative paths are the working directory's", () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'sndsbench-elsewhere-'));
     created.push(elsewhere);
     const dataset = relative(elsewhere, join(ROOT, DATA));
     const read = sndsbench(['run', 'read', '--host', 'local-source', '--results', 'r'], elsewhere);
     expect(read.status, read.stderr).toBe(0);
-    const migrate = sndsbench(['migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', dataset, '--window', '1d', '--delta', '--results', 'r'], elsewhere);
+    const migrate = sndsbench(
+      [
+        'migrate',
+        '--from',
+        'local-source',
+        '--to',
+        'local-target',
+        '--dataset',
+        dataset,
+        '--window',
+        '1d',
+        '--delta',
+        '--results',
+        'r',
+      ],
+      elsewhere,
+    );
     expect(migrate.status, migrate.stderr).toBe(0);
     expect(readdirSync(join(elsewhere, 'r')).filter((d) => !d.startsWith('_'))).toHaveLength(2);
     expect(existsSync(join(ROOT, 'scenarios', 'r'))).toBe(false);

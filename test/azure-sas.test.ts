@@ -19,7 +19,10 @@ const dataset = join(work, 'dataset');
 const prefix = `sas-${Date.now().toString(36)}`;
 
 function cli(args: string[], sas: string) {
-  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', TEST_AZURE_SAS: sas } });
+  return spawnSync('node', [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', TEST_AZURE_SAS: sas },
+  });
 }
 
 /** A SAS with `permissions`, valid for `seconds` (negative: already expired), for the lab's container. */
@@ -33,7 +36,14 @@ describe.skipIf(skip)('Azure Blob with a SAS token', () => {
   beforeAll(() => {
     expect(cli(['lab', 'up'], '').status).toBe(0);
     const azure = loadProfile('local-azure-source');
-    writeFileSync(profile, JSON.stringify({ ...azure, name: 'azure-sas', credentials: { access_key_env: azure.credentials.access_key_env, sas_token_env: 'TEST_AZURE_SAS' } }));
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        ...azure,
+        name: 'azure-sas',
+        credentials: { access_key_env: azure.credentials.access_key_env, sas_token_env: 'TEST_AZURE_SAS' },
+      }),
+    );
     expect(cli(['generate', '--beneficiaries', '300', '--years', '2024', '--out', dataset], '').status).toBe(0);
   });
   afterAll(() => cli(['lab', 'down'], ''));
@@ -44,11 +54,30 @@ describe.skipIf(skip)('Azure Blob with a SAS token', () => {
     expect(seeded.status, seeded.stderr).toBe(0);
     const read = sas('rl', 3600);
     const results = join(work, 'results');
-    const m = cli(['migrate', '--from', profile, '--to', 'local-target', '--dataset', dataset, '--window', '1d', '--results', results], read);
+    const m = cli(
+      [
+        'migrate',
+        '--from',
+        profile,
+        '--to',
+        'local-target',
+        '--dataset',
+        dataset,
+        '--window',
+        '1d',
+        '--results',
+        results,
+      ],
+      read,
+    );
     expect(m.status, m.stderr + m.stdout).toBe(0);
     expect(m.stdout).toMatch(/verdict: PASS/);
     process.env.TEST_AZURE_SAS = read;
-    const check = rclone(['check', `src:snds/${prefix}`, `dst:snds/${prefix}`, '--download'], loadProfile(profile), loadProfile('local-target'));
+    const check = rclone(
+      ['check', `src:snds/${prefix}`, `dst:snds/${prefix}`, '--download'],
+      loadProfile(profile),
+      loadProfile('local-target'),
+    );
     delete process.env.TEST_AZURE_SAS;
     expect(check.output).toMatch(/ 0 differences found/);
     const dir = m.stdout.match(/results in (\S+)/)![1];
@@ -66,7 +95,22 @@ describe.skipIf(skip)('Azure Blob with a SAS token', () => {
   for (const [what, token, cause] of refused) {
     it(`${what}: one line, exit 2, nothing copied`, () => {
       const results = join(work, `refused-${what.length}`);
-      const r = cli(['migrate', '--from', profile, '--to', 'local-target', '--dataset', dataset, '--window', '1d', '--results', results], token());
+      const r = cli(
+        [
+          'migrate',
+          '--from',
+          profile,
+          '--to',
+          'local-target',
+          '--dataset',
+          dataset,
+          '--window',
+          '1d',
+          '--results',
+          results,
+        ],
+        token(),
+      );
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(cause);

@@ -29,18 +29,48 @@ function cli(args: string[]) {
 type Report = CutoverReport & { dir: string };
 
 function cutover(procedure: string, extra: string[] = []): { status: number; report: Report | null; stderr: string } {
-  const r = cli(['cutover', '--front', 'local-front', '--from', 'local-source', '--to', 'local-target', '--dataset', dataset, '--procedure', procedure, '--at', '4s', '--duration', '12s', '--rate', '30', '--results', results, '--json', ...extra]);
-  return { status: r.status ?? -1, report: r.stdout.trim() ? (JSON.parse(r.stdout) as Report) : null, stderr: r.stderr };
+  const r = cli([
+    'cutover',
+    '--front',
+    'local-front',
+    '--from',
+    'local-source',
+    '--to',
+    'local-target',
+    '--dataset',
+    dataset,
+    '--procedure',
+    procedure,
+    '--at',
+    '4s',
+    '--duration',
+    '12s',
+    '--rate',
+    '30',
+    '--results',
+    results,
+    '--json',
+    ...extra,
+  ]);
+  return {
+    status: r.status ?? -1,
+    report: r.stdout.trim() ? (JSON.parse(r.stdout) as Report) : null,
+    stderr: r.stderr,
+  };
 }
 
 /** A procedure script: Node with the lab's modules, the front's socket and backend in its environment. */
 function script(name: string, body: string): string {
   const path = join(work, `${name}.mjs`);
-  writeFileSync(path, `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`);
+  writeFileSync(
+    path,
+    `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`,
+  );
   return `node ${path}`;
 }
 
-const SWITCH = "await haproxy(socket, `set server ${backend}/target state ready`); await haproxy(socket, `set server ${backend}/source state maint`);";
+const SWITCH =
+  'await haproxy(socket, `set server ${backend}/target state ready`); await haproxy(socket, `set server ${backend}/source state maint`);';
 
 describe.skipIf(skip)('cutover through the front', () => {
   const socket = () => loadProfile('local-front').haproxy!.socket;
@@ -50,7 +80,14 @@ describe.skipIf(skip)('cutover through the front', () => {
     const up = cli(['lab', 'up']);
     expect(up.status, up.stderr).toBe(0);
     expect(cli(['generate', '--beneficiaries', '2000', '--years', '2024', '--out', dataset]).status).toBe(0);
-    const seeded = cli(['seed', dataset, '--host', 'local-source', '--prefix', `cutover-data-${Date.now().toString(36)}`]);
+    const seeded = cli([
+      'seed',
+      dataset,
+      '--host',
+      'local-source',
+      '--prefix',
+      `cutover-data-${Date.now().toString(36)}`,
+    ]);
     expect(seeded.status, seeded.stderr).toBe(0);
   });
   beforeEach(async () => {
@@ -73,7 +110,11 @@ describe.skipIf(skip)('cutover through the front', () => {
       expect(report!.errors).toBe(0);
       expect(report!.stale_reads).toBe(0);
       expect(report!.acknowledged_writes).toBeGreaterThan(50);
-      const secrets = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n').filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
+      const secrets = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => /_KEY=/.test(l))
+        .map((l) => l.slice(l.indexOf('=') + 1));
       for (const f of ['cutover.json', 'verdict.txt', 'k6.log', 'procedure.log', 'summary.json']) {
         const text = readFileSync(join(report!.dir, f), 'utf8');
         for (const s of secrets) expect(text.includes(s), `${f} leaks a secret`).toBe(false);
@@ -103,16 +144,25 @@ describe.skipIf(skip)('cutover through the front', () => {
   });
 
   it('the front stopped for 5 s during the switch: downtime measured 5 s ± 1 s, FAIL', () => {
-    const { status, report } = cutover(script('stop-5s', "await haproxy(socket, `set server ${backend}/source state maint`); await sleep(5000); await haproxy(socket, `set server ${backend}/target state ready`);"));
+    const { status, report } = cutover(
+      script(
+        'stop-5s',
+        'await haproxy(socket, `set server ${backend}/source state maint`); await sleep(5000); await haproxy(socket, `set server ${backend}/target state ready`);',
+      ),
+    );
     expect(status).toBe(1);
     expect(Math.abs(report!.longest_failure_s - 5), `downtime ${report!.longest_failure_s} s`).toBeLessThan(1);
     expect(report!.failed.some((f) => f.startsWith('longest failure run'))).toBe(true);
   });
 
   it('bodies corrupted by the new host: integrity failures counted, FAIL', () => {
-    const seed = JSON.parse(readFileSync(join(dataset, '_seed-local-source.json'), 'utf8')) as { objects: { key: string }[] };
+    const seed = JSON.parse(readFileSync(join(dataset, '_seed-local-source.json'), 'utf8')) as {
+      objects: { key: string }[];
+    };
     const keys = seed.objects.map((o) => o.key).filter((k) => k.endsWith('.parquet'));
-    const corrupt = script('corrupt', `
+    const corrupt = script(
+      'corrupt',
+      `
 import { s3Request } from '${join(ROOT, 'dist', 'src', 'hosts', 's3node.js')}';
 import { access } from '${join(ROOT, 'dist', 'src', 'hosts', 'sync.js')}';
 import { loadProfile } from '${join(ROOT, 'dist', 'src', 'hosts', 'profile.js')}';
@@ -122,30 +172,42 @@ for (const key of ${JSON.stringify(keys)}) {
   r.body[r.body.length >> 1] ^= 0xff;
   await s3Request(target, 'PUT', key, { body: r.body });
 }
-${SWITCH}`);
+${SWITCH}`,
+    );
     const { status, report } = cutover(corrupt, ['--thresholds', '{"lost_writes": 1000000, "stale_reads": 1000000}']);
     expect(status).toBe(1);
     expect(report!.integrity_failures).toBeGreaterThan(0);
-    const logged = readFileSync(join(report!.dir, 'k6.log'), 'utf8').split('\n').filter((l) => l.includes('\\"event\\":\\"integrity\\"')).length;
+    const logged = readFileSync(join(report!.dir, 'k6.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('\\"event\\":\\"integrity\\"')).length;
     expect(report!.integrity_failures).toBe(logged);
     expect(report!.failed.some((f) => f.startsWith('integrity failures'))).toBe(true);
   });
 
   it('500 ms of latency added during the switch: the window p99 shows it (twice, with the TLS handshake) within 10%', () => {
-    const slow = script('slow-switch', `
+    const slow = script(
+      'slow-switch',
+      `
 await addToxic('local-target', 'slow', { type: 'latency', stream: 'downstream', attributes: { latency: 500, jitter: 0 } });
 ${SWITCH}
 await sleep(3000);
-await clearToxics('local-target');`);
+await clearToxics('local-target');`,
+    );
     const { report } = cutover(slow, ['--thresholds', '{"lost_writes": 1000000, "stale_reads": 1000000}']);
     // Latency before the switch: the median of the per-second p99s, since the first second's warm-up
     // can be an outlier (171 ms once, against about 20 ms after it).
-    const before = report!.timeline.filter((s) => s.second < 3 && s.ok > 0).map((s) => s.p99_ms).sort((a, b) => a - b);
+    const before = report!.timeline
+      .filter((s) => s.second < 3 && s.ok > 0)
+      .map((s) => s.p99_ms)
+      .sort((a, b) => a - b);
     const base = before[before.length >> 1];
     // The target speaks TLS: a request on a connection HAProxy opens to it after the switch pays the
     // latency twice, once for the handshake's round trip and once for its own.
     const expected = 2 * 500 + base;
-    expect(Math.abs(report!.window.p99_ms / expected - 1), `window p99 ${report!.window.p99_ms.toFixed(0)} ms, expected about ${expected} ms`).toBeLessThan(0.1);
+    expect(
+      Math.abs(report!.window.p99_ms / expected - 1),
+      `window p99 ${report!.window.p99_ms.toFixed(0)} ms, expected about ${expected} ms`,
+    ).toBeLessThan(0.1);
   });
 
   it('a procedure that exits non-zero is reported, the verdict is FAIL and the load still ends cleanly', () => {
@@ -158,14 +220,28 @@ await clearToxics('local-target');`);
 });
 
 describe.skipIf(skip)('cutover: bad input gets one line and exit 2', () => {
-  const base = ['cutover', '--front', 'local-front', '--from', 'local-source', '--dataset', dataset, '--results', results];
+  const base = [
+    'cutover',
+    '--front',
+    'local-front',
+    '--from',
+    'local-source',
+    '--dataset',
+    dataset,
+    '--results',
+    results,
+  ];
   for (const [what, args, message] of [
     ['--at beyond --duration', ['--procedure', 'reference', '--at', '90s', '--duration', '60s'], /--at/],
     ['a missing procedure command', ['--procedure', '/no/such/switch.sh'], /no such command/],
     ['an unknown profile', ['--procedure', 'reference', '--to', 'nowhere'], /unknown host profile/],
   ] as const) {
     it(what, () => {
-      const r = cli([...base, ...((args as readonly string[]).includes('--to') ? [] : ['--to', 'local-target']), ...args]);
+      const r = cli([
+        ...base,
+        ...((args as readonly string[]).includes('--to') ? [] : ['--to', 'local-target']),
+        ...args,
+      ]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

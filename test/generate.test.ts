@@ -2,7 +2,16 @@
 // hyparquet, an independent pure-JS Parquet reader.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +28,9 @@ function run(args: string[]) {
 }
 
 function manifest(dir: string, name = '_manifest.json') {
-  return JSON.parse(readFileSync(join(dir, name), 'utf8')) as { files: { path: string; rows: number; sha256: string; table: string }[] };
+  return JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+    files: { path: string; rows: number; sha256: string; table: string }[];
+  };
 }
 
 const shas = (dir: string) => Object.fromEntries(manifest(dir).files.map((f) => [f.path, f.sha256]));
@@ -30,7 +41,10 @@ describe('generate', () => {
   const sharded = join(work, 'sharded');
 
   beforeAll(() => {
-    for (const [dir, extra] of [[a, []], [b, []], ...[0, 1, 2, 3].map((i) => [sharded, ['--shard', `${i}/4`]])] as [string, string[]][]) {
+    for (const [dir, extra] of [[a, []], [b, []], ...[0, 1, 2, 3].map((i) => [sharded, ['--shard', `${i}/4`]])] as [
+      string,
+      string[],
+    ][]) {
       const r = run(['generate', ...ARGS, '--out', dir, ...extra]);
       expect(r.status, r.stderr).toBe(0);
     }
@@ -47,7 +61,9 @@ describe('generate', () => {
     const tables = readdirSync(a).filter((t) => !t.startsWith('_'));
     for (const t of tables) {
       const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
-      const r = await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(a)} EXCEPT ALL ${q(sharded)})), (SELECT count(*) FROM (${q(sharded)} EXCEPT ALL ${q(a)})), (SELECT count(*) FROM (${q(a)}))`);
+      const r = await conn.runAndReadAll(
+        `SELECT (SELECT count(*) FROM (${q(a)} EXCEPT ALL ${q(sharded)})), (SELECT count(*) FROM (${q(sharded)} EXCEPT ALL ${q(a)})), (SELECT count(*) FROM (${q(a)}))`,
+      );
       const [left, right, total] = r.getRowsJS()[0].map(Number);
       expect([t, left, right], t).toEqual([t, 0, 0]);
       expect(total, t).toBeGreaterThan(0);
@@ -63,8 +79,10 @@ describe('generate', () => {
 
     const broken = join(work, 'broken-shards');
     mkdirSync(broken);
-    for (const i of [0, 1, 3]) cpSync(join(sharded, `_manifest-${i}-of-4.json`), join(broken, `_manifest-${i}-of-4.json`));
-    for (const t of readdirSync(sharded).filter((t) => !t.startsWith('_'))) cpSync(join(sharded, t), join(broken, t), { recursive: true });
+    for (const i of [0, 1, 3])
+      cpSync(join(sharded, `_manifest-${i}-of-4.json`), join(broken, `_manifest-${i}-of-4.json`));
+    for (const t of readdirSync(sharded).filter((t) => !t.startsWith('_')))
+      cpSync(join(sharded, t), join(broken, t), { recursive: true });
     const m3 = JSON.parse(readFileSync(join(broken, '_manifest-3-of-4.json'), 'utf8'));
     m3.parameters.seed = 43;
     writeFileSync(join(broken, '_manifest-3-of-4.json'), JSON.stringify(m3));
@@ -86,7 +104,9 @@ describe('generate', () => {
     const conn = await db.connect();
     for (const t of readdirSync(one).filter((t) => !t.startsWith('_'))) {
       const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
-      const res = await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(two)})) + (SELECT count(*) FROM (${q(two)} EXCEPT ALL ${q(one)}))`);
+      const res = await conn.runAndReadAll(
+        `SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(two)})) + (SELECT count(*) FROM (${q(two)} EXCEPT ALL ${q(one)}))`,
+      );
       expect([t, Number(res.getRowsJS()[0][0])]).toEqual([t, 0]);
     }
     conn.closeSync();
@@ -107,7 +127,11 @@ describe('generate', () => {
       expect(Number(meta.num_rows), f.path).toBe(f.rows);
     }
     const prs = manifest(a).files.find((f) => f.table === 'ER_PRS_F')!;
-    const rows = await parquetReadObjects({ file: await asyncBufferFromFile(join(a, prs.path)), compressors, columns: ['BEN_NIR_PSA', 'PRS_PAI_MNT'] });
+    const rows = await parquetReadObjects({
+      file: await asyncBufferFromFile(join(a, prs.path)),
+      compressors,
+      columns: ['BEN_NIR_PSA', 'PRS_PAI_MNT'],
+    });
     expect(rows.length).toBe(prs.rows);
     expect(String(rows[0].BEN_NIR_PSA)).toMatch(/^SYNP-/);
   });
@@ -125,11 +149,16 @@ describe('generate', () => {
     // Kill once k files have their final name and the next one is being written under its temporary
     // name: the run is under way, and stopped in the middle of a file. k varies from run to run.
     const k = 1 + Math.floor(Math.random() * (total / 2));
-    const child = spawn('node', [CLI, ...args, '--out', dir], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('node', [CLI, ...args, '--out', dir], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     let ended = false;
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('exit', (code, signal) => ((ended = true), r([code, signal]))));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+      child.on('exit', (code, signal) => ((ended = true), r([code, signal]))),
+    );
     const underWay = () => {
       try {
         const l = listing(dir);
@@ -166,8 +195,12 @@ describe('generate', () => {
 
   it('the seed-stability contract: a small reference dataset keeps its pinned digest', () => {
     const dir = join(work, 'pinned');
-    expect(run(['generate', '--beneficiaries', '500', '--years', '2023-2024', '--seed', '7', '--out', dir]).status).toBe(0);
-    const digest = manifest(dir).files.map((f) => `${f.path} ${f.sha256}`).join('\n');
+    expect(
+      run(['generate', '--beneficiaries', '500', '--years', '2023-2024', '--seed', '7', '--out', dir]).status,
+    ).toBe(0);
+    const digest = manifest(dir)
+      .files.map((f) => `${f.path} ${f.sha256}`)
+      .join('\n');
     const sum = createHash('sha256').update(digest).digest('hex');
     expect(sum).toBe(PINNED_DIGEST);
   });
@@ -175,7 +208,9 @@ describe('generate', () => {
   it('every Parquet file carries synthetic=true, the seed and the epoch', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
-    const r = await conn.runAndReadAll(`SELECT count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'seed' AND value::VARCHAR = '42'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'epoch'), count(DISTINCT file_name) FROM parquet_kv_metadata('${a}/**/*.parquet')`);
+    const r = await conn.runAndReadAll(
+      `SELECT count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'seed' AND value::VARCHAR = '42'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'epoch'), count(DISTINCT file_name) FROM parquet_kv_metadata('${a}/**/*.parquet')`,
+    );
     const [synthetic, seed, epoch, files] = r.getRowsJS()[0].map(Number);
     expect([synthetic, seed, epoch]).toEqual([files, files, files]);
     conn.closeSync();

@@ -21,12 +21,18 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 function lastSummary(): { dir: string; summary: Summary } {
-  const dir = readdirSync(results).filter((d) => !d.startsWith('_')).sort().map((d) => join(results, d)).pop()!;
+  const dir = readdirSync(results)
+    .filter((d) => !d.startsWith('_'))
+    .sort()
+    .map((d) => join(results, d))
+    .pop()!;
   return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) };
 }
 
 function secrets(): string[] {
-  const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8')
+    .trim()
+    .split('\n');
   return lines.filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
 }
 
@@ -45,7 +51,8 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     const st = cli(['lab', 'status']);
     expect(st.status).toBe(0);
     expect(st.stdout.match(/listening/g)).toHaveLength(5);
-    for (const p of ['local-source', 'local-target', 'local-azure-source', 'local-front']) expect(existsSync(join(ROOT, 'hosts', `${p}.json`))).toBe(true);
+    for (const p of ['local-source', 'local-target', 'local-azure-source', 'local-front'])
+      expect(existsSync(join(ROOT, 'hosts', `${p}.json`))).toBe(true);
   });
 
   it('ingest and read at the CI profile write results without any secret in them', () => {
@@ -55,7 +62,8 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
       const { dir, summary } = lastSummary();
       expect(summary.metrics.s3_bytes.values.count).toBeGreaterThan(0);
       expect(summary.metrics.http_req_failed.values.rate).toBe(0);
-      for (const f of ['command.txt', 'run.json', 'summary.json', 'k6.log']) expect(existsSync(join(dir, f)), f).toBe(true);
+      for (const f of ['command.txt', 'run.json', 'summary.json', 'k6.log'])
+        expect(existsSync(join(dir, f)), f).toBe(true);
       for (const f of readdirSync(dir)) {
         const text = readFileSync(join(dir, f), 'utf8');
         for (const s of secrets()) expect(text.includes(s), `${f} leaks a secret`).toBe(false);
@@ -71,7 +79,20 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     // disk write on the server does not move.
     const size = 16 * 1024 * 1024;
     await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 40_000 } });
-    const r = cli(['run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'VUS=1', '--set', 'DURATION=15s', '--set', `OBJECT_SIZE=${size}`]);
+    const r = cli([
+      'run',
+      'ingest',
+      '--host',
+      'local-target',
+      '--results',
+      results,
+      '--set',
+      'VUS=1',
+      '--set',
+      'DURATION=15s',
+      '--set',
+      `OBJECT_SIZE=${size}`,
+    ]);
     await clearToxics('local-target');
     expect(r.status, r.stderr).toBe(0);
     const median = lastSummary().summary.metrics.http_req_duration.values.med;
@@ -84,7 +105,11 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     const base = cli(['run', 'read', '--host', 'local-target', '--results', results, '--set', 'VUS=2']);
     expect(base.status, base.stderr).toBe(0);
     const before = lastSummary().summary.metrics.http_req_waiting.values.med;
-    await addToxic('local-target', 'slow', { type: 'latency', stream: 'downstream', attributes: { latency: 200, jitter: 0 } });
+    await addToxic('local-target', 'slow', {
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency: 200, jitter: 0 },
+    });
     const slow = cli(['run', 'read', '--host', 'local-target', '--results', results, '--set', 'VUS=2']);
     await clearToxics('local-target');
     expect(slow.status, slow.stderr).toBe(0);
@@ -97,7 +122,11 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     // The reset starts once the run is under way: after the pre-flight check has passed and the run's
     // folder exists, and k6 has had a second to start.
     const before = new Set(readdirSync(results));
-    const child = spawn('node', [CLI, 'run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'DURATION=8s'], { env: { ...process.env, CI: 'true' } });
+    const child = spawn(
+      'node',
+      [CLI, 'run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'DURATION=8s'],
+      { env: { ...process.env, CI: 'true' } },
+    );
     const exited = new Promise<number>((r) => child.on('exit', (code) => r(code ?? -1)));
     while (readdirSync(results).every((d) => before.has(d))) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
@@ -121,8 +150,12 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     const again = cli(['seed', data, '--host', 'local-source', '--prefix', prefix]);
     const n = Number(/seeded (\d+) objects/.exec(again.stdout)![1]);
     expect(again.stdout).toContain(`(${n} already there`);
-    const log = JSON.parse(readFileSync(join(data, '_seed-local-source.json'), 'utf8')) as { objects: { key: string; sha256: string }[] };
-    const manifest = JSON.parse(readFileSync(join(data, '_manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] };
+    const log = JSON.parse(readFileSync(join(data, '_seed-local-source.json'), 'utf8')) as {
+      objects: { key: string; sha256: string }[];
+    };
+    const manifest = JSON.parse(readFileSync(join(data, '_manifest.json'), 'utf8')) as {
+      files: { path: string; sha256: string }[];
+    };
     const one = manifest.files[0];
     expect(log.objects.find((o) => o.key === `${prefix}/${one.path}`)!.sha256).toBe(one.sha256);
     const { credentialsOf, loadProfile } = await import('../src/hosts/profile.js');
@@ -133,14 +166,26 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
   });
 
   it('generate --out s3://bucket/prefix writes the dataset straight to a host', () => {
-    const r = cli(['generate', '--beneficiaries', '200', '--years', '2024', '--out', 's3://snds/direct', '--host', 'local-source']);
+    const r = cli([
+      'generate',
+      '--beneficiaries',
+      '200',
+      '--years',
+      '2024',
+      '--out',
+      's3://snds/direct',
+      '--host',
+      'local-source',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/to s3:\/\/snds\/direct/);
   });
 
   it('wrong secret (403), and the secret is never printed', () => {
     const wrong = 'WrongSecretValue123';
-    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results], { SNDSBENCH_LOCAL_SOURCE_SECRET_KEY: wrong });
+    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results], {
+      SNDSBENCH_LOCAL_SOURCE_SECRET_KEY: wrong,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/rejected the credentials/);
@@ -152,7 +197,10 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     writeFileSync(ca, 'not a certificate');
     const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
     const path = join(scratch, 'badca.json');
-    writeFileSync(path, JSON.stringify({ ...src, name: 'badca', endpoint: src.endpoint.replace('http:', 'https:'), ca_bundle: ca }));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...src, name: 'badca', endpoint: src.endpoint.replace('http:', 'https:'), ca_bundle: ca }),
+    );
     const r = cli(['run', 'ingest', '--host', path, '--results', results]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -160,22 +208,42 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
   });
 
   it('--segments 2 merges two k6 processes: counters summed, percentiles from raw samples', () => {
-    const r = cli(['run', 'ingest', '--host', 'local-source', '--results', results, '--segments', '2', '--set', 'DURATION=5s']);
+    const r = cli([
+      'run',
+      'ingest',
+      '--host',
+      'local-source',
+      '--results',
+      results,
+      '--segments',
+      '2',
+      '--set',
+      'DURATION=5s',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const { dir, summary } = lastSummary();
     const parts = [0, 1].map((i) => JSON.parse(readFileSync(join(dir, `summary-${i}.json`), 'utf8')) as Summary);
-    expect(summary.metrics.s3_objects.values.count).toBe(parts[0].metrics.s3_objects.values.count + parts[1].metrics.s3_objects.values.count);
+    expect(summary.metrics.s3_objects.values.count).toBe(
+      parts[0].metrics.s3_objects.values.count + parts[1].metrics.s3_objects.values.count,
+    );
     const d = summary.metrics.http_req_duration.values;
     // Exact percentiles of the union of both processes' raw samples.
     const samples: number[] = [];
     for (const i of [0, 1]) {
-      for (const line of gunzipSync(readFileSync(join(dir, `samples-${i}.json.gz`))).toString().split('\n')) {
-        if (line.includes('"Point"') && line.includes('"metric":"http_req_duration"')) samples.push(JSON.parse(line).data.value);
+      for (const line of gunzipSync(readFileSync(join(dir, `samples-${i}.json.gz`)))
+        .toString()
+        .split('\n')) {
+        if (line.includes('"Point"') && line.includes('"metric":"http_req_duration"'))
+          samples.push(JSON.parse(line).data.value);
       }
     }
     samples.sort((a, b) => a - b);
     expect(d.count).toBe(samples.length);
-    for (const [p, key] of [[50, 'med'], [95, 'p(95)'], [99, 'p(99)']] as const) {
+    for (const [p, key] of [
+      [50, 'med'],
+      [95, 'p(95)'],
+      [99, 'p(99)'],
+    ] as const) {
       const exact = samples[Math.ceil((p / 100) * samples.length) - 1];
       expect(Math.abs(d[key] / exact - 1), `p${p}: merged ${d[key]} vs exact ${exact}`).toBeLessThan(0.01);
     }
@@ -196,13 +264,22 @@ describe.skipIf(skip)('run: bad input stops before k6, with one line and exit 2'
     expect(r.stderr).toMatch(pattern);
   };
 
-  it('unknown profile', () => expectRejected(cli(['run', 'ingest', '--host', 'no-such-host', '--results', results]), /unknown host profile/));
+  it('unknown profile', () =>
+    expectRejected(cli(['run', 'ingest', '--host', 'no-such-host', '--results', results]), /unknown host profile/));
   it('missing credential variable', () => {
-    const p = profile('nocreds', { credentials: { access_key_env: 'SNDSBENCH_TEST_UNSET_AK', secret_key_env: 'SNDSBENCH_TEST_UNSET_SK' } });
+    const p = profile('nocreds', {
+      credentials: { access_key_env: 'SNDSBENCH_TEST_UNSET_AK', secret_key_env: 'SNDSBENCH_TEST_UNSET_SK' },
+    });
     expectRejected(cli(['run', 'ingest', '--host', p, '--results', results]), /SNDSBENCH_TEST_UNSET_AK is not set/);
   });
   it('unreachable endpoint', () => {
-    const p = profile('unreachable', { endpoint: 'http://127.0.0.1:9', credentials: { access_key_env: 'T_AK', secret_key_env: 'T_SK' } });
-    expectRejected(cli(['run', 'ingest', '--host', p, '--results', results], { T_AK: 'a', T_SK: 'b' }), /cannot reach http:\/\/127.0.0.1:9/);
+    const p = profile('unreachable', {
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { access_key_env: 'T_AK', secret_key_env: 'T_SK' },
+    });
+    expectRejected(
+      cli(['run', 'ingest', '--host', p, '--results', results], { T_AK: 'a', T_SK: 'b' }),
+      /cannot reach http:\/\/127.0.0.1:9/,
+    );
   });
 });

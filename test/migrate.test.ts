@@ -31,7 +31,11 @@ type MigrateJson = Pick<MigrationResult, 'rehearsal' | 'verdict'> & { dir: strin
 function migrate(args: string[]): { status: number; json: MigrateJson | null; stderr: string } {
   const window = args.includes('--window') ? [] : ['--window', '1d'];
   const r = cli(['migrate', '--to', 'local-target', ...window, '--results', results, '--json', ...args]);
-  return { status: r.status ?? -1, json: r.stdout.trim() ? (JSON.parse(r.stdout) as MigrateJson) : null, stderr: r.stderr };
+  return {
+    status: r.status ?? -1,
+    json: r.stdout.trim() ? (JSON.parse(r.stdout) as MigrateJson) : null,
+    stderr: r.stderr,
+  };
 }
 
 /** A copy of the dataset seeded on `host` under `prefix` (one seed record per host and folder). */
@@ -46,7 +50,9 @@ function seeded(dataset: string, host: string, prefix: string): string {
 const s3 = (name: string) => access(loadProfile(name));
 
 function secrets(): string[] {
-  const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8')
+    .trim()
+    .split('\n');
   return lines.filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
 }
 
@@ -59,7 +65,10 @@ describe.skipIf(skip)('migration rehearsal', () => {
     const up = cli(['lab', 'up']);
     expect(up.status, up.stderr).toBe(0);
     expect(cli(['generate', '--beneficiaries', '5000', '--years', '2024', '--out', dataset]).status).toBe(0);
-    expect(cli(['generate', '--beneficiaries', '60000', '--years', '2024', '--tables', 'ER_PRS_F,ER_PHA_F', '--out', large]).status).toBe(0);
+    expect(
+      cli(['generate', '--beneficiaries', '60000', '--years', '2024', '--tables', 'ER_PRS_F,ER_PHA_F', '--out', large])
+        .status,
+    ).toBe(0);
   });
   afterAll(async () => {
     await clearToxics('local-target').catch(() => undefined);
@@ -76,7 +85,11 @@ describe.skipIf(skip)('migration rehearsal', () => {
       expect(r.json!.rehearsal.objects).toBe(seedRecord.objects.length);
       expect(r.json!.rehearsal.failed).toEqual([]);
       expect(r.json!.verdict.verdict).toBe('PASS');
-      const check = rclone(['check', '--download', `src:snds/${prefix}`, `dst:snds/${prefix}`], loadProfile(source), loadProfile('local-target'));
+      const check = rclone(
+        ['check', '--download', `src:snds/${prefix}`, `dst:snds/${prefix}`],
+        loadProfile(source),
+        loadProfile('local-target'),
+      );
       expect(check.status, check.output).toBe(0);
       expect(check.output).toMatch(/0 differences found/);
       expect(check.output).toContain(`${seedRecord.objects.length} matching files`);
@@ -93,13 +106,18 @@ describe.skipIf(skip)('migration rehearsal', () => {
     expect(migrate(['--from', 'local-source', '--dataset', dir]).status).toBe(0);
     const changed = `${prefix}/IR_SEX_V/part-0-00000.parquet`;
     const added = `${prefix}/exports/new-result.bin`;
-    for (const [key, body] of [[changed, 'rewritten after the first copy'], [added, 'written after the first copy']]) {
+    for (const [key, body] of [
+      [changed, 'rewritten after the first copy'],
+      [added, 'written after the first copy'],
+    ]) {
       expect((await s3Request(s3('local-source'), 'PUT', key, { body })).status).toBe(200);
     }
     const r = migrate(['--from', 'local-source', '--dataset', dir, '--delta']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.json!.rehearsal.objects).toBe(2);
-    expect((await s3Request(s3('local-target'), 'GET', changed)).body.toString()).toBe('rewritten after the first copy');
+    expect((await s3Request(s3('local-target'), 'GET', changed)).body.toString()).toBe(
+      'rewritten after the first copy',
+    );
     expect((await s3Request(s3('local-target'), 'GET', added)).body.toString()).toBe('written after the first copy');
     const again = migrate(['--from', 'local-source', '--dataset', dir, '--delta']);
     expect(again.json!.rehearsal.objects).toBe(0);
@@ -109,7 +127,18 @@ describe.skipIf(skip)('migration rehearsal', () => {
     const prefix = unique('corrupt');
     const dir = seeded(dataset, 'local-source', prefix);
     expect(migrate(['--from', 'local-source', '--dataset', dir]).status).toBe(0);
-    const ok = cli(['migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', dir, '--window', '1d', '--verify']);
+    const ok = cli([
+      'migrate',
+      '--from',
+      'local-source',
+      '--to',
+      'local-target',
+      '--dataset',
+      dir,
+      '--window',
+      '1d',
+      '--verify',
+    ]);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     const altered = `${prefix}/IR_BEN_R/part-0-00000.parquet`;
     const deleted = `${prefix}/KI_CCI_R/year=2024/part-0-00000.parquet`;
@@ -117,7 +146,18 @@ describe.skipIf(skip)('migration rehearsal', () => {
     body[body.length >> 1] ^= 0xff;
     expect((await s3Request(s3('local-target'), 'PUT', altered, { body })).status).toBe(200);
     expect((await s3Request(s3('local-target'), 'DELETE', deleted)).status).toBe(204);
-    const r = cli(['migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', dir, '--window', '1d', '--verify']);
+    const r = cli([
+      'migrate',
+      '--from',
+      'local-source',
+      '--to',
+      'local-target',
+      '--dataset',
+      dir,
+      '--window',
+      '1d',
+      '--verify',
+    ]);
     expect(r.status).toBe(1);
     const failed = r.stdout.split('\n').filter((l) => l.startsWith('FAILED'));
     expect(failed).toHaveLength(2);
@@ -131,17 +171,56 @@ describe.skipIf(skip)('migration rehearsal', () => {
     // Slowed down so that the resets, added once the run is past its pre-flight check, hit the copy.
     await addToxic('local-target', 'slow', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 2_000 } });
     const before = readdirSync(results).length;
-    const child = spawn('node', [CLI, 'migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', dir, '--window', '1d', '--results', results, '--json', '--retries', '3'], { env: { ...process.env, CI: 'true' } });
+    const child = spawn(
+      'node',
+      [
+        CLI,
+        'migrate',
+        '--from',
+        'local-source',
+        '--to',
+        'local-target',
+        '--dataset',
+        dir,
+        '--window',
+        '1d',
+        '--results',
+        results,
+        '--json',
+        '--retries',
+        '3',
+      ],
+      { env: { ...process.env, CI: 'true' } },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
     for (let i = 0; i < 500 && readdirSync(results).length === before; i++) await new Promise((r) => setTimeout(r, 20));
-    await addToxic('local-target', 'resets', { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 50 }, toxicity: 0.3 });
+    await addToxic('local-target', 'resets', {
+      type: 'reset_peer',
+      stream: 'upstream',
+      attributes: { timeout: 50 },
+      toxicity: 0.3,
+    });
     const status = await exited;
     await clearToxics('local-target');
     const r = JSON.parse(stdout) as MigrateJson;
-    const verify = cli(['migrate', '--from', 'local-source', '--to', 'local-target', '--dataset', dir, '--window', '1d', '--verify']);
-    const bad = verify.stdout.split('\n').filter((l) => l.startsWith('FAILED')).map((l) => l.split(' ')[1].replace(/:$/, ''));
+    const verify = cli([
+      'migrate',
+      '--from',
+      'local-source',
+      '--to',
+      'local-target',
+      '--dataset',
+      dir,
+      '--window',
+      '1d',
+      '--verify',
+    ]);
+    const bad = verify.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('FAILED'))
+      .map((l) => l.split(' ')[1].replace(/:$/, ''));
     expect(r.rehearsal.retries).toBeGreaterThan(0);
     if (status === 0) {
       expect(r.rehearsal.failed).toEqual([]);
@@ -164,11 +243,25 @@ describe.skipIf(skip)('migration rehearsal', () => {
     // toxiproxy caps each connection: one stream, one connection. The copy reads each object whole
     // from the source before its PUT, which the cap makes small against the PUT's time.
     await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 4_000 } });
-    const r = migrate(['--from', 'local-source', '--dataset', dir, '--streams', '1', '--volume', '10TB', '--window', '60d']);
+    const r = migrate([
+      '--from',
+      'local-source',
+      '--dataset',
+      dir,
+      '--streams',
+      '1',
+      '--volume',
+      '10TB',
+      '--window',
+      '60d',
+    ]);
     await clearToxics('local-target');
     expect(r.status, r.stderr).toBe(0);
     const expected = 10e12 / 4e6;
-    expect(Math.abs(r.json!.verdict.seconds / expected - 1), `extrapolated ${r.json!.verdict.seconds.toFixed(0)} s for ${expected} s`).toBeLessThan(0.1);
+    expect(
+      Math.abs(r.json!.verdict.seconds / expected - 1),
+      `extrapolated ${r.json!.verdict.seconds.toFixed(0)} s for ${expected} s`,
+    ).toBeLessThan(0.1);
   });
 });
 
@@ -179,7 +272,11 @@ describe.skipIf(skip)('migrate: bad input gets one line, exit 2, and nothing cop
     ['an unparsable window', [...hosts, '--window', 'soon', '--dataset', empty], /--window/],
     ['an unparsable volume', [...hosts, '--window', '90d', '--volume', 'lots', '--dataset', empty], /--volume/],
     ['a dataset without manifest', [...hosts, '--window', '90d', '--dataset', empty], /no _manifest.json/],
-    ['source and target the same bucket', ['--from', 'local-source', '--to', 'local-source', '--window', '90d', '--dataset', empty], /same bucket/],
+    [
+      'source and target the same bucket',
+      ['--from', 'local-source', '--to', 'local-source', '--window', '90d', '--dataset', empty],
+      /same bucket/,
+    ],
   ] as const) {
     it(what, () => {
       const r = cli(['migrate', '--results', join(empty, 'results'), ...args]);

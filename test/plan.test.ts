@@ -16,7 +16,15 @@ function run(args: string[]) {
 interface PlanJson {
   tables: { table: string; rows: number; bytes: number; files: number }[];
   total: { rows: number; bytes: number; files: number; objects: number; core_hours: number; wall_hours: number };
-  upload?: { puts: number; parts: number; multipart_objects: number; gets: number; seconds: number; bound: string; cost: { upload: number; storage_month: number } | null };
+  upload?: {
+    puts: number;
+    parts: number;
+    multipart_objects: number;
+    gets: number;
+    seconds: number;
+    bound: string;
+    cost: { upload: number; storage_month: number } | null;
+  };
 }
 
 function planJson(args: string[]): PlanJson {
@@ -33,7 +41,11 @@ describe('plan predicts what generate writes', () => {
       const out = join(work, String(beneficiaries));
       const g = run(['generate', ...args, '--out', out]);
       expect(g.status, g.stderr).toBe(0);
-      const files = (JSON.parse(readFileSync(join(out, '_manifest.json'), 'utf8')) as { files: { table: string; rows: number; bytes: number }[] }).files;
+      const files = (
+        JSON.parse(readFileSync(join(out, '_manifest.json'), 'utf8')) as {
+          files: { table: string; rows: number; bytes: number }[];
+        }
+      ).files;
       const misses: string[] = [];
       const deaths = files.filter((f) => f.table === 'KI_CCI_R').reduce((s, f) => s + f.rows, 0);
       for (const p of predicted.tables) {
@@ -46,9 +58,15 @@ describe('plan predicts what generate writes', () => {
         // of the number of independent draws (a death's causes come together).
         const draws = p.table === 'KI_ECD_R' ? deaths : rows;
         const tolerance = Math.max(0.05, 3 / Math.sqrt(Math.max(draws, 1)));
-        for (const [what, actual, guess] of [['rows', rows, p.rows], ['bytes', bytes, p.bytes]] as const) {
+        for (const [what, actual, guess] of [
+          ['rows', rows, p.rows],
+          ['bytes', bytes, p.bytes],
+        ] as const) {
           const error = guess / actual - 1;
-          if (Math.abs(error) > tolerance) misses.push(`${p.table} ${what}: predicted ${guess}, wrote ${actual} (${(error * 100).toFixed(1)}%, bound ${(tolerance * 100).toFixed(1)}%)`);
+          if (Math.abs(error) > tolerance)
+            misses.push(
+              `${p.table} ${what}: predicted ${guess}, wrote ${actual} (${(error * 100).toFixed(1)}%, bound ${(tolerance * 100).toFixed(1)}%)`,
+            );
         }
       }
       expect(misses).toEqual([]);

@@ -31,7 +31,14 @@ async function open(file: string, screenshot: string, inspect: (page: Page) => P
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`file://${file}`);
-    const figures = await page.$$eval('figure', (figs) => figs.map((f) => ({ title: f.querySelector('figcaption')?.textContent ?? '', marks: f.querySelectorAll('svg g[class*="mark-"] > path, svg g[class*="mark-"] > line, svg g[class*="mark-"] > rect').length })));
+    const figures = await page.$$eval('figure', (figs) =>
+      figs.map((f) => ({
+        title: f.querySelector('figcaption')?.textContent ?? '',
+        marks: f.querySelectorAll(
+          'svg g[class*="mark-"] > path, svg g[class*="mark-"] > line, svg g[class*="mark-"] > rect',
+        ).length,
+      })),
+    );
     const extra = await inspect(page);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
@@ -42,7 +49,10 @@ async function open(file: string, screenshot: string, inspect: (page: Page) => P
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 describe.skipIf(skip)('demo and reports', () => {
@@ -54,11 +64,23 @@ describe.skipIf(skip)('demo and reports', () => {
 
   it('the evaluator report: every chart drawn, no console error, the expected verdicts', async () => {
     const { errors, figures, extra } = await open(join(out, 'report', 'report.html'), 'report.png', (page) =>
-      page.$$eval('#scorecard tr', (rows) => rows.slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-verdict') ?? td.textContent ?? ''))),
+      page.$$eval('#scorecard tr', (rows) =>
+        rows
+          .slice(1)
+          .map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-verdict') ?? td.textContent ?? ''),
+          ),
+      ),
     );
     expect(errors).toEqual([]);
     const titles = figures.map((f) => f.title);
-    for (const t of ['ingest: throughput over time', 'ingest: latency distribution', 'read: latency distribution', 'migration time per candidate against the window']) expect(titles).toContain(t);
+    for (const t of [
+      'ingest: throughput over time',
+      'ingest: latency distribution',
+      'read: latency distribution',
+      'migration time per candidate against the window',
+    ])
+      expect(titles).toContain(t);
     expect(titles.filter((t) => t.startsWith('cutover on'))).toHaveLength(2);
     for (const f of figures) expect(f.marks, `${f.title} has no marks`).toBeGreaterThan(0);
     const row = (label: string) => (extra as string[][]).find((r) => r[0] === label)!.slice(2);
@@ -81,7 +103,11 @@ describe.skipIf(skip)('demo and reports', () => {
   });
 
   it('no secret of the lab in any report, result, log or summary', () => {
-    const secrets = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8').trim().split('\n').filter((l) => /_KEY=/.test(l)).map((l) => l.slice(l.indexOf('=') + 1));
+    const secrets = readFileSync(join(ROOT, '.lab', 'credentials.env'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => /_KEY=/.test(l))
+      .map((l) => l.slice(l.indexOf('=') + 1));
     const outputs = files(out).filter((f) => !f.endsWith('.parquet'));
     expect(outputs.length).toBeGreaterThan(30);
     for (const f of outputs) {

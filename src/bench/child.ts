@@ -7,4 +7,11 @@ const started = process.hrtime.bigint();
 const m = await generate(o);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const usage = process.resourceUsage();
-console.log(JSON.stringify({ seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024, files: m.files }));
+console.log(
+  JSON.stringify({
+    seconds,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    maxRssMb: usage.maxRSS / 1024,
+    files: m.files,
+  }),
+);

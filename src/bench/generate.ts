@@ -29,25 +29,53 @@ interface Run {
 }
 
 /** Generation in `workers` processes at once (one shard each), timed from outside. */
-async function ours(beneficiaries: number, workers = 1, firstYear = 2024, env: Record<string, string> = {}): Promise<Run> {
+async function ours(
+  beneficiaries: number,
+  workers = 1,
+  firstYear = 2024,
+  env: Record<string, string> = {},
+): Promise<Run> {
   const out = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
   const started = Date.now();
   const parsed = await Promise.all(
     Array.from({ length: workers }, (_, i) => {
-      const o = { beneficiaries, firstYear, lastYear: 2024, seed: 42, out, shard: { index: i, count: workers }, tables: DCIR, overwrite: false, resume: false, fileRows: 1 << 20, progress: false };
-      const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)], { env: { ...process.env, ...env } });
+      const o = {
+        beneficiaries,
+        firstYear,
+        lastYear: 2024,
+        seed: 42,
+        out,
+        shard: { index: i, count: workers },
+        tables: DCIR,
+        overwrite: false,
+        resume: false,
+        fileRows: 1 << 20,
+        progress: false,
+      };
+      const child = spawn('node', [projectPath('dist', 'src', 'bench', 'child.js'), JSON.stringify(o)], {
+        env: { ...process.env, ...env },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       return new Promise<Run>((resolve, reject) =>
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(`generation failed: ${stderr}`)))),
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(JSON.parse(stdout.trim().split('\n').pop()!))
+            : reject(new Error(`generation failed: ${stderr}`)),
+        ),
       );
     }),
   );
   const wall = (Date.now() - started) / 1000;
   rmSync(out, { recursive: true, force: true });
-  return { seconds: wall, cpuSeconds: parsed.reduce((s, p) => s + p.cpuSeconds, 0), maxRssMb: Math.max(...parsed.map((p) => p.maxRssMb)), files: parsed.flatMap((p) => p.files) };
+  return {
+    seconds: wall,
+    cpuSeconds: parsed.reduce((s, p) => s + p.cpuSeconds, 0),
+    maxRssMb: Math.max(...parsed.map((p) => p.maxRssMb)),
+    files: parsed.flatMap((p) => p.files),
+  };
 }
 
 /**
@@ -70,7 +98,9 @@ function sqlSelect(rows: number): string {
       return `CAST(${h} % 1000 AS ${c.type}) AS ${quote(c.name)}`;
     })
     .join(', ');
-  const outer = columns.map((c) => (drawn.has(c.name) ? quote(c.name) : `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${quote(c.name)}`)).join(', ');
+  const outer = columns
+    .map((c) => (drawn.has(c.name) ? quote(c.name) : `CAST(${c.fill ?? 'NULL'} AS ${c.type}) AS ${quote(c.name)}`))
+    .join(', ');
   return `SELECT ${outer} FROM (SELECT ${inner} FROM range(${rows}))`;
 }
 
@@ -86,7 +116,11 @@ async function duckdbSql(rows: number): Promise<{ cpuSeconds: number; bytes: num
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
   const path = join(mkdtempSync(join(tmpdir(), 'sndsbench-sql-')), 'er_prs_f.parquet');
-  const cpuSeconds = await cpuSecondsOf(() => conn.run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`).then(() => undefined));
+  const cpuSeconds = await cpuSecondsOf(() =>
+    conn
+      .run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`)
+      .then(() => undefined),
+  );
   const bytes = statSync(path).size;
   conn.closeSync();
   db.closeSync();
@@ -97,18 +131,57 @@ async function parquetjsLite(rows: number): Promise<{ cpuSeconds: number }> {
   // Reads back a slice of our own ER_PRS_F rows, then times parquetjs-lite writing them.
   const parquet = (await import('parquetjs-lite')).default as {
     ParquetSchema: new (s: object) => unknown;
-    ParquetWriter: { openFile(schema: unknown, path: string): Promise<{ appendRow(r: object): Promise<void>; close(): Promise<void> }> };
+    ParquetWriter: {
+      openFile(schema: unknown, path: string): Promise<{ appendRow(r: object): Promise<void>; close(): Promise<void> }>;
+    };
   };
   const data = mkdtempSync(join(tmpdir(), 'sndsbench-pjs-'));
-  spawnSync('node', [projectPath('dist', 'src', 'cli.js'), 'generate', '--beneficiaries', String(Math.ceil(rows / 30)), '--years', '2024', '--out', data, '--tables', 'ER_PRS_F'], { encoding: 'utf8' });
+  spawnSync(
+    'node',
+    [
+      projectPath('dist', 'src', 'cli.js'),
+      'generate',
+      '--beneficiaries',
+      String(Math.ceil(rows / 30)),
+      '--years',
+      '2024',
+      '--out',
+      data,
+      '--tables',
+      'ER_PRS_F',
+    ],
+    { encoding: 'utf8' },
+  );
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   const cols = schema('ER_PRS_F').columns;
-  const result = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(join(data, 'ER_PRS_F', '**', '*.parquet'))}) LIMIT ${rows}`);
+  const result = await conn.runAndReadAll(
+    `SELECT * FROM read_parquet(${sqlString(join(data, 'ER_PRS_F', '**', '*.parquet'))}) LIMIT ${rows}`,
+  );
   const objects = result.getRowObjectsJS() as Record<string, unknown>[];
-  const type = (t: string) => (t === 'VARCHAR' ? 'UTF8' : t === 'DATE' ? 'DATE' : t === 'BOOLEAN' ? 'BOOLEAN' : t.startsWith('DECIMAL') || t === 'DOUBLE' ? 'DOUBLE' : t === 'BIGINT' ? 'INT64' : 'INT32');
-  const pschema = new parquet.ParquetSchema(Object.fromEntries(cols.map((c) => [c.name, { type: type(c.type), optional: true }])));
-  const rowsOut = objects.map((o) => Object.fromEntries(cols.map((c) => [c.name, o[c.name] === null ? undefined : typeof o[c.name] === 'bigint' ? Number(o[c.name]) : o[c.name]])));
+  const type = (t: string) =>
+    t === 'VARCHAR'
+      ? 'UTF8'
+      : t === 'DATE'
+        ? 'DATE'
+        : t === 'BOOLEAN'
+          ? 'BOOLEAN'
+          : t.startsWith('DECIMAL') || t === 'DOUBLE'
+            ? 'DOUBLE'
+            : t === 'BIGINT'
+              ? 'INT64'
+              : 'INT32';
+  const pschema = new parquet.ParquetSchema(
+    Object.fromEntries(cols.map((c) => [c.name, { type: type(c.type), optional: true }])),
+  );
+  const rowsOut = objects.map((o) =>
+    Object.fromEntries(
+      cols.map((c) => [
+        c.name,
+        o[c.name] === null ? undefined : typeof o[c.name] === 'bigint' ? Number(o[c.name]) : o[c.name],
+      ]),
+    ),
+  );
   const cpuSeconds = await cpuSecondsOf(async () => {
     const w = await parquet.ParquetWriter.openFile(pschema, join(data, 'pjs.parquet'));
     for (const r of rowsOut) await w.appendRow(r);
@@ -144,20 +217,50 @@ async function main(): Promise<void> {
     byTable.set(f.table, t);
   }
   for (const [table, t] of byTable) {
-    line({ metric: 'rows_per_s_per_core', table, ours: Math.round(t.rows / one.cpuSeconds), rows: t.rows, cpu_seconds: r3(one.cpuSeconds), wall_seconds: r3(one.seconds) });
+    line({
+      metric: 'rows_per_s_per_core',
+      table,
+      ours: Math.round(t.rows / one.cpuSeconds),
+      rows: t.rows,
+      cpu_seconds: r3(one.cpuSeconds),
+      wall_seconds: r3(one.seconds),
+    });
     line({ metric: 'mb_per_s_per_core', table, ours: r3(t.bytes / 1e6 / one.cpuSeconds) });
   }
-  line({ metric: 'peak_rss_mb', ours: Math.round(Math.max(...oursRuns.map((r) => r.maxRssMb))), prs_rows: byTable.get('ER_PRS_F')?.rows });
+  line({
+    metric: 'peak_rss_mb',
+    ours: Math.round(Math.max(...oursRuns.map((r) => r.maxRssMb))),
+    prs_rows: byTable.get('ER_PRS_F')?.rows,
+  });
   // As `--workers` and the container image run it: one libuv worker thread (src/workers.ts).
   const onePool = await ours(BENEFICIARIES, 1, 2024, ONE_POOL_THREAD);
-  line({ metric: 'peak_rss_mb', ours: Math.round(onePool.maxRssMb), prs_rows: byTable.get('ER_PRS_F')?.rows, env: ONE_POOL_THREAD });
+  line({
+    metric: 'peak_rss_mb',
+    ours: Math.round(onePool.maxRssMb),
+    prs_rows: byTable.get('ER_PRS_F')?.rows,
+    env: ONE_POOL_THREAD,
+  });
   const oursPrs = byTable.get('ER_PRS_F')!.rows / one.cpuSeconds;
   const sql = best(sqlRuns, (r) => r.rows / r.cpuSeconds);
   const sqlRate = sql.rows / sql.cpuSeconds;
-  line({ metric: 'rows_per_s_per_core', table: 'ER_PRS_F', ours: Math.round(oursPrs), peer: 'duckdb-sql', peer_value: Math.round(sqlRate), ratio: r3(oursPrs / sqlRate) });
+  line({
+    metric: 'rows_per_s_per_core',
+    table: 'ER_PRS_F',
+    ours: Math.round(oursPrs),
+    peer: 'duckdb-sql',
+    peer_value: Math.round(sqlRate),
+    ratio: r3(oursPrs / sqlRate),
+  });
   const pjs = await parquetjsLite(BASELINE_ROWS);
   const pjsRate = BASELINE_ROWS / pjs.cpuSeconds;
-  line({ metric: 'rows_per_s_per_core', table: 'ER_PRS_F', ours: Math.round(oursPrs), peer: 'parquetjs-lite', peer_value: Math.round(pjsRate), ratio: r3(oursPrs / pjsRate) });
+  line({
+    metric: 'rows_per_s_per_core',
+    table: 'ER_PRS_F',
+    ours: Math.round(oursPrs),
+    peer: 'parquetjs-lite',
+    peer_value: Math.round(pjsRate),
+    ratio: r3(oursPrs / pjsRate),
+  });
   // Throughput of two shard processes against one, on the wall clock: what --workers buys.
   const total = (r: Run) => r.files.reduce((s, f) => s + f.rows, 0) / r.seconds;
   const singles: Run[] = [];
@@ -169,8 +272,19 @@ async function main(): Promise<void> {
   // Memory against the number of years: one year's files are open at a time.
   const years = await ours(Math.round(BENEFICIARIES / 19), 1, 2006, ONE_POOL_THREAD);
   const oneYear = await ours(Math.round(BENEFICIARIES / 19), 1, 2024, ONE_POOL_THREAD);
-  line({ metric: 'peak_rss_mb_by_years', beneficiaries: Math.round(BENEFICIARIES / 19), years_1: Math.round(oneYear.maxRssMb), years_19: Math.round(years.maxRssMb), ratio: r3(years.maxRssMb / oneYear.maxRssMb) });
-  line({ metric: 'workers_speedup', ours: r3(total(best(pairs, total)) / total(best(singles, total))), workers: 2, note: 'two shard processes on 2 cores against one, best of each' });
+  line({
+    metric: 'peak_rss_mb_by_years',
+    beneficiaries: Math.round(BENEFICIARIES / 19),
+    years_1: Math.round(oneYear.maxRssMb),
+    years_19: Math.round(years.maxRssMb),
+    ratio: r3(years.maxRssMb / oneYear.maxRssMb),
+  });
+  line({
+    metric: 'workers_speedup',
+    ours: r3(total(best(pairs, total)) / total(best(singles, total))),
+    workers: 2,
+    note: 'two shard processes on 2 cores against one, best of each',
+  });
 }
 
 main().catch((e) => {

@@ -21,37 +21,96 @@ async function main(): Promise<void> {
   await labUp(Number(process.env.BENCH_BASE_PORT ?? 17070));
   const work = mkdtempSync(join(tmpdir(), 'sndsbench-bench-migrate-'));
   const dataset = join(work, 'dataset');
-  await generate({ beneficiaries: BENEFICIARIES, firstYear: 2023, lastYear: 2024, seed: 42, out: dataset, shard: { index: 0, count: 1 }, tables: ALL_TABLES, overwrite: false, resume: false, fileRows: 1 << 20, progress: false });
+  await generate({
+    beneficiaries: BENEFICIARIES,
+    firstYear: 2023,
+    lastYear: 2024,
+    seed: 42,
+    out: dataset,
+    shard: { index: 0, count: 1 },
+    tables: ALL_TABLES,
+    overwrite: false,
+    resume: false,
+    fileRows: 1 << 20,
+    progress: false,
+  });
   const from = loadProfile('local-source');
   const to = loadProfile('local-target');
   const prefix = `bench-migrate-${Date.now()}`;
   await seed({ dir: dataset, profile: from, prefix, concurrency: 4, partSize: 16 * 1024 ** 2, progress: false });
-  const objects = (JSON.parse(readFileSync(join(dataset, `_seed-${from.name}.json`), 'utf8')) as { objects: { bytes: number }[] }).objects;
+  const objects = (
+    JSON.parse(readFileSync(join(dataset, `_seed-${from.name}.json`), 'utf8')) as { objects: { bytes: number }[] }
+  ).objects;
   const bytes = objects.reduce((s, o) => s + o.bytes, 0);
 
   // The peer: copy, then its own full check (both sides read back), each timed from outside.
   let started = Date.now();
-  const copy = rclone(['copy', '--transfers', String(CONCURRENCY), '--checkers', String(CONCURRENCY), `src:snds/${prefix}`, `dst:snds/${prefix}-rclone`], from, to);
+  const copy = rclone(
+    [
+      'copy',
+      '--transfers',
+      String(CONCURRENCY),
+      '--checkers',
+      String(CONCURRENCY),
+      `src:snds/${prefix}`,
+      `dst:snds/${prefix}-rclone`,
+    ],
+    from,
+    to,
+  );
   const rcloneCopy = (Date.now() - started) / 1000;
   if (copy.status !== 0) throw new Error(`rclone copy failed: ${copy.output.trim().split('\n').pop()}`);
   started = Date.now();
-  const check = rclone(['check', '--download', '--checkers', String(CONCURRENCY), `src:snds/${prefix}`, `dst:snds/${prefix}-rclone`], from, to);
+  const check = rclone(
+    ['check', '--download', '--checkers', String(CONCURRENCY), `src:snds/${prefix}`, `dst:snds/${prefix}-rclone`],
+    from,
+    to,
+  );
   const rcloneCheck = (Date.now() - started) / 1000;
   if (check.status !== 0) throw new Error(`rclone check failed: ${check.output.trim().split('\n').pop()}`);
 
   started = Date.now();
-  const ours = await migrate({ from: from.name, to: to.name, dataset, window: '1d', streams: CONCURRENCY, prefixes: 1, partSize: 16 * 1024 ** 2, retries: 4, delta: false, results: join(work, 'results') });
+  const ours = await migrate({
+    from: from.name,
+    to: to.name,
+    dataset,
+    window: '1d',
+    streams: CONCURRENCY,
+    prefixes: 1,
+    partSize: 16 * 1024 ** 2,
+    retries: 4,
+    delta: false,
+    results: join(work, 'results'),
+  });
   const oursTotal = (Date.now() - started) / 1000;
   if (ours.exitCode !== 0) throw new Error(`migrate failed: ${ours.text}`);
 
   const common = { objects: objects.length, mb: round(bytes / 1e6), concurrency: CONCURRENCY };
   const mbs = (s: number) => bytes / 1e6 / s;
-  line({ metric: 'copy_mb_per_s', ours: round(ours.rehearsal.bytes_per_second / 1e6), peer: 'rclone', peer_value: round(mbs(rcloneCopy)), ratio: round(ours.rehearsal.bytes_per_second / 1e6 / mbs(rcloneCopy)), ...common, note: 'ours: the copy phase of the scenario; rclone: the wall time of rclone copy' });
-  line({ metric: 'copy_and_verify_mb_per_s', ours: round(mbs(oursTotal)), peer: 'rclone', peer_value: round(mbs(rcloneCopy + rcloneCheck)), ratio: round(mbs(oursTotal) / mbs(rcloneCopy + rcloneCheck)), ...common, note: 'whole commands: sndsbench migrate (copy, read back, SHA-256) against rclone copy + rclone check --download' });
+  line({
+    metric: 'copy_mb_per_s',
+    ours: round(ours.rehearsal.bytes_per_second / 1e6),
+    peer: 'rclone',
+    peer_value: round(mbs(rcloneCopy)),
+    ratio: round(ours.rehearsal.bytes_per_second / 1e6 / mbs(rcloneCopy)),
+    ...common,
+    note: 'ours: the copy phase of the scenario; rclone: the wall time of rclone copy',
+  });
+  line({
+    metric: 'copy_and_verify_mb_per_s',
+    ours: round(mbs(oursTotal)),
+    peer: 'rclone',
+    peer_value: round(mbs(rcloneCopy + rcloneCheck)),
+    ratio: round(mbs(oursTotal) / mbs(rcloneCopy + rcloneCheck)),
+    ...common,
+    note: 'whole commands: sndsbench migrate (copy, read back, SHA-256) against rclone copy + rclone check --download',
+  });
 }
 
 // The lab goes down afterwards, as the demo's does: nothing keeps running behind the figures.
-main().finally(() => labDown()).catch((e) => {
-  console.error(`bench:migrate: ${(e as Error).message}`);
-  process.exit(1);
-});
+main()
+  .finally(() => labDown())
+  .catch((e) => {
+    console.error(`bench:migrate: ${(e as Error).message}`);
+    process.exit(1);
+  });

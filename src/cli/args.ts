@@ -66,14 +66,18 @@ export function positiveNumber(name: string, v: unknown): number {
 /** --retries: retries per object, 0 (one attempt) to 100. */
 export function parseRetries(v: unknown): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new UsageError(`--retries must be a whole number from 0 to 100, got "${v}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 100)
+    throw new UsageError(`--retries must be a whole number from 0 to 100, got "${v}"`);
   return n;
 }
 
 /** --tables: a comma-separated subset of the catalog, returned in catalog order (all when not given). */
 export function parseTables(v: unknown): string[] {
   if (v === undefined) return ALL_TABLES;
-  const list = String(v).split(',').map((t) => t.trim()).filter(Boolean);
+  const list = String(v)
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const unknown = list.filter((t) => !ALL_TABLES.includes(t));
   if (unknown.length) throw new UsageError(`unknown table ${unknown.join(', ')}; known: ${ALL_TABLES.join(', ')}`);
   return ALL_TABLES.filter((t) => list.includes(t));

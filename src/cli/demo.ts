@@ -47,9 +47,28 @@ export async function demo(folder: string, say: (line: string) => void): Promise
     const results = join(out, 'results');
     mkdirSync(results, { recursive: true });
     say('generating 20,000 beneficiaries × 2022-2024');
-    await generate({ beneficiaries: 20000, firstYear: 2022, lastYear: 2024, seed: 42, out: data, shard: { index: 0, count: 1 }, tables: ALL_TABLES, overwrite: true, resume: false, fileRows: 1 << 20, progress: false });
+    await generate({
+      beneficiaries: 20000,
+      firstYear: 2022,
+      lastYear: 2024,
+      seed: 42,
+      out: data,
+      shard: { index: 0, count: 1 },
+      tables: ALL_TABLES,
+      overwrite: true,
+      resume: false,
+      fileRows: 1 << 20,
+      progress: false,
+    });
     say('seeding the old host (local-source)');
-    await seed({ dir: data, profile: loadProfile('local-source'), prefix: 'demo', concurrency: 4, partSize: 16 * 1024 ** 2, progress: false });
+    await seed({
+      dir: data,
+      profile: loadProfile('local-source'),
+      prefix: 'demo',
+      concurrency: 4,
+      partSize: 16 * 1024 ** 2,
+      progress: false,
+    });
     const front = loadProfile('local-front').haproxy!;
     for (const host of CANDIDATES) {
       await asCandidate(host, async () => {
@@ -58,11 +77,35 @@ export async function demo(folder: string, say: (line: string) => void): Promise
           await runScenario({ scenario, host, profile: 'ci', segments: 1, results, sample: sampleParquet });
         }
         say(`${host}: migration rehearsal (1 TB in an 18 h window)`);
-        await migrate({ from: 'local-source', to: host, dataset: data, window: '18h', volume: '1TB', streams: 4, prefixes: 1, partSize: 16 * 1024 ** 2, retries: 4, delta: false, results });
+        await migrate({
+          from: 'local-source',
+          to: host,
+          dataset: data,
+          window: '18h',
+          volume: '1TB',
+          streams: 4,
+          prefixes: 1,
+          partSize: 16 * 1024 ** 2,
+          retries: 4,
+          delta: false,
+          results,
+        });
         say(`${host}: cutover through the front (reference procedure)`);
         await haproxy(front.socket, `set server ${front.backend}/source state ready`);
         await haproxy(front.socket, `set server ${front.backend}/target state maint`);
-        await cutover({ front: 'local-front', from: 'local-source', to: host, dataset: data, procedure: 'reference', at: 8, duration: 20, rate: 30, noReuse: false, results, thresholds: DEFAULT_THRESHOLDS });
+        await cutover({
+          front: 'local-front',
+          from: 'local-source',
+          to: host,
+          dataset: data,
+          procedure: 'reference',
+          at: 8,
+          duration: 20,
+          rate: 30,
+          noReuse: false,
+          results,
+          thresholds: DEFAULT_THRESHOLDS,
+        });
       });
     }
     say('writing the reports');

@@ -51,6 +51,7 @@ export function seedRecordName(host: string): string {
 
 export function seedRecord(dir: string, host: string): SeedRecord {
   const path = join(dir, seedRecordName(host));
-  if (!existsSync(path)) throw new UsageError(`${dir} was not seeded on ${host}: run "sndsbench seed ${dir} --host ${host}" first`);
+  if (!existsSync(path))
+    throw new UsageError(`${dir} was not seeded on ${host}: run "sndsbench seed ${dir} --host ${host}" first`);
   return JSON.parse(readFileSync(path, 'utf8')) as SeedRecord;
 }

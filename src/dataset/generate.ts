@@ -35,7 +35,15 @@ function runName(shard: { index: number; count: number }): string {
 }
 
 function parameters(o: GenerateOptions): Record<string, unknown> {
-  return { seed: o.seed, beneficiaries: o.beneficiaries, years: `${o.firstYear}-${o.lastYear}`, shard: `${o.shard.index}/${o.shard.count}`, tables: o.tables, file_rows: o.fileRows, epoch: EPOCH };
+  return {
+    seed: o.seed,
+    beneficiaries: o.beneficiaries,
+    years: `${o.firstYear}-${o.lastYear}`,
+    shard: `${o.shard.index}/${o.shard.count}`,
+    tables: o.tables,
+    file_rows: o.fileRows,
+    epoch: EPOCH,
+  };
 }
 
 /** Shards of one dataset may share a folder: it may hold the other shards' files of the same N. */
@@ -57,15 +65,20 @@ function makeFolders(dir: string): void {
 export function prepareOutput(o: GenerateOptions): void {
   // A bad calibration/model.json stops the run here, before the output is touched.
   checkCalibration();
-  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`output ${o.out} exists and is not a folder`);
+  if (existsSync(o.out) && !statSync(o.out).isDirectory())
+    throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
   const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed|migrated)[-.\w]*\.json(\.tmp)?$/.test(e);
   if (entries.length > 0 && !o.resume) {
     const foreign = entries.filter((e) => !ours(e));
     if (!o.overwrite) {
-      if (!holdsOnlySiblingShards(o, entries, foreign)) throw new UsageError(`output ${o.out} is not empty: pass --overwrite to replace it or --resume to complete it`);
+      if (!holdsOnlySiblingShards(o, entries, foreign))
+        throw new UsageError(`output ${o.out} is not empty: pass --overwrite to replace it or --resume to complete it`);
     } else {
-      if (foreign.length > 0) throw new UsageError(`refusing to overwrite ${o.out}: it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`);
+      if (foreign.length > 0)
+        throw new UsageError(
+          `refusing to overwrite ${o.out}: it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`,
+        );
       for (const e of entries) rmSync(join(o.out, e), { recursive: true, force: true });
     }
   }
@@ -73,7 +86,8 @@ export function prepareOutput(o: GenerateOptions): void {
     const run = join(o.out, runName(o.shard));
     if (!existsSync(run)) throw new UsageError(`nothing to resume in ${o.out}: no ${runName(o.shard)}`);
     const before = JSON.parse(readFileSync(run, 'utf8'));
-    if (JSON.stringify(before) !== JSON.stringify(parameters(o))) throw new UsageError(`cannot resume ${o.out}: it was started with other parameters (${JSON.stringify(before)})`);
+    if (JSON.stringify(before) !== JSON.stringify(parameters(o)))
+      throw new UsageError(`cannot resume ${o.out}: it was started with other parameters (${JSON.stringify(before)})`);
   }
   try {
     makeFolders(o.out);
@@ -116,26 +130,48 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   const partName = (n: number) => `part-${o.shard.index}-${String(n).padStart(5, '0')}.parquet`;
   const shardPrefix = `part-${o.shard.index}-`;
   const metadata = (blocks: string) => ({
-    synthetic: 'true', generator: 'sndsbench', version: VERSION, epoch: String(EPOCH), seed: String(o.seed),
-    parameters: JSON.stringify(parameters(o)), blocks,
+    synthetic: 'true',
+    generator: 'sndsbench',
+    version: VERSION,
+    epoch: String(EPOCH),
+    seed: String(o.seed),
+    parameters: JSON.stringify(parameters(o)),
+    blocks,
   });
 
   // Leftovers of an interrupted run never carry a final name; drop them.
   for (const f of listFiles(o.out)) if (f.endsWith('.tmp')) rmSync(join(o.out, f));
 
   const writers = new Map<string, Writer>();
-  const writerFor = async (table: string, year: number | null, columns: ConstructorParameters<typeof StagedTable>[2]): Promise<Writer> => {
+  const writerFor = async (
+    table: string,
+    year: number | null,
+    columns: ConstructorParameters<typeof StagedTable>[2],
+  ): Promise<Writer> => {
     const key = `${table}|${year}`;
     let w = writers.get(key);
     if (!w) {
       const dir = year === null ? join(o.out, table) : join(o.out, table, `year=${year}`);
-      const done = listFiles(dir).filter((f) => f.startsWith(shardPrefix) && f.endsWith('.parquet')).sort();
+      const done = listFiles(dir)
+        .filter((f) => f.startsWith(shardPrefix) && f.endsWith('.parquet'))
+        .sort();
       let doneBelow = 0;
       for (const f of done) {
-        const r = await engine.conn.runAndReadAll(`SELECT value::VARCHAR FROM parquet_kv_metadata(${sqlString(join(dir, f))}) WHERE key::VARCHAR = 'blocks'`);
+        const r = await engine.conn.runAndReadAll(
+          `SELECT value::VARCHAR FROM parquet_kv_metadata(${sqlString(join(dir, f))}) WHERE key::VARCHAR = 'blocks'`,
+        );
         doneBelow = Math.max(doneBelow, Number(String(r.getRowsJS()[0]?.[0] ?? '0-0').split('-')[1]));
       }
-      w = { table, staged: new StagedTable(engine, schema(table), columns), dir, year, nextFile: done.length, doneBelow, fromBlock: doneBelow, rowsBefore: 0 };
+      w = {
+        table,
+        staged: new StagedTable(engine, schema(table), columns),
+        dir,
+        year,
+        nextFile: done.length,
+        doneBelow,
+        fromBlock: doneBelow,
+        rowsBefore: 0,
+      };
       writers.set(key, w);
     }
     return w;
@@ -161,22 +197,41 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
   for (const t of FACT_TABLES.filter((t) => selected.has(t))) {
     for (const y of schema(t).partitioned_by_year ? years : [null]) await writerFor(t, y, GENERATED[t as FactTable]);
   }
-  const out: Out = (table, year) => (selected.has(table) ? writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null : null);
+  const out: Out = (table, year) =>
+    selected.has(table)
+      ? (writers.get(`${table}|${schema(table).partitioned_by_year ? year : null}`)?.staged.batch ?? null)
+      : null;
 
   // One pass over the shard per year, then one for the person tables: only one year's files are
   // open at a time, so memory does not grow with the years, and every file still gets its rows in
   // beneficiary order. A pass starts where its files stop (resume).
-  const passStart = (ws: Writer[]) => Math.max(firstBlock, Math.min(endBlock, ...ws.map((w) => Math.max(w.doneBelow, firstBlock))));
-  const inPass = (year: number | null) => [...writers.values()].filter((w) => (year === null ? PERSON_TABLES.includes(w.table) : w.year === year && !PERSON_TABLES.includes(w.table)));
+  const passStart = (ws: Writer[]) =>
+    Math.max(firstBlock, Math.min(endBlock, ...ws.map((w) => Math.max(w.doneBelow, firstBlock))));
+  const inPass = (year: number | null) =>
+    [...writers.values()].filter((w) =>
+      year === null ? PERSON_TABLES.includes(w.table) : w.year === year && !PERSON_TABLES.includes(w.table),
+    );
   const personPass = { year: null, writers: inPass(null), start: passStart(inPass(null)) };
   // IR_BEN_R reports the last processing date over all years: the years' passes draw it for the
   // beneficiaries the person pass has still to write.
   const lastProcessed = new Int32Array((endBlock - firstBlock) * BLOCK).fill(SENTINEL_DATE);
   const needsLastProcessed = selected.has('IR_BEN_R') ? personPass.start : endBlock;
-  const passes = [...years.map((year) => ({ year, writers: inPass(year), start: Math.min(passStart(inPass(year)), needsLastProcessed) })), personPass];
+  const passes = [
+    ...years.map((year) => ({
+      year,
+      writers: inPass(year),
+      start: Math.min(passStart(inPass(year)), needsLastProcessed),
+    })),
+    personPass,
+  ];
 
   const startBlock = Math.min(...passes.map((p) => p.start));
-  const progress = new Progress(o.progress, passes.length * (endBlock - firstBlock), passes.reduce((s, p) => s + p.start - firstBlock, 0), o.progress ? predict(o, (endBlock - startBlock) / blocks) : null);
+  const progress = new Progress(
+    o.progress,
+    passes.length * (endBlock - firstBlock),
+    passes.reduce((s, p) => s + p.start - firstBlock, 0),
+    o.progress ? predict(o, (endBlock - startBlock) / blocks) : null,
+  );
   for (const pass of passes) {
     for (let b = pass.start; b < endBlock; b++) {
       const last = Math.min(o.beneficiaries, (b + 1) * BLOCK);
@@ -197,11 +252,13 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
       }
       progress.tick(rows, written);
     }
-    for (const w of pass.writers) if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
+    for (const w of pass.writers)
+      if (w.staged.stagedRows > 0 || (w.nextFile === 0 && endBlock > firstBlock)) await flush(w, endBlock);
   }
   progress.done();
 
-  if (o.shard.index === 0) await writeReferentials(o, engine, selected, { rowGroupSize, metadata: metadata(`0-${blocks}`) }, partName(0));
+  if (o.shard.index === 0)
+    await writeReferentials(o, engine, selected, { rowGroupSize, metadata: metadata(`0-${blocks}`) }, partName(0));
   engine.close();
 
   const manifest = { ...(await buildManifest(o)), generation_seconds: (Date.now() - started) / 1000 };
@@ -213,11 +270,18 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
 function predict(o: GenerateOptions, share: number): Prediction {
   const expected = expectedRows(o);
   let rows = 0;
-  for (const t of FACT_TABLES) if (o.tables.includes(t)) for (const n of expected.get(t)?.values() ?? []) rows += n * share;
+  for (const t of FACT_TABLES)
+    if (o.tables.includes(t)) for (const n of expected.get(t)?.values() ?? []) rows += n * share;
   return { rows, seconds: rows / loadCalibration().rows_per_core_second };
 }
 
-async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, selected: Set<string>, write: WriteOptions, file: string): Promise<void> {
+async function writeReferentials(
+  o: GenerateOptions,
+  engine: ParquetEngine,
+  selected: Set<string>,
+  write: WriteOptions,
+  file: string,
+): Promise<void> {
   const { metadata } = write;
   const done = (t: string) => existsSync(join(o.out, t, file));
   const staged = new Map<string, StagedTable>();
@@ -236,8 +300,12 @@ async function writeReferentials(o: GenerateOptions, engine: ParquetEngine, sele
     if (!selected.has(t) || done(t)) continue;
     mkdirSync(join(o.out, t), { recursive: true });
     const path = join(o.out, t, file);
-    const cols = schema(t).columns.map((c) => `CAST(NULLIF(TRIM(${quote(c.name)}), '') AS ${c.type}) AS ${quote(c.name)}`).join(', ');
-    const kv = Object.entries(metadata).map(([k, v]) => `${quote(k)}: ${sqlString(v)}`).join(', ');
+    const cols = schema(t)
+      .columns.map((c) => `CAST(NULLIF(TRIM(${quote(c.name)}), '') AS ${c.type}) AS ${quote(c.name)}`)
+      .join(', ');
+    const kv = Object.entries(metadata)
+      .map(([k, v]) => `${quote(k)}: ${sqlString(v)}`)
+      .join(', ');
     await engine.conn.run(
       `COPY (SELECT ${cols} FROM read_csv(${sqlString(nomenclaturePath(t))}, delim=';', header=true, all_varchar=true, quote='"')) ` +
         `TO ${sqlString(path + '.tmp')} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv}})`,
@@ -251,16 +319,33 @@ async function buildManifest(o: GenerateOptions): Promise<Manifest> {
   const files: ManifestFile[] = [];
   const rows: Record<string, number> = {};
   const mine = `part-${o.shard.index}-`;
-  for (const f of listFiles(o.out).filter((f) => f.endsWith('.parquet')).sort()) {
+  for (const f of listFiles(o.out)
+    .filter((f) => f.endsWith('.parquet'))
+    .sort()) {
     const parts = f.split(sep);
     if (!parts[parts.length - 1].startsWith(mine)) continue;
     const path = join(o.out, f);
     const r = await engine.conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${sqlString(path)})`);
     const n = Number(r.getRowsJS()[0][0]);
     const year = parts.length === 3 ? Number(parts[1].slice(5)) : null;
-    files.push({ path: relative(o.out, path), table: parts[0], year, rows: n, bytes: statSync(path).size, sha256: await sha256File(path) });
+    files.push({
+      path: relative(o.out, path),
+      table: parts[0],
+      year,
+      rows: n,
+      bytes: statSync(path).size,
+      sha256: await sha256File(path),
+    });
     rows[parts[0]] = (rows[parts[0]] ?? 0) + n;
   }
   engine.close();
-  return { generator: 'sndsbench', version: VERSION, epoch: EPOCH, synthetic: true, parameters: parameters(o), files, rows };
+  return {
+    generator: 'sndsbench',
+    version: VERSION,
+    epoch: EPOCH,
+    synthetic: true,
+    parameters: parameters(o),
+    files,
+    rows,
+  };
 }

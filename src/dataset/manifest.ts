@@ -60,12 +60,16 @@ export function mergeManifests(dirs: string[], outDir = dirs[0], sizeOf = onDisk
   };
   const reference = common(shards[0]);
   for (const s of shards) {
-    if (common(s) !== reference) problems.push(`shard ${s.index}/${s.count} (${join(s.dir, s.name)}) has other parameters than shard ${shards[0].index}: ${common(s)}`);
+    if (common(s) !== reference)
+      problems.push(
+        `shard ${s.index}/${s.count} (${join(s.dir, s.name)}) has other parameters than shard ${shards[0].index}: ${common(s)}`,
+      );
   }
   for (let i = 0; i < n; i++) {
     const found = shards.filter((s) => s.index === i);
     if (found.length === 0) problems.push(`shard ${i}/${n} is missing`);
-    if (found.length > 1) problems.push(`shard ${i}/${n} appears ${found.length} times (${found.map((s) => s.dir).join(', ')})`);
+    if (found.length > 1)
+      problems.push(`shard ${i}/${n} appears ${found.length} times (${found.map((s) => s.dir).join(', ')})`);
   }
   const seen = new Map<string, number>();
   const files: ManifestFile[] = [];
@@ -73,13 +77,15 @@ export function mergeManifests(dirs: string[], outDir = dirs[0], sizeOf = onDisk
     for (const f of s.m.files) {
       const name = f.path.split('/').pop()!;
       const owner = /^part-(\d+)-/.exec(name)?.[1];
-      if (owner !== undefined && Number(owner) !== s.index) problems.push(`shard ${s.index}/${n} lists ${f.path}, a file of shard ${owner}`);
+      if (owner !== undefined && Number(owner) !== s.index)
+        problems.push(`shard ${s.index}/${n} lists ${f.path}, a file of shard ${owner}`);
       if (seen.has(f.path)) problems.push(`${f.path} is in shard ${seen.get(f.path)} and shard ${s.index}`);
       seen.set(f.path, s.index);
       const abs = join(s.dir, f.path);
       const size = sizeOf(abs);
       if (size === null) problems.push(`shard ${s.index}/${n}: ${f.path} is missing`);
-      else if (size !== f.bytes) problems.push(`shard ${s.index}/${n}: ${f.path} has ${size} bytes, the manifest says ${f.bytes}`);
+      else if (size !== f.bytes)
+        problems.push(`shard ${s.index}/${n}: ${f.path} has ${size} bytes, the manifest says ${f.bytes}`);
       files.push({ ...f, path: relative(resolve(outDir), resolve(abs)) });
     }
   }
@@ -88,7 +94,13 @@ export function mergeManifests(dirs: string[], outDir = dirs[0], sizeOf = onDisk
   for (const f of files) rows[f.table] = (rows[f.table] ?? 0) + f.rows;
   const first = shards[0].m;
   const seconds = shards.reduce((s, x) => s + (x.m.generation_seconds ?? 0), 0);
-  const manifest: Manifest = { ...first, parameters: { ...withoutShard(first.parameters), shards: n }, files: files.sort((a, b) => a.path.localeCompare(b.path)), rows, generation_seconds: seconds };
+  const manifest: Manifest = {
+    ...first,
+    parameters: { ...withoutShard(first.parameters), shards: n },
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    rows,
+    generation_seconds: seconds,
+  };
   const path = join(outDir, '_manifest.json');
   writeAtomic(path, JSON.stringify(manifest, null, 1) + '\n');
   return { ok: true, problems, manifest, path };

@@ -33,7 +33,6 @@ const PHYSICAL_SQL: Record<Physical, string> = {
   str: 'VARCHAR',
 };
 
-
 /** Batches being written, by the id their COPY passes to the table function. */
 const scans = new Map<number, Batch>();
 let nextScan = 0;
@@ -61,7 +60,10 @@ function lanes(batch: Batch, addColumn: (name: string, type: DuckDBType) => void
     }
     const type = ENUM(values);
     addColumn(column.name, type);
-    return { column, enum: duckdb.enum_internal_type(type.toLogicalType().logical_type) === duckdb.Type.UTINYINT ? 'u8' : 'u16' };
+    return {
+      column,
+      enum: duckdb.enum_internal_type(type.toLogicalType().logical_type) === duckdb.Type.UTINYINT ? 'u8' : 'u16',
+    };
   });
 }
 
@@ -115,7 +117,10 @@ function stagedRows(): DuckDBTableFunction {
 
 /** One DuckDB instance per process, single-threaded so that file bytes never depend on scheduling. */
 export class ParquetEngine {
-  private constructor(readonly db: DuckDBInstance, readonly conn: DuckDBConnection) {}
+  private constructor(
+    readonly db: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
 
   static async open(): Promise<ParquetEngine> {
     const db = await DuckDBInstance.create(':memory:', { threads: '1', preserve_insertion_order: 'true' });

@@ -32,7 +32,16 @@ export interface Plan {
   parameters: Record<string, unknown>;
   calibration: string;
   tables: TablePlan[];
-  total: { rows: number; bytes: number; files: number; objects: number; core_hours: number; wall_hours: number; workers: number; rows_per_core_second: number };
+  total: {
+    rows: number;
+    bytes: number;
+    files: number;
+    objects: number;
+    core_hours: number;
+    wall_hours: number;
+    workers: number;
+    rows_per_core_second: number;
+  };
   upload?: UploadPlan;
 }
 
@@ -48,11 +57,18 @@ export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
   const tables: TablePlan[] = [];
   for (const table of o.tables) {
     const points = cal.tables[table];
-    if (!points) throw new UsageError(`the calibration (${cal.source}) has no figures for ${table}: calibrate on a dataset that holds it`);
+    if (!points)
+      throw new UsageError(
+        `the calibration (${cal.source}) has no figures for ${table}: calibrate on a dataset that holds it`,
+      );
     let partitions: number[];
     if (NOMENCLATURE_TABLES.includes(table)) partitions = [points[0][0]];
     else if (REFERENTIAL_TABLES.includes(table)) partitions = [referentials[table]];
-    else if (schema(table).partitioned_by_year) partitions = Array.from({ length: o.lastYear - o.firstYear + 1 }, (_, i) => expected.get(table)?.get(o.firstYear + i) ?? 0);
+    else if (schema(table).partitioned_by_year)
+      partitions = Array.from(
+        { length: o.lastYear - o.firstYear + 1 },
+        (_, i) => expected.get(table)?.get(o.firstYear + i) ?? 0,
+      );
     else partitions = [expected.get(table)?.get(null) ?? 0];
     const oneFile = !FACT_TABLES.includes(table);
     let [rows, bytes, files] = [0, 0, 0];
@@ -68,7 +84,14 @@ export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
   const coreHours = factRows / cal.rows_per_core_second / 3600;
   const files = tables.reduce((s, t) => s + t.files, 0);
   return {
-    parameters: { beneficiaries: o.beneficiaries, years: `${o.firstYear}-${o.lastYear}`, seed: o.seed, workers: o.workers, shards, file_rows: o.fileRows },
+    parameters: {
+      beneficiaries: o.beneficiaries,
+      years: `${o.firstYear}-${o.lastYear}`,
+      seed: o.seed,
+      workers: o.workers,
+      shards,
+      file_rows: o.fileRows,
+    },
     calibration: cal.source,
     tables,
     total: {
@@ -152,21 +175,39 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
 
 export function formatPlan(p: Plan): string {
   const n = (x: number) => x.toLocaleString('en');
-  const lines = [`plan for ${n(Number(p.parameters.beneficiaries))} beneficiaries, ${p.parameters.years}, ${p.parameters.shards} shard(s)`, ''];
+  const lines = [
+    `plan for ${n(Number(p.parameters.beneficiaries))} beneficiaries, ${p.parameters.years}, ${p.parameters.shards} shard(s)`,
+    '',
+  ];
   lines.push(`${'table'.padEnd(14)}${'rows'.padStart(20)}${'bytes'.padStart(12)}${'files'.padStart(10)}`);
-  for (const t of p.tables) lines.push(`${t.table.padEnd(14)}${n(t.rows).padStart(20)}${human(t.bytes, 'B').padStart(12)}${n(t.files).padStart(10)}`);
-  lines.push(`${'total'.padEnd(14)}${n(p.total.rows).padStart(20)}${human(p.total.bytes, 'B').padStart(12)}${n(p.total.files).padStart(10)}`, '');
+  for (const t of p.tables)
+    lines.push(
+      `${t.table.padEnd(14)}${n(t.rows).padStart(20)}${human(t.bytes, 'B').padStart(12)}${n(t.files).padStart(10)}`,
+    );
+  lines.push(
+    `${'total'.padEnd(14)}${n(p.total.rows).padStart(20)}${human(p.total.bytes, 'B').padStart(12)}${n(p.total.files).padStart(10)}`,
+    '',
+  );
   lines.push(`objects: ${n(p.total.objects)} (files and manifests)`);
-  lines.push(`compute: ${p.total.core_hours.toFixed(p.total.core_hours < 10 ? 2 : 0)} core-hours at ${n(p.total.rows_per_core_second)} rows/s per core; ${duration(p.total.wall_hours * 3600)} on ${p.total.workers} worker(s)`);
+  lines.push(
+    `compute: ${p.total.core_hours.toFixed(p.total.core_hours < 10 ? 2 : 0)} core-hours at ${n(p.total.rows_per_core_second)} rows/s per core; ${duration(p.total.wall_hours * 3600)} on ${p.total.workers} worker(s)`,
+  );
   lines.push(`calibration: ${p.calibration}`);
   const u = p.upload;
   if (u) {
     lines.push('');
-    lines.push(`upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests (${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`);
-    const bw = u.bandwidth_bytes_per_second ? `${human(u.bandwidth_bytes_per_second * 8, 'bit/s')}` : 'bandwidth not given';
+    lines.push(
+      `upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests (${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`,
+    );
+    const bw = u.bandwidth_bytes_per_second
+      ? `${human(u.bandwidth_bytes_per_second * 8, 'bit/s')}`
+      : 'bandwidth not given';
     const rate = u.put_rate ? `${n(u.put_rate)} PUT/s` : 'no request cap';
     lines.push(`upload time: ${duration(u.seconds)} (${bw}, ${rate}; bound by ${u.bound})`);
-    if (u.cost) lines.push(`cost: upload ${u.cost.upload.toFixed(2)} ${u.cost.currency}, one full read ${u.cost.one_read.toFixed(2)}, storage ${u.cost.storage_month.toFixed(2)} a month`);
+    if (u.cost)
+      lines.push(
+        `cost: upload ${u.cost.upload.toFixed(2)} ${u.cost.currency}, one full read ${u.cost.one_read.toFixed(2)}, storage ${u.cost.storage_month.toFixed(2)} a month`,
+      );
     else if (u.host) lines.push(`cost: the profile lists no prices`);
   }
   return lines.join('\n');

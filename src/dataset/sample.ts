@@ -7,8 +7,23 @@ import { generate } from './generate.js';
 export async function sampleParquet(dir: string): Promise<string> {
   const table = join(dir, 'ER_PRS_F');
   if (!existsSync(table)) {
-    await generate({ beneficiaries: 5000, firstYear: 2024, lastYear: 2024, seed: 42, out: dir, shard: { index: 0, count: 1 }, tables: ['ER_PRS_F'], overwrite: true, resume: false, fileRows: 1 << 20, progress: false });
+    await generate({
+      beneficiaries: 5000,
+      firstYear: 2024,
+      lastYear: 2024,
+      seed: 42,
+      out: dir,
+      shard: { index: 0, count: 1 },
+      tables: ['ER_PRS_F'],
+      overwrite: true,
+      resume: false,
+      fileRows: 1 << 20,
+      progress: false,
+    });
   }
-  const files = readdirSync(table, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).sort();
+  const files = readdirSync(table, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.parquet'))
+    .sort();
   return join(table, files[0]);
 }

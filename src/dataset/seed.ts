@@ -49,20 +49,36 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
     if (!o.progress) return;
     const s = (Date.now() - started) / 1000;
     const frac = done / Math.max(1, total);
-    process.stderr.write(`\r[${'#'.repeat(Math.round(frac * 30)).padEnd(30, '.')}] ${(frac * 100).toFixed(0)}%  ${(done / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s  ETA ${frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?'}s   `);
+    process.stderr.write(
+      `\r[${'#'.repeat(Math.round(frac * 30)).padEnd(30, '.')}] ${(frac * 100).toFixed(0)}%  ${(done / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s  ETA ${frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?'}s   `,
+    );
   };
   await forEachLimited(work, o.concurrency, async (w) => {
-      const key = `${o.prefix}/${w.path}`;
-      const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
-      const etag = await store.has(key, w.bytes, sha256);
-      if (etag !== null) out.push({ key, bytes: w.bytes, sha256, etag, skipped: true });
-      else out.push({ key, bytes: w.bytes, sha256, etag: await store.put(key, join(o.dir, w.path), w.bytes, sha256), skipped: false });
+    const key = `${o.prefix}/${w.path}`;
+    const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
+    const etag = await store.has(key, w.bytes, sha256);
+    if (etag !== null) out.push({ key, bytes: w.bytes, sha256, etag, skipped: true });
+    else
+      out.push({
+        key,
+        bytes: w.bytes,
+        sha256,
+        etag: await store.put(key, join(o.dir, w.path), w.bytes, sha256),
+        skipped: false,
+      });
     done += w.bytes;
     tick();
   });
   if (o.progress) process.stderr.write('\n');
   out.sort((a, b) => a.key.localeCompare(b.key));
-  writeAtomic(join(o.dir, `_seed-${o.profile.name}.json`), JSON.stringify({ host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out }, null, 1) + '\n');
+  writeAtomic(
+    join(o.dir, `_seed-${o.profile.name}.json`),
+    JSON.stringify(
+      { host: o.profile.name, endpoint: o.profile.endpoint, bucket: o.profile.bucket, prefix: o.prefix, objects: out },
+      null,
+      1,
+    ) + '\n',
+  );
   store.close();
   return out;
 }

@@ -29,12 +29,14 @@ export function calibrate(dirs: string[]): PlanCalibration {
   for (const dir of dirs) {
     if (!existsSync(dir)) throw new UsageError(`--calibrate ${dir}: no such folder`);
     const names = datasetManifests(dir);
-    if (names.length === 0) throw new UsageError(`--calibrate ${dir}: no _manifest.json, generate a dataset there first`);
+    if (names.length === 0)
+      throw new UsageError(`--calibrate ${dir}: no _manifest.json, generate a dataset there first`);
     const manifests: Manifest[] = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')));
     const files: ManifestFile[] = manifests.flatMap((m) => m.files);
     const seconds = manifests.reduce((s, m) => s + (m.generation_seconds ?? 0), 0);
     const rows = files.filter((f) => FACT_TABLES.includes(f.table)).reduce((s, f) => s + f.rows, 0);
-    if (!(seconds > 0) || rows === 0) throw new UsageError(`--calibrate ${dir}: its manifest records no generation time or no fact rows`);
+    if (!(seconds > 0) || rows === 0)
+      throw new UsageError(`--calibrate ${dir}: its manifest records no generation time or no fact rows`);
     if (rows > speed.rows) speed = { rows, seconds };
     for (const f of files) (tables[f.table] ??= []).push([f.rows, f.bytes]);
     const p = manifests[0].parameters;

@@ -23,7 +23,29 @@ export function icdChapter(code: string): string {
   if ('AB'.includes(l)) return 'I';
   if (l === 'C' || (l === 'D' && n < 50)) return 'II';
   if (l === 'D') return 'III';
-  const simple: Record<string, string> = { E: 'IV', F: 'V', G: 'VI', I: 'IX', J: 'X', K: 'XI', L: 'XII', M: 'XIII', N: 'XIV', O: 'XV', P: 'XVI', Q: 'XVII', R: 'XVIII', S: 'XIX', T: 'XIX', V: 'XX', W: 'XX', X: 'XX', Y: 'XX', Z: 'XXI', U: 'XXII' };
+  const simple: Record<string, string> = {
+    E: 'IV',
+    F: 'V',
+    G: 'VI',
+    I: 'IX',
+    J: 'X',
+    K: 'XI',
+    L: 'XII',
+    M: 'XIII',
+    N: 'XIV',
+    O: 'XV',
+    P: 'XVI',
+    Q: 'XVII',
+    R: 'XVIII',
+    S: 'XIX',
+    T: 'XIX',
+    V: 'XX',
+    W: 'XX',
+    X: 'XX',
+    Y: 'XX',
+    Z: 'XXI',
+    U: 'XXII',
+  };
   if (l === 'H') return n < 60 ? 'VII' : 'VIII';
   return simple[l] ?? '?';
 }
@@ -31,78 +53,187 @@ export function icdChapter(code: string): string {
 const band5 = (age: number) => (age >= 95 ? '95+' : `${Math.floor(age / 5) * 5}-${Math.floor(age / 5) * 5 + 4}`);
 
 export async function validationReport(dir: string, file: string): Promise<void> {
-  if (!existsSync(dir) || datasetManifests(dir).length === 0) throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
+  if (!existsSync(dir) || datasetManifests(dir).length === 0)
+    throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
   const checks = await validate(dir);
   const params = JSON.parse(readFileSync(join(dir, datasetManifests(dir)[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
   const years = lastYear - firstYear + 1;
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await db.connect();
-  const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+  const rows = async (sql: string) =>
+    (await conn.runAndReadAll(sql)).getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
   const table = (t: string) => `read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`;
   const has = (t: string) => existsSync(join(dir, t));
   const specs: { title: string; spec: Spec }[] = [];
 
   if (has('IR_BEN_R')) {
     // Ages on 1 January of the first year (people born before it), against Insee's pyramid the model draws from.
-    const gen = await rows(`SELECT BEN_SEX_COD, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER) - 1 AS age, count(*) FROM ${table('IR_BEN_R')} WHERE CAST(BEN_NAI_ANN AS INTEGER) < ${firstYear} GROUP BY ALL`);
+    const gen = await rows(
+      `SELECT BEN_SEX_COD, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER) - 1 AS age, count(*) FROM ${table('IR_BEN_R')} WHERE CAST(BEN_NAI_ANN AS INTEGER) < ${firstYear} GROUP BY ALL`,
+    );
     const data: Record<string, unknown>[] = [];
-    const add = (source: string, sex: string, age: number, n: number) => data.push({ source, sex, band: band5(Math.max(0, age)), n });
+    const add = (source: string, sex: string, age: number, n: number) =>
+      data.push({ source, sex, band: band5(Math.max(0, age)), n });
     for (const [sex, age, n] of gen) add('generated', Number(sex) === 1 ? 'men' : 'women', Number(age), Number(n));
-    for (const r of readCsv(ref('population_single_age_sex.csv')).filter((r) => r.year === '2025')) add('reference (Insee 2025)', r.sex === 'M' ? 'men' : 'women', Number(r.age), Number(r.population));
+    for (const r of readCsv(ref('population_single_age_sex.csv')).filter((r) => r.year === '2025'))
+      add('reference (Insee 2025)', r.sex === 'M' ? 'men' : 'women', Number(r.age), Number(r.population));
     const totals = new Map<string, number>();
     for (const d of data) totals.set(d.source as string, (totals.get(d.source as string) ?? 0) + (d.n as number));
     for (const d of data) d.share = (100 * (d.n as number)) / totals.get(d.source as string)!;
     const order = Array.from({ length: 20 }, (_, i) => band5(i * 5));
-    specs.push({ title: 'Age pyramid: generated against the reference', spec: { data: { values: data }, facet: { column: { field: 'sex', type: 'nominal' } }, spec: { width: 300, height: 320, mark: 'bar', encoding: { y: { field: 'band', type: 'ordinal', sort: [...order].reverse(), title: 'age' }, x: { aggregate: 'sum', field: 'share', type: 'quantitative', title: '% of the population' }, yOffset: { field: 'source' }, color: { field: 'source', type: 'nominal' } } } } });
+    specs.push({
+      title: 'Age pyramid: generated against the reference',
+      spec: {
+        data: { values: data },
+        facet: { column: { field: 'sex', type: 'nominal' } },
+        spec: {
+          width: 300,
+          height: 320,
+          mark: 'bar',
+          encoding: {
+            y: { field: 'band', type: 'ordinal', sort: [...order].reverse(), title: 'age' },
+            x: { aggregate: 'sum', field: 'share', type: 'quantitative', title: '% of the population' },
+            yOffset: { field: 'source' },
+            color: { field: 'source', type: 'nominal' },
+          },
+        },
+      },
+    });
 
     const depts = await rows(`SELECT BEN_RES_DPT, count(*) FROM ${table('IR_BEN_R')} GROUP BY ALL`);
     const total = depts.reduce((s, r) => s + Number(r[1]), 0);
     const cal = calibration();
     const refShare = new Map<string, number>();
     const all = cal.cellCumulative[cal.cellCumulative.length - 1];
-    cal.cells.forEach((c, i) => refShare.set(c.dept, (refShare.get(c.dept) ?? 0) + (100 * (cal.cellCumulative[i] - (i ? cal.cellCumulative[i - 1] : 0))) / all));
+    cal.cells.forEach((c, i) =>
+      refShare.set(
+        c.dept,
+        (refShare.get(c.dept) ?? 0) + (100 * (cal.cellCumulative[i] - (i ? cal.cellCumulative[i - 1] : 0))) / all,
+      ),
+    );
     const points = depts.map(([d, n]) => {
       const insee = String(d).length === 3 && String(d).startsWith('0') ? String(d).slice(1) : String(d);
       return { dept: insee, generated: (100 * Number(n)) / total, reference: refShare.get(insee) ?? 0 };
     });
     const max = Math.max(...points.map((p) => Math.max(p.generated, p.reference)));
-    specs.push({ title: 'Shares by département: generated against Insee', spec: { width: 360, height: 360, layer: [
-      { data: { values: [{ x: 0, y: 0 }, { x: max, y: max }] }, mark: { type: 'line', color: '#999', strokeDash: [4, 3] }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
-      { data: { values: points }, mark: { type: 'point', filled: true }, encoding: { x: { field: 'reference', type: 'quantitative', title: 'reference share (%)' }, y: { field: 'generated', type: 'quantitative', title: 'generated share (%)' }, tooltip: { field: 'dept' } } },
-    ] } });
+    specs.push({
+      title: 'Shares by département: generated against Insee',
+      spec: {
+        width: 360,
+        height: 360,
+        layer: [
+          {
+            data: {
+              values: [
+                { x: 0, y: 0 },
+                { x: max, y: max },
+              ],
+            },
+            mark: { type: 'line', color: '#999', strokeDash: [4, 3] },
+            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+          },
+          {
+            data: { values: points },
+            mark: { type: 'point', filled: true },
+            encoding: {
+              x: { field: 'reference', type: 'quantitative', title: 'reference share (%)' },
+              y: { field: 'generated', type: 'quantitative', title: 'generated share (%)' },
+              tooltip: { field: 'dept' },
+            },
+          },
+        ],
+      },
+    });
   }
 
   if (has('ER_PRS_F') && has('IR_BEN_R')) {
     // GP consultations per person-year by age band, against DREES's published mean.
     const bands = calibration().model.age_bands;
-    const bandOf = (a: string) => `CASE ${bands.map((b, i) => `WHEN ${a} >= ${b} THEN '${b}${i + 1 < bands.length ? '-' + (bands[i + 1] - 1) : '+'}'`).reverse().join(' ')} END`;
-    const visits = await rows(`SELECT ${bandOf('CASE WHEN BEN_AMA_COD >= 1000 THEN 0 ELSE BEN_AMA_COD END')} AS band, count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`);
-    const people = await rows(`SELECT ${bandOf(`greatest(0, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER))`)} AS band, count(*) FROM ${table('IR_BEN_R')} GROUP BY ALL`);
+    const bandOf = (a: string) =>
+      `CASE ${bands
+        .map((b, i) => `WHEN ${a} >= ${b} THEN '${b}${i + 1 < bands.length ? '-' + (bands[i + 1] - 1) : '+'}'`)
+        .reverse()
+        .join(' ')} END`;
+    const visits = await rows(
+      `SELECT ${bandOf('CASE WHEN BEN_AMA_COD >= 1000 THEN 0 ELSE BEN_AMA_COD END')} AS band, count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`,
+    );
+    const people = await rows(
+      `SELECT ${bandOf(`greatest(0, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER))`)} AS band, count(*) FROM ${table('IR_BEN_R')} GROUP BY ALL`,
+    );
     const per = new Map(people.map(([b, n]) => [String(b), Number(n) * years]));
-    const target = Number(readCsv(ref('care_consumption.csv')).find((r) => r.indicator === 'gp_consultations_per_inhabitant' && r.year === '2022')?.value ?? 3.3);
+    const target = Number(
+      readCsv(ref('care_consumption.csv')).find(
+        (r) => r.indicator === 'gp_consultations_per_inhabitant' && r.year === '2022',
+      )?.value ?? 3.3,
+    );
     const data = visits.map(([b, n]) => ({ band: String(b), visits: Number(n) / (per.get(String(b)) ?? 1) }));
-    specs.push({ title: `GP consultations per person-year by age band (rule: DREES mean ${target})`, spec: { width: 420, height: 240, layer: [
-      { data: { values: data }, mark: 'bar', encoding: { x: { field: 'band', type: 'ordinal', sort: bands.map((b, i) => `${b}${i + 1 < bands.length ? '-' + (bands[i + 1] - 1) : '+'}`), title: 'age band' }, y: { field: 'visits', type: 'quantitative', title: 'consultations per person-year' } } },
-      { data: { values: [{ y: target }] }, mark: { type: 'rule', color: '#e45756', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-    ] } });
+    specs.push({
+      title: `GP consultations per person-year by age band (rule: DREES mean ${target})`,
+      spec: {
+        width: 420,
+        height: 240,
+        layer: [
+          {
+            data: { values: data },
+            mark: 'bar',
+            encoding: {
+              x: {
+                field: 'band',
+                type: 'ordinal',
+                sort: bands.map((b, i) => `${b}${i + 1 < bands.length ? '-' + (bands[i + 1] - 1) : '+'}`),
+                title: 'age band',
+              },
+              y: { field: 'visits', type: 'quantitative', title: 'consultations per person-year' },
+            },
+          },
+          {
+            data: { values: [{ y: target }] },
+            mark: { type: 'rule', color: '#e45756', strokeDash: [4, 3] },
+            encoding: { y: { field: 'y', type: 'quantitative' } },
+          },
+        ],
+      },
+    });
   }
 
   if (has('T_MCOaaB')) {
     const gen = await rows(`SELECT DGN_PAL, count(*) FROM ${table('T_MCOaaB')} GROUP BY ALL`);
     const byChapter = new Map<string, number>();
-    for (const [code, n] of gen) byChapter.set(icdChapter(String(code)), (byChapter.get(icdChapter(String(code))) ?? 0) + Number(n));
+    for (const [code, n] of gen)
+      byChapter.set(icdChapter(String(code)), (byChapter.get(icdChapter(String(code))) ?? 0) + Number(n));
     const refRows = readCsv(ref('hospital_stays_mco.csv')).filter((r) => r.table === 'stays_by_pdx_chapter');
     const data: { chapter: string; source: string; share: number }[] = [];
     const genTotal = [...byChapter.values()].reduce((a, b) => a + b, 0);
     const refTotal = refRows.reduce((s, r) => s + Number(r.value), 0);
     for (const [chapter, n] of byChapter) data.push({ chapter, source: 'generated', share: (100 * n) / genTotal });
-    for (const r of refRows) data.push({ chapter: r.icd10_chapter.split(' ')[0], source: 'reference (DREES 2013)', share: (100 * Number(r.value)) / refTotal });
-    specs.push({ title: 'ICD-10 chapter of the main diagnosis of stays', spec: { width: 520, height: 260, data: { values: data }, mark: 'bar', encoding: { x: { field: 'chapter', type: 'nominal', sort: '-y' }, xOffset: { field: 'source' }, y: { field: 'share', type: 'quantitative', title: '% of stays' }, color: { field: 'source', type: 'nominal' } } } });
+    for (const r of refRows)
+      data.push({
+        chapter: r.icd10_chapter.split(' ')[0],
+        source: 'reference (DREES 2013)',
+        share: (100 * Number(r.value)) / refTotal,
+      });
+    specs.push({
+      title: 'ICD-10 chapter of the main diagnosis of stays',
+      spec: {
+        width: 520,
+        height: 260,
+        data: { values: data },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'chapter', type: 'nominal', sort: '-y' },
+          xOffset: { field: 'source' },
+          y: { field: 'share', type: 'quantitative', title: '% of stays' },
+          color: { field: 'source', type: 'nominal' },
+        },
+      },
+    });
   }
 
   if (has('ER_PHA_F') && has('IR_PHA_R')) {
-    const gen = await rows(`SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p JOIN ${table('IR_PHA_R')} r ON p.PHA_PRS_C13 = r.PHA_CIP_C13 GROUP BY ALL`);
+    const gen = await rows(
+      `SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p JOIN ${table('IR_PHA_R')} r ON p.PHA_PRS_C13 = r.PHA_CIP_C13 GROUP BY ALL`,
+    );
     const total = gen.reduce((s, r) => s + Number(r[1]), 0);
     const refRows = readCsv(ref('top_drugs.csv')).filter((r) => r.ranking === 'by_boxes');
     const refBoxes = new Map<string, number>();
@@ -110,16 +241,43 @@ export async function validationReport(dir: string, file: string): Promise<void>
     const refTotal = [...refBoxes.values()].reduce((a, b) => a + b, 0);
     const data = [
       ...gen.map(([atc, n]) => ({ atc: String(atc), source: 'generated', share: (100 * Number(n)) / total })),
-      ...[...refBoxes].map(([atc, n]) => ({ atc, source: 'reference (CNAM top drugs by boxes)', share: (100 * n) / refTotal })),
+      ...[...refBoxes].map(([atc, n]) => ({
+        atc,
+        source: 'reference (CNAM top drugs by boxes)',
+        share: (100 * n) / refTotal,
+      })),
     ];
-    specs.push({ title: 'ATC mix of deliveries (boxes)', spec: { width: 560, height: 260, data: { values: data }, mark: 'bar', encoding: { x: { field: 'atc', type: 'nominal', sort: '-y', title: 'ATC' }, xOffset: { field: 'source' }, y: { field: 'share', type: 'quantitative', title: '% of boxes' }, color: { field: 'source', type: 'nominal' } } } });
+    specs.push({
+      title: 'ATC mix of deliveries (boxes)',
+      spec: {
+        width: 560,
+        height: 260,
+        data: { values: data },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'atc', type: 'nominal', sort: '-y', title: 'ATC' },
+          xOffset: { field: 'source' },
+          y: { field: 'share', type: 'quantitative', title: '% of boxes' },
+          color: { field: 'source', type: 'nominal' },
+        },
+      },
+    });
   }
   conn.closeSync();
   db.closeSync();
 
-  const figures = await Promise.all(specs.map(async (s) => `<figure><figcaption>${esc(s.title)}</figcaption>${await svg(s.spec)}</figure>`));
-  const rowsHtml = checks.map((c) => `<tr class="${c.ok ? 'pass' : 'fail'}"><td>${esc(c.group)}</td><td>${esc(c.name)}</td><td>${esc(c.value)}</td><td>${esc(c.expected)}</td><td>${c.ok ? 'ok' : 'FAILED'}</td></tr>`).join('\n');
-  writeAtomic(file, `<!doctype html>
+  const figures = await Promise.all(
+    specs.map(async (s) => `<figure><figcaption>${esc(s.title)}</figcaption>${await svg(s.spec)}</figure>`),
+  );
+  const rowsHtml = checks
+    .map(
+      (c) =>
+        `<tr class="${c.ok ? 'pass' : 'fail'}"><td>${esc(c.group)}</td><td>${esc(c.name)}</td><td>${esc(c.value)}</td><td>${esc(c.expected)}</td><td>${c.ok ? 'ok' : 'FAILED'}</td></tr>`,
+    )
+    .join('\n');
+  writeAtomic(
+    file,
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sndsbench dataset realism</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}.pass td:last-child{background:#d9f2d9}.fail td:last-child{background:#f8d0d0}figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}figcaption{font-weight:600}</style>
 </head><body>
@@ -130,5 +288,6 @@ ${figures.join('\n')}
 <table id="checks"><tr><th>group</th><th>check</th><th>value</th><th>expected</th><th></th></tr>
 ${rowsHtml}</table>
 </body></html>
-`);
+`,
+  );
 }

@@ -18,7 +18,17 @@ export interface Check {
   expected: string;
 }
 
-const DCIR_KEYS = ['DCT_ORD_NUM', 'FLX_DIS_DTD', 'FLX_EMT_NUM', 'FLX_EMT_ORD', 'FLX_EMT_TYP', 'FLX_TRT_DTD', 'ORG_CLE_NUM', 'PRS_ORD_NUM', 'REM_TYP_AFF'];
+const DCIR_KEYS = [
+  'DCT_ORD_NUM',
+  'FLX_DIS_DTD',
+  'FLX_EMT_NUM',
+  'FLX_EMT_ORD',
+  'FLX_EMT_TYP',
+  'FLX_TRT_DTD',
+  'ORG_CLE_NUM',
+  'PRS_ORD_NUM',
+  'REM_TYP_AFF',
+];
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 
 export async function validate(dir: string): Promise<Check[]> {
@@ -31,7 +41,9 @@ export async function validate(dir: string): Promise<Check[]> {
   const conn = await db.connect();
   const present = new Set(readdirSync(dir).filter((t) => schemas().has(t)));
   for (const t of present) {
-    await conn.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`);
+    await conn.run(
+      `CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`,
+    );
   }
   const checks: Check[] = [];
   const one = async (sql: string): Promise<number> => Number((await conn.runAndReadAll(sql)).getRowsJS()[0][0] ?? 0);
@@ -42,27 +54,74 @@ export async function validate(dir: string): Promise<Check[]> {
   };
 
   // Synthetic by construction: marker in every file and in every pseudonym.
-  const unmarked = await one(`SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata(${sqlString(join(dir, '**', '*.parquet'))}) GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`);
-  checks.push({ group: 'synthetic', name: 'every file carries synthetic=true', ok: unmarked === 0, value: `${unmarked} unmarked`, expected: '0 unmarked' });
-  await zero('synthetic', 'pseudonyms have the SYN marker', `SELECT count(*) FROM IR_BEN_R WHERE NOT regexp_full_match(BEN_NIR_PSA, 'SYNP-[0-9A-Z]{12}') OR NOT regexp_full_match(BEN_NIR_ANO, 'SYNA-[0-9A-Z]{12}')`, 'IR_BEN_R');
+  const unmarked = await one(
+    `SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata(${sqlString(join(dir, '**', '*.parquet'))}) GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`,
+  );
+  checks.push({
+    group: 'synthetic',
+    name: 'every file carries synthetic=true',
+    ok: unmarked === 0,
+    value: `${unmarked} unmarked`,
+    expected: '0 unmarked',
+  });
+  await zero(
+    'synthetic',
+    'pseudonyms have the SYN marker',
+    `SELECT count(*) FROM IR_BEN_R WHERE NOT regexp_full_match(BEN_NIR_PSA, 'SYNP-[0-9A-Z]{12}') OR NOT regexp_full_match(BEN_NIR_ANO, 'SYNA-[0-9A-Z]{12}')`,
+    'IR_BEN_R',
+  );
 
   // Schema conformity.
   for (const t of [...present].sort()) {
     const described = (await conn.runAndReadAll(`DESCRIBE ${t}`)).getRowsJS().map((r) => `${r[0]} ${r[1]}`);
-    const expected = schemas().get(t)!.columns.map((c) => `${c.name} ${c.type}`);
+    const expected = schemas()
+      .get(t)!
+      .columns.map((c) => `${c.name} ${c.type}`);
     const diff = expected.filter((e, i) => described[i] !== e).length + Math.abs(described.length - expected.length);
-    checks.push({ group: 'schema', name: `${t} columns and types`, ok: diff === 0, value: `${described.length} columns, ${diff} differ`, expected: `${expected.length} columns` });
+    checks.push({
+      group: 'schema',
+      name: `${t} columns and types`,
+      ok: diff === 0,
+      value: `${described.length} columns, ${diff} differ`,
+      expected: `${expected.length} columns`,
+    });
   }
 
   // Keys.
-  await zero('keys', 'ER_PRS_F 9 DCIR keys unique', `SELECT count(*) FROM (SELECT ${DCIR_KEYS.join(',')} FROM ER_PRS_F GROUP BY ALL HAVING count(*) > 1)`, 'ER_PRS_F');
-  await zero('keys', 'IR_BEN_R (BEN_NIR_PSA, BEN_RNG_GEM) unique', `SELECT count(*) FROM (SELECT BEN_NIR_PSA, BEN_RNG_GEM FROM IR_BEN_R GROUP BY ALL HAVING count(*) > 1)`, 'IR_BEN_R');
-  await zero('keys', 'T_MCOaaB (ETA_NUM, RSA_NUM) unique', `SELECT count(*) FROM (SELECT ETA_NUM, RSA_NUM FROM T_MCOaaB GROUP BY ALL HAVING count(*) > 1)`, 'T_MCOaaB');
-  await zero('keys', 'KI_CCI_R DCD_IDT_ENC unique', `SELECT count(*) FROM (SELECT DCD_IDT_ENC FROM KI_CCI_R GROUP BY ALL HAVING count(*) > 1)`, 'KI_CCI_R');
+  await zero(
+    'keys',
+    'ER_PRS_F 9 DCIR keys unique',
+    `SELECT count(*) FROM (SELECT ${DCIR_KEYS.join(',')} FROM ER_PRS_F GROUP BY ALL HAVING count(*) > 1)`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'keys',
+    'IR_BEN_R (BEN_NIR_PSA, BEN_RNG_GEM) unique',
+    `SELECT count(*) FROM (SELECT BEN_NIR_PSA, BEN_RNG_GEM FROM IR_BEN_R GROUP BY ALL HAVING count(*) > 1)`,
+    'IR_BEN_R',
+  );
+  await zero(
+    'keys',
+    'T_MCOaaB (ETA_NUM, RSA_NUM) unique',
+    `SELECT count(*) FROM (SELECT ETA_NUM, RSA_NUM FROM T_MCOaaB GROUP BY ALL HAVING count(*) > 1)`,
+    'T_MCOaaB',
+  );
+  await zero(
+    'keys',
+    'KI_CCI_R DCD_IDT_ENC unique',
+    `SELECT count(*) FROM (SELECT DCD_IDT_ENC FROM KI_CCI_R GROUP BY ALL HAVING count(*) > 1)`,
+    'KI_CCI_R',
+  );
 
   // Referential integrity: rows whose key finds no parent.
   const orphans = (child: string, parent: string, on: string[], parentOn = on) =>
-    zero('joins', `${child} → ${parent} on ${on.join(', ')}`, `SELECT count(*) FROM ${child} c WHERE NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${on.map((k, i) => `p.${parentOn[i]} = c.${k}`).join(' AND ')}) AND ${on.map((k) => `c.${k} IS NOT NULL`).join(' AND ')}`, child, parent);
+    zero(
+      'joins',
+      `${child} → ${parent} on ${on.join(', ')}`,
+      `SELECT count(*) FROM ${child} c WHERE NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${on.map((k, i) => `p.${parentOn[i]} = c.${k}`).join(' AND ')}) AND ${on.map((k) => `c.${k} IS NOT NULL`).join(' AND ')}`,
+      child,
+      parent,
+    );
   for (const d of ['ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F']) await orphans(d, 'ER_PRS_F', DCIR_KEYS);
   await orphans('ER_PRS_F', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   await orphans('IR_IMB_R', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
@@ -85,15 +144,61 @@ export async function validate(dir: string): Promise<Check[]> {
   await orphans('IR_IMB_R', 'IR_ALD_V', ['IMB_ALD_NUM'], ['ALD_030_COD']);
 
   // Dates and amounts.
-  await zero('dates', 'EXE_SOI_DTD ≤ EXE_SOI_DTF ≤ FLX_TRT_DTD < FLX_DIS_DTD', `SELECT count(*) FROM ER_PRS_F WHERE NOT (EXE_SOI_DTD <= EXE_SOI_DTF AND EXE_SOI_DTF <= FLX_TRT_DTD AND FLX_TRT_DTD < FLX_DIS_DTD)`, 'ER_PRS_F');
-  await zero('dates', 'FLX_DIS_DTD is the first of a month', `SELECT count(*) FROM ER_PRS_F WHERE day(FLX_DIS_DTD) <> 1`, 'ER_PRS_F');
-  await zero('dates', 'no DCIR care after death', `SELECT count(*) FROM ER_PRS_F WHERE BEN_DCD_DTE <> DATE '1600-01-01' AND EXE_SOI_DTD > BEN_DCD_DTE`, 'ER_PRS_F');
-  await zero('dates', 'no DCIR care before birth year', `SELECT count(*) FROM ER_PRS_F WHERE year(EXE_SOI_DTD) < CAST(BEN_NAI_ANN AS INTEGER)`, 'ER_PRS_F');
-  await zero('dates', 'no hospital stay after death', `SELECT count(*) FROM T_MCOaaC c JOIN IR_BEN_R b ON b.BEN_NIR_PSA = c.NIR_ANO_17 WHERE b.BEN_DCD_DTE <> DATE '1600-01-01' AND c.EXE_SOI_DTF > b.BEN_DCD_DTE`, 'T_MCOaaC', 'IR_BEN_R');
-  await zero('dates', 'PMSI ENT_DAT/SOR_DAT are DDMMYYYY of EXE_SOI_DTD/DTF', `SELECT count(*) FROM T_MCOaaC WHERE strftime(EXE_SOI_DTD, '%d%m%Y') <> ENT_DAT OR strftime(EXE_SOI_DTF, '%d%m%Y') <> SOR_DAT`, 'T_MCOaaC');
-  await zero('dates', 'death dates inside the generated years', `SELECT count(*) FROM KI_CCI_R WHERE year(BEN_DCD_DTE) NOT BETWEEN ${firstYear} AND ${lastYear}`, 'KI_CCI_R');
-  await zero('amounts', 'reimbursed ≤ paid, amounts ≥ 0', `SELECT count(*) FROM ER_PRS_F WHERE NOT (BSE_REM_MNT <= PRS_PAI_MNT AND BSE_REM_MNT >= 0 AND PRS_DEP_MNT >= 0)`, 'ER_PRS_F');
-  await zero('amounts', 'reimbursement rates in 0–100', `SELECT count(*) FROM ER_PRS_F WHERE RGO_REM_TAU NOT BETWEEN 0 AND 100`, 'ER_PRS_F');
+  await zero(
+    'dates',
+    'EXE_SOI_DTD ≤ EXE_SOI_DTF ≤ FLX_TRT_DTD < FLX_DIS_DTD',
+    `SELECT count(*) FROM ER_PRS_F WHERE NOT (EXE_SOI_DTD <= EXE_SOI_DTF AND EXE_SOI_DTF <= FLX_TRT_DTD AND FLX_TRT_DTD < FLX_DIS_DTD)`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'dates',
+    'FLX_DIS_DTD is the first of a month',
+    `SELECT count(*) FROM ER_PRS_F WHERE day(FLX_DIS_DTD) <> 1`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'dates',
+    'no DCIR care after death',
+    `SELECT count(*) FROM ER_PRS_F WHERE BEN_DCD_DTE <> DATE '1600-01-01' AND EXE_SOI_DTD > BEN_DCD_DTE`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'dates',
+    'no DCIR care before birth year',
+    `SELECT count(*) FROM ER_PRS_F WHERE year(EXE_SOI_DTD) < CAST(BEN_NAI_ANN AS INTEGER)`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'dates',
+    'no hospital stay after death',
+    `SELECT count(*) FROM T_MCOaaC c JOIN IR_BEN_R b ON b.BEN_NIR_PSA = c.NIR_ANO_17 WHERE b.BEN_DCD_DTE <> DATE '1600-01-01' AND c.EXE_SOI_DTF > b.BEN_DCD_DTE`,
+    'T_MCOaaC',
+    'IR_BEN_R',
+  );
+  await zero(
+    'dates',
+    'PMSI ENT_DAT/SOR_DAT are DDMMYYYY of EXE_SOI_DTD/DTF',
+    `SELECT count(*) FROM T_MCOaaC WHERE strftime(EXE_SOI_DTD, '%d%m%Y') <> ENT_DAT OR strftime(EXE_SOI_DTF, '%d%m%Y') <> SOR_DAT`,
+    'T_MCOaaC',
+  );
+  await zero(
+    'dates',
+    'death dates inside the generated years',
+    `SELECT count(*) FROM KI_CCI_R WHERE year(BEN_DCD_DTE) NOT BETWEEN ${firstYear} AND ${lastYear}`,
+    'KI_CCI_R',
+  );
+  await zero(
+    'amounts',
+    'reimbursed ≤ paid, amounts ≥ 0',
+    `SELECT count(*) FROM ER_PRS_F WHERE NOT (BSE_REM_MNT <= PRS_PAI_MNT AND BSE_REM_MNT >= 0 AND PRS_DEP_MNT >= 0)`,
+    'ER_PRS_F',
+  );
+  await zero(
+    'amounts',
+    'reimbursement rates in 0–100',
+    `SELECT count(*) FROM ER_PRS_F WHERE RGO_REM_TAU NOT BETWEEN 0 AND 100`,
+    'ER_PRS_F',
+  );
 
   if (present.has('IR_BEN_R')) checks.push(...(await marginals(conn, firstYear, lastYear, present)));
   conn.closeSync();
@@ -102,7 +207,12 @@ export async function validate(dir: string): Promise<Check[]> {
 }
 
 /** Marginals against the published statistics, with the tolerances stated in each check. */
-async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: number, present: Set<string>): Promise<Check[]> {
+async function marginals(
+  conn: DuckDBConnection,
+  firstYear: number,
+  lastYear: number,
+  present: Set<string>,
+): Promise<Check[]> {
   const checks: Check[] = [];
   const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
   // Alive on 1 January of the first year (born before it), by Insee 5-year band and sex.
@@ -110,7 +220,9 @@ async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: nu
   const inseeTotal = insee.reduce((s, r) => s + Number(r.population), 0);
   const ours = new Map<string, number>();
   let total = 0;
-  for (const [band, sex, n] of await rows(`SELECT least(95, 5 * floor((${firstYear} - 1 - CAST(BEN_NAI_ANN AS INTEGER)) / 5)) AS band, BEN_SEX_COD, count(*) FROM IR_BEN_R WHERE BEN_DTE_INS = DATE '1600-01-01' GROUP BY ALL`)) {
+  for (const [band, sex, n] of await rows(
+    `SELECT least(95, 5 * floor((${firstYear} - 1 - CAST(BEN_NAI_ANN AS INTEGER)) / 5)) AS band, BEN_SEX_COD, count(*) FROM IR_BEN_R WHERE BEN_DTE_INS = DATE '1600-01-01' GROUP BY ALL`,
+  )) {
     ours.set(`${band}:${sex}`, Number(n));
     total += Number(n);
   }
@@ -120,15 +232,33 @@ async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: nu
     const mine = (100 * (ours.get(`${r.age_min}:${r.sex === 'M' ? 1 : 2}`) ?? 0)) / Math.max(1, total);
     worst = Math.max(worst, Math.abs(share - mine));
   }
-  checks.push({ group: 'marginals', name: 'age band × sex shares vs Insee 2025 (±1 point)', ok: worst <= 1, value: `max gap ${worst.toFixed(2)} pt`, expected: '≤ 1 pt' });
+  checks.push({
+    group: 'marginals',
+    name: 'age band × sex shares vs Insee 2025 (±1 point)',
+    ok: worst <= 1,
+    value: `max gap ${worst.toFixed(2)} pt`,
+    expected: '≤ 1 pt',
+  });
 
   // Person-years alive in the generated years.
-  const personYears = Number((await rows(`SELECT sum(greatest(0, datediff('day', greatest(DATE '${firstYear}-01-01', CASE WHEN BEN_DTE_INS <> DATE '1600-01-01' THEN BEN_DTE_INS ELSE DATE '${firstYear}-01-01' END), CASE WHEN BEN_DCD_DTE <> DATE '1600-01-01' THEN BEN_DCD_DTE ELSE DATE '${lastYear + 1}-01-01' END))) / 365.25 FROM IR_BEN_R`))[0][0]);
+  const personYears = Number(
+    (
+      await rows(
+        `SELECT sum(greatest(0, datediff('day', greatest(DATE '${firstYear}-01-01', CASE WHEN BEN_DTE_INS <> DATE '1600-01-01' THEN BEN_DTE_INS ELSE DATE '${firstYear}-01-01' END), CASE WHEN BEN_DCD_DTE <> DATE '1600-01-01' THEN BEN_DCD_DTE ELSE DATE '${lastYear + 1}-01-01' END))) / 365.25 FROM IR_BEN_R`,
+      )
+    )[0][0],
+  );
   if (present.has('ER_PRS_F')) {
     const gp = Number((await rows(`SELECT count(*) FROM ER_PRS_F WHERE PRS_NAT_REF = 1110`))[0][0]);
     const mean = gp / personYears;
     const target = calibration().model.gp.target_per_person_year;
-    checks.push({ group: 'marginals', name: `GP consultations per person-year vs ${target} (±10%)`, ok: Math.abs(mean / target - 1) <= 0.1, value: mean.toFixed(2), expected: `${(target * 0.9).toFixed(2)}–${(target * 1.1).toFixed(2)}` });
+    checks.push({
+      group: 'marginals',
+      name: `GP consultations per person-year vs ${target} (±10%)`,
+      ok: Math.abs(mean / target - 1) <= 0.1,
+      value: mean.toFixed(2),
+      expected: `${(target * 0.9).toFixed(2)}–${(target * 1.1).toFixed(2)}`,
+    });
   }
   if (present.has('ER_PHA_F') && present.has('IR_PHA_R') && present.has('ER_PRS_F')) {
     const [[treated, alive]] = await rows(`
@@ -140,11 +270,21 @@ async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: nu
       SELECT (SELECT count(*) FROM a10), (SELECT sum(n) FROM alive)`);
     const prevalence = (100 * Number(treated)) / Number(alive);
     const target = 5.4;
-    checks.push({ group: 'marginals', name: `treated diabetes prevalence vs ${target}% (±0.5 point)`, ok: Math.abs(prevalence - target) <= 0.5, value: `${prevalence.toFixed(2)}%`, expected: `${target - 0.5}–${target + 0.5}%` });
+    checks.push({
+      group: 'marginals',
+      name: `treated diabetes prevalence vs ${target}% (±0.5 point)`,
+      ok: Math.abs(prevalence - target) <= 0.5,
+      value: `${prevalence.toFixed(2)}%`,
+      expected: `${target - 0.5}–${target + 0.5}%`,
+    });
   }
   // Deaths per 1,000 alive on 1 January, against Insee's deaths / population of the nearest year.
   const stats = readCsv(ref('births_life_expectancy.csv'));
-  const deaths = new Map(stats.filter((r) => r.indicator === 'deaths' && r.geo === 'France (métropole + DOM)').map((r) => [+r.year, +r.value]));
+  const deaths = new Map(
+    stats
+      .filter((r) => r.indicator === 'deaths' && r.geo === 'France (métropole + DOM)')
+      .map((r) => [+r.year, +r.value]),
+  );
   const pop = new Map(stats.filter((r) => r.indicator === 'population_1_january').map((r) => [+r.year, +r.value]));
   const years = [...deaths.keys()].filter((y) => pop.has(y));
   const expected = years.reduce((s, y) => s + (1000 * deaths.get(y)!) / pop.get(y)!, 0) / years.length;
@@ -154,13 +294,22 @@ async function marginals(conn: DuckDBConnection, firstYear: number, lastYear: nu
            count(*) FILTER (WHERE CAST(b.BEN_NAI_ANN AS INTEGER) < yrs.y AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y))
     FROM yrs, IR_BEN_R b`);
   const rate = (1000 * Number(dead)) / Number(exposed);
-  checks.push({ group: 'marginals', name: `deaths per 1,000 vs Insee ${expected.toFixed(2)} (±10%)`, ok: Math.abs(rate / expected - 1) <= 0.1, value: rate.toFixed(2), expected: `${(expected * 0.9).toFixed(2)}–${(expected * 1.1).toFixed(2)}` });
+  checks.push({
+    group: 'marginals',
+    name: `deaths per 1,000 vs Insee ${expected.toFixed(2)} (±10%)`,
+    ok: Math.abs(rate / expected - 1) <= 0.1,
+    value: rate.toFixed(2),
+    expected: `${(expected * 0.9).toFixed(2)}–${(expected * 1.1).toFixed(2)}`,
+  });
   return checks;
 }
 
 export function printChecks(checks: Check[]): void {
   const w = Math.max(...checks.map((c) => c.group.length + c.name.length + 3));
-  for (const c of checks) console.log(`${c.ok ? 'PASS' : 'FAIL'}  ${`${c.group}: ${c.name}`.padEnd(w)}  ${c.value}  (expected ${c.expected})`);
+  for (const c of checks)
+    console.log(
+      `${c.ok ? 'PASS' : 'FAIL'}  ${`${c.group}: ${c.name}`.padEnd(w)}  ${c.value}  (expected ${c.expected})`,
+    );
   const failed = checks.filter((c) => !c.ok).length;
   console.log(`${checks.length - failed} passed, ${failed} failed`);
 }

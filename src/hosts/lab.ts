@@ -27,7 +27,14 @@ export interface Ports {
 }
 
 export function portsFrom(base: number): Ports {
-  return { source: base, target: base + 1, targetProxy: base + 2, front: base + 3, azurite: base + 4, toxiproxy: base + 5 };
+  return {
+    source: base,
+    target: base + 1,
+    targetProxy: base + 2,
+    front: base + 3,
+    azurite: base + 4,
+    toxiproxy: base + 5,
+  };
 }
 
 export const S3_IMPLEMENTATIONS = ['versitygw', 'seaweedfs', 'rclone'] as const;
@@ -86,7 +93,9 @@ async function waitFor(port: number, name: string, seconds = 20): Promise<void> 
     if (await listening(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${seconds} s (see ${join(LAB, 'logs', name + '.log')})`);
+  throw new Error(
+    `${name} did not listen on 127.0.0.1:${port} within ${seconds} s (see ${join(LAB, 'logs', name + '.log')})`,
+  );
 }
 
 function credentials(): Record<string, string> {
@@ -107,7 +116,12 @@ function credentials(): Record<string, string> {
     writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
   }
   chmodSync(file, 0o600);
-  return Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 const BINARY: Record<S3Implementation, string> = { versitygw: 'versitygw', seaweedfs: 'weed', rclone: 'rclone' };
@@ -121,14 +135,37 @@ function requireTools(s3: S3Implementation): void {
 /** One S3 server of the chosen implementation, in a folder of its own (.lab/NAME for versitygw,
  * .lab/IMPLEMENTATION-NAME for the others); TLS when `tls` is given. SeaweedFS needs
  * three more ports (master, volume, filer; their gRPC ports are each + 10000), taken from `extra`. */
-function s3Service(s3: S3Implementation, name: string, port: number, extra: number, access: string, secret: string, tls: LabTls | null): Service {
+function s3Service(
+  s3: S3Implementation,
+  name: string,
+  port: number,
+  extra: number,
+  access: string,
+  secret: string,
+  tls: LabTls | null,
+): Service {
   const dir = join(LAB, s3 === 'versitygw' ? name : `${s3}-${name}`);
   const bin = tool(BINARY[s3]);
   if (s3 === 'versitygw') {
     const cert = tls ? ['--cert', tls.cert, '--key', tls.key] : [];
     return {
-      name, port, command: bin, env: { ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
-      args: ['--port', `127.0.0.1:${port}`, ...cert, '--virtual-domain', 'localhost', '--iam-dir', join(dir, 'iam'), 'posix', '--sidecar', join(dir, 'meta'), join(dir, 'data')],
+      name,
+      port,
+      command: bin,
+      env: { ROOT_ACCESS_KEY: access, ROOT_SECRET_KEY: secret },
+      args: [
+        '--port',
+        `127.0.0.1:${port}`,
+        ...cert,
+        '--virtual-domain',
+        'localhost',
+        '--iam-dir',
+        join(dir, 'iam'),
+        'posix',
+        '--sidecar',
+        join(dir, 'meta'),
+        join(dir, 'data'),
+      ],
       dirs: ['data', 'meta', 'iam'].map((d) => join(dir, d)),
     };
   }
@@ -137,19 +174,61 @@ function s3Service(s3: S3Implementation, name: string, port: number, extra: numb
     // (--force-path-style=false) refuses path-style requests, which most clients send.
     const cert = tls ? ['--cert', tls.cert, '--key', tls.key] : [];
     return {
-      name, port, command: bin, env: { RCLONE_CONFIG: '/dev/null' },
-      args: ['serve', 's3', join(dir, 'data'), '--addr', `127.0.0.1:${port}`, '--auth-key', `${access},${secret}`, ...cert, '--log-level', 'ERROR'],
+      name,
+      port,
+      command: bin,
+      env: { RCLONE_CONFIG: '/dev/null' },
+      args: [
+        'serve',
+        's3',
+        join(dir, 'data'),
+        '--addr',
+        `127.0.0.1:${port}`,
+        '--auth-key',
+        `${access},${secret}`,
+        ...cert,
+        '--log-level',
+        'ERROR',
+      ],
       dirs: [join(dir, 'data', BUCKET)],
     };
   }
   const identities = join(dir, 'identities.json');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(identities, JSON.stringify({ identities: [{ name: 'lab', credentials: [{ accessKey: access, secretKey: secret }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] }] }), { mode: 0o600 });
+  writeFileSync(
+    identities,
+    JSON.stringify({
+      identities: [
+        {
+          name: 'lab',
+          credentials: [{ accessKey: access, secretKey: secret }],
+          actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+        },
+      ],
+    }),
+    { mode: 0o600 },
+  );
   const cert = tls ? [`-s3.cert.file=${tls.cert}`, `-s3.key.file=${tls.key}`] : [];
   return {
-    name, port, command: bin, startup: 90,
-    args: ['server', `-dir=${join(dir, 'data')}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1', `-master.port=${extra}`, `-volume.port=${extra + 1}`, `-filer.port=${extra + 2}`,
-      '-master.volumeSizeLimitMB=256', '-s3', `-s3.port=${port}`, '-s3.domainName=localhost', `-s3.config=${identities}`, ...cert],
+    name,
+    port,
+    command: bin,
+    startup: 90,
+    args: [
+      'server',
+      `-dir=${join(dir, 'data')}`,
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-master.port=${extra}`,
+      `-volume.port=${extra + 1}`,
+      `-filer.port=${extra + 2}`,
+      '-master.volumeSizeLimitMB=256',
+      '-s3',
+      `-s3.port=${port}`,
+      '-s3.domainName=localhost',
+      `-s3.config=${identities}`,
+      ...cert,
+    ],
     dirs: [join(dir, 'data')],
   };
 }
@@ -164,12 +243,28 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
     s3Service(s3, 'source', p.source, p.source + 10, c[CREDENTIALS.source[0]], c[CREDENTIALS.source[1]], null),
     s3Service(s3, 'target', p.target, p.source + 13, c[CREDENTIALS.target[0]], c[CREDENTIALS.target[1]], tls),
     // toxiproxy logs every connection at its default level: tens of MB for one test run.
-    { name: 'toxiproxy', port: p.toxiproxy, command: tool('toxiproxy-server'), args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)], env: { LOG_LEVEL: 'warn' } },
+    {
+      name: 'toxiproxy',
+      port: p.toxiproxy,
+      command: tool('toxiproxy-server'),
+      args: ['-host', '127.0.0.1', '-port', String(p.toxiproxy)],
+      env: { LOG_LEVEL: 'warn' },
+    },
     {
       name: 'azurite',
       port: p.azurite,
       command: tool('azurite-blob'),
-      args: ['--blobHost', '127.0.0.1', '--blobPort', String(p.azurite), '--location', join(LAB, 'azurite'), '--silent', '--skipApiVersionCheck', '--loose'],
+      args: [
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(p.azurite),
+        '--location',
+        join(LAB, 'azurite'),
+        '--silent',
+        '--skipApiVersionCheck',
+        '--loose',
+      ],
       env: { AZURITE_ACCOUNTS: `${c[CREDENTIALS.azure[0]]}:${c[CREDENTIALS.azure[1]]}` },
       dirs: [join(LAB, 'azurite')],
     },
@@ -197,10 +292,15 @@ backend s3_hosts
 
 async function start(s: Service): Promise<'started' | 'running'> {
   if (runningPid(s.name) && (await listening(s.port))) return 'running';
-  if (await listening(s.port)) throw new UsageError(`port 127.0.0.1:${s.port} is taken by another program; choose other ports with --base-port`);
+  if (await listening(s.port))
+    throw new UsageError(`port 127.0.0.1:${s.port} is taken by another program; choose other ports with --base-port`);
   for (const d of s.dirs ?? []) mkdirSync(d, { recursive: true });
   const log = openSync(join(LAB, 'logs', `${s.name}.log`), 'a');
-  const child = spawn(s.command, s.args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...s.env } });
+  const child = spawn(s.command, s.args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...s.env },
+  });
   child.unref();
   writeFileSync(pidFile(s.name), String(child.pid));
   await waitFor(s.port, s.name, s.startup);
@@ -215,40 +315,75 @@ export interface LabState {
 export async function labUp(base: number, s3: S3Implementation = 'versitygw'): Promise<string[]> {
   requireTools(s3);
   const ports = portsFrom(base);
-  for (const [, port] of Object.entries(ports)) if (port < 1024 || port > 65535) throw new UsageError(`--base-port ${base} puts a port outside 1024-65535`);
+  for (const [, port] of Object.entries(ports))
+    if (port < 1024 || port > 65535) throw new UsageError(`--base-port ${base} puts a port outside 1024-65535`);
   mkdirSync(join(LAB, 'pids'), { recursive: true });
   mkdirSync(join(LAB, 'logs'), { recursive: true });
   const stateFile = join(LAB, 'state.json');
   if (existsSync(stateFile)) {
     const before = JSON.parse(readFileSync(stateFile, 'utf8')) as LabState;
     const anyRunning = SERVICES.some((n) => runningPid(n));
-    if (anyRunning && JSON.stringify(before.ports) !== JSON.stringify(ports)) throw new UsageError(`the lab already runs on other ports (base ${before.ports.source}); run "sndsbench lab down" first`);
-    if (anyRunning && (before.s3 ?? 'versitygw') !== s3) throw new UsageError(`the lab already runs ${before.s3 ?? 'versitygw'}; run "sndsbench lab down" first to start ${s3}`);
+    if (anyRunning && JSON.stringify(before.ports) !== JSON.stringify(ports))
+      throw new UsageError(
+        `the lab already runs on other ports (base ${before.ports.source}); run "sndsbench lab down" first`,
+      );
+    if (anyRunning && (before.s3 ?? 'versitygw') !== s3)
+      throw new UsageError(
+        `the lab already runs ${before.s3 ?? 'versitygw'}; run "sndsbench lab down" first to start ${s3}`,
+      );
   }
   const c = credentials();
   const tls = labTls(LAB, BUCKET);
   writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
   const report: string[] = [];
-  for (const s of services(ports, c, s3, tls)) report.push(`${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${await start(s)}${s.name === 'source' || s.name === 'target' ? ` (${s3})` : ''}`);
+  for (const s of services(ports, c, s3, tls))
+    report.push(
+      `${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${await start(s)}${s.name === 'source' || s.name === 'target' ? ` (${s3})` : ''}`,
+    );
   writeAtomic(stateFile, JSON.stringify({ ports, s3 }, null, 1));
 
   // toxiproxy: the target is reached through it, so faults can be injected between client and target.
   const api = `http://127.0.0.1:${ports.toxiproxy}`;
   const existing = await rawRequest(`${api}/proxies`, 'GET', {});
   if (!JSON.parse(existing.body.toString() || '{}').target) {
-    const r = await rawRequest(`${api}/proxies`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ name: 'target', listen: `127.0.0.1:${ports.targetProxy}`, upstream: `127.0.0.1:${ports.target}`, enabled: true }));
+    const r = await rawRequest(
+      `${api}/proxies`,
+      'POST',
+      { 'content-type': 'application/json' },
+      JSON.stringify({
+        name: 'target',
+        listen: `127.0.0.1:${ports.targetProxy}`,
+        upstream: `127.0.0.1:${ports.target}`,
+        enabled: true,
+      }),
+    );
     if (r.status >= 300) throw new Error(`toxiproxy refused the target proxy: ${r.status} ${r.body}`);
   }
   await waitFor(ports.targetProxy, 'toxiproxy target proxy');
 
   // Buckets and the Azure container.
   const bucketOn = (port: number, who: 'source' | 'target') => ({
-    endpoint: `${who === 'target' ? 'https' : 'http'}://127.0.0.1:${port}`, region: 'us-east-1', bucket: BUCKET, ca: tls.ca, accessKey: c[CREDENTIALS[who][0]], secretKey: c[CREDENTIALS[who][1]],
+    endpoint: `${who === 'target' ? 'https' : 'http'}://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    bucket: BUCKET,
+    ca: tls.ca,
+    accessKey: c[CREDENTIALS[who][0]],
+    secretKey: c[CREDENTIALS[who][1]],
   });
-  for (const [port, who] of [[ports.source, 'source'], [ports.target, 'target']] as const) await createBucket(bucketOn(port, who), who);
-  const az = { endpoint: `http://127.0.0.1:${ports.azurite}/${c[CREDENTIALS.azure[0]]}`, account: c[CREDENTIALS.azure[0]], key: c[CREDENTIALS.azure[1]], container: BUCKET };
+  for (const [port, who] of [
+    [ports.source, 'source'],
+    [ports.target, 'target'],
+  ] as const)
+    await createBucket(bucketOn(port, who), who);
+  const az = {
+    endpoint: `http://127.0.0.1:${ports.azurite}/${c[CREDENTIALS.azure[0]]}`,
+    account: c[CREDENTIALS.azure[0]],
+    key: c[CREDENTIALS.azure[1]],
+    container: BUCKET,
+  };
   const r = await azureRequest(az, 'PUT', '', { query: { restype: 'container' } });
-  if (r.status !== 201 && r.status !== 409) throw new Error(`cannot create Azure container ${BUCKET}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+  if (r.status !== 201 && r.status !== 409)
+    throw new Error(`cannot create Azure container ${BUCKET}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
 
   writeProfiles(ports, s3, tls);
   return report;
@@ -272,14 +407,34 @@ async function createBucket(a: Parameters<typeof s3Request>[0], who: string): Pr
 
 function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
   const s3 = (name: string, provider: string, port: number, who: 'source' | 'target', https: boolean) => ({
-    name, provider: `${impl} (${provider})`, kind: 's3', endpoint: `${https ? 'https' : 'http'}://127.0.0.1:${port}`, region: 'us-east-1', bucket: BUCKET, addressing: 'path',
-    credentials: { access_key_env: CREDENTIALS[who][0], secret_key_env: CREDENTIALS[who][1] }, ca_bundle: https ? tls.ca : null,
-    limits: { put_per_second_per_bucket: null, get_per_second_per_bucket: null, part_size_min: 5 * 1024 ** 2, part_size_max: 5 * 1024 ** 3, max_parts: 10000, equal_parts: false, max_single_put: 5 * 1024 ** 3, upload_time_limit_s: null },
-    prices: null, sources: ['local lab (sndsbench lab up)'],
+    name,
+    provider: `${impl} (${provider})`,
+    kind: 's3',
+    endpoint: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    bucket: BUCKET,
+    addressing: 'path',
+    credentials: { access_key_env: CREDENTIALS[who][0], secret_key_env: CREDENTIALS[who][1] },
+    ca_bundle: https ? tls.ca : null,
+    limits: {
+      put_per_second_per_bucket: null,
+      get_per_second_per_bucket: null,
+      part_size_min: 5 * 1024 ** 2,
+      part_size_max: 5 * 1024 ** 3,
+      max_parts: 10000,
+      equal_parts: false,
+      max_single_put: 5 * 1024 ** 3,
+      upload_time_limit_s: null,
+    },
+    prices: null,
+    sources: ['local lab (sndsbench lab up)'],
   });
   const profiles = {
     'local-source': s3('local-source', 'lab source', p.source, 'source', false),
-    'local-target': { ...s3('local-target', 'lab target, behind toxiproxy', p.targetProxy, 'target', true), toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' } },
+    'local-target': {
+      ...s3('local-target', 'lab target, behind toxiproxy', p.targetProxy, 'target', true),
+      toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' },
+    },
     // A second candidate for comparisons: the same target, through a 5 MB/s per connection cap that
     // whoever runs against it applies first (sndsbench demo does).
     'local-target-capped': {
@@ -287,17 +442,36 @@ function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
       toxiproxy: { api: `http://127.0.0.1:${p.toxiproxy}`, proxy: 'target' },
       toxics: [{ type: 'bandwidth', stream: 'upstream', attributes: { rate: 5_000 } }],
     },
-    'local-front': { ...s3('local-front', 'HAProxy front, source until switched', p.front, 'source', true), provider: 'HAProxy front (source until switched)', haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' } },
+    'local-front': {
+      ...s3('local-front', 'HAProxy front, source until switched', p.front, 'source', true),
+      provider: 'HAProxy front (source until switched)',
+      haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' },
+    },
     'local-azure-source': {
-      name: 'local-azure-source', provider: 'Azurite (Azure Blob)', kind: 'azure-blob', endpoint: `http://127.0.0.1:${p.azurite}`, region: 'local', bucket: BUCKET, addressing: 'path',
-      credentials: { access_key_env: CREDENTIALS.azure[0], secret_key_env: CREDENTIALS.azure[1] }, ca_bundle: null, limits: {}, prices: null, sources: ['local lab (sndsbench lab up)'],
+      name: 'local-azure-source',
+      provider: 'Azurite (Azure Blob)',
+      kind: 'azure-blob',
+      endpoint: `http://127.0.0.1:${p.azurite}`,
+      region: 'local',
+      bucket: BUCKET,
+      addressing: 'path',
+      credentials: { access_key_env: CREDENTIALS.azure[0], secret_key_env: CREDENTIALS.azure[1] },
+      ca_bundle: null,
+      limits: {},
+      prices: null,
+      sources: ['local lab (sndsbench lab up)'],
     },
   };
-  for (const [name, prof] of Object.entries(profiles)) writeAtomic(projectPath('hosts', `${name}.json`), JSON.stringify(prof, null, 1) + '\n');
+  for (const [name, prof] of Object.entries(profiles))
+    writeAtomic(projectPath('hosts', `${name}.json`), JSON.stringify(prof, null, 1) + '\n');
 }
 
-export async function labStatus(): Promise<{ name: string; pid: number | null; port: number | null; listening: boolean }[]> {
-  const state = existsSync(join(LAB, 'state.json')) ? (JSON.parse(readFileSync(join(LAB, 'state.json'), 'utf8')) as LabState) : null;
+export async function labStatus(): Promise<
+  { name: string; pid: number | null; port: number | null; listening: boolean }[]
+> {
+  const state = existsSync(join(LAB, 'state.json'))
+    ? (JSON.parse(readFileSync(join(LAB, 'state.json'), 'utf8')) as LabState)
+    : null;
   const out = [];
   for (const name of SERVICES) {
     const port = state ? servicePort(state.ports, name) : null;

@@ -9,7 +9,14 @@ import { tag } from '../../scenarios/lib/xml.js';
 import { forEachLimited } from '../util/pool.js';
 
 export const CAPABILITIES = [
-  'single PUT', 'multipart', 'range GET', 'ListObjectsV2 paging', 'user metadata', 'unsigned payload', 'x-amz-checksum-sha256', 'virtual-host addressing',
+  'single PUT',
+  'multipart',
+  'range GET',
+  'ListObjectsV2 paging',
+  'user metadata',
+  'unsigned payload',
+  'x-amz-checksum-sha256',
+  'virtual-host addressing',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 /** What the scenarios cannot do without. */
@@ -41,27 +48,67 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
   try {
     const single = await put('single', body);
     const back = await s3Request(a, 'GET', prefix + 'single', {}, TIMEOUT);
-    note('single PUT', single.status === 200 && back.body.equals(body), single.status === 200 ? (back.body.equals(body) ? 'read back identical' : 'read back differs') : `HTTP ${single.status}`);
+    note(
+      'single PUT',
+      single.status === 200 && back.body.equals(body),
+      single.status === 200
+        ? back.body.equals(body)
+          ? 'read back identical'
+          : 'read back differs'
+        : `HTTP ${single.status}`,
+    );
 
     const range = await s3Request(a, 'GET', prefix + 'single', { headers: { range: 'bytes=100-199' } }, TIMEOUT);
-    note('range GET', range.status === 206 && range.body.equals(body.subarray(100, 200)), range.status === 206 ? `206, ${range.body.length} bytes` : `HTTP ${range.status}`);
+    note(
+      'range GET',
+      range.status === 206 && range.body.equals(body.subarray(100, 200)),
+      range.status === 206 ? `206, ${range.body.length} bytes` : `HTTP ${range.status}`,
+    );
 
     const meta = await put('meta', body, { 'x-amz-meta-sha256': 'abc123' });
     const head = await s3Request(a, 'HEAD', prefix + 'meta', {}, TIMEOUT);
-    note('user metadata', meta.status === 200 && head.headers['x-amz-meta-sha256'] === 'abc123', head.headers['x-amz-meta-sha256'] === 'abc123' ? 'x-amz-meta-* kept' : 'x-amz-meta-* not returned by HEAD');
+    note(
+      'user metadata',
+      meta.status === 200 && head.headers['x-amz-meta-sha256'] === 'abc123',
+      head.headers['x-amz-meta-sha256'] === 'abc123' ? 'x-amz-meta-* kept' : 'x-amz-meta-* not returned by HEAD',
+    );
 
     const unsigned = await put('unsigned', body, {}, false);
-    note('unsigned payload', unsigned.status === 200, unsigned.status === 200 ? 'UNSIGNED-PAYLOAD accepted' : `HTTP ${unsigned.status}`);
+    note(
+      'unsigned payload',
+      unsigned.status === 200,
+      unsigned.status === 200 ? 'UNSIGNED-PAYLOAD accepted' : `HTTP ${unsigned.status}`,
+    );
 
     const good = await put('checksum', body, { 'x-amz-checksum-sha256': sha256(body).toString('base64') });
-    const bad = await put('checksum-wrong', body, { 'x-amz-checksum-sha256': sha256(Buffer.from('other')).toString('base64') });
-    note('x-amz-checksum-sha256', good.status === 200 && bad.status >= 400, good.status !== 200 ? `HTTP ${good.status} with a right checksum` : bad.status >= 400 ? 'a wrong checksum is refused' : 'a wrong checksum is accepted (ignored)');
+    const bad = await put('checksum-wrong', body, {
+      'x-amz-checksum-sha256': sha256(Buffer.from('other')).toString('base64'),
+    });
+    note(
+      'x-amz-checksum-sha256',
+      good.status === 200 && bad.status >= 400,
+      good.status !== 200
+        ? `HTTP ${good.status} with a right checksum`
+        : bad.status >= 400
+          ? 'a wrong checksum is refused'
+          : 'a wrong checksum is accepted (ignored)',
+    );
 
     note('multipart', ...(await multipart(a, prefix + 'multipart', written)));
     note('ListObjectsV2 paging', ...(await paging(a, prefix, listed, put)));
 
-    const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single', {}, TIMEOUT).catch((e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }));
-    note('virtual-host addressing', virtual.status === 200 && virtual.body.equals(body), virtual.status === 200 ? (virtual.body.equals(body) ? `the bucket in the host name answers` : 'answers another object') : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`);
+    const virtual = await s3Request({ ...a, virtual: true }, 'GET', prefix + 'single', {}, TIMEOUT).catch(
+      (e: Error) => ({ status: 0, body: Buffer.alloc(0), error: e.message }),
+    );
+    note(
+      'virtual-host addressing',
+      virtual.status === 200 && virtual.body.equals(body),
+      virtual.status === 200
+        ? virtual.body.equals(body)
+          ? `the bucket in the host name answers`
+          : 'answers another object'
+        : `HTTP ${virtual.status || ('error' in virtual ? virtual.error : '')}`,
+    );
   } finally {
     await forEachLimited(written, 16, (k) => s3Request(a, 'DELETE', k, {}, TIMEOUT).catch(() => undefined));
   }
@@ -76,13 +123,20 @@ async function multipart(a: S3Access, key: string, written: string[]): Promise<[
   const parts = [randomBytes(PART), randomBytes(PART)];
   const etags: string[] = [];
   for (const [i, part] of parts.entries()) {
-    const r = await s3Request(a, 'PUT', key, { query: { partNumber: String(i + 1), uploadId: id }, body: part }, TIMEOUT);
+    const r = await s3Request(
+      a,
+      'PUT',
+      key,
+      { query: { partNumber: String(i + 1), uploadId: id }, body: part },
+      TIMEOUT,
+    );
     if (r.status !== 200) return [false, `UploadPart: HTTP ${r.status}`];
     etags.push(String(r.headers.etag));
   }
   const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
   const done = await s3Request(a, 'POST', key, { query: { uploadId: id }, body: xml }, TIMEOUT);
-  if (done.status !== 200 || /<Error>/.test(done.body.toString())) return [false, `CompleteMultipartUpload: HTTP ${done.status}`];
+  if (done.status !== 200 || /<Error>/.test(done.body.toString()))
+    return [false, `CompleteMultipartUpload: HTTP ${done.status}`];
   written.push(key);
   const back = await s3Request(a, 'GET', key, {}, TIMEOUT);
   const same = back.body.equals(Buffer.concat(parts));
@@ -90,14 +144,23 @@ async function multipart(a: S3Access, key: string, written: string[]): Promise<[
 }
 
 /** `n` keys, listed in pages of at most 1,000 with continuation tokens. */
-async function paging(a: S3Access, prefix: string, n: number, put: (k: string, b: Buffer) => Promise<{ status: number }>): Promise<[boolean, string]> {
+async function paging(
+  a: S3Access,
+  prefix: string,
+  n: number,
+  put: (k: string, b: Buffer) => Promise<{ status: number }>,
+): Promise<[boolean, string]> {
   const keys = Array.from({ length: n }, (_, i) => `list/${String(i).padStart(5, '0')}`);
   await forEachLimited(keys, 16, (k) => put(k, Buffer.from(k)));
   const seen: string[] = [];
   let token = '';
   let pages = 0;
   do {
-    const query: Record<string, string> = { 'list-type': '2', prefix: `${prefix}list/`, ...(token ? { 'continuation-token': token } : {}) };
+    const query: Record<string, string> = {
+      'list-type': '2',
+      prefix: `${prefix}list/`,
+      ...(token ? { 'continuation-token': token } : {}),
+    };
     const r = await s3Request(a, 'GET', '', { query }, TIMEOUT);
     if (r.status !== 200) return [false, `ListObjectsV2: HTTP ${r.status}`];
     const xml = r.body.toString();

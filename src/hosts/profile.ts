@@ -56,9 +56,14 @@ export const HOSTS_DIR = projectPath('hosts');
 /** A profile by name (hosts/NAME.json, hosts/templates/NAME.json) or by path (from the working
  * directory). A relative `ca_bundle` is taken from the profile's own folder, wherever the command runs. */
 export function loadProfile(ref: string): HostProfile {
-  const candidates = ref.endsWith('.json') ? [resolve(ref)] : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
+  const candidates = ref.endsWith('.json')
+    ? [resolve(ref)]
+    : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
   const path = candidates.find((p) => existsSync(p));
-  if (!path) throw new UsageError(`unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`);
+  if (!path)
+    throw new UsageError(
+      `unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`,
+    );
   let p: HostProfile;
   try {
     p = JSON.parse(readFileSync(path, 'utf8'));
@@ -68,9 +73,14 @@ export function loadProfile(ref: string): HostProfile {
   for (const k of ['endpoint', 'bucket', 'region', 'credentials'] as const) {
     if (!p[k]) throw new UsageError(`host profile ${path} has no ${k}`);
   }
-  if (!p.credentials.access_key_env || !(p.credentials.secret_key_env || p.credentials.sas_token_env)) throw new UsageError(`host profile ${path}: credentials need access_key_env and secret_key_env (or, for Azure Blob, sas_token_env)`);
-  if (p.credentials.sas_token_env && p.kind !== 'azure-blob') throw new UsageError(`host profile ${path}: sas_token_env is for Azure Blob profiles (kind "azure-blob")`);
-  if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint)) throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
+  if (!p.credentials.access_key_env || !(p.credentials.secret_key_env || p.credentials.sas_token_env))
+    throw new UsageError(
+      `host profile ${path}: credentials need access_key_env and secret_key_env (or, for Azure Blob, sas_token_env)`,
+    );
+  if (p.credentials.sas_token_env && p.kind !== 'azure-blob')
+    throw new UsageError(`host profile ${path}: sas_token_env is for Azure Blob profiles (kind "azure-blob")`);
+  if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint))
+    throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
   if (p.ca_bundle && !isAbsolute(p.ca_bundle)) p.ca_bundle = resolve(dirname(path), p.ca_bundle);
   return p;
 }
@@ -91,7 +101,8 @@ export function credentialsOf(p: HostProfile): ResolvedCredentials {
     return v;
   };
   const { access_key_env, secret_key_env, sas_token_env } = p.credentials;
-  if (sas_token_env) return { accessKey: read(access_key_env), secretKey: '', sasToken: read(sas_token_env).replace(/^\?/, '') };
+  if (sas_token_env)
+    return { accessKey: read(access_key_env), secretKey: '', sasToken: read(sas_token_env).replace(/^\?/, '') };
   return { accessKey: read(access_key_env), secretKey: read(secret_key_env!) };
 }
 

@@ -16,17 +16,30 @@ export function rcloneRemote(name: string, p: HostProfile): Record<string, strin
     return { [v('TYPE')]: 'azureblob', [v('SAS_URL')]: url };
   }
   return {
-    [v('TYPE')]: 's3', [v('PROVIDER')]: 'Other', [v('ENDPOINT')]: p.endpoint, [v('REGION')]: p.region,
-    [v('ACCESS_KEY_ID')]: c.accessKey, [v('SECRET_ACCESS_KEY')]: c.secretKey, [v('FORCE_PATH_STYLE')]: String(p.addressing !== 'virtual'),
+    [v('TYPE')]: 's3',
+    [v('PROVIDER')]: 'Other',
+    [v('ENDPOINT')]: p.endpoint,
+    [v('REGION')]: p.region,
+    [v('ACCESS_KEY_ID')]: c.accessKey,
+    [v('SECRET_ACCESS_KEY')]: c.secretKey,
+    [v('FORCE_PATH_STYLE')]: String(p.addressing !== 'virtual'),
   };
 }
 
 /** Runs rclone (the pinned build, else the one on PATH) with remotes `src` and `dst`, trusting each
  * profile's ca_bundle; AWS_CA_BUNDLE is dropped (rclone cannot load it over plain HTTP). */
 export function rclone(args: string[], from: HostProfile, to: HostProfile): { status: number; output: string } {
-  const env: Record<string, string | undefined> = { ...process.env, ...rcloneRemote('src', from), ...rcloneRemote('dst', to), RCLONE_CONFIG: '/dev/null' };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...rcloneRemote('src', from),
+    ...rcloneRemote('dst', to),
+    RCLONE_CONFIG: '/dev/null',
+  };
   delete env.AWS_CA_BUNDLE;
-  const cas = [...new Set([from.ca_bundle, to.ca_bundle].filter((c): c is string => Boolean(c)))].flatMap((c) => ['--ca-cert', c]);
+  const cas = [...new Set([from.ca_bundle, to.ca_bundle].filter((c): c is string => Boolean(c)))].flatMap((c) => [
+    '--ca-cert',
+    c,
+  ]);
   const r = spawnSync(tool('rclone'), [...args, ...cas], { env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }

@@ -9,9 +9,14 @@ import { amzDate, sign, UNSIGNED, uriEncode, type Hashing } from '../../scenario
 import { sasHeaders, signAzure, type AzureHashing } from '../../scenarios/lib/azure.js';
 
 export const nodeHashing: Hashing = {
-  sha256Hex: (d) => createHash('sha256').update(typeof d === 'string' ? d : Buffer.from(d)).digest('hex'),
+  sha256Hex: (d) =>
+    createHash('sha256')
+      .update(typeof d === 'string' ? d : Buffer.from(d))
+      .digest('hex'),
   hmac: (k, d) => {
-    const out = createHmac('sha256', typeof k === 'string' ? k : Buffer.from(k)).update(d).digest();
+    const out = createHmac('sha256', typeof k === 'string' ? k : Buffer.from(k))
+      .update(d)
+      .digest();
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
   },
 };
@@ -33,16 +38,29 @@ const loopbackNames: NonNullable<http.RequestOptions['lookup']> = (hostname, opt
   return options.all ? reply(null, [{ address: '127.0.0.1', family: 4 }]) : reply(null, '127.0.0.1', 4);
 };
 
-export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: Buffer | string, ca?: string | null, timeoutMs = 10_000): Promise<Reply> {
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+  ca?: string | null,
+  timeoutMs = 10_000,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const lib = u.protocol === 'https:' ? https : http;
-    const req = lib.request(u, { method, headers, timeout: timeoutMs, lookup: loopbackNames, ...(ca ? { ca: readFileSync(ca) } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = lib.request(
+      u,
+      { method, headers, timeout: timeoutMs, lookup: loopbackNames, ...(ca ? { ca: readFileSync(ca) } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     if (body !== undefined) req.write(body);
@@ -76,13 +94,33 @@ export function virtualHostname(endpoint: string, bucket: string): string {
 }
 
 /** One SigV4-signed request, path-style unless `a.virtual`: key '' addresses the bucket itself. */
-export function s3Request(a: S3Access, method: string, key: string, opts: S3RequestOptions = {}, timeoutMs?: number): Promise<Reply> {
+export function s3Request(
+  a: S3Access,
+  method: string,
+  key: string,
+  opts: S3RequestOptions = {},
+  timeoutMs?: number,
+): Promise<Reply> {
   const u = new URL(a.endpoint);
   if (a.virtual) u.hostname = virtualHostname(a.endpoint, a.bucket);
   const path = a.virtual ? `/${key}` : key ? `/${a.bucket}/${key}` : `/${a.bucket}`;
-  const payloadHash = opts.signPayload ? nodeHashing.sha256Hex(typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body ?? Buffer.alloc(0)).slice().buffer) : UNSIGNED;
-  const headers = sign(nodeHashing, { accessKey: a.accessKey, secretKey: a.secretKey, region: a.region }, { method, host: u.host, path, query: opts.query, headers: opts.headers, payloadHash, amzDate: amzDate(new Date()) });
-  const qs = opts.query ? '?' + Object.keys(opts.query).sort().map((k) => `${uriEncode(k)}=${uriEncode(opts.query![k])}`).join('&') : '';
+  const payloadHash = opts.signPayload
+    ? nodeHashing.sha256Hex(
+        typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body ?? Buffer.alloc(0)).slice().buffer,
+      )
+    : UNSIGNED;
+  const headers = sign(
+    nodeHashing,
+    { accessKey: a.accessKey, secretKey: a.secretKey, region: a.region },
+    { method, host: u.host, path, query: opts.query, headers: opts.headers, payloadHash, amzDate: amzDate(new Date()) },
+  );
+  const qs = opts.query
+    ? '?' +
+      Object.keys(opts.query)
+        .sort()
+        .map((k) => `${uriEncode(k)}=${uriEncode(opts.query![k])}`)
+        .join('&')
+    : '';
   if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
   return rawRequest(`${u.origin}${uriEncode(path, true)}${qs}`, method, headers, opts.body, a.ca, timeoutMs);
 }
@@ -96,24 +134,60 @@ export interface AzureAccess {
   sas?: string;
 }
 
-export function azureRequest(a: AzureAccess, method: string, blob: string, opts: { query?: Record<string, string>; body?: Buffer; headers?: Record<string, string> } = {}, timeoutMs?: number): Promise<Reply> {
+export function azureRequest(
+  a: AzureAccess,
+  method: string,
+  blob: string,
+  opts: { query?: Record<string, string>; body?: Buffer; headers?: Record<string, string> } = {},
+  timeoutMs?: number,
+): Promise<Reply> {
   const u = new URL(a.endpoint);
   const path = `${u.pathname.replace(/\/$/, '')}/${a.container}${blob ? '/' + blob : ''}`;
   const len = opts.body?.length ?? 0;
   const headers = a.sas
     ? sasHeaders(opts.headers ?? {}, new Date())
-    : signAzure(nodeAzureHashing, { account: a.account, key: a.key }, { method, path, query: opts.query, headers: opts.headers ?? {}, contentLength: len }, new Date());
+    : signAzure(
+        nodeAzureHashing,
+        { account: a.account, key: a.key },
+        { method, path, query: opts.query, headers: opts.headers ?? {}, contentLength: len },
+        new Date(),
+      );
   if (opts.body) headers['content-length'] = String(len);
-  const params = [...Object.entries(opts.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`), ...(a.sas ? [a.sas] : [])];
+  const params = [
+    ...Object.entries(opts.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`),
+    ...(a.sas ? [a.sas] : []),
+  ];
   const qs = params.length ? '?' + params.join('&') : '';
   return rawRequest(`${u.origin}${path}${qs}`, method, headers, opts.body, null, timeoutMs);
 }
 
 /** A service SAS for a container (version 2018-11-09): `permissions` such as 'rl', valid until `expiry`. */
-export function containerSas(account: string, key: string, container: string, permissions: string, expiry: Date): string {
+export function containerSas(
+  account: string,
+  key: string,
+  container: string,
+  permissions: string,
+  expiry: Date,
+): string {
   const version = '2018-11-09';
   const se = expiry.toISOString().replace(/\.\d+Z$/, 'Z');
-  const fields = [permissions, '', se, `/blob/${account}/${container}`, '', '', '', version, 'c', '', '', '', '', '', ''];
+  const fields = [
+    permissions,
+    '',
+    se,
+    `/blob/${account}/${container}`,
+    '',
+    '',
+    '',
+    version,
+    'c',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+  ];
   const sig = createHmac('sha256', Buffer.from(key, 'base64')).update(fields.join('\n'), 'utf8').digest('base64');
   return `sv=${version}&sr=c&sp=${permissions}&se=${encodeURIComponent(se)}&sig=${encodeURIComponent(sig)}`;
 }

@@ -22,7 +22,9 @@ export function s3Client(p: HostProfile): S3Client {
     credentials: { accessKeyId: c.accessKey, secretAccessKey: c.secretKey },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(p.ca_bundle ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(p.ca_bundle) }) }) } : {}),
+    ...(p.ca_bundle
+      ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ ca: readFileSync(p.ca_bundle) }) }) }
+      : {}),
   });
 }
 
@@ -41,11 +43,21 @@ export async function objectStore(profile: HostProfile, partSize: number): Promi
     return {
       async has(key, bytes, sha256) {
         const r = await azureRequest(a, 'HEAD', key);
-        return r.status === 200 && Number(r.headers['content-length']) === bytes && r.headers['x-ms-meta-sha256'] === sha256 ? String(r.headers.etag ?? '') : null;
+        return r.status === 200 &&
+          Number(r.headers['content-length']) === bytes &&
+          r.headers['x-ms-meta-sha256'] === sha256
+          ? String(r.headers.etag ?? '')
+          : null;
       },
       async put(key, path, bytes, sha256) {
         // One Put Blob: the generated files stay far below its 5,000 MiB limit.
-        const r = await azureRequest(a, 'PUT', key, { body: readFileSync(path), headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-meta-sha256': sha256 } }, 120_000);
+        const r = await azureRequest(
+          a,
+          'PUT',
+          key,
+          { body: readFileSync(path), headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-meta-sha256': sha256 } },
+          120_000,
+        );
         if (r.status !== 201) throw new Error(`Put Blob ${key} answered ${r.status}`);
         return String(r.headers.etag ?? '');
       },
@@ -61,7 +73,13 @@ export async function objectStore(profile: HostProfile, partSize: number): Promi
     async put(key, path, bytes, sha256) {
       const upload = new Upload({
         client,
-        params: { Bucket: profile.bucket, Key: key, Body: createReadStream(path), Metadata: { sha256 }, ContentLength: bytes },
+        params: {
+          Bucket: profile.bucket,
+          Key: key,
+          Body: createReadStream(path),
+          Metadata: { sha256 },
+          ContentLength: bytes,
+        },
         partSize: partSizeFor(profile, bytes, partSize),
         queueSize: 2,
       });

@@ -7,9 +7,15 @@ import { tag, unescapeXml as unescape } from '../../scenarios/lib/xml.js';
 import { forEachLimited } from '../util/pool.js';
 
 export function access(p: HostProfile): S3Access {
-  return { endpoint: p.endpoint, region: p.region, bucket: p.bucket, ca: p.ca_bundle, virtual: p.addressing === 'virtual', ...credentialsOf(p) };
+  return {
+    endpoint: p.endpoint,
+    region: p.region,
+    bucket: p.bucket,
+    ca: p.ca_bundle,
+    virtual: p.addressing === 'virtual',
+    ...credentialsOf(p),
+  };
 }
-
 
 /** Every object under `prefix`: key → [size, ETag]. */
 export async function list(a: S3Access, prefix: string): Promise<Map<string, [number, string]>> {
@@ -21,7 +27,8 @@ export async function list(a: S3Access, prefix: string): Promise<Map<string, [nu
     const r = await s3Request(a, 'GET', '', { query });
     if (r.status !== 200) throw new Error(`ListObjectsV2 on ${a.endpoint} answered ${r.status}`);
     const xml = r.body.toString();
-    for (const c of xml.split('<Contents>').slice(1)) out.set(unescape(tag(c, 'Key')), [Number(tag(c, 'Size')), unescape(tag(c, 'ETag'))]);
+    for (const c of xml.split('<Contents>').slice(1))
+      out.set(unescape(tag(c, 'Key')), [Number(tag(c, 'Size')), unescape(tag(c, 'ETag'))]);
     token = tag(xml, 'IsTruncated') === 'true' ? unescape(tag(xml, 'NextContinuationToken')) : '';
   } while (token);
   return out;
@@ -31,20 +38,28 @@ export class DeltaSync {
   /** Source ETag of each object as last copied. */
   private readonly copied = new Map<string, string>();
 
-  constructor(private readonly from: S3Access, private readonly to: S3Access, private readonly prefix: string, private readonly concurrency = 8) {}
+  constructor(
+    private readonly from: S3Access,
+    private readonly to: S3Access,
+    private readonly prefix: string,
+    private readonly concurrency = 8,
+  ) {}
 
   /** Copies new and changed objects; returns how many, and their bytes. */
   async run(): Promise<{ objects: number; bytes: number }> {
     const [source, target] = await Promise.all([list(this.from, this.prefix), list(this.to, this.prefix)]);
-    const todo = [...source].filter(([key, [size, etag]]) => this.copied.get(key) !== etag || target.get(key)?.[0] !== size);
+    const todo = [...source].filter(
+      ([key, [size, etag]]) => this.copied.get(key) !== etag || target.get(key)?.[0] !== size,
+    );
     let bytes = 0;
     await forEachLimited(todo, this.concurrency, async ([key, [, etag]]) => {
-        const got = await s3Request(this.from, 'GET', key, {}, 60_000);
-        if (got.status !== 200) throw new Error(`GET ${key} from the source answered ${got.status}`);
-        const headers: Record<string, string> = {};
-        for (const [h, v] of Object.entries(got.headers)) if (h.startsWith('x-amz-meta-') && typeof v === 'string') headers[h] = v;
-        const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
-        if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
+      const got = await s3Request(this.from, 'GET', key, {}, 60_000);
+      if (got.status !== 200) throw new Error(`GET ${key} from the source answered ${got.status}`);
+      const headers: Record<string, string> = {};
+      for (const [h, v] of Object.entries(got.headers))
+        if (h.startsWith('x-amz-meta-') && typeof v === 'string') headers[h] = v;
+      const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
+      if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
       this.copied.set(key, etag);
       bytes += got.body.length;
     });

@@ -27,8 +27,26 @@ export function certificateAuthority(dir: string, name = 'sndsbench lab CA'): { 
   const ca = join(dir, 'ca.pem');
   const caKey = join(dir, 'ca-key.pem');
   if (!existsSync(ca) || !existsSync(caKey)) {
-    openssl(['req', '-x509', ...EC, '-keyout', caKey, '-out', ca, '-days', '3650', '-subj', `/CN=${name}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+    openssl(
+      [
+        'req',
+        '-x509',
+        ...EC,
+        '-keyout',
+        caKey,
+        '-out',
+        ca,
+        '-days',
+        '3650',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      dir,
+    );
     chmodSync(caKey, 0o600);
   }
   return { ca, caKey };
@@ -44,10 +62,33 @@ export function serverCertificate(dir: string, name: string, hosts: string[], da
   if (!existsSync(combined)) {
     const san = hosts.map((h) => (/^[\d.]+$|:/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(',');
     const ext = join(dir, `${name}.ext`);
-    writeFileSync(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n`);
+    writeFileSync(
+      ext,
+      `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n`,
+    );
     openssl(['req', ...EC, '-keyout', key, '-out', `${name}.csr`, '-subj', `/CN=${hosts[0]}`], dir);
     const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`;
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', ca, '-CAkey', caKey, '-set_serial', serial, '-days', String(days), '-out', cert, '-extfile', ext], dir);
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        ca,
+        '-CAkey',
+        caKey,
+        '-set_serial',
+        serial,
+        '-days',
+        String(days),
+        '-out',
+        cert,
+        '-extfile',
+        ext,
+      ],
+      dir,
+    );
     rmSync(join(dir, `${name}.csr`));
     rmSync(ext);
     writeFileSync(combined, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'), { mode: 0o600 });

@@ -10,12 +10,18 @@ function api(profile: string): { url: string; proxy: string } {
 
 export async function addToxic(profile: string, name: string, t: Toxic): Promise<void> {
   const { url, proxy } = api(profile);
-  const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ name, toxicity: 1, ...t }));
+  const r = await rawRequest(
+    `${url}/proxies/${proxy}/toxics`,
+    'POST',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ name, toxicity: 1, ...t }),
+  );
   if (r.status >= 300) throw new Error(`toxiproxy refused toxic ${name}: ${r.status} ${r.body}`);
 }
 
 export async function clearToxics(profile: string): Promise<void> {
   const { url, proxy } = api(profile);
   const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'GET', {});
-  for (const t of JSON.parse(r.body.toString() || '[]') as { name: string }[]) await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', {});
+  for (const t of JSON.parse(r.body.toString() || '[]') as { name: string }[])
+    await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', {});
 }

@@ -70,7 +70,10 @@ export function readNomenclatures(): Nomenclatures {
     // readCsv. Labels that run over two lines (IR_CCAM_V63) leave pieces that are no code: dropped.
     const [header, ...lines] = readFileSync(nomenclaturePath(table), 'utf8').split(/\r?\n/);
     const unquote = (field = '') => field.replace(/^"|"$/g, '');
-    const i = header.split(';').map((h) => unquote(h)).indexOf(CODE_COLUMNS[table]);
+    const i = header
+      .split(';')
+      .map((h) => unquote(h))
+      .indexOf(CODE_COLUMNS[table]);
     codes[table] = new Set(lines.map((l) => unquote(l.split(';')[i])).filter((c) => /^[\w.+-]+$/.test(c)));
   }
   return codes;
@@ -107,7 +110,10 @@ function load(): Calibration {
     for (let lo = 0; lo <= 95; lo += 5) {
       const hi = lo === 95 ? OPEN_AGE : lo + 4;
       const rows = single.filter((r) => (r.sex === 'M' ? 1 : 2) === sex && +r.age >= lo && +r.age <= hi);
-      singleAges.set(`${sex}:${lo}`, { ages: rows.map((r) => +r.age), cumulative: cumulative(rows.map((r) => +r.population)) });
+      singleAges.set(`${sex}:${lo}`, {
+        ages: rows.map((r) => +r.age),
+        cumulative: cumulative(rows.map((r) => +r.population)),
+      });
     }
   }
 
@@ -143,7 +149,8 @@ function load(): Calibration {
     for (let s = 0; s < 2; s++) {
       const sexShare = s === 0 ? c.male_share : 1 - c.male_share;
       const shapeMass = c.age_shape.reduce((a, w, b) => a + w * bandShare[s * bands + b], 0);
-      for (let b = 0; b < bands; b++) raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
+      for (let b = 0; b < bands; b++)
+        raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
     return raw.map((p) => Math.min(0.95, p));
   });
@@ -166,8 +173,16 @@ function load(): Calibration {
     const k = (target - rest) / base;
     return weights.map((w) => w * k);
   };
-  const gpBase = scaleTo(model.gp.target_per_person_year, model.gp.age_weight, conditionExtra((c) => c.gp_extra));
-  const stayBase = scaleTo(model.stays.target_per_person_year, model.stays.age_weight, conditionExtra((c) => c.stays?.per_year ?? 0));
+  const gpBase = scaleTo(
+    model.gp.target_per_person_year,
+    model.gp.age_weight,
+    conditionExtra((c) => c.gp_extra),
+  );
+  const stayBase = scaleTo(
+    model.stays.target_per_person_year,
+    model.stays.age_weight,
+    conditionExtra((c) => c.stays?.per_year ?? 0),
+  );
 
   const deptCodes = [...new Set(cells.map((c) => c.dept))];
   const fundOf = new Map<string, string>();

@@ -7,7 +7,10 @@ import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
 import {
-  ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE, STAY_ACT_PROBABILITY,
+  ASSOCIATED_CODE_PROBABILITY,
+  CONDITION_ACT_PROBABILITY,
+  SAME_DRAW_FROM_AGE,
+  STAY_ACT_PROBABILITY,
 } from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
@@ -58,7 +61,11 @@ function pickAcute(rng: Rng): string {
 }
 
 export function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
-  return (e.sex === undefined || e.sex === sex) && (e.min_age === undefined || age >= e.min_age) && (e.max_age === undefined || age <= e.max_age);
+  return (
+    (e.sex === undefined || e.sex === sex) &&
+    (e.min_age === undefined || age >= e.min_age) &&
+    (e.max_age === undefined || age <= e.max_age)
+  );
 }
 
 function pickFrom<T extends { sex?: number; min_age?: number; max_age?: number }>(
@@ -95,7 +102,18 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
-    kind, date, end: date, executant, prescriber: -1, specialty, ald: false, drugs: [], tests: [], act: '', stay: null, outpatientEstablishment: -1,
+    kind,
+    date,
+    end: date,
+    executant,
+    prescriber: -1,
+    specialty,
+    ald: false,
+    drugs: [],
+    tests: [],
+    act: '',
+    stay: null,
+    outpatientEstablishment: -1,
   });
   const prescribe = (prescriber: number, date: number) => {
     if (!rng.chance(m.gp.prescription_probability)) return;

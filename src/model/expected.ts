@@ -7,18 +7,29 @@ import { ageAt, newbornShare, type Params, type Person } from './population.js';
 import { providers } from './providers.js';
 import { day, yearOf } from './dates.js';
 import {
-  ASSOCIATED_CODE_PROBABILITY, BOYS_AT_BIRTH, CONDITION_ACT_PROBABILITY, MAX_ASSOCIATED_CAUSES,
-  OPEN_AGE, OPEN_AGE_EXTRA_MAX, OPEN_AGE_EXTRA_MEAN, STAY_ACT_PROBABILITY,
+  ASSOCIATED_CODE_PROBABILITY,
+  BOYS_AT_BIRTH,
+  CONDITION_ACT_PROBABILITY,
+  MAX_ASSOCIATED_CAUSES,
+  OPEN_AGE,
+  OPEN_AGE_EXTRA_MAX,
+  OPEN_AGE_EXTRA_MEAN,
+  STAY_ACT_PROBABILITY,
 } from './constants.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
 
-
 type Eligible = { sex?: number; min_age?: number; max_age?: number };
 
 /** Weighted mean of `value` over the entries a person of this sex and age can draw. */
-function meanOver<T extends Eligible>(list: T[], weight: (t: T) => number, value: (t: T) => number, sex: number, age: number): number {
+function meanOver<T extends Eligible>(
+  list: T[],
+  weight: (t: T) => number,
+  value: (t: T) => number,
+  sex: number,
+  age: number,
+): number {
   let w = 0;
   let v = 0;
   for (const t of list) {
@@ -41,8 +52,11 @@ function acutePrescription(): { lines: number; drugs: number } {
   const drugs = m.drugs as unknown as Record<string, { rate: number }>;
   const total = m.acute_drugs.atc.reduce((s, a) => s + a.weight, 0);
   const byRate = new Map<number, number>();
-  for (const a of m.acute_drugs.atc) byRate.set(drugs[a.atc].rate, (byRate.get(drugs[a.atc].rate) ?? 0) + a.weight / total);
-  const lines = mean(m.acute_drugs.lines_per_prescription.map((n) => [...byRate.values()].reduce((s, p) => s + 1 - (1 - p) ** n, 0)));
+  for (const a of m.acute_drugs.atc)
+    byRate.set(drugs[a.atc].rate, (byRate.get(drugs[a.atc].rate) ?? 0) + a.weight / total);
+  const lines = mean(
+    m.acute_drugs.lines_per_prescription.map((n) => [...byRate.values()].reduce((s, p) => s + 1 - (1 - p) ** n, 0)),
+  );
   return { lines, drugs: mean(m.acute_drugs.lines_per_prescription) };
 }
 
@@ -50,7 +64,9 @@ function acutePrescription(): { lines: number; drugs: number } {
 function causesOfDeath(held: number): number {
   const m = calibration().model;
   const has = (name: string) => m.conditions.some((c, k) => c.name === name && held & (1 << k));
-  const weights = m.deaths.groups.map((g) => g.share * ('condition' in g && g.condition && has(g.condition) ? m.deaths.condition_weight : 1));
+  const weights = m.deaths.groups.map(
+    (g) => g.share * ('condition' in g && g.condition && has(g.condition) ? m.deaths.condition_weight : 1),
+  );
   const total = weights.reduce((a, b) => a + b, 0);
   const associated = m.conditions.flatMap((c, k) => (held & (1 << k) ? c.death_codes : []));
   let rows = 0;
@@ -161,10 +177,18 @@ export function expectedRows(p: Params): ExpectedRows {
     add('IR_BEN_R', null, people);
     add('IR_IMB_R', null, people * sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)));
     const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
-    const deliveriesPerYear = sum((c) => c.drugs.reduce((s, d) => s + ('sex' in d && d.sex !== sex ? 0 : d.share * d.per_year), 0));
+    const deliveriesPerYear = sum((c) =>
+      c.drugs.reduce((s, d) => s + ('sex' in d && d.sex !== sex ? 0 : d.share * d.per_year), 0),
+    );
     // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
     const conditionStaysTimesAssociated = m.conditions.reduce(
-      (s, _, a) => s + conditionStays[a] * m.conditions.reduce((t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]), 0),
+      (s, _, a) =>
+        s +
+        conditionStays[a] *
+          m.conditions.reduce(
+            (t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]),
+            0,
+          ),
       0,
     );
     const associatedPerPerson = sum((c) => c.associated_codes.length);
@@ -187,7 +211,14 @@ export function expectedRows(p: Params): ExpectedRows {
       const general = m.specialist.per_person_year[band] * f;
       const visits = general + sum((c) => c.specialists.reduce((s, x) => s + x.per_year, 0)) * f;
       const acts =
-        general * meanOver(m.specialist.mix, (x) => x.weight, (x) => (x.ccam ? (x.act_probability ?? 0) : 0), sex, age) +
+        general *
+          meanOver(
+            m.specialist.mix,
+            (x) => x.weight,
+            (x) => (x.ccam ? (x.act_probability ?? 0) : 0),
+            sex,
+            age,
+          ) +
         sum(conditionActs) * f;
       const prescriptions = (gp + visits) * m.gp.prescription_probability;
       const deliveries = deliveriesPerYear * f;
@@ -196,14 +227,24 @@ export function expectedRows(p: Params): ExpectedRows {
 
       const generalStays = cal.stayBase[band] * f;
       const stays = generalStays + sum((c) => c.stays?.per_year ?? 0) * f;
-      const stayActs = meanOver(m.stays.chapters, (x) => x.stays, (x) => {
-        const n = 'acts' in x && x.acts ? x.acts.length : 0;
-        // Each act kept, plus the anaesthesia act when at least one is.
-        return n * STAY_ACT_PROBABILITY + (1 - (1 - STAY_ACT_PROBABILITY) ** n);
-      }, sex, age);
+      const stayActs = meanOver(
+        m.stays.chapters,
+        (x) => x.stays,
+        (x) => {
+          const n = 'acts' in x && x.acts ? x.acts.length : 0;
+          // Each act kept, plus the anaesthesia act when at least one is.
+          return n * STAY_ACT_PROBABILITY + (1 - (1 - STAY_ACT_PROBABILITY) ** n);
+        },
+        sex,
+        age,
+      );
       const clinics = stays * privateShare;
 
-      add('ER_PRS_F', y, people * (gp + visits + acts + prescriptions * acute.lines + deliveries + checkup + monitoring + clinics));
+      add(
+        'ER_PRS_F',
+        y,
+        people * (gp + visits + acts + prescriptions * acute.lines + deliveries + checkup + monitoring + clinics),
+      );
       add('ER_PHA_F', y, people * (prescriptions * acute.drugs + deliveries));
       add('ER_BIO_F', y, people * (checkup * tests + monitoring));
       add('ER_CAM_F', y, people * acts);

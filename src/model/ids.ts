@@ -58,6 +58,6 @@ export function professionalNumber(index: number, seed: number): string {
 /** 64-character death-certificate id: `SYND-` and five 12-character permuted blocks, less one. */
 export function certificateId(index: number, seed: number): string {
   let out = 'SYND-';
-  for (let k = 0; k < 5; k++) out += base32(permute(index, 30, 0x3c6ef372 + k ^ seed), 12);
+  for (let k = 0; k < 5; k++) out += base32(permute(index, 30, (0x3c6ef372 + k) ^ seed), 12);
   return out.slice(0, 64);
 }

@@ -34,7 +34,12 @@ function build(p: Params): Providers {
   const m = calibration().model;
   const per = m.professionals;
   const pool = (n: number) => Math.max(1, Math.ceil(p.beneficiaries / n));
-  const specialties = [...new Set([...m.specialist.mix.map((s) => s.spe), ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe))])].sort((a, b) => a - b);
+  const specialties = [
+    ...new Set([
+      ...m.specialist.mix.map((s) => s.spe),
+      ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe)),
+    ]),
+  ].sort((a, b) => a - b);
   const gps = pool(per.beneficiaries_per_gp);
   const spePool = pool(per.beneficiaries_per_specialist);
   const pharmacies = pool(per.beneficiaries_per_pharmacy);

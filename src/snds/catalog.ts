@@ -8,6 +8,8 @@ export const FACT_TABLES = Object.keys(GENERATED);
 
 export const REFERENTIAL_TABLES = Object.keys(REFERENTIAL_COLUMNS);
 
-export const NOMENCLATURE_TABLES = [...schemas().values()].filter((s) => s.family === 'nomenclature').map((s) => s.table);
+export const NOMENCLATURE_TABLES = [...schemas().values()]
+  .filter((s) => s.family === 'nomenclature')
+  .map((s) => s.table);
 
 export const ALL_TABLES = [...FACT_TABLES, ...REFERENTIAL_TABLES, ...NOMENCLATURE_TABLES];

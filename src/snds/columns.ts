@@ -31,12 +31,23 @@ export class ColumnBuffer {
   private current!: Numbers;
   private position = CHUNK;
 
-  constructor(readonly name: string, readonly physical: Physical) {}
+  constructor(
+    readonly name: string,
+    readonly physical: Physical,
+  ) {}
 
   private nextChunk(): void {
     const kind = this.plain ? 'plain' : this.physical;
     this.current =
-      kind === 'plain' ? EMPTY : kind === 'str' ? new Uint16Array(CHUNK) : kind === 'double' ? new Float64Array(CHUNK) : kind === 'bool' ? new Uint8Array(CHUNK) : new Int32Array(CHUNK);
+      kind === 'plain'
+        ? EMPTY
+        : kind === 'str'
+          ? new Uint16Array(CHUNK)
+          : kind === 'double'
+            ? new Float64Array(CHUNK)
+            : kind === 'bool'
+              ? new Uint8Array(CHUNK)
+              : new Int32Array(CHUNK);
     this.chunks.push(this.current);
     this.valid.push(null);
     this.plain?.push([]);
@@ -85,7 +96,11 @@ export class ColumnBuffer {
 
   private dropDictionary(): void {
     const values = [...this.codes.keys()];
-    this.plain = this.chunks.map((chunk, c) => Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) => (this.valid[c]?.[i] === 0 ? null : values[code])));
+    this.plain = this.chunks.map((chunk, c) =>
+      Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) =>
+        this.valid[c]?.[i] === 0 ? null : values[code],
+      ),
+    );
     this.codes.clear();
     this.lastString = null;
   }

@@ -26,11 +26,26 @@ export function drugPrice(atc: string): number {
 /** The columns each referential draws, typed like GENERATED in tables.ts. */
 export const REFERENTIAL_COLUMNS = {
   IR_PHA_R: [
-    ['PHA_CIP_C13', 'double'], ['PHA_PRS_IDE', 'int'], ['PHA_ATC_C07', 'str'], ['PHA_ATC_C03', 'str'],
-    ['PHA_NOM_PA', 'str'], ['PHA_UPC_NBR', 'str'],
+    ['PHA_CIP_C13', 'double'],
+    ['PHA_PRS_IDE', 'int'],
+    ['PHA_ATC_C07', 'str'],
+    ['PHA_ATC_C03', 'str'],
+    ['PHA_NOM_PA', 'str'],
+    ['PHA_UPC_NBR', 'str'],
   ],
-  DA_PRA_R: [['PFS_PFS_NUM', 'str'], ['DTE_ANN_TRT', 'str'], ['DTE_MOI_FIN', 'str'], ['PFS_PRA_SPE', 'str'], ['ACT_CAB_COD', 'str']],
-  BE_IDE_R: [['IDE_ETA_NUM', 'str'], ['IDE_ETA_NU8', 'str'], ['IDE_IMP_DPT', 'str'], ['IDE_ETA_TYP', 'str']],
+  DA_PRA_R: [
+    ['PFS_PFS_NUM', 'str'],
+    ['DTE_ANN_TRT', 'str'],
+    ['DTE_MOI_FIN', 'str'],
+    ['PFS_PRA_SPE', 'str'],
+    ['ACT_CAB_COD', 'str'],
+  ],
+  BE_IDE_R: [
+    ['IDE_ETA_NUM', 'str'],
+    ['IDE_ETA_NU8', 'str'],
+    ['IDE_IMP_DPT', 'str'],
+    ['IDE_ETA_TYP', 'str'],
+  ],
 } as const satisfies Record<string, Spec>;
 
 export type ReferentialTable = keyof typeof REFERENTIAL_COLUMNS;
@@ -52,10 +67,17 @@ export function emitReferentials(p: Params, out: ReferentialOut): void {
     atcCodes().forEach((atc, a) => {
       for (let k = 0; k < PRESENTATIONS; k++) {
         const n = a * PRESENTATIONS + k;
-        pha.put({}, {
-          PHA_CIP_C13: 3400999000000 + n, PHA_PRS_IDE: 9900000 + n, PHA_ATC_C07: atc, PHA_ATC_C03: atc.slice(0, 4),
-          PHA_NOM_PA: drugs()[atc].substance, PHA_UPC_NBR: String(28 * (k + 1)),
-        });
+        pha.put(
+          {},
+          {
+            PHA_CIP_C13: 3400999000000 + n,
+            PHA_PRS_IDE: 9900000 + n,
+            PHA_ATC_C07: atc,
+            PHA_ATC_C03: atc.slice(0, 4),
+            PHA_NOM_PA: drugs()[atc].substance,
+            PHA_UPC_NBR: String(28 * (k + 1)),
+          },
+        );
       }
     });
   }
@@ -63,21 +85,31 @@ export function emitReferentials(p: Params, out: ReferentialOut): void {
   const pra = out('DA_PRA_R');
   if (pra) {
     for (let j = 0; j < pv.professionals.count; j++) {
-      pra.put({}, {
-        PFS_PFS_NUM: pv.professionalNumber(j), DTE_ANN_TRT: String(p.lastYear), DTE_MOI_FIN: '12',
-        PFS_PRA_SPE: String(pv.professionals.specialty(j)).padStart(2, '0'),
-        ACT_CAB_COD: String(pv.professionals.activity(j)).padStart(2, '0'),
-      });
+      pra.put(
+        {},
+        {
+          PFS_PFS_NUM: pv.professionalNumber(j),
+          DTE_ANN_TRT: String(p.lastYear),
+          DTE_MOI_FIN: '12',
+          PFS_PRA_SPE: String(pv.professionals.specialty(j)).padStart(2, '0'),
+          ACT_CAB_COD: String(pv.professionals.activity(j)).padStart(2, '0'),
+        },
+      );
     }
   }
   const ide = out('BE_IDE_R');
   if (ide) {
     for (let e = 0; e < pv.establishments; e++) {
       const f = pv.finess(e);
-      ide.put({}, {
-        IDE_ETA_NUM: f, IDE_ETA_NU8: f.slice(0, 8), IDE_IMP_DPT: snDept(pv.establishmentDept(e)),
-        IDE_ETA_TYP: pv.isPrivate(e) ? '2' : '1',
-      });
+      ide.put(
+        {},
+        {
+          IDE_ETA_NUM: f,
+          IDE_ETA_NU8: f.slice(0, 8),
+          IDE_IMP_DPT: snDept(pv.establishmentDept(e)),
+          IDE_ETA_TYP: pv.isPrivate(e) ? '2' : '1',
+        },
+      );
     }
   }
 }

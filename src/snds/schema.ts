@@ -32,7 +32,9 @@ let cache: Map<string, TableSchema> | undefined;
 export function schemas(): Map<string, TableSchema> {
   if (!cache) {
     cache = new Map();
-    for (const f of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    for (const f of readdirSync(SCHEMA_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const s = JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')) as TableSchema;
       cache.set(s.table, s);
     }

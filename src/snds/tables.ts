@@ -12,10 +12,20 @@ import { cipOf, drugPrice } from './referentials.js';
 import { readCsv } from '../util/csv.js';
 
 const DCIR_KEYS = [
-  ['DCT_ORD_NUM', 'int'], ['FLX_DIS_DTD', 'date'], ['FLX_EMT_NUM', 'int'], ['FLX_EMT_ORD', 'int'], ['FLX_EMT_TYP', 'int'],
-  ['FLX_TRT_DTD', 'date'], ['ORG_CLE_NUM', 'str'], ['PRS_ORD_NUM', 'int'], ['REM_TYP_AFF', 'int'],
+  ['DCT_ORD_NUM', 'int'],
+  ['FLX_DIS_DTD', 'date'],
+  ['FLX_EMT_NUM', 'int'],
+  ['FLX_EMT_ORD', 'int'],
+  ['FLX_EMT_TYP', 'int'],
+  ['FLX_TRT_DTD', 'date'],
+  ['ORG_CLE_NUM', 'str'],
+  ['PRS_ORD_NUM', 'int'],
+  ['REM_TYP_AFF', 'int'],
 ] as const satisfies Spec;
-const STAY_KEYS = [['ETA_NUM', 'str'], ['RSA_NUM', 'str']] as const satisfies Spec;
+const STAY_KEYS = [
+  ['ETA_NUM', 'str'],
+  ['RSA_NUM', 'str'],
+] as const satisfies Spec;
 
 /**
  * The columns each table's generator draws, with the type they are handed to DuckDB in. Declared
@@ -24,47 +34,146 @@ const STAY_KEYS = [['ETA_NUM', 'str'], ['RSA_NUM', 'str']] as const satisfies Sp
  */
 export const GENERATED = {
   IR_BEN_R: [
-    ['BEN_NIR_PSA', 'str'], ['BEN_RNG_GEM', 'int'], ['BEN_NIR_ANO', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'],
-    ['ASS_NIR_ANO', 'str'], ['BEN_IDT_MAJ', 'date'], ['BEN_NAI_ANN', 'str'], ['BEN_NAI_MOI', 'str'], ['BEN_SEX_COD', 'int'],
-    ['BEN_DCD_DTE', 'date'], ['ORG_AFF_BEN', 'str'], ['BEN_RES_DPT', 'str'], ['BEN_TOP_CNS', 'bool'], ['MAX_TRT_DTD', 'date'],
-    ['BEN_DTE_INS', 'date'], ['BEN_DTE_MAJ', 'date'],
+    ['BEN_NIR_PSA', 'str'],
+    ['BEN_RNG_GEM', 'int'],
+    ['BEN_NIR_ANO', 'str'],
+    ['BEN_IDT_ANO', 'str'],
+    ['BEN_IDT_TOP', 'bool'],
+    ['ASS_NIR_ANO', 'str'],
+    ['BEN_IDT_MAJ', 'date'],
+    ['BEN_NAI_ANN', 'str'],
+    ['BEN_NAI_MOI', 'str'],
+    ['BEN_SEX_COD', 'int'],
+    ['BEN_DCD_DTE', 'date'],
+    ['ORG_AFF_BEN', 'str'],
+    ['BEN_RES_DPT', 'str'],
+    ['BEN_TOP_CNS', 'bool'],
+    ['MAX_TRT_DTD', 'date'],
+    ['BEN_DTE_INS', 'date'],
+    ['BEN_DTE_MAJ', 'date'],
   ],
   IR_IMB_R: [
-    ['BEN_NIR_PSA', 'str'], ['BEN_RNG_GEM', 'int'], ['IMB_ALD_DTD', 'date'], ['IMB_ALD_DTF', 'date'], ['IMB_ALD_NUM', 'int'],
-    ['IMB_ETM_NAT', 'int'], ['MED_MTF_COD', 'str'], ['INS_DTE', 'date'], ['UPD_DTE', 'date'],
+    ['BEN_NIR_PSA', 'str'],
+    ['BEN_RNG_GEM', 'int'],
+    ['IMB_ALD_DTD', 'date'],
+    ['IMB_ALD_DTF', 'date'],
+    ['IMB_ALD_NUM', 'int'],
+    ['IMB_ETM_NAT', 'int'],
+    ['MED_MTF_COD', 'str'],
+    ['INS_DTE', 'date'],
+    ['UPD_DTE', 'date'],
   ],
   ER_PRS_F: [
     ...DCIR_KEYS,
-    ['BEN_NIR_PSA', 'str'], ['BEN_RNG_GEM', 'int'], ['BEN_AMA_COD', 'int'], ['BEN_SEX_COD', 'int'], ['BEN_NAI_ANN', 'str'],
-    ['BEN_RES_DPT', 'str'], ['ORG_AFF_BEN', 'str'], ['BEN_DCD_DTE', 'date'], ['EXE_SOI_DTD', 'date'], ['EXE_SOI_DTF', 'date'],
-    ['PRE_PRE_DTD', 'date'], ['PRS_NAT_REF', 'int'], ['PRS_PAI_MNT', 'double'], ['BSE_REM_BSE', 'double'], ['BSE_REM_MNT', 'double'],
-    ['PRS_DEP_MNT', 'double'], ['RGO_REM_TAU', 'double'], ['PRS_ACT_QTE', 'double'], ['PFS_EXE_NUM', 'str'], ['PFS_PRE_NUM', 'str'],
-    ['PRS_MTT_NUM', 'str'], ['PSE_SPE_COD', 'int'], ['PSE_ACT_NAT', 'int'], ['ETB_PRE_FIN', 'str'], ['EXO_MTF', 'int'],
-    ['PRS_PPU_SEC', 'int'], ['DPN_QLF', 'int'],
+    ['BEN_NIR_PSA', 'str'],
+    ['BEN_RNG_GEM', 'int'],
+    ['BEN_AMA_COD', 'int'],
+    ['BEN_SEX_COD', 'int'],
+    ['BEN_NAI_ANN', 'str'],
+    ['BEN_RES_DPT', 'str'],
+    ['ORG_AFF_BEN', 'str'],
+    ['BEN_DCD_DTE', 'date'],
+    ['EXE_SOI_DTD', 'date'],
+    ['EXE_SOI_DTF', 'date'],
+    ['PRE_PRE_DTD', 'date'],
+    ['PRS_NAT_REF', 'int'],
+    ['PRS_PAI_MNT', 'double'],
+    ['BSE_REM_BSE', 'double'],
+    ['BSE_REM_MNT', 'double'],
+    ['PRS_DEP_MNT', 'double'],
+    ['RGO_REM_TAU', 'double'],
+    ['PRS_ACT_QTE', 'double'],
+    ['PFS_EXE_NUM', 'str'],
+    ['PFS_PRE_NUM', 'str'],
+    ['PRS_MTT_NUM', 'str'],
+    ['PSE_SPE_COD', 'int'],
+    ['PSE_ACT_NAT', 'int'],
+    ['ETB_PRE_FIN', 'str'],
+    ['EXO_MTF', 'int'],
+    ['PRS_PPU_SEC', 'int'],
+    ['DPN_QLF', 'int'],
   ],
-  ER_PHA_F: [...DCIR_KEYS, ['PHA_PRS_C13', 'double'], ['PHA_PRS_IDE', 'int'], ['PHA_ACT_QSN', 'int'], ['PHA_ACT_PRU', 'double'], ['PHA_ORD_NUM', 'int']],
+  ER_PHA_F: [
+    ...DCIR_KEYS,
+    ['PHA_PRS_C13', 'double'],
+    ['PHA_PRS_IDE', 'int'],
+    ['PHA_ACT_QSN', 'int'],
+    ['PHA_ACT_PRU', 'double'],
+    ['PHA_ORD_NUM', 'int'],
+  ],
   ER_BIO_F: [...DCIR_KEYS, ['BIO_PRS_IDE', 'int'], ['BIO_ACT_QSN', 'int'], ['BIO_ORD_NUM', 'int']],
-  ER_CAM_F: [...DCIR_KEYS, ['CAM_PRS_IDE', 'str'], ['CAM_ORD_NUM', 'int'], ['CAM_ACT_PRU', 'double'], ['CAM_REM_BSE', 'double']],
-  ER_ETE_F: [...DCIR_KEYS, ['ETB_EXE_FIN', 'str'], ['ETE_IND_TAA', 'int'], ['ETE_CAT_COD', 'int'], ['PRS_PPU_SEC', 'int']],
+  ER_CAM_F: [
+    ...DCIR_KEYS,
+    ['CAM_PRS_IDE', 'str'],
+    ['CAM_ORD_NUM', 'int'],
+    ['CAM_ACT_PRU', 'double'],
+    ['CAM_REM_BSE', 'double'],
+  ],
+  ER_ETE_F: [
+    ...DCIR_KEYS,
+    ['ETB_EXE_FIN', 'str'],
+    ['ETE_IND_TAA', 'int'],
+    ['ETE_CAT_COD', 'int'],
+    ['PRS_PPU_SEC', 'int'],
+  ],
   T_MCOaaB: [
-    ...STAY_KEYS, ['AGE_ANN', 'int'], ['AGE_JOU', 'int'], ['COD_SEX', 'str'], ['BDI_DEP', 'str'], ['BDI_COD', 'str'], ['DGN_PAL', 'str'],
-    ['GRG_GHM', 'str'], ['GHS_NUM', 'int'], ['SEJ_NBJ', 'int'], ['SOR_ANN', 'str'], ['SOR_MOI', 'str'], ['ENT_MOD', 'str'],
-    ['ENT_PRV', 'str'], ['SOR_MOD', 'str'], ['SOR_DES', 'str'], ['NBR_DGN', 'int'], ['NBR_ACT', 'int'],
+    ...STAY_KEYS,
+    ['AGE_ANN', 'int'],
+    ['AGE_JOU', 'int'],
+    ['COD_SEX', 'str'],
+    ['BDI_DEP', 'str'],
+    ['BDI_COD', 'str'],
+    ['DGN_PAL', 'str'],
+    ['GRG_GHM', 'str'],
+    ['GHS_NUM', 'int'],
+    ['SEJ_NBJ', 'int'],
+    ['SOR_ANN', 'str'],
+    ['SOR_MOI', 'str'],
+    ['ENT_MOD', 'str'],
+    ['ENT_PRV', 'str'],
+    ['SOR_MOD', 'str'],
+    ['SOR_DES', 'str'],
+    ['NBR_DGN', 'int'],
+    ['NBR_ACT', 'int'],
   ],
   T_MCOaaC: [
-    ...STAY_KEYS, ['NIR_ANO_17', 'str'], ['ENT_DAT', 'str'], ['SOR_DAT', 'str'], ['EXE_SOI_DTD', 'date'], ['EXE_SOI_DTF', 'date'],
-    ['SOR_ANN', 'str'], ['SOR_MOI', 'str'], ['SEJ_NUM', 'int'],
+    ...STAY_KEYS,
+    ['NIR_ANO_17', 'str'],
+    ['ENT_DAT', 'str'],
+    ['SOR_DAT', 'str'],
+    ['EXE_SOI_DTD', 'date'],
+    ['EXE_SOI_DTF', 'date'],
+    ['SOR_ANN', 'str'],
+    ['SOR_MOI', 'str'],
+    ['SEJ_NUM', 'int'],
   ],
   T_MCOaaD: [...STAY_KEYS, ['ASS_DGN', 'str'], ['DGN_ASS_NUM', 'int']],
   T_MCOaaA: [...STAY_KEYS, ['CDC_ACT', 'str'], ['ENT_DAT_DEL', 'int'], ['NBR_EXE_ACT', 'int']],
   KI_CCI_R: [
-    ['DCD_IDT_ENC', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'], ['BEN_NIR_ANO', 'str'], ['FLX_PER_ANN', 'str'],
-    ['DCD_DPT_COD', 'str'], ['BEN_RES_DPT', 'str'], ['BEN_DCD_DTE', 'date'], ['DCD_LIE_COD', 'int'], ['BEN_NAI_ANN', 'str'],
-    ['BEN_NAI_MOI', 'str'], ['BEN_SEX_COD', 'int'], ['DCD_CIM_COD', 'str'],
+    ['DCD_IDT_ENC', 'str'],
+    ['BEN_IDT_ANO', 'str'],
+    ['BEN_IDT_TOP', 'bool'],
+    ['BEN_NIR_ANO', 'str'],
+    ['FLX_PER_ANN', 'str'],
+    ['DCD_DPT_COD', 'str'],
+    ['BEN_RES_DPT', 'str'],
+    ['BEN_DCD_DTE', 'date'],
+    ['DCD_LIE_COD', 'int'],
+    ['BEN_NAI_ANN', 'str'],
+    ['BEN_NAI_MOI', 'str'],
+    ['BEN_SEX_COD', 'int'],
+    ['DCD_CIM_COD', 'str'],
   ],
   KI_ECD_R: [
-    ['DCD_IDT_ENC', 'str'], ['BEN_IDT_ANO', 'str'], ['BEN_IDT_TOP', 'bool'], ['BEN_NIR_ANO', 'str'], ['FLX_PER_ANN', 'str'],
-    ['CER_LIG_NUM', 'int'], ['ECD_CAU_RNG', 'int'], ['ECD_CIM_COD', 'str'], ['BEN_DCD_DTE', 'date'],
+    ['DCD_IDT_ENC', 'str'],
+    ['BEN_IDT_ANO', 'str'],
+    ['BEN_IDT_TOP', 'bool'],
+    ['BEN_NIR_ANO', 'str'],
+    ['FLX_PER_ANN', 'str'],
+    ['CER_LIG_NUM', 'int'],
+    ['ECD_CAU_RNG', 'int'],
+    ['ECD_CIM_COD', 'str'],
+    ['BEN_DCD_DTE', 'date'],
   ],
 } as const satisfies Record<string, Spec>;
 
@@ -77,7 +186,10 @@ const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
 // Every rate the model check admits has its nature.
 const PHARMACY_NATURE: Record<number, number> = {
-  100: 3311, 65: 3313, 30: 3312, 15: 3341,
+  100: 3311,
+  65: 3313,
+  30: 3312,
+  15: 3341,
 } satisfies Record<DrugRate, number>;
 const MAX_DECOMPTES = 4096;
 const MAX_STAYS = 16;
@@ -149,37 +261,70 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
       const keys: RowOf<typeof DCIR_KEYS> = {
-        DCT_ORD_NUM: k.dct, FLX_DIS_DTD: disseminated, FLX_EMT_NUM: k.emtNum, FLX_EMT_ORD: k.emtOrd, FLX_EMT_TYP: 1,
-        FLX_TRT_DTD: treated, ORG_CLE_NUM: fund, PRS_ORD_NUM: l + 1, REM_TYP_AFF: 1,
+        DCT_ORD_NUM: k.dct,
+        FLX_DIS_DTD: disseminated,
+        FLX_EMT_NUM: k.emtNum,
+        FLX_EMT_ORD: k.emtOrd,
+        FLX_EMT_TYP: 1,
+        FLX_TRT_DTD: treated,
+        ORG_CLE_NUM: fund,
+        PRS_ORD_NUM: l + 1,
+        REM_TYP_AFF: 1,
       };
       if (prs) {
         prs.put(keys, {
-          BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_AMA_COD: amaCode(who, c.date), BEN_SEX_COD: who.sex,
-          BEN_NAI_ANN: birthYearText, BEN_RES_DPT: dept, ORG_AFF_BEN: fund, BEN_DCD_DTE: who.death, EXE_SOI_DTD: c.date,
-          EXE_SOI_DTF: c.end, PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE, PRS_NAT_REF: line.nature,
-          PRS_PAI_MNT: euros(line.base + line.overbilling), BSE_REM_BSE: euros(line.base), BSE_REM_MNT: euros((line.base * line.rate) / 100),
-          PRS_DEP_MNT: euros(line.overbilling), RGO_REM_TAU: line.rate, PRS_ACT_QTE: line.quantity,
+          BEN_NIR_PSA: psa,
+          BEN_RNG_GEM: 1,
+          BEN_AMA_COD: amaCode(who, c.date),
+          BEN_SEX_COD: who.sex,
+          BEN_NAI_ANN: birthYearText,
+          BEN_RES_DPT: dept,
+          ORG_AFF_BEN: fund,
+          BEN_DCD_DTE: who.death,
+          EXE_SOI_DTD: c.date,
+          EXE_SOI_DTF: c.end,
+          PRE_PRE_DTD: c.prescriber >= 0 ? c.date : SENTINEL_DATE,
+          PRS_NAT_REF: line.nature,
+          PRS_PAI_MNT: euros(line.base + line.overbilling),
+          BSE_REM_BSE: euros(line.base),
+          BSE_REM_MNT: euros((line.base * line.rate) / 100),
+          PRS_DEP_MNT: euros(line.overbilling),
+          RGO_REM_TAU: line.rate,
+          PRS_ACT_QTE: line.quantity,
           PFS_EXE_NUM: c.kind === 'clinic' ? null : pv.professionalNumber(c.executant),
-          PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null, PRS_MTT_NUM: gpNumber,
-          PSE_SPE_COD: c.specialty, PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
+          PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null,
+          PRS_MTT_NUM: gpNumber,
+          PSE_SPE_COD: c.specialty,
+          PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
           ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
-          EXO_MTF: c.ald ? 41 : 0, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
+          EXO_MTF: c.ald ? 41 : 0,
+          PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
           DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
         });
       }
       if (pha && c.kind === 'pharmacy') {
         line.drugs.forEach((d, n) => {
           const cip = cipOf(d.atc, who.index);
-          pha.put(keys, { PHA_PRS_C13: cip.c13, PHA_PRS_IDE: cip.c7, PHA_ACT_QSN: d.boxes, PHA_ACT_PRU: drugPrice(d.atc), PHA_ORD_NUM: n + 1 });
+          pha.put(keys, {
+            PHA_PRS_C13: cip.c13,
+            PHA_PRS_IDE: cip.c7,
+            PHA_ACT_QSN: d.boxes,
+            PHA_ACT_PRU: drugPrice(d.atc),
+            PHA_ORD_NUM: n + 1,
+          });
         });
       }
-      if (bio && c.kind === 'lab') c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
-      if (cam && c.kind === 'ccam') cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      if (bio && c.kind === 'lab')
+        c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
+      if (cam && c.kind === 'ccam')
+        cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
         const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
         ete.put(keys, {
-          ETB_EXE_FIN: pv.finess(e).slice(0, 8), ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
-          ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101, PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
+          ETB_EXE_FIN: pv.finess(e).slice(0, 8),
+          ETE_IND_TAA: c.kind === 'clinic' ? 0 : 1,
+          ETE_CAT_COD: c.kind === 'clinic' ? 365 : 101,
+          PRS_PPU_SEC: c.kind === 'clinic' ? 2 : 1,
         });
       }
     });
@@ -202,12 +347,28 @@ export function emitPersonTables(p: Params, who: Person, lastProcessed: number, 
 
   const ben = out('IR_BEN_R', null);
   if (ben) {
-    ben.put({}, {
-      BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, BEN_NIR_ANO: ano, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, ASS_NIR_ANO: ano, BEN_IDT_MAJ: endOfData,
-      BEN_NAI_ANN: String(birthYear), BEN_NAI_MOI: pad2(birthMonth), BEN_SEX_COD: who.sex, BEN_DCD_DTE: who.death, ORG_AFF_BEN: fund,
-      BEN_RES_DPT: dept, BEN_TOP_CNS: lastProcessed !== SENTINEL_DATE ? 1 : 0, MAX_TRT_DTD: lastProcessed,
-      BEN_DTE_INS: who.newborn ? who.birth : SENTINEL_DATE, BEN_DTE_MAJ: endOfData,
-    });
+    ben.put(
+      {},
+      {
+        BEN_NIR_PSA: psa,
+        BEN_RNG_GEM: 1,
+        BEN_NIR_ANO: ano,
+        BEN_IDT_ANO: ano,
+        BEN_IDT_TOP: 1,
+        ASS_NIR_ANO: ano,
+        BEN_IDT_MAJ: endOfData,
+        BEN_NAI_ANN: String(birthYear),
+        BEN_NAI_MOI: pad2(birthMonth),
+        BEN_SEX_COD: who.sex,
+        BEN_DCD_DTE: who.death,
+        ORG_AFF_BEN: fund,
+        BEN_RES_DPT: dept,
+        BEN_TOP_CNS: lastProcessed !== SENTINEL_DATE ? 1 : 0,
+        MAX_TRT_DTD: lastProcessed,
+        BEN_DTE_INS: who.newborn ? who.birth : SENTINEL_DATE,
+        BEN_DTE_MAJ: endOfData,
+      },
+    );
   }
   const imb = out('IR_IMB_R', null);
   if (imb) {
@@ -217,10 +378,20 @@ export function emitPersonTables(p: Params, who: Person, lastProcessed: number, 
       if (!who.ald.has(k) || !('ald' in c) || !c.ald) continue;
       const start = Math.max(who.birth, day(p.firstYear, 1, 1) - rng.int(3650));
       const icd = who.sex === 1 && 'icd10_male' in c.ald && c.ald.icd10_male ? c.ald.icd10_male : c.ald.icd10;
-      imb.put({}, {
-        BEN_NIR_PSA: psa, BEN_RNG_GEM: 1, IMB_ALD_DTD: start, IMB_ALD_DTF: SENTINEL_DATE, IMB_ALD_NUM: c.ald.number, IMB_ETM_NAT: 41,
-        MED_MTF_COD: icd.slice(0, 5), INS_DTE: start, UPD_DTE: endOfData,
-      });
+      imb.put(
+        {},
+        {
+          BEN_NIR_PSA: psa,
+          BEN_RNG_GEM: 1,
+          IMB_ALD_DTD: start,
+          IMB_ALD_DTF: SENTINEL_DATE,
+          IMB_ALD_NUM: c.ald.number,
+          IMB_ETM_NAT: 41,
+          MED_MTF_COD: icd.slice(0, 5),
+          INS_DTE: start,
+          UPD_DTE: endOfData,
+        },
+      );
     }
   }
 }
@@ -251,12 +422,31 @@ function claimLines(c: Claim, y: number): Line[] {
     case 'gp':
       return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
     case 'specialist': {
-      const over = (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100 ? 10 + (c.date % 30) : 0;
-      return [{ nature: NATURE.specialist, base: m.specialist.tariff_eur, overbilling: over, rate: rateOr(70), quantity: 1, drugs: [] }];
+      const over =
+        (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100 ? 10 + (c.date % 30) : 0;
+      return [
+        {
+          nature: NATURE.specialist,
+          base: m.specialist.tariff_eur,
+          overbilling: over,
+          rate: rateOr(70),
+          quantity: 1,
+          drugs: [],
+        },
+      ];
     }
     case 'lab': {
       const base = m.checkup_biology.price_eur * c.tests.length;
-      return [{ nature: NATURE.lab, base, overbilling: 0, rate: rateOr(m.checkup_biology.rate), quantity: c.tests.length, drugs: [] }];
+      return [
+        {
+          nature: NATURE.lab,
+          base,
+          overbilling: 0,
+          rate: rateOr(m.checkup_biology.rate),
+          quantity: c.tests.length,
+          drugs: [],
+        },
+      ];
     }
     case 'ccam': {
       const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? 30;
@@ -264,7 +454,16 @@ function claimLines(c: Claim, y: number): Line[] {
     }
     case 'clinic': {
       const days = Math.max(1, c.end - c.date);
-      return [{ nature: NATURE.clinic, base: m.stays.private_day_price_eur * days, overbilling: 0, rate: rateOr(80), quantity: days, drugs: [] }];
+      return [
+        {
+          nature: NATURE.clinic,
+          base: m.stays.private_day_price_eur * days,
+          overbilling: 0,
+          rate: rateOr(80),
+          quantity: days,
+          drugs: [],
+        },
+      ];
     }
     case 'pharmacy': {
       const byRate = new Map<number, Claim['drugs']>();
@@ -297,26 +496,48 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
     const pool = cal.ghm.get(s.cmd) ?? cal.ghm.get('23')!;
-    const list = nights === 0 && pool.ambulatory.length ? pool.ambulatory : pool.full.length ? pool.full : pool.ambulatory;
+    const list =
+      nights === 0 && pool.ambulatory.length ? pool.ambulatory : pool.full.length ? pool.full : pool.ambulatory;
     const ghm = list[(who.index + seq) % list.length];
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {
-        AGE_ANN: age, AGE_JOU: age < 1 ? Math.max(0, s.entry - who.birth) : null, COD_SEX: String(who.sex), BDI_DEP: bdi,
-        BDI_COD: (who.dept.length === 3 ? who.dept.slice(0, 3) + '00' : who.dept + '000').replace('2A0', '200').replace('2B0', '202'),
-        DGN_PAL: s.dp, GRG_GHM: ghm, GHS_NUM: 1000 + (permute(ghm.charCodeAt(5) * 9973 + parseInt(ghm.slice(3, 5), 10), 7, 1) % 9000),
-        SEJ_NBJ: nights, SOR_ANN: String(sy), SOR_MOI: pad2(sm), ENT_MOD: '8', ENT_PRV: ' ', SOR_MOD: s.died ? '9' : '8',
-        SOR_DES: s.died ? null : ' ', NBR_DGN: s.associated.length, NBR_ACT: s.acts.length,
+        AGE_ANN: age,
+        AGE_JOU: age < 1 ? Math.max(0, s.entry - who.birth) : null,
+        COD_SEX: String(who.sex),
+        BDI_DEP: bdi,
+        BDI_COD: (who.dept.length === 3 ? who.dept.slice(0, 3) + '00' : who.dept + '000')
+          .replace('2A0', '200')
+          .replace('2B0', '202'),
+        DGN_PAL: s.dp,
+        GRG_GHM: ghm,
+        GHS_NUM: 1000 + (permute(ghm.charCodeAt(5) * 9973 + parseInt(ghm.slice(3, 5), 10), 7, 1) % 9000),
+        SEJ_NBJ: nights,
+        SOR_ANN: String(sy),
+        SOR_MOI: pad2(sm),
+        ENT_MOD: '8',
+        ENT_PRV: ' ',
+        SOR_MOD: s.died ? '9' : '8',
+        SOR_DES: s.died ? null : ' ',
+        NBR_DGN: s.associated.length,
+        NBR_ACT: s.acts.length,
       });
     }
     if (C) {
       C.put(keys, {
-        NIR_ANO_17: psa, ENT_DAT: ddmmyyyy(s.entry), SOR_DAT: ddmmyyyy(s.exit), EXE_SOI_DTD: s.entry, EXE_SOI_DTF: s.exit,
-        SOR_ANN: String(sy), SOR_MOI: pad2(sm), SEJ_NUM: Math.max(0, s.entry - who.birth) % 100000,
+        NIR_ANO_17: psa,
+        ENT_DAT: ddmmyyyy(s.entry),
+        SOR_DAT: ddmmyyyy(s.exit),
+        EXE_SOI_DTD: s.entry,
+        EXE_SOI_DTF: s.exit,
+        SOR_ANN: String(sy),
+        SOR_MOI: pad2(sm),
+        SEJ_NUM: Math.max(0, s.entry - who.birth) % 100000,
       });
     }
     if (D) s.associated.forEach((code, n) => D.put(keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
-    if (A) s.acts.forEach((code, n) => A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
+    if (A)
+      s.acts.forEach((code, n) => A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
   });
 }
 
@@ -325,7 +546,9 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const rng = personRng(p, who.index, STREAM.death);
   const y = yearOf(who.death);
   const held = new Set(who.conditions.map((k) => m.conditions[k].name));
-  const weights = m.deaths.groups.map((g) => g.share * ('condition' in g && g.condition && held.has(g.condition) ? m.deaths.condition_weight : 1));
+  const weights = m.deaths.groups.map(
+    (g) => g.share * ('condition' in g && g.condition && held.has(g.condition) ? m.deaths.condition_weight : 1),
+  );
   let x = rng.float() * weights.reduce((a, b) => a + b, 0);
   let g = 0;
   while (g < weights.length - 1 && (x -= weights[g]) >= 0) g++;
@@ -339,15 +562,25 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const cci = out('KI_CCI_R', y);
   if (cci) {
     cci.put(common, {
-      DCD_DPT_COD: snDept(who.dept), BEN_RES_DPT: snDept(who.dept), BEN_DCD_DTE: who.death,
-      DCD_LIE_COD: rng.chance(m.deaths.in_hospital_share) ? 2 : 1, BEN_NAI_ANN: String(by), BEN_NAI_MOI: pad2(bm), BEN_SEX_COD: who.sex,
+      DCD_DPT_COD: snDept(who.dept),
+      BEN_RES_DPT: snDept(who.dept),
+      BEN_DCD_DTE: who.death,
+      DCD_LIE_COD: rng.chance(m.deaths.in_hospital_share) ? 2 : 1,
+      BEN_NAI_ANN: String(by),
+      BEN_NAI_MOI: pad2(bm),
+      BEN_SEX_COD: who.sex,
       DCD_CIM_COD: initial.slice(0, 4),
     });
   }
   const ecd = out('KI_ECD_R', y);
   if (ecd) {
     [initial, ...associated].forEach((code, n) =>
-      ecd.put(common, { CER_LIG_NUM: n === 0 ? 1 : 2, ECD_CAU_RNG: n + 1, ECD_CIM_COD: code.slice(0, 4), BEN_DCD_DTE: who.death }),
+      ecd.put(common, {
+        CER_LIG_NUM: n === 0 ? 1 : 2,
+        ECD_CAU_RNG: n + 1,
+        ECD_CIM_COD: code.slice(0, 4),
+        BEN_DCD_DTE: who.death,
+      }),
     );
   }
 }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 
 /** Parses a small CSV file (quoted fields allowed) into records keyed by header. */
 export function readCsv(path: string, separator = ','): Record<string, string>[] {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const rows = lines.map((l) => splitLine(l, separator));
   const header = rows[0];
   return rows.slice(1).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));

@@ -45,6 +45,12 @@ export class Histogram {
   }
 
   toJSON(): object {
-    return { count: this.count, zeros: this.zeros, min: this.min, max: this.max, buckets: Object.fromEntries(this.buckets) };
+    return {
+      count: this.count,
+      zeros: this.zeros,
+      min: this.min,
+      max: this.max,
+      buckets: Object.fromEntries(this.buckets),
+    };
   }
 }

@@ -9,7 +9,12 @@ export class Progress {
   private readonly started = Date.now();
   private rows = 0;
 
-  constructor(private readonly enabled: boolean, private readonly total: number, private done_: number, private readonly predicted: Prediction | null = null) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly total: number,
+    private done_: number,
+    private readonly predicted: Prediction | null = null,
+  ) {}
 
   tick(rows: number, bytesWritten: number): void {
     this.done_++;

@@ -87,7 +87,9 @@ describe('the dependency rule', () => {
   });
 
   it('every import names a file that exists', () => {
-    const missing = [...graph].flatMap(([file, deps]) => deps.filter((d) => !graph.has(d)).map((d) => `${file} → ${d}`));
+    const missing = [...graph].flatMap(([file, deps]) =>
+      deps.filter((d) => !graph.has(d)).map((d) => `${file} → ${d}`),
+    );
     expect(missing).toEqual([]);
   });
 });

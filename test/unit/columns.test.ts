@@ -12,8 +12,21 @@ import { parts } from '../../src/model/dates.js';
 
 const column = (name: string, type: string) => ({ name, type, length: null, nullable: true, nomenclature: null });
 const SCHEMA: TableSchema = {
-  table: 'T', reference: 'test', family: 'dcir', partitioned_by_year: false, description: '', primaryKey: [],
-  columns: [column('N', 'INTEGER'), column('FEW', 'VARCHAR'), column('MANY', 'VARCHAR'), column('NONE', 'VARCHAR'), column('D', 'DOUBLE'), column('FILLED', 'VARCHAR'), column('TINY', 'VARCHAR')],
+  table: 'T',
+  reference: 'test',
+  family: 'dcir',
+  partitioned_by_year: false,
+  description: '',
+  primaryKey: [],
+  columns: [
+    column('N', 'INTEGER'),
+    column('FEW', 'VARCHAR'),
+    column('MANY', 'VARCHAR'),
+    column('NONE', 'VARCHAR'),
+    column('D', 'DOUBLE'),
+    column('FILLED', 'VARCHAR'),
+    column('TINY', 'VARCHAR'),
+  ],
 };
 SCHEMA.columns[5].fill = "'x' || N";
 
@@ -21,9 +34,26 @@ describe('Parquet sink', () => {
   it('writes every value, NULL and string back as generated, past the dictionary cap too', async () => {
     const rows = 2 * MAX_DICTIONARY + 3 * CHUNK + 17;
     const engine = await ParquetEngine.open();
-    const staged = new StagedTable(engine, SCHEMA, [['N', 'int'], ['FEW', 'str'], ['MANY', 'str'], ['NONE', 'str'], ['D', 'double'], ['TINY', 'str']]);
+    const staged = new StagedTable(engine, SCHEMA, [
+      ['N', 'int'],
+      ['FEW', 'str'],
+      ['MANY', 'str'],
+      ['NONE', 'str'],
+      ['D', 'double'],
+      ['TINY', 'str'],
+    ]);
     for (let i = 0; i < rows; i++) {
-      staged.batch.put({}, { N: i, FEW: i % 7 === 0 ? null : `f${i % 300}`, MANY: i % 11 === 0 ? null : `m${i}`, NONE: null, D: i % 5 === 0 ? null : i / 4, TINY: `t${i % 3}` });
+      staged.batch.put(
+        {},
+        {
+          N: i,
+          FEW: i % 7 === 0 ? null : `f${i % 300}`,
+          MANY: i % 11 === 0 ? null : `m${i}`,
+          NONE: null,
+          D: i % 5 === 0 ? null : i / 4,
+          TINY: `t${i % 3}`,
+        },
+      );
     }
     expect(staged.batch.col('FEW').dictionary()).toHaveLength(300);
     expect(staged.batch.col('MANY').dictionary()).toBeNull();
@@ -40,9 +70,28 @@ describe('Parquet sink', () => {
         count(*) FILTER (WHERE TINY <> 't' || (N % 3)),
         bool_and(N = rn - 1)
       FROM (SELECT *, row_number() OVER () AS rn FROM read_parquet('${path}'))`);
-    expect(r.getRowsJS()[0].map((v) => (typeof v === 'bigint' ? Number(v) : v))).toEqual([rows, 0, 0, 0, 0, 0, 0, true]);
-    const types = await engine.conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`);
-    expect(types.getRowsJS().map(([n, t]) => `${n} ${t}`)).toEqual(['N INTEGER', 'FEW VARCHAR', 'MANY VARCHAR', 'NONE VARCHAR', 'D DOUBLE', 'FILLED VARCHAR', 'TINY VARCHAR']);
+    expect(r.getRowsJS()[0].map((v) => (typeof v === 'bigint' ? Number(v) : v))).toEqual([
+      rows,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      true,
+    ]);
+    const types = await engine.conn.runAndReadAll(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`,
+    );
+    expect(types.getRowsJS().map(([n, t]) => `${n} ${t}`)).toEqual([
+      'N INTEGER',
+      'FEW VARCHAR',
+      'MANY VARCHAR',
+      'NONE VARCHAR',
+      'D DOUBLE',
+      'FILLED VARCHAR',
+      'TINY VARCHAR',
+    ]);
     engine.close();
   });
 });

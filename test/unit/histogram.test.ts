@@ -9,8 +9,10 @@ function exact(values: number[], p: number): number {
 describe('mergeable histogram', () => {
   it('merged p50/p95/p99 of several processes are within 1% of the exact percentiles of all samples', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const processes = [0, 1, 2, 3].map((k) => Array.from({ length: 20000 }, () => 5 + k * 3 + -Math.log(1 - rnd()) * (20 + 30 * k)));
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const processes = [0, 1, 2, 3].map((k) =>
+      Array.from({ length: 20000 }, () => 5 + k * 3 + -Math.log(1 - rnd()) * (20 + 30 * k)),
+    );
     const merged = new Histogram();
     for (const samples of processes) {
       const h = new Histogram();

@@ -8,15 +8,23 @@ import { schemas } from '../../src/snds/schema.js';
 
 const REFERENCE = join(__dirname, '..', '..', 'reference', 'schema-snds');
 
-interface RefField { name: string; type: string; format?: string; length?: string; nomenclature?: string }
+interface RefField {
+  name: string;
+  type: string;
+  format?: string;
+  length?: string;
+  nomenclature?: string;
+}
 
 /** The mapping rule from Table Schema types to Parquet types (README, "Tables and types"). */
 export function mapType(f: RefField): { type: string; length: number | null } {
   const ln = f.length && f.length !== '-' ? f.length : null;
   const n = ln && /^\d+$/.test(ln) ? Number(ln) : null;
   switch (f.type) {
-    case 'string': return { type: 'VARCHAR', length: n };
-    case 'integer': return { type: n && n > 9 ? 'BIGINT' : 'INTEGER', length: n };
+    case 'string':
+      return { type: 'VARCHAR', length: n };
+    case 'integer':
+      return { type: n && n > 9 ? 'BIGINT' : 'INTEGER', length: n };
     case 'number': {
       if (ln && ln.includes(',')) {
         const [p, s] = ln.split(',').map(Number);
@@ -28,10 +36,14 @@ export function mapType(f: RefField): { type: string; length: number | null } {
       if (f.format === '%m') return { type: 'VARCHAR', length: 2 };
       if (f.format === '%d%m%Y') return { type: 'VARCHAR', length: 8 };
       return { type: 'DATE', length: null };
-    case 'datetime': return { type: 'TIMESTAMP', length: null };
-    case 'year': return { type: 'VARCHAR', length: 4 };
-    case 'yearmonth': return { type: 'VARCHAR', length: 6 };
-    case 'boolean': return { type: 'BOOLEAN', length: null };
+    case 'datetime':
+      return { type: 'TIMESTAMP', length: null };
+    case 'year':
+      return { type: 'VARCHAR', length: 4 };
+    case 'yearmonth':
+      return { type: 'VARCHAR', length: 6 };
+    case 'boolean':
+      return { type: 'BOOLEAN', length: null };
   }
   throw new Error(`unknown reference type ${f.type}`);
 }
@@ -62,7 +74,8 @@ describe('schemas/', () => {
           if (!recorded.has(key)) unrecorded.push(key);
         }
         const nom = f.nomenclature && f.nomenclature !== '-' ? f.nomenclature : null;
-        if (nom !== ours.nomenclature) unrecorded.push(`${s.table}.${f.name}: nomenclature ${nom} -> ${ours.nomenclature}`);
+        if (nom !== ours.nomenclature)
+          unrecorded.push(`${s.table}.${f.name}: nomenclature ${nom} -> ${ours.nomenclature}`);
       });
       expect(unrecorded).toEqual([]);
     });
@@ -72,17 +85,28 @@ describe('schemas/', () => {
     const live = new Set<string>();
     for (const s of schemas().values()) {
       const ref = JSON.parse(readFileSync(join(REFERENCE, s.reference), 'utf8')) as { fields: RefField[] };
-      ref.fields.forEach((f, i) => live.add(`${s.table}.${f.name}: ${show(mapType(f))} -> ${show({ type: s.columns[i].type, length: s.columns[i].length })}`));
+      ref.fields.forEach((f, i) =>
+        live.add(
+          `${s.table}.${f.name}: ${show(mapType(f))} -> ${show({ type: s.columns[i].type, length: s.columns[i].length })}`,
+        ),
+      );
     }
     expect([...recordedDeviations()].filter((d) => !live.has(d))).toEqual([]);
   });
 
   it('shipped nomenclatures are exact copies of the reference', () => {
-    const sums = new Map(readFileSync(join(REFERENCE, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => [l.slice(66), l.slice(0, 64)]));
+    const sums = new Map(
+      readFileSync(join(REFERENCE, 'SHA256SUMS'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(66), l.slice(0, 64)]),
+    );
     for (const s of schemas().values()) {
       if (s.family !== 'nomenclature') continue;
       const ours = readFileSync(join(__dirname, '..', '..', 'schemas', 'nomenclatures', s.table + '.csv'));
-      expect(createHash('sha256').update(ours).digest('hex'), s.table).toBe(sums.get(s.reference.replace(/\.json$/, '.csv')));
+      expect(createHash('sha256').update(ours).digest('hex'), s.table).toBe(
+        sums.get(s.reference.replace(/\.json$/, '.csv')),
+      );
     }
   });
 });

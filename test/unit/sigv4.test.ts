@@ -3,9 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_SHA256, sign, type Hashing } from '../../scenarios/lib/sigv4.js';
 
 const node: Hashing = {
-  sha256Hex: (d) => createHash('sha256').update(typeof d === 'string' ? d : Buffer.from(d)).digest('hex'),
+  sha256Hex: (d) =>
+    createHash('sha256')
+      .update(typeof d === 'string' ? d : Buffer.from(d))
+      .digest('hex'),
   hmac: (k, d) => {
-    const out = createHmac('sha256', typeof k === 'string' ? k : Buffer.from(k)).update(d).digest();
+    const out = createHmac('sha256', typeof k === 'string' ? k : Buffer.from(k))
+      .update(d)
+      .digest();
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
   },
 };
@@ -15,7 +20,14 @@ describe('SigV4', () => {
     const headers = sign(
       node,
       { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1' },
-      { method: 'GET', host: 'examplebucket.s3.amazonaws.com', path: '/test.txt', headers: { Range: 'bytes=0-9' }, payloadHash: EMPTY_SHA256, amzDate: '20130524T000000Z' },
+      {
+        method: 'GET',
+        host: 'examplebucket.s3.amazonaws.com',
+        path: '/test.txt',
+        headers: { Range: 'bytes=0-9' },
+        payloadHash: EMPTY_SHA256,
+        amzDate: '20130524T000000Z',
+      },
     );
     expect(headers.Authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',

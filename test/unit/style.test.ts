@@ -8,7 +8,9 @@ const ROOT = join(__dirname, '..', '..');
 it('source lines are at most 120 characters', () => {
   const long: string[] = [];
   for (const dir of ['src', 'scenarios', 'test']) {
-    for (const f of readdirSync(join(ROOT, dir), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'))) {
+    for (const f of readdirSync(join(ROOT, dir), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts'))) {
       readFileSync(join(ROOT, dir, f), 'utf8')
         .split('\n')
         .forEach((line, i) => line.length > 120 && long.push(`${dir}/${f}:${i + 1} (${line.length})`));
