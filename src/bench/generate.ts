@@ -91,7 +91,8 @@ function sqlSelect(rows: number): string {
       const h = `hash(range, ${k})`;
       if (c.type === 'VARCHAR') {
         const len = c.name === 'BEN_NIR_PSA' ? 12 : Math.min(c.length ?? 9, 9);
-        return `CAST(${c.name === 'BEN_NIR_PSA' ? `'SYNP-' || ` : ''}substr(md5(CAST(${h} % 100000 AS VARCHAR)), 1, ${len}) AS VARCHAR) AS ${quote(c.name)}`;
+        const prefix = c.name === 'BEN_NIR_PSA' ? `'SYNP-' || ` : '';
+        return `CAST(${prefix}substr(md5(CAST(${h} % 100000 AS VARCHAR)), 1, ${len}) AS VARCHAR) AS ${quote(c.name)}`;
       }
       if (c.type === 'DATE') return `DATE '2024-01-01' + CAST(${h} % 366 AS INTEGER) AS ${quote(c.name)}`;
       if (c.type.startsWith('DECIMAL')) return `CAST((${h} % 100000) / 100.0 AS ${c.type}) AS ${quote(c.name)}`;

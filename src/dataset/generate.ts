@@ -77,7 +77,8 @@ export function prepareOutput(o: GenerateOptions): void {
     } else {
       if (foreign.length > 0)
         throw new UsageError(
-          `refusing to overwrite ${o.out}: it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`,
+          `refusing to overwrite ${o.out}: ` +
+            `it holds files that are not a sndsbench dataset (${foreign.slice(0, 3).join(', ')})`,
         );
       for (const e of entries) rmSync(join(o.out, e), { recursive: true, force: true });
     }
@@ -307,7 +308,8 @@ async function writeReferentials(
       .map(([k, v]) => `${quote(k)}: ${sqlString(v)}`)
       .join(', ');
     await engine.conn.run(
-      `COPY (SELECT ${cols} FROM read_csv(${sqlString(nomenclaturePath(t))}, delim=';', header=true, all_varchar=true, quote='"')) ` +
+      `COPY (SELECT ${cols} FROM read_csv(${sqlString(nomenclaturePath(t))}, ` +
+        `delim=';', header=true, all_varchar=true, quote='"')) ` +
         `TO ${sqlString(path + '.tmp')} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kv}})`,
     );
     renameSync(path + '.tmp', path);

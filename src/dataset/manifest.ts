@@ -62,7 +62,8 @@ export function mergeManifests(dirs: string[], outDir = dirs[0], sizeOf = onDisk
   for (const s of shards) {
     if (common(s) !== reference)
       problems.push(
-        `shard ${s.index}/${s.count} (${join(s.dir, s.name)}) has other parameters than shard ${shards[0].index}: ${common(s)}`,
+        `shard ${s.index}/${s.count} (${join(s.dir, s.name)}) ` +
+          `has other parameters than shard ${shards[0].index}: ${common(s)}`,
       );
   }
   for (let i = 0; i < n; i++) {

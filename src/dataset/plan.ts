@@ -176,7 +176,8 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
 export function formatPlan(p: Plan): string {
   const n = (x: number) => x.toLocaleString('en');
   const lines = [
-    `plan for ${n(Number(p.parameters.beneficiaries))} beneficiaries, ${p.parameters.years}, ${p.parameters.shards} shard(s)`,
+    `plan for ${n(Number(p.parameters.beneficiaries))} beneficiaries, ` +
+      `${p.parameters.years}, ${p.parameters.shards} shard(s)`,
     '',
   ];
   lines.push(`${'table'.padEnd(14)}${'rows'.padStart(20)}${'bytes'.padStart(12)}${'files'.padStart(10)}`);
@@ -185,19 +186,23 @@ export function formatPlan(p: Plan): string {
       `${t.table.padEnd(14)}${n(t.rows).padStart(20)}${human(t.bytes, 'B').padStart(12)}${n(t.files).padStart(10)}`,
     );
   lines.push(
-    `${'total'.padEnd(14)}${n(p.total.rows).padStart(20)}${human(p.total.bytes, 'B').padStart(12)}${n(p.total.files).padStart(10)}`,
+    `${'total'.padEnd(14)}${n(p.total.rows).padStart(20)}` +
+      `${human(p.total.bytes, 'B').padStart(12)}${n(p.total.files).padStart(10)}`,
     '',
   );
   lines.push(`objects: ${n(p.total.objects)} (files and manifests)`);
   lines.push(
-    `compute: ${p.total.core_hours.toFixed(p.total.core_hours < 10 ? 2 : 0)} core-hours at ${n(p.total.rows_per_core_second)} rows/s per core; ${duration(p.total.wall_hours * 3600)} on ${p.total.workers} worker(s)`,
+    `compute: ${p.total.core_hours.toFixed(p.total.core_hours < 10 ? 2 : 0)} core-hours ` +
+      `at ${n(p.total.rows_per_core_second)} rows/s per core; ` +
+      `${duration(p.total.wall_hours * 3600)} on ${p.total.workers} worker(s)`,
   );
   lines.push(`calibration: ${p.calibration}`);
   const u = p.upload;
   if (u) {
     lines.push('');
     lines.push(
-      `upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests (${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`,
+      `upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests ` +
+        `(${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`,
     );
     const bw = u.bandwidth_bytes_per_second
       ? `${human(u.bandwidth_bytes_per_second * 8, 'bit/s')}`
@@ -206,7 +211,8 @@ export function formatPlan(p: Plan): string {
     lines.push(`upload time: ${duration(u.seconds)} (${bw}, ${rate}; bound by ${u.bound})`);
     if (u.cost)
       lines.push(
-        `cost: upload ${u.cost.upload.toFixed(2)} ${u.cost.currency}, one full read ${u.cost.one_read.toFixed(2)}, storage ${u.cost.storage_month.toFixed(2)} a month`,
+        `cost: upload ${u.cost.upload.toFixed(2)} ${u.cost.currency}, ` +
+          `one full read ${u.cost.one_read.toFixed(2)}, storage ${u.cost.storage_month.toFixed(2)} a month`,
       );
     else if (u.host) lines.push(`cost: the profile lists no prices`);
   }

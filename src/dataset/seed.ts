@@ -49,9 +49,10 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
     if (!o.progress) return;
     const s = (Date.now() - started) / 1000;
     const frac = done / Math.max(1, total);
-    process.stderr.write(
-      `\r[${'#'.repeat(Math.round(frac * 30)).padEnd(30, '.')}] ${(frac * 100).toFixed(0)}%  ${(done / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s  ETA ${frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?'}s   `,
-    );
+    const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
+    const mbs = (done / 1e6 / Math.max(s, 1e-3)).toFixed(1);
+    const eta = frac > 0 ? ((s / frac) * (1 - frac)).toFixed(0) : '?';
+    process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${mbs} MB/s  ETA ${eta}s   `);
   };
   await forEachLimited(work, o.concurrency, async (w) => {
     const key = `${o.prefix}/${w.path}`;

@@ -70,7 +70,8 @@ export async function validationReport(dir: string, file: string): Promise<void>
   if (has('IR_BEN_R')) {
     // Ages on 1 January of the first year (people born before it), against Insee's pyramid the model draws from.
     const gen = await rows(
-      `SELECT BEN_SEX_COD, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER) - 1 AS age, count(*) FROM ${table('IR_BEN_R')} WHERE CAST(BEN_NAI_ANN AS INTEGER) < ${firstYear} GROUP BY ALL`,
+      `SELECT BEN_SEX_COD, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER) - 1 AS age, count(*) ` +
+        `FROM ${table('IR_BEN_R')} WHERE CAST(BEN_NAI_ANN AS INTEGER) < ${firstYear} GROUP BY ALL`,
     );
     const data: Record<string, unknown>[] = [];
     const add = (source: string, sex: string, age: number, n: number) =>
@@ -156,10 +157,12 @@ export async function validationReport(dir: string, file: string): Promise<void>
         .reverse()
         .join(' ')} END`;
     const visits = await rows(
-      `SELECT ${bandOf('CASE WHEN BEN_AMA_COD >= 1000 THEN 0 ELSE BEN_AMA_COD END')} AS band, count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`,
+      `SELECT ${bandOf('CASE WHEN BEN_AMA_COD >= 1000 THEN 0 ELSE BEN_AMA_COD END')} AS band, ` +
+        `count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`,
     );
     const people = await rows(
-      `SELECT ${bandOf(`greatest(0, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER))`)} AS band, count(*) FROM ${table('IR_BEN_R')} GROUP BY ALL`,
+      `SELECT ${bandOf(`greatest(0, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER))`)} AS band, ` +
+        `count(*) FROM ${table('IR_BEN_R')} GROUP BY ALL`,
     );
     const per = new Map(people.map(([b, n]) => [String(b), Number(n) * years]));
     const target = Number(
@@ -232,7 +235,8 @@ export async function validationReport(dir: string, file: string): Promise<void>
 
   if (has('ER_PHA_F') && has('IR_PHA_R')) {
     const gen = await rows(
-      `SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p JOIN ${table('IR_PHA_R')} r ON p.PHA_PRS_C13 = r.PHA_CIP_C13 GROUP BY ALL`,
+      `SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p ` +
+        `JOIN ${table('IR_PHA_R')} r ON p.PHA_PRS_C13 = r.PHA_CIP_C13 GROUP BY ALL`,
     );
     const total = gen.reduce((s, r) => s + Number(r[1]), 0);
     const refRows = readCsv(ref('top_drugs.csv')).filter((r) => r.ranking === 'by_boxes');
@@ -272,14 +276,20 @@ export async function validationReport(dir: string, file: string): Promise<void>
   const rowsHtml = checks
     .map(
       (c) =>
-        `<tr class="${c.ok ? 'pass' : 'fail'}"><td>${esc(c.group)}</td><td>${esc(c.name)}</td><td>${esc(c.value)}</td><td>${esc(c.expected)}</td><td>${c.ok ? 'ok' : 'FAILED'}</td></tr>`,
+        `<tr class="${c.ok ? 'pass' : 'fail'}"><td>${esc(c.group)}</td><td>${esc(c.name)}</td>` +
+        `<td>${esc(c.value)}</td><td>${esc(c.expected)}</td><td>${c.ok ? 'ok' : 'FAILED'}</td></tr>`,
     )
     .join('\n');
+  const css =
+    'body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}' +
+    'table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}' +
+    '.pass td:last-child{background:#d9f2d9}.fail td:last-child{background:#f8d0d0}' +
+    'figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}figcaption{font-weight:600}';
   writeAtomic(
     file,
     `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sndsbench dataset realism</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}.pass td:last-child{background:#d9f2d9}.fail td:last-child{background:#f8d0d0}figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}figcaption{font-weight:600}</style>
+<style>${css}</style>
 </head><body>
 <h1>Synthetic dataset against published statistics</h1>
 <p>${esc(dir)}: ${params.years}. Every value is synthetic; the references are published aggregates (see SOURCES.md).</p>

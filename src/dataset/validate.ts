@@ -42,7 +42,8 @@ export async function validate(dir: string): Promise<Check[]> {
   const present = new Set(readdirSync(dir).filter((t) => schemas().has(t)));
   for (const t of present) {
     await conn.run(
-      `CREATE VIEW ${t} AS SELECT * FROM read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`,
+      `CREATE VIEW ${t} AS SELECT * FROM ` +
+        `read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`,
     );
   }
   const checks: Check[] = [];
@@ -55,7 +56,8 @@ export async function validate(dir: string): Promise<Check[]> {
 
   // Synthetic by construction: marker in every file and in every pseudonym.
   const unmarked = await one(
-    `SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata(${sqlString(join(dir, '**', '*.parquet'))}) GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`,
+    `SELECT count(*) FROM (SELECT file_name FROM parquet_kv_metadata(${sqlString(join(dir, '**', '*.parquet'))}) ` +
+      `GROUP BY file_name HAVING count(*) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true') = 0)`,
   );
   checks.push({
     group: 'synthetic',
@@ -67,7 +69,8 @@ export async function validate(dir: string): Promise<Check[]> {
   await zero(
     'synthetic',
     'pseudonyms have the SYN marker',
-    `SELECT count(*) FROM IR_BEN_R WHERE NOT regexp_full_match(BEN_NIR_PSA, 'SYNP-[0-9A-Z]{12}') OR NOT regexp_full_match(BEN_NIR_ANO, 'SYNA-[0-9A-Z]{12}')`,
+    `SELECT count(*) FROM IR_BEN_R WHERE NOT regexp_full_match(BEN_NIR_PSA, 'SYNP-[0-9A-Z]{12}') ` +
+      `OR NOT regexp_full_match(BEN_NIR_ANO, 'SYNA-[0-9A-Z]{12}')`,
     'IR_BEN_R',
   );
 
@@ -118,7 +121,9 @@ export async function validate(dir: string): Promise<Check[]> {
     zero(
       'joins',
       `${child} → ${parent} on ${on.join(', ')}`,
-      `SELECT count(*) FROM ${child} c WHERE NOT EXISTS (SELECT 1 FROM ${parent} p WHERE ${on.map((k, i) => `p.${parentOn[i]} = c.${k}`).join(' AND ')}) AND ${on.map((k) => `c.${k} IS NOT NULL`).join(' AND ')}`,
+      `SELECT count(*) FROM ${child} c WHERE NOT EXISTS ` +
+        `(SELECT 1 FROM ${parent} p WHERE ${on.map((k, i) => `p.${parentOn[i]} = c.${k}`).join(' AND ')}) ` +
+        `AND ${on.map((k) => `c.${k} IS NOT NULL`).join(' AND ')}`,
       child,
       parent,
     );
@@ -147,7 +152,8 @@ export async function validate(dir: string): Promise<Check[]> {
   await zero(
     'dates',
     'EXE_SOI_DTD ≤ EXE_SOI_DTF ≤ FLX_TRT_DTD < FLX_DIS_DTD',
-    `SELECT count(*) FROM ER_PRS_F WHERE NOT (EXE_SOI_DTD <= EXE_SOI_DTF AND EXE_SOI_DTF <= FLX_TRT_DTD AND FLX_TRT_DTD < FLX_DIS_DTD)`,
+    `SELECT count(*) FROM ER_PRS_F ` +
+      `WHERE NOT (EXE_SOI_DTD <= EXE_SOI_DTF AND EXE_SOI_DTF <= FLX_TRT_DTD AND FLX_TRT_DTD < FLX_DIS_DTD)`,
     'ER_PRS_F',
   );
   await zero(
@@ -171,14 +177,16 @@ export async function validate(dir: string): Promise<Check[]> {
   await zero(
     'dates',
     'no hospital stay after death',
-    `SELECT count(*) FROM T_MCOaaC c JOIN IR_BEN_R b ON b.BEN_NIR_PSA = c.NIR_ANO_17 WHERE b.BEN_DCD_DTE <> DATE '1600-01-01' AND c.EXE_SOI_DTF > b.BEN_DCD_DTE`,
+    `SELECT count(*) FROM T_MCOaaC c JOIN IR_BEN_R b ON b.BEN_NIR_PSA = c.NIR_ANO_17 ` +
+      `WHERE b.BEN_DCD_DTE <> DATE '1600-01-01' AND c.EXE_SOI_DTF > b.BEN_DCD_DTE`,
     'T_MCOaaC',
     'IR_BEN_R',
   );
   await zero(
     'dates',
     'PMSI ENT_DAT/SOR_DAT are DDMMYYYY of EXE_SOI_DTD/DTF',
-    `SELECT count(*) FROM T_MCOaaC WHERE strftime(EXE_SOI_DTD, '%d%m%Y') <> ENT_DAT OR strftime(EXE_SOI_DTF, '%d%m%Y') <> SOR_DAT`,
+    `SELECT count(*) FROM T_MCOaaC ` +
+      `WHERE strftime(EXE_SOI_DTD, '%d%m%Y') <> ENT_DAT OR strftime(EXE_SOI_DTF, '%d%m%Y') <> SOR_DAT`,
     'T_MCOaaC',
   );
   await zero(
@@ -215,13 +223,17 @@ async function marginals(
 ): Promise<Check[]> {
   const checks: Check[] = [];
   const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
+  // Alive on 1 January of year yrs.y.
+  const aliveIn =
+    "CAST(b.BEN_NAI_ANN AS INTEGER) < yrs.y AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y)";
   // Alive on 1 January of the first year (born before it), by Insee 5-year band and sex.
   const insee = readCsv(ref('population_age_sex.csv')).filter((r) => r.year === '2025');
   const inseeTotal = insee.reduce((s, r) => s + Number(r.population), 0);
   const ours = new Map<string, number>();
   let total = 0;
   for (const [band, sex, n] of await rows(
-    `SELECT least(95, 5 * floor((${firstYear} - 1 - CAST(BEN_NAI_ANN AS INTEGER)) / 5)) AS band, BEN_SEX_COD, count(*) FROM IR_BEN_R WHERE BEN_DTE_INS = DATE '1600-01-01' GROUP BY ALL`,
+    `SELECT least(95, 5 * floor((${firstYear} - 1 - CAST(BEN_NAI_ANN AS INTEGER)) / 5)) AS band, BEN_SEX_COD, ` +
+      `count(*) FROM IR_BEN_R WHERE BEN_DTE_INS = DATE '1600-01-01' GROUP BY ALL`,
   )) {
     ours.set(`${band}:${sex}`, Number(n));
     total += Number(n);
@@ -241,12 +253,12 @@ async function marginals(
   });
 
   // Person-years alive in the generated years.
+  const entry =
+    `greatest(DATE '${firstYear}-01-01', ` +
+    `CASE WHEN BEN_DTE_INS <> DATE '1600-01-01' THEN BEN_DTE_INS ELSE DATE '${firstYear}-01-01' END)`;
+  const exit = `CASE WHEN BEN_DCD_DTE <> DATE '1600-01-01' THEN BEN_DCD_DTE ELSE DATE '${lastYear + 1}-01-01' END`;
   const personYears = Number(
-    (
-      await rows(
-        `SELECT sum(greatest(0, datediff('day', greatest(DATE '${firstYear}-01-01', CASE WHEN BEN_DTE_INS <> DATE '1600-01-01' THEN BEN_DTE_INS ELSE DATE '${firstYear}-01-01' END), CASE WHEN BEN_DCD_DTE <> DATE '1600-01-01' THEN BEN_DCD_DTE ELSE DATE '${lastYear + 1}-01-01' END))) / 365.25 FROM IR_BEN_R`,
-      )
-    )[0][0],
+    (await rows(`SELECT sum(greatest(0, datediff('day', ${entry}, ${exit}))) / 365.25 FROM IR_BEN_R`))[0][0],
   );
   if (present.has('ER_PRS_F')) {
     const gp = Number((await rows(`SELECT count(*) FROM ER_PRS_F WHERE PRS_NAT_REF = 1110`))[0][0]);
@@ -266,7 +278,7 @@ async function marginals(
         JOIN IR_PHA_R r ON r.PHA_CIP_C13 = h.PHA_PRS_C13 AND r.PHA_ATC_C07 LIKE 'A10%'
         JOIN ER_PRS_F p USING (${DCIR_KEYS.join(', ')})),
       yrs AS (SELECT range AS y FROM range(${firstYear}, ${lastYear + 1})),
-      alive AS (SELECT yrs.y, count(*) AS n FROM yrs, IR_BEN_R b WHERE CAST(b.BEN_NAI_ANN AS INTEGER) < yrs.y AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y) GROUP BY yrs.y)
+      alive AS (SELECT yrs.y, count(*) AS n FROM yrs, IR_BEN_R b WHERE ${aliveIn} GROUP BY yrs.y)
       SELECT (SELECT count(*) FROM a10), (SELECT sum(n) FROM alive)`);
     const prevalence = (100 * Number(treated)) / Number(alive);
     const target = 5.4;
@@ -291,7 +303,7 @@ async function marginals(
   const [[dead, exposed]] = await rows(`
     WITH yrs AS (SELECT range AS y FROM range(${firstYear}, ${lastYear + 1}))
     SELECT count(*) FILTER (WHERE b.BEN_DCD_DTE <> DATE '1600-01-01' AND year(b.BEN_DCD_DTE) = yrs.y),
-           count(*) FILTER (WHERE CAST(b.BEN_NAI_ANN AS INTEGER) < yrs.y AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y))
+           count(*) FILTER (WHERE ${aliveIn})
     FROM yrs, IR_BEN_R b`);
   const rate = (1000 * Number(dead)) / Number(exposed);
   checks.push({

@@ -336,10 +336,11 @@ export async function labUp(base: number, s3: S3Implementation = 'versitygw'): P
   const tls = labTls(LAB, BUCKET);
   writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
   const report: string[] = [];
-  for (const s of services(ports, c, s3, tls))
-    report.push(
-      `${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${await start(s)}${s.name === 'source' || s.name === 'target' ? ` (${s3})` : ''}`,
-    );
+  for (const s of services(ports, c, s3, tls)) {
+    const started = await start(s);
+    const implementation = s.name === 'source' || s.name === 'target' ? ` (${s3})` : '';
+    report.push(`${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${started}${implementation}`);
+  }
   writeAtomic(stateFile, JSON.stringify({ ports, s3 }, null, 1));
 
   // toxiproxy: the target is reached through it, so faults can be injected between client and target.

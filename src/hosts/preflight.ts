@@ -31,7 +31,8 @@ export async function preflight(p: HostProfile): Promise<ResolvedCredentials> {
     throw new UsageError(`${p.endpoint} rejected the credentials in ${credentialNames(p)} (HTTP ${r.status})`);
   if (r.status === 404 && p.addressing === 'virtual')
     throw new UsageError(
-      `bucket ${p.bucket} not found at ${virtualHostname(p.endpoint, p.bucket)}: the bucket is missing or the host does not take virtual-host addressing (set "addressing": "path" in ${p.name})`,
+      `bucket ${p.bucket} not found at ${virtualHostname(p.endpoint, p.bucket)}: the bucket is missing ` +
+        `or the host does not take virtual-host addressing (set "addressing": "path" in ${p.name})`,
     );
   if (r.status === 404)
     throw new UsageError(

@@ -133,7 +133,8 @@ async function multipart(a: S3Access, key: string, written: string[]): Promise<[
     if (r.status !== 200) return [false, `UploadPart: HTTP ${r.status}`];
     etags.push(String(r.headers.etag));
   }
-  const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+  const partList = etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('');
+  const xml = `<CompleteMultipartUpload>${partList}</CompleteMultipartUpload>`;
   const done = await s3Request(a, 'POST', key, { query: { uploadId: id }, body: xml }, TIMEOUT);
   if (done.status !== 200 || /<Error>/.test(done.body.toString()))
     return [false, `CompleteMultipartUpload: HTTP ${done.status}`];

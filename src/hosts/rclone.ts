@@ -12,7 +12,8 @@ export function rcloneRemote(name: string, p: HostProfile): Record<string, strin
   const v = (k: string) => `RCLONE_CONFIG_${name.toUpperCase()}_${k}`;
   if (p.kind === 'azure-blob') {
     // rclone 1.60 builds https://<account>.<endpoint>; Azurite is path-style, so a container SAS URL it is.
-    const url = `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}/${p.bucket}?${c.sasToken ?? containerSas(c.accessKey, c.secretKey, p.bucket, 'rl', new Date(Date.now() + 86_400_000))}`;
+    const sas = c.sasToken ?? containerSas(c.accessKey, c.secretKey, p.bucket, 'rl', new Date(Date.now() + 86_400_000));
+    const url = `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}/${p.bucket}?${sas}`;
     return { [v('TYPE')]: 'azureblob', [v('SAS_URL')]: url };
   }
   return {

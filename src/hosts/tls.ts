@@ -64,7 +64,8 @@ export function serverCertificate(dir: string, name: string, hosts: string[], da
     const ext = join(dir, `${name}.ext`);
     writeFileSync(
       ext,
-      `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n`,
+      `subjectAltName=${san}\nbasicConstraints=CA:FALSE\n` +
+        'extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n',
     );
     openssl(['req', ...EC, '-keyout', key, '-out', `${name}.csr`, '-subj', `/CN=${hosts[0]}`], dir);
     const serial = `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`;

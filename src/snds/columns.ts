@@ -177,7 +177,10 @@ function compilePut(columns: ColumnBuffer[]): (keys: Row, row: Row) => void {
     .map((c, j) => {
       const name = JSON.stringify(c.name);
       const push = c.physical === 'str' ? 'pushString' : 'push';
-      return `v = ${name} in row ? row[${name}] : keys[${name}]; if (v === null || v === undefined) c[${j}].pushNull(); else c[${j}].${push}(v);`;
+      return (
+        `v = ${name} in row ? row[${name}] : keys[${name}]; ` +
+        `if (v === null || v === undefined) c[${j}].pushNull(); else c[${j}].${push}(v);`
+      );
     })
     .join('\n');
   return new Function('c', `return function put(keys, row) { let v;\n${body}\n}`)(columns);

@@ -28,7 +28,8 @@ export class Progress {
     const mbs = bytesWritten / 1e6 / Math.max(s, 1e-3);
     const n = (x: number) => Math.round(x).toLocaleString('en');
     const plan = this.predicted
-      ? `  rows ${n(this.rows)} of ~${n(this.predicted.rows)} planned  ETA ${eta.toFixed(0)}s (planned total ${this.predicted.seconds.toFixed(0)}s)`
+      ? `  rows ${n(this.rows)} of ~${n(this.predicted.rows)} planned  ETA ${eta.toFixed(0)}s ` +
+        `(planned total ${this.predicted.seconds.toFixed(0)}s)`
       : `  ETA ${eta.toFixed(0)}s`;
     process.stderr.write(`\r[${bar}] ${(frac * 100).toFixed(0)}%  ${n(rate)} rows/s  ${mbs.toFixed(1)} MB/s${plan}   `);
   }
