@@ -64,13 +64,18 @@ function script(name: string, body: string): string {
   const path = join(work, `${name}.mjs`);
   writeFileSync(
     path,
-    `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\nimport { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\nconst socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n${body}\n`,
+    `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\n` +
+      `import { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\n` +
+      'const socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\n' +
+      'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n' +
+      `${body}\n`,
   );
   return `node ${path}`;
 }
 
 const SWITCH =
-  'await haproxy(socket, `set server ${backend}/target state ready`); await haproxy(socket, `set server ${backend}/source state maint`);';
+  'await haproxy(socket, `set server ${backend}/target state ready`); ' +
+  'await haproxy(socket, `set server ${backend}/source state maint`);';
 
 describe.skipIf(skip)('cutover through the front', () => {
   const socket = () => loadProfile('local-front').haproxy!.socket;
@@ -147,7 +152,8 @@ describe.skipIf(skip)('cutover through the front', () => {
     const { status, report } = cutover(
       script(
         'stop-5s',
-        'await haproxy(socket, `set server ${backend}/source state maint`); await sleep(5000); await haproxy(socket, `set server ${backend}/target state ready`);',
+        'await haproxy(socket, `set server ${backend}/source state maint`); await sleep(5000); ' +
+          'await haproxy(socket, `set server ${backend}/target state ready`);',
       ),
     );
     expect(status).toBe(1);
@@ -184,11 +190,13 @@ ${SWITCH}`,
     expect(report!.failed.some((f) => f.startsWith('integrity failures'))).toBe(true);
   });
 
-  it('500 ms of latency added during the switch: the window p99 shows it (twice, with the TLS handshake) within 10%', () => {
+  it('500 ms of latency added during the switch: the window p99 shows it (twice: TLS handshake) within 10%', () => {
     const slow = script(
       'slow-switch',
       `
-await addToxic('local-target', 'slow', { type: 'latency', stream: 'downstream', attributes: { latency: 500, jitter: 0 } });
+await addToxic('local-target', 'slow', {
+  type: 'latency', stream: 'downstream', attributes: { latency: 500, jitter: 0 },
+});
 ${SWITCH}
 await sleep(3000);
 await clearToxics('local-target');`,

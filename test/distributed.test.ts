@@ -185,7 +185,8 @@ describe.skipIf(skip)('Indexed Job: shards written straight to the bucket by N p
     for (const table of Object.keys(single.rows)) {
       const q = (d: string) => `SELECT * FROM read_parquet('${d}/${table}/**/*.parquet', hive_partitioning = false)`;
       const r = await conn.runAndReadAll(
-        `SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(back)})), (SELECT count(*) FROM (${q(back)} EXCEPT ALL ${q(one)}))`,
+        `SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(back)})), ` +
+          `(SELECT count(*) FROM (${q(back)} EXCEPT ALL ${q(one)}))`,
       );
       expect([table, ...r.getRowsJS()[0].map(Number)]).toEqual([table, 0, 0]);
     }

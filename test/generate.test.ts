@@ -62,7 +62,8 @@ describe('generate', () => {
     for (const t of tables) {
       const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
       const r = await conn.runAndReadAll(
-        `SELECT (SELECT count(*) FROM (${q(a)} EXCEPT ALL ${q(sharded)})), (SELECT count(*) FROM (${q(sharded)} EXCEPT ALL ${q(a)})), (SELECT count(*) FROM (${q(a)}))`,
+        `SELECT (SELECT count(*) FROM (${q(a)} EXCEPT ALL ${q(sharded)})), ` +
+          `(SELECT count(*) FROM (${q(sharded)} EXCEPT ALL ${q(a)})), (SELECT count(*) FROM (${q(a)}))`,
       );
       const [left, right, total] = r.getRowsJS()[0].map(Number);
       expect([t, left, right], t).toEqual([t, 0, 0]);
@@ -105,7 +106,8 @@ describe('generate', () => {
     for (const t of readdirSync(one).filter((t) => !t.startsWith('_'))) {
       const q = (d: string) => `SELECT * FROM read_parquet('${d}/${t}/**/*.parquet', hive_partitioning = false)`;
       const res = await conn.runAndReadAll(
-        `SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(two)})) + (SELECT count(*) FROM (${q(two)} EXCEPT ALL ${q(one)}))`,
+        `SELECT (SELECT count(*) FROM (${q(one)} EXCEPT ALL ${q(two)})) + ` +
+          `(SELECT count(*) FROM (${q(two)} EXCEPT ALL ${q(one)}))`,
       );
       expect([t, Number(res.getRowsJS()[0][0])]).toEqual([t, 0]);
     }
@@ -209,7 +211,10 @@ describe('generate', () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     const r = await conn.runAndReadAll(
-      `SELECT count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'seed' AND value::VARCHAR = '42'), count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'epoch'), count(DISTINCT file_name) FROM parquet_kv_metadata('${a}/**/*.parquet')`,
+      "SELECT count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'synthetic' AND value::VARCHAR = 'true'), " +
+        "count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'seed' AND value::VARCHAR = '42'), " +
+        "count(DISTINCT file_name) FILTER (WHERE key::VARCHAR = 'epoch'), " +
+        `count(DISTINCT file_name) FROM parquet_kv_metadata('${a}/**/*.parquet')`,
     );
     const [synthetic, seed, epoch, files] = r.getRowsJS()[0].map(Number);
     expect([synthetic, seed, epoch]).toEqual([files, files, files]);

@@ -165,7 +165,7 @@ describe.skipIf(skip)('migration rehearsal', () => {
     expect(failed.find((l) => l.includes(deleted))).toMatch(/missing/);
   });
 
-  it('with target connections reset, the run retries to full verification or names the objects it could not verify', async () => {
+  it('target connections reset: the run retries to full verification or names what it could not verify', async () => {
     const dir = seeded(dataset, 'local-source', unique('resets'));
     await clearToxics('local-target');
     // Slowed down so that the resets, added once the run is past its pre-flight check, hit the copy.

@@ -65,7 +65,8 @@ describe('plan predicts what generate writes', () => {
           const error = guess / actual - 1;
           if (Math.abs(error) > tolerance)
             misses.push(
-              `${p.table} ${what}: predicted ${guess}, wrote ${actual} (${(error * 100).toFixed(1)}%, bound ${(tolerance * 100).toFixed(1)}%)`,
+              `${p.table} ${what}: predicted ${guess}, wrote ${actual} ` +
+                `(${(error * 100).toFixed(1)}%, bound ${(tolerance * 100).toFixed(1)}%)`,
             );
         }
       }

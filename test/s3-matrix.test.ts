@@ -92,7 +92,7 @@ for (const impl of S3_IMPLEMENTATIONS) {
       });
 
       if (impl === 'rclone') {
-        it('a profile with virtual-host addressing, which it lacks: one line at the pre-flight, exit 2, no load', () => {
+        it('a profile with virtual-host addressing, which it lacks: one line at pre-flight, exit 2, no load', () => {
           const profile = join(work, 'rclone-virtual.json');
           writeFileSync(
             profile,

@@ -87,7 +87,8 @@ describe('schemas/', () => {
       const ref = JSON.parse(readFileSync(join(REFERENCE, s.reference), 'utf8')) as { fields: RefField[] };
       ref.fields.forEach((f, i) =>
         live.add(
-          `${s.table}.${f.name}: ${show(mapType(f))} -> ${show({ type: s.columns[i].type, length: s.columns[i].length })}`,
+          `${s.table}.${f.name}: ${show(mapType(f))} -> ` +
+            show({ type: s.columns[i].type, length: s.columns[i].length }),
         ),
       );
     }
