@@ -1,19 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SHA256, sign, type Hashing } from '../../scenarios/lib/sigv4.js';
-
-const node: Hashing = {
-  sha256Hex: (d) =>
-    createHash('sha256')
-      .update(typeof d === 'string' ? d : Buffer.from(d))
-      .digest('hex'),
-  hmac: (k, d) => {
-    const out = createHmac('sha256', typeof k === 'string' ? k : Buffer.from(k))
-      .update(d)
-      .digest();
-    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
-  },
-};
+import { EMPTY_SHA256, sign } from '../../scenarios/lib/sigv4.js';
+import { nodeHashing as node } from '../../src/hosts/s3node.js';
 
 describe('SigV4', () => {
   it("matches AWS's published example (GET /test.txt with Range)", () => {
