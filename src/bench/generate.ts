@@ -117,11 +117,9 @@ async function duckdbSql(rows: number): Promise<{ cpuSeconds: number; bytes: num
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
   const path = join(mkdtempSync(join(tmpdir(), 'sndsbench-sql-')), 'er_prs_f.parquet');
-  const cpuSeconds = await cpuSecondsOf(() =>
-    conn
-      .run(`COPY (${sqlSelect(rows)}) TO '${path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`)
-      .then(() => undefined),
-  );
+  const format = `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`;
+  const copy = `COPY (${sqlSelect(rows)}) TO ${sqlString(path)} ${format}`;
+  const cpuSeconds = await cpuSecondsOf(() => conn.run(copy).then(() => undefined));
   const bytes = statSync(path).size;
   conn.closeSync();
   db.closeSync();
