@@ -18,6 +18,7 @@ import { cutover, DEFAULT_THRESHOLDS } from '../load/cutover.js';
 import { addToxic, clearToxics } from '../hosts/toxics.js';
 import { loadCriteria, report } from '../report/report.js';
 import { validationReport } from '../dataset/validate-report.js';
+import { validate } from '../dataset/validate.js';
 import { ALL_TABLES } from '../snds/catalog.js';
 import { haproxy } from '../hosts/haproxy.js';
 import { absolute } from './args.js';
@@ -110,7 +111,7 @@ export async function demo(folder: string, say: (line: string) => void): Promise
     }
     say('writing the reports');
     await report([results], join(out, 'report'), loadCriteria());
-    await validationReport(data, join(out, 'report', 'dataset.html'));
+    await validationReport(data, join(out, 'report', 'dataset.html'), await validate(data));
     return join(out, 'report', 'report.html');
   } finally {
     await labDown();

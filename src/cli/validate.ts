@@ -18,10 +18,12 @@ export function validateCommand(y: Argv, exit: SetExitCode): Argv {
           coerce: absolute,
         }),
     async (a) => {
-      if (a.report) await validationReport(a.dir, a.report);
       const checks = await validate(a.dir);
       if (a.json) console.log(JSON.stringify({ passed: checks.every((c) => c.ok), checks }, null, 1));
       else printChecks(checks);
+      const intact = checks.every((c) => c.ok || c.group !== 'integrity');
+      if (a.report && intact) await validationReport(a.dir, a.report, checks);
+      if (a.report && !intact) console.error(`sndsbench: ${a.report} not written: the files do not match the manifest`);
       exit(checks.every((c) => c.ok) ? 0 : 1);
     },
   );

@@ -26,6 +26,11 @@ export interface Manifest {
   generation_seconds?: number;
 }
 
+/** The records a dataset folder keeps beside its tables: manifests, run parameters, seed and migration records. */
+export function isDatasetRecord(name: string): boolean {
+  return /^_(manifest|run|seed|migrated)[-.\w]*\.json$/.test(name);
+}
+
 export function manifestName(shard: { index: number; count: number }): string {
   return shard.count === 1 ? '_manifest.json' : `_manifest-${shard.index}-of-${shard.count}.json`;
 }

@@ -14,7 +14,7 @@ import { sha256File, writeAtomic } from '../util/files.js';
 import { Progress, type Prediction } from '../util/progress.js';
 import { expectedRows } from '../model/expected.js';
 import { loadCalibration } from './sizes.js';
-import { type Manifest, type ManifestFile, manifestName } from '../contracts/dataset.js';
+import { isDatasetRecord, manifestName, type Manifest, type ManifestFile } from '../contracts/dataset.js';
 import { EPOCH, BLOCK, ROW_GROUP } from './layout.js';
 import { VERSION } from '../util/version.js';
 import { FACT_TABLES, REFERENTIAL_TABLES, NOMENCLATURE_TABLES, ALL_TABLES } from '../snds/catalog.js';
@@ -68,7 +68,7 @@ export function prepareOutput(o: GenerateOptions): void {
   if (existsSync(o.out) && !statSync(o.out).isDirectory())
     throw new UsageError(`output ${o.out} exists and is not a folder`);
   const entries = existsSync(o.out) ? readdirSync(o.out) : [];
-  const ours = (e: string) => ALL_TABLES.includes(e) || /^_(manifest|run|seed|migrated)[-.\w]*\.json(\.tmp)?$/.test(e);
+  const ours = (e: string) => ALL_TABLES.includes(e) || isDatasetRecord(e.replace(/\.tmp$/, ''));
   if (entries.length > 0 && !o.resume) {
     const foreign = entries.filter((e) => !ours(e));
     if (!o.overwrite) {

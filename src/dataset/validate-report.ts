@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { calibration } from '../model/calibration.js';
 import { readCsv } from '../util/csv.js';
 import { projectPath } from '../util/paths.js';
-import { validate } from './validate.js';
+import type { Check } from './validate.js';
 import { escapeHtml as esc, svg, type Spec } from '../util/charts.js';
 import { writeAtomic } from '../util/files.js';
 import { UsageError } from '../util/errors.js';
@@ -52,10 +52,10 @@ export function icdChapter(code: string): string {
 
 const band5 = (age: number) => (age >= 95 ? '95+' : `${Math.floor(age / 5) * 5}-${Math.floor(age / 5) * 5 + 4}`);
 
-export async function validationReport(dir: string, file: string): Promise<void> {
+/** The realism report of a dataset whose `checks` (from validate) passed the integrity ones. */
+export async function validationReport(dir: string, file: string, checks: Check[]): Promise<void> {
   if (!existsSync(dir) || datasetManifests(dir).length === 0)
     throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
-  const checks = await validate(dir);
   const params = JSON.parse(readFileSync(join(dir, datasetManifests(dir)[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
   const years = lastYear - firstYear + 1;
