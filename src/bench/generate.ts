@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     ours: Math.round(Math.max(...oursRuns.map((r) => r.maxRssMb))),
     prs_rows: byTable.get('ER_PRS_F')?.rows,
   });
-  // As `--workers` and the container image run it: one libuv worker thread (src/workers.ts).
+  // As `--workers` and the container image run it: one libuv worker thread (src/dataset/workers.ts).
   const onePool = await ours(BENEFICIARIES, 1, 2024, ONE_POOL_THREAD);
   line({
     metric: 'peak_rss_mb',
