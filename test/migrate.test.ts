@@ -39,6 +39,12 @@ function migrate(args: string[]): { status: number; json: MigrateJson | null; st
 }
 
 /** A copy of the dataset seeded on `host` under `prefix` (one seed record per host and folder). */
+/** `migrate --verify` of a seeded copy on the lab's target. */
+function verifyOnTarget(dir: string) {
+  const args = ['--from', 'local-source', '--to', 'local-target', '--dataset', dir, '--window', '1d', '--verify'];
+  return cli(['migrate', ...args]);
+}
+
 function seeded(dataset: string, host: string, prefix: string): string {
   const dir = join(work, `${prefix}-${host}`);
   cpSync(dataset, dir, { recursive: true });
@@ -127,18 +133,7 @@ describe.skipIf(skip)('migration rehearsal', () => {
     const prefix = unique('corrupt');
     const dir = seeded(dataset, 'local-source', prefix);
     expect(migrate(['--from', 'local-source', '--dataset', dir]).status).toBe(0);
-    const ok = cli([
-      'migrate',
-      '--from',
-      'local-source',
-      '--to',
-      'local-target',
-      '--dataset',
-      dir,
-      '--window',
-      '1d',
-      '--verify',
-    ]);
+    const ok = verifyOnTarget(dir);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     const altered = `${prefix}/IR_BEN_R/part-0-00000.parquet`;
     const deleted = `${prefix}/KI_CCI_R/year=2024/part-0-00000.parquet`;
@@ -146,18 +141,7 @@ describe.skipIf(skip)('migration rehearsal', () => {
     body[body.length >> 1] ^= 0xff;
     expect((await s3Request(s3('local-target'), 'PUT', altered, { body })).status).toBe(200);
     expect((await s3Request(s3('local-target'), 'DELETE', deleted)).status).toBe(204);
-    const r = cli([
-      'migrate',
-      '--from',
-      'local-source',
-      '--to',
-      'local-target',
-      '--dataset',
-      dir,
-      '--window',
-      '1d',
-      '--verify',
-    ]);
+    const r = verifyOnTarget(dir);
     expect(r.status).toBe(1);
     const failed = r.stdout.split('\n').filter((l) => l.startsWith('FAILED'));
     expect(failed).toHaveLength(2);
@@ -205,18 +189,7 @@ describe.skipIf(skip)('migration rehearsal', () => {
     const status = await exited;
     await clearToxics('local-target');
     const r = JSON.parse(stdout) as MigrateJson;
-    const verify = cli([
-      'migrate',
-      '--from',
-      'local-source',
-      '--to',
-      'local-target',
-      '--dataset',
-      dir,
-      '--window',
-      '1d',
-      '--verify',
-    ]);
+    const verify = verifyOnTarget(dir);
     const bad = verify.stdout
       .split('\n')
       .filter((l) => l.startsWith('FAILED'))

@@ -6,8 +6,11 @@ import { join, sep } from 'node:path';
 import { isDatasetRecord, type Manifest, type ManifestFile } from '../contracts/dataset.js';
 import { sha256File } from '../util/files.js';
 
-/** One line per file that does not match its manifest; empty when every file does. */
-export async function integrityProblems(dir: string, manifestNames: string[]): Promise<string[]> {
+/** The files the manifests list, and one line per file that does not match them (none when all do). */
+export async function checkIntegrity(
+  dir: string,
+  manifestNames: string[],
+): Promise<{ files: number; problems: string[] }> {
   const listed = new Map<string, ManifestFile>();
   for (const name of manifestNames) {
     const m = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Manifest;
@@ -28,5 +31,5 @@ export async function integrityProblems(dir: string, manifestNames: string[]): P
     else if (size > f.bytes) problems.push(`${path} has ${size} bytes, its manifest says ${f.bytes}`);
     else if ((await sha256File(join(dir, path))) !== f.sha256) problems.push(`${path} is damaged: its SHA-256 differs`);
   }
-  return problems;
+  return { files: listed.size, problems };
 }

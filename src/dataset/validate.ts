@@ -7,9 +7,9 @@ import { schemas } from '../snds/schema.js';
 import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { calibration } from '../model/calibration.js';
-import { datasetManifests, type Manifest } from '../contracts/dataset.js';
+import { datasetManifests } from '../contracts/dataset.js';
 import { sqlString } from '../util/sql.js';
-import { integrityProblems } from './integrity.js';
+import { checkIntegrity } from './integrity.js';
 
 export interface Check {
   group: string;
@@ -37,7 +37,7 @@ export async function validate(dir: string): Promise<Check[]> {
   const manifests = datasetManifests(dir);
   if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
   // Integrity first: the other checks read the files, and a damaged one would mislead or stop them.
-  const broken = await integrityProblems(dir, manifests);
+  const { files, problems: broken } = await checkIntegrity(dir, manifests);
   const integrity = (name: string, ok: boolean, value: string) => ({
     group: 'integrity',
     name,
@@ -46,10 +46,6 @@ export async function validate(dir: string): Promise<Check[]> {
     expected: 'as in the manifest',
   });
   if (broken.length) return broken.map((b) => integrity(b, false, 'FAILED'));
-  const listed = manifests.reduce(
-    (n, m) => n + (JSON.parse(readFileSync(join(dir, m), 'utf8')) as Manifest).files.length,
-    0,
-  );
   const params = JSON.parse(readFileSync(join(dir, manifests[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
@@ -62,7 +58,7 @@ export async function validate(dir: string): Promise<Check[]> {
     );
   }
   const checks: Check[] = [
-    integrity('every file present, of its size and SHA-256, none unlisted', true, `${listed} files`),
+    integrity('every file present, of its size and SHA-256, none unlisted', true, `${files} files`),
   ];
   const one = async (sql: string): Promise<number> => Number((await conn.runAndReadAll(sql)).getRowsJS()[0][0] ?? 0);
   const zero = async (group: string, name: string, sql: string, ...tables: string[]) => {
