@@ -2,10 +2,10 @@
 // and rclone check) and the pre-flight take one; a token without list permission or expired stops the
 // command before any copy, with one line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { containerSas } from '../src/hosts/s3node.js';
 import { credentialsOf, loadProfile } from '../src/hosts/profile.js';
 import { rclone } from '../src/hosts/rclone.js';
@@ -14,7 +14,7 @@ import { LAB, lacking } from './support/tools.js';
 const skip = lacking(__filename, [...LAB, 'rclone']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-sas-'));
+const work = scratch('sas');
 const dataset = join(work, 'dataset');
 const prefix = `sas-${Date.now().toString(36)}`;
 

@@ -2,10 +2,10 @@
 // fault is caught with its size. Procedures other than the reference are small scripts written here,
 // as a candidate would write theirs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { clearToxics } from '../src/hosts/toxics.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { access, list } from '../src/hosts/sync.js';
@@ -17,7 +17,7 @@ import type { CutoverReport } from '../src/contracts/results.js';
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-cutover-'));
+const work = scratch('cutover');
 const results = join(work, 'results');
 const dataset = join(work, 'dataset');
 

@@ -3,12 +3,12 @@
 // shards straight to a bucket, which `manifest merge` then accepts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { s3Request } from '../src/hosts/s3node.js';
 import { access } from '../src/hosts/sync.js';
@@ -20,7 +20,7 @@ const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const K6 = join(ROOT, '.tools', 'bin', 'k6');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-distributed-'));
+const work = scratch('distributed');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });

@@ -2,26 +2,17 @@
 // hyparquet, an independent pure-JS Parquet reader.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-  mkdirSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetMetadataAsync, parquetReadObjects, asyncBufferFromFile } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');
 const ARGS = ['--beneficiaries', '20000', '--years', '2022-2024', '--seed', '42'];
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-'));
+const work = scratch('generate');
 
 function run(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });

@@ -3,18 +3,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { addToxic, clearToxics } from '../src/hosts/toxics.js';
+import { access, list, removeAll } from '../src/hosts/sync.js';
+import { loadLabCredentials, loadProfile } from '../src/hosts/profile.js';
 import { LAB, lacking } from './support/tools.js';
 import type { K6Summary as Summary } from '../src/contracts/k6.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const results = mkdtempSync(join(tmpdir(), 'sndsbench-results-'));
+const results = scratch('results');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
@@ -69,6 +71,38 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
         for (const s of secrets()) expect(text.includes(s), `${f} leaks a secret`).toBe(false);
       }
       for (const s of secrets()) expect(r.stdout + r.stderr).not.toContain(s);
+    }
+  });
+
+  it('a run removes the objects it wrote under its own prefix, unless --keep-objects', async () => {
+    loadLabCredentials();
+    const a = access(loadProfile('local-source'));
+    for (const keep of [false, true]) {
+      const flags = keep ? ['--keep-objects'] : [];
+      const r = cli([
+        'run',
+        'ingest',
+        '--host',
+        'local-source',
+        '--results',
+        results,
+        '--set',
+        'DURATION=2s',
+        ...flags,
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const run = JSON.parse(readFileSync(join(lastSummary().dir, 'run.json'), 'utf8'));
+      const prefix = `${run.settings.PREFIX}/`;
+      expect(prefix).toMatch(/^sndsbench-\d{8}T\d{6}-ingest-local-source\/$/);
+      const left = (await list(a, prefix)).size;
+      if (keep) {
+        expect(run.objects_removed).toBeNull();
+        expect(left).toBeGreaterThan(0);
+        expect(await removeAll(a, prefix)).toBe(left);
+      } else {
+        expect(run.objects_removed).toBeGreaterThan(0);
+        expect(left).toBe(0);
+      }
     }
   });
 
@@ -141,7 +175,7 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
   });
 
   it('seed uploads a dataset with its checksums and, run again, skips what is already there', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'sndsbench-seed-'));
+    const data = join(results, '_seed');
     expect(cli(['generate', '--beneficiaries', '300', '--years', '2024', '--out', data, '--overwrite']).status).toBe(0);
     // A prefix of this run's own: the lab's buckets keep what earlier runs seeded.
     const prefix = `seedtest-${Date.now().toString(36)}`;
@@ -193,11 +227,10 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     expect(r.stderr + r.stdout).not.toContain(wrong);
   });
   it('a bad CA bundle stops the run with a TLS error', () => {
-    const scratch = mkdtempSync(join(tmpdir(), 'sndsbench-badca-'));
-    const ca = join(scratch, 'bad-ca.pem');
+    const ca = join(results, '_bad-ca.pem');
     writeFileSync(ca, 'not a certificate');
     const src = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-source.json'), 'utf8'));
-    const path = join(scratch, 'badca.json');
+    const path = join(results, '_badca.json');
     writeFileSync(
       path,
       JSON.stringify({ ...src, name: 'badca', endpoint: src.endpoint.replace('http:', 'https:'), ca_bundle: ca }),
@@ -252,7 +285,7 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
 });
 
 describe.skipIf(skip)('run: bad input stops before k6, with one line and exit 2', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sndsbench-profiles-'));
+  const dir = scratch('profiles');
   const profile = (name: string, extra: object) => {
     const base = JSON.parse(readFileSync(join(ROOT, 'hosts', 'templates', 'outscale.json'), 'utf8'));
     const path = join(dir, `${name}.json`);

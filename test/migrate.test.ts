@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { addToxic, clearToxics } from '../src/hosts/toxics.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { access } from '../src/hosts/sync.js';
@@ -16,7 +17,7 @@ import type { MigrationResult } from '../src/contracts/results.js';
 const skip = lacking(__filename, [...LAB, 'rclone']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-migrate-'));
+const work = scratch('migrate');
 const results = join(work, 'results');
 /** Prefixes unique to this run: the lab's buckets keep what earlier runs wrote. */
 const unique = (name: string) => `${name}-${Date.now().toString(36)}`;

@@ -1,13 +1,13 @@
 // `sndsbench plan` against what `generate` then writes: two configurations a factor 10 apart,
 // predicted rows and bytes per table against the manifests; request counts, upload time and cost.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-plan-'));
+const work = scratch('plan');
 
 function run(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });

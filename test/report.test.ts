@@ -3,11 +3,11 @@
 // are kept in test-artifacts/. Also: no lab secret anywhere in the outputs, and the CI examples call
 // commands that exist.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { chromium, type Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { LAB, lacking } from './support/tools.js';
@@ -16,7 +16,7 @@ const skip = lacking(__filename, [...LAB, 'chromium']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const out = mkdtempSync(join(tmpdir(), 'sndsbench-demo-'));
+const out = scratch('demo');
 
 function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });

@@ -2,10 +2,10 @@
 // started as the lab's source and target: the scenarios, seed, a migration confirmed by rclone and the
 // reference cutover, and the capabilities each implementation has, which the README's table states.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { S3_IMPLEMENTATIONS, type S3Implementation } from '../src/hosts/lab.js';
 import { CAPABILITIES } from '../src/hosts/probe.js';
 import { loadProfile } from '../src/hosts/profile.js';
@@ -16,7 +16,7 @@ import { LAB, lacking } from './support/tools.js';
 const skip = lacking(__filename, [...LAB, 'rclone', 'weed']);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-matrix-'));
+const work = scratch('matrix');
 const dataset = join(work, 'dataset');
 const BINARY: Record<S3Implementation, string> = { versitygw: 'versitygw', seaweedfs: 'weed', rclone: 'rclone' };
 const NAMES: Record<S3Implementation, string> = {

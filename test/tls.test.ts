@@ -1,18 +1,18 @@
 // HTTPS as real hosts serve it: the lab's target and front speak TLS with a lab CA, every client is
 // given a profile's ca_bundle, and a bad certificate stops a command before any load, naming why.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import { certificateAuthority, serverCertificate } from '../src/hosts/tls.js';
 import { LAB, lacking } from './support/tools.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-tls-'));
+const work = scratch('tls');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });

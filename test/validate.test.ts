@@ -1,16 +1,16 @@
 // `sndsbench validate` as a gate: a damaged, truncated, missing or extra file is named on one line and
 // fails before any query reads it; a correct but small dataset does not fail its marginals by chance.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, openSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { closeSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
 import type { Check } from '../src/dataset/validate.js';
 
 const CLI = join(__dirname, '..', 'dist', 'src', 'cli.js');
-const work = mkdtempSync(join(tmpdir(), 'sndsbench-validate-'));
+const work = scratch('validate');
 const small = join(work, 'small');
 
 function cli(args: string[]) {

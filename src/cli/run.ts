@@ -36,6 +36,11 @@ export function runCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('results', RESULTS_OPTION)
         .option('thresholds', { type: 'string', describe: 'k6 thresholds as JSON, replacing the scenario default' })
+        .option('keep-objects', {
+          type: 'boolean',
+          default: false,
+          describe: 'leave the objects written under the run prefix (removed after the run by default)',
+        })
         .option('set', {
           type: 'array',
           string: true,
@@ -51,6 +56,7 @@ export function runCommand(y: Argv, exit: SetExitCode): Argv {
         results: a.results,
         env,
         thresholds: a.thresholds,
+        keepObjects: a.keepObjects,
         sample: sampleParquet,
       });
       console.log(`results in ${r.dir}${r.exitCode ? ' (a threshold failed)' : ''}`);

@@ -34,6 +34,16 @@ export async function list(a: S3Access, prefix: string): Promise<Map<string, [nu
   return out;
 }
 
+/** Deletes every object under `prefix` (one DELETE each, 16 at a time); returns how many there were. */
+export async function removeAll(a: S3Access, prefix: string): Promise<number> {
+  const keys = [...(await list(a, prefix)).keys()];
+  await forEachLimited(keys, 16, async (k) => {
+    const r = await s3Request(a, 'DELETE', k);
+    if (r.status !== 204 && r.status !== 200) throw new Error(`DELETE ${k} on ${a.endpoint} answered ${r.status}`);
+  });
+  return keys.length;
+}
+
 export class DeltaSync {
   /** Source ETag of each object as last copied. */
   private readonly copied = new Map<string, string>();

@@ -12,6 +12,7 @@ import type { K6Metric, K6Summary, Layout } from '../contracts/k6.js';
 import { parquetLayout } from './layout.js';
 import { runManifest, sizes } from './provenance.js';
 import { preflight } from '../hosts/preflight.js';
+import { access, removeAll } from '../hosts/sync.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
 
 export const SCENARIOS = ['ingest', 'read', 'mixed'];
@@ -38,6 +39,8 @@ export interface RunOptions {
   results: string;
   env?: Record<string, string>;
   thresholds?: string;
+  /** Leaves the objects the scenario wrote under its run prefix (removed by default, as warp does). */
+  keepObjects?: boolean;
   /** Makes a real Parquet file for the read scenario's layout, into the folder given, unless PARQUET names one. */
   sample?: (dir: string) => Promise<string>;
 }
@@ -59,6 +62,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
+  // A prefix of the run's own, so that removing it afterwards touches nothing else in the bucket.
+  const ownPrefix = settings.PREFIX === undefined;
+  settings.PREFIX ??= `sndsbench-${id}`;
   if (o.scenario === 'read' && settings.PATTERN !== 'full') {
     // Read patterns follow a real generated file's layout.
     if (!settings.PARQUET && !o.sample)
@@ -112,7 +118,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   if (missing.some((f) => !existsSync(f))) throw k6Failure(log, 'no summary written', secrets, join(dir, 'k6.log'));
   const summary = n > 1 ? await mergeSegments(dir, n) : readSummary(join(dir, 'summary.json'));
   if (n > 1) writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 1));
-  const exitCode = done.some((d) => d.code === 99) ? 1 : done.some((d) => d.code !== 0) ? 1 : 0;
+  const exitCode = done.some((d) => d.code !== 0) ? 1 : 0;
+  const removed = ownPrefix && !o.keepObjects ? await removeRunObjects(p, `${settings.PREFIX}/`) : null;
   const version = k6Version(k6);
   writeAtomic(
     join(dir, 'run.json'),
@@ -128,6 +135,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         k6: version,
         exit: exitCode,
         thresholds_failed: done.some((d) => d.code === 99),
+        objects_removed: removed,
       },
       null,
       1,
@@ -153,6 +161,14 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     ),
   );
   return { dir, exitCode, summary };
+}
+
+/** The run's objects removed, or null (and a warning) when the host refuses: the results still stand. */
+async function removeRunObjects(p: HostProfile, prefix: string): Promise<number | null> {
+  return removeAll(access(p), prefix).catch((e: Error) => {
+    console.error(`sndsbench: warning: objects under ${prefix} on ${p.name} were not removed: ${e.message}`);
+    return null;
+  });
 }
 
 /** Thresholds: the command line's, else the profile's, else the scenario's default. */
