@@ -10,14 +10,12 @@ import { calibration } from '../model/calibration.js';
 import { datasetManifests } from '../contracts/dataset.js';
 import { sqlString } from '../util/sql.js';
 import { checkIntegrity } from './integrity.js';
+import { sampled, Z, type Check, type CheckContext, type CheckGroup } from './checks/context.js';
 
-export interface Check {
-  group: string;
-  name: string;
-  ok: boolean;
-  value: string;
-  expected: string;
-}
+export type { Check };
+
+/** The groups of checks that follow the structural ones, each in its own module of checks/. */
+const GROUPS: CheckGroup[] = [];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
@@ -60,11 +58,24 @@ export async function validate(dir: string): Promise<Check[]> {
   const checks: Check[] = [
     integrity('every file present, of its size and SHA-256, none unlisted', true, `${files} files`),
   ];
-  const one = async (sql: string): Promise<number> => Number((await conn.runAndReadAll(sql)).getRowsJS()[0][0] ?? 0);
+  const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
+  const one = async (sql: string): Promise<number> => Number((await rows(sql))[0][0] ?? 0);
+  const ctx: CheckContext = {
+    conn,
+    present,
+    firstYear,
+    lastYear,
+    rows,
+    one,
+    async zero(group, name, sql, ...tables) {
+      if (!tables.every((t) => present.has(t))) return null;
+      const n = await one(sql);
+      return { group, name, ok: n === 0, value: String(n), expected: '0' };
+    },
+  };
   const zero = async (group: string, name: string, sql: string, ...tables: string[]) => {
-    if (!tables.every((t) => present.has(t))) return;
-    const n = await one(sql);
-    checks.push({ group, name, ok: n === 0, value: String(n), expected: '0' });
+    const c = await ctx.zero(group, name, sql, ...tables);
+    if (c) checks.push(c);
   };
 
   // Synthetic by construction: marker in every file and in every pseudonym.
@@ -222,20 +233,10 @@ export async function validate(dir: string): Promise<Check[]> {
   );
 
   if (present.has('IR_BEN_R')) checks.push(...(await marginals(conn, firstYear, lastYear, present)));
+  for (const group of GROUPS) checks.push(...(await group(ctx)));
   conn.closeSync();
   db.closeSync();
   return checks;
-}
-
-/**
- * A marginal is a sampling estimate: its tolerance is the stated one plus Z standard errors of the estimate
- * at the dataset's size, so that a correct dataset fails by chance less than once in 10,000 checks. When
- * the sampling part outweighs the stated tolerance, the check says the dataset is too small to judge it.
- */
-const Z = 4;
-function sampled(check: Check, stated: string, sigma: number, statedPart: number): Check {
-  if (Z * sigma <= statedPart) return check;
-  return { ...check, value: `${check.value} (too few beneficiaries to judge at ${stated})` };
 }
 
 /** Marginals against the published statistics, with the tolerances stated in each check. */
