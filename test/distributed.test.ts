@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './support/scratch.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { s3Request } from '../src/hosts/s3node.js';
-import { access } from '../src/hosts/sync.js';
+import { access, removeAll } from '../src/hosts/sync.js';
 import { sampleParquet } from '../src/dataset/sample.js';
 import { parquetLayout } from '../src/load/layout.js';
 import { LAB, lacking } from './support/tools.js';
@@ -89,6 +89,7 @@ describe.skipIf(skip)("k6-operator: k6 archives of the scenarios, run with the T
         OBJECT_SIZE: String(4 * 1024 ** 2),
         PART_SIZE: String(5 * 1024 ** 2),
         SUMMARY_JSON: join(work, `${scenario}-summary.json`),
+        PREFIX: `distributed-${scenario}-${Date.now().toString(36)}`,
       };
       const args = String(testRun.spec.arguments)
         .split(/\s+/)
@@ -104,6 +105,7 @@ describe.skipIf(skip)("k6-operator: k6 archives of the scenarios, run with the T
       const m = JSON.parse(readFileSync(env.SUMMARY_JSON, 'utf8')).metrics;
       expect(m.http_req_failed.values.rate).toBe(0);
       expect(m.s3_objects.values.count).toBeGreaterThan(0);
+      expect(await removeAll(access(target), `${env.PREFIX}/`)).toBeGreaterThan(0);
     });
   }
 });

@@ -42,6 +42,7 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
   beforeAll(() => {
     const r = cli(['lab', 'up']);
     expect(r.status, r.stderr).toBe(0);
+    loadLabCredentials();
   });
   afterAll(async () => {
     await clearToxics('local-target').catch(() => undefined);
@@ -75,7 +76,6 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
   });
 
   it('a run removes the objects it wrote under its own prefix, unless --keep-objects', async () => {
-    loadLabCredentials();
     const a = access(loadProfile('local-source'));
     for (const keep of [false, true]) {
       const flags = keep ? ['--keep-objects'] : [];
@@ -168,6 +168,10 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     await addToxic('local-target', 'reset', { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
     const status = await exited;
     await clearToxics('local-target');
+    // The resets stopped the run's own cleanup: what it wrote is removed here.
+    const run = JSON.parse(readFileSync(join(lastSummary().dir, 'run.json'), 'utf8'));
+    expect(run.objects_removed).toBeNull();
+    await removeAll(access(loadProfile('local-target')), `${run.settings.PREFIX}/`);
     expect(status).toBe(1);
     const m = lastSummary().summary.metrics;
     expect(m.http_req_failed.values.rate).toBeGreaterThan(0.01);

@@ -141,7 +141,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       1,
     ),
   );
-  const { PARQUET: _sample, ...workload } = settings;
+  // What makes two runs comparable: not the sample file's path nor the run's own prefix.
+  const { PARQUET: _sample, PREFIX: _prefix, ...workload } = settings;
   const size = settings.LAYOUT ? (JSON.parse(settings.LAYOUT) as Layout).size : Number(settings.OBJECT_SIZE ?? 0);
   writeAtomic(
     join(dir, 'manifest.json'),
