@@ -49,6 +49,8 @@ export interface Stay {
   associated: string[];
   acts: string[];
   died: boolean;
+  /** Séances the row stands for (CMD 28), 0 for a stay. */
+  seances: number;
 }
 
 const cal = () => calibration();
@@ -202,7 +204,17 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const staySpan = stayEnd - from;
   const stayWhen = () => from + rng.int(staySpan);
   const addStay = (entry: number, exit: number, dp: string, cmd: string, acts: string[], associated: string[]) => {
-    const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, cmd, associated, acts, died: false };
+    const s: Stay = {
+      establishment: pv.establishmentOf(rng),
+      entry,
+      exit,
+      dp,
+      cmd,
+      associated,
+      acts,
+      died: false,
+      seances: 0,
+    };
     stays.push(s);
     if (pv.isPrivate(s.establishment)) {
       const c = base('clinic', s.entry, s.establishment, 0);
@@ -241,7 +253,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
         drawnStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
       }
     }
-    for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) addStay(s.date, s.date, s.dp, s.cmd, s.acts, []);
+    for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
+      addStay(s.date, s.end, s.dp, s.cmd, s.acts, []).seances = s.count;
+    }
     const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
     if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.cmd, delivery.acts, []);
   }

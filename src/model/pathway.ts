@@ -4,9 +4,14 @@
 import { ageBand, calibration } from './calibration.js';
 import { personRng, STREAM, type Params, type Person } from './population.js';
 import { cumulative } from './rng.js';
+import { parts } from './dates.js';
 
 export interface Seance {
   date: number;
+  /** Last séance (a monthly RSS of séances spans the month's séances; else the same day). */
+  end: number;
+  /** Séances the row stands for (NBR_SEA). */
+  count: number;
   dp: string;
   cmd: string;
   acts: string[];
@@ -30,6 +35,7 @@ type Kind = {
   age_shape?: number[];
   male_share?: number;
   per_year: number;
+  monthly?: boolean;
 };
 
 /** The rng of part `k` of this module's draws for person `who` in year `y` (apart from care.ts's own stream). */
@@ -113,9 +119,28 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
     }
     if (!treated) return;
     const rng = yearRng(p, who, y, 8 + i);
-    for (let n = rng.poisson(k.kind.per_year * fraction); n > 0; n--) {
-      out.push({ date: from + rng.int(end - from), dp: k.kind.dp, cmd, acts: k.acts });
+    const n = rng.poisson(k.kind.per_year * fraction);
+    if (!k.kind.monthly) {
+      for (let j = 0; j < n; j++) {
+        const date = from + rng.int(end - from);
+        out.push({ date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+      }
+      return;
     }
+    // One row a calendar month: the month's séances between its first and last date.
+    const byMonth = new Map<number, Seance>();
+    for (let j = 0; j < n; j++) {
+      const date = from + rng.int(end - from);
+      const month = parts(date)[1];
+      const s = byMonth.get(month);
+      if (!s) byMonth.set(month, { date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+      else {
+        s.date = Math.min(s.date, date);
+        s.end = Math.max(s.end, date);
+        s.count++;
+      }
+    }
+    for (const s of [...byMonth.values()].sort((a, b) => a.date - b.date)) out.push(s);
   });
   return out;
 }
@@ -154,7 +179,7 @@ export function newbornStay(p: Params, who: Person, to: number): PathwayStay {
   };
 }
 
-/** Mean séances a person-year and the acts they carry, for a sex, an age and the conditions' prevalences (the plan). */
+/** Mean séance rows a person-year and their acts, by sex, age and the conditions' prevalences (for the plan). */
 export function meanSeances(sex: 1 | 2, age: number, conditionPrevalence: number[]): { seances: number; acts: number } {
   const t = (tables ??= load());
   const cell = (sex - 1) * calibration().model.age_bands.length + ageBand(age);
@@ -166,8 +191,10 @@ export function meanSeances(sex: 1 | 2, age: number, conditionPrevalence: number
       : k.condition >= 0
         ? conditionPrevalence[k.condition] * (k.kind.share ?? 0)
         : 0;
-    seances += treated * k.kind.per_year;
-    acts += treated * k.kind.per_year * k.acts.length;
+    // A monthly row stands for the month's séances: a full year has about 12 (fewer for rare séances).
+    const perYear = k.kind.monthly ? 12 * (1 - Math.exp(-k.kind.per_year / 12)) : k.kind.per_year;
+    seances += treated * perYear;
+    acts += treated * perYear * k.acts.length;
   }
   return { seances, acts };
 }

@@ -136,6 +136,7 @@ export const GENERATED = {
     ['SOR_DES', 'str'],
     ['NBR_DGN', 'int'],
     ['NBR_ACT', 'int'],
+    ['NBR_SEA', 'int'],
   ],
   T_MCOaaC: [
     ...STAY_KEYS,
@@ -193,8 +194,8 @@ const PHARMACY_NATURE: Record<number, number> = {
   15: 3341,
 } satisfies Record<DrugRate, number>;
 const MAX_DECOMPTES = 4096;
-/** Stays and séances of a person in a year, at most (dialysis brings about 150 séances). */
-const MAX_STAYS = 512;
+/** Stays and séances of a person in a year, at most (chemotherapy and radiotherapy: a row a séance). */
+const MAX_STAYS = 256;
 
 /** The keys of decompte `seq` of person i in year y: a 44-bit counter through a bijection. */
 function decompteKey(i: number, y: number, seq: number) {
@@ -523,6 +524,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
         SOR_DES: s.died ? null : ' ',
         NBR_DGN: s.associated.length,
         NBR_ACT: s.acts.length,
+        NBR_SEA: s.seances,
       });
     }
     if (C) {
@@ -539,7 +541,9 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     }
     if (D) s.associated.forEach((code, n) => D.put(keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
     if (A)
-      s.acts.forEach((code, n) => A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
+      s.acts.forEach((code, n) =>
+        A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: Math.max(1, s.seances) }),
+      );
   });
 }
 
