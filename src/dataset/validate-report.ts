@@ -233,6 +233,65 @@ export async function validationReport(dir: string, file: string, checks: Check[
     });
   }
 
+  if (has('KI_CCI_R')) {
+    // Place of death (DCD_LIE_COD, DS_LIE_V) against Insee 2016, and the hospital deaths with their MCO stay.
+    const gen = await rows(`SELECT DCD_LIE_COD, count(*) FROM ${table('KI_CCI_R')} GROUP BY ALL`);
+    const total = gen.reduce((s, r) => s + Number(r[1]), 0);
+    const label: Record<number, string> = {
+      1: 'home',
+      2: 'health establishment',
+      3: 'health establishment',
+      4: 'retirement home',
+      5: 'public road',
+    };
+    const data: Record<string, unknown>[] = gen.map(([code, n]) => ({
+      place: label[Number(code)] ?? 'other',
+      source: 'generated',
+      share: (100 * Number(n)) / Math.max(1, total),
+    }));
+    const reference: Record<string, string> = {
+      'health establishment (hospital or clinic)': 'health establishment',
+      home: 'home',
+      'retirement home (maison de retraite)': 'retirement home',
+      'public road (voie publique)': 'public road',
+    };
+    for (const r of readCsv(ref('place_of_death.csv')))
+      if (r.year === '2016' && r.geo === 'France' && r.age_group === 'all' && reference[r.place])
+        data.push({ place: reference[r.place], source: 'reference (Insee 2016)', share: Number(r.share_pct) });
+    if (has('T_MCOaaB') && has('T_MCOaaC') && has('IR_BEN_R')) {
+      const [[withStay]] = await rows(
+        `SELECT count(*) FROM ${table('KI_CCI_R')} k WHERE k.DCD_LIE_COD IN (2, 3) AND EXISTS (` +
+          `SELECT 1 FROM ${table('T_MCOaaB')} b JOIN ${table('T_MCOaaC')} c USING (ETA_NUM, RSA_NUM) ` +
+          `JOIN ${table('IR_BEN_R')} p ON p.BEN_NIR_PSA = c.NIR_ANO_17 ` +
+          `WHERE p.BEN_NIR_ANO = k.BEN_NIR_ANO AND b.SOR_MOD = '9' AND c.EXE_SOI_DTF = k.BEN_DCD_DTE)`,
+      );
+      data.push({
+        place: 'in an MCO stay ending in death',
+        source: 'generated',
+        share: (100 * Number(withStay)) / total,
+      });
+      const mco = readCsv(ref('hospital_deaths.csv')).find(
+        (r) => r.indicator === 'share_decedents_died_during_hospital_stay' && r.year === '2013',
+      );
+      if (mco) data.push({ place: 'in an MCO stay ending in death', source: 'reference (SNIIRAM 2013)', share: 51 });
+    }
+    specs.push({
+      title: 'Place of death, and deaths at the end of an MCO stay',
+      spec: {
+        width: 420,
+        height: 240,
+        data: { values: data },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'place', type: 'nominal', sort: '-y', title: null },
+          xOffset: { field: 'source' },
+          y: { aggregate: 'sum', field: 'share', type: 'quantitative', title: '% of deaths' },
+          color: { field: 'source', type: 'nominal' },
+        },
+      },
+    });
+  }
+
   if (has('ER_PHA_F') && has('IR_PHA_R')) {
     const gen = await rows(
       `SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p ` +

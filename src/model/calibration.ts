@@ -45,8 +45,6 @@ export interface Calibration {
   prevalence: Float64Array[]; // [condition][sex*7 + band]
   /** GP consultations a year for a person without conditions, by age band, scaled to 3.3 overall. */
   gpBase: number[];
-  /** MCO stays a year for a person without conditions, by age band, scaled to the published total. */
-  stayBase: number[];
   /** Share of the population by sex and age band, for calibrating rates. */
   bandShare: number[]; // [sex*7 + band]
   deptCodes: string[];
@@ -178,11 +176,6 @@ function load(): Calibration {
     model.gp.age_weight,
     conditionExtra((c) => c.gp_extra),
   );
-  const stayBase = scaleTo(
-    model.stays.target_per_person_year,
-    model.stays.age_weight,
-    conditionExtra((c) => c.stays?.per_year ?? 0),
-  );
 
   const deptCodes = [...new Set(cells.map((c) => c.dept))];
   const fundOf = new Map<string, string>();
@@ -214,7 +207,6 @@ function load(): Calibration {
     population,
     prevalence,
     gpBase,
-    stayBase,
     bandShare,
     deptCodes,
     fundOf,

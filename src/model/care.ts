@@ -5,7 +5,10 @@ import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from '.
 import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
-import { SENTINEL_DATE } from './dates.js';
+import { deathOf } from './death.js';
+import { stayBudget } from './stay-budget.js';
+import { eligible } from './eligible.js';
+import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
   CONDITION_ACT_PROBABILITY,
@@ -46,6 +49,8 @@ export interface Stay {
   associated: string[];
   acts: string[];
   died: boolean;
+  /** Séances the row stands for (CMD 28), 0 for a stay. */
+  seances: number;
 }
 
 const cal = () => calibration();
@@ -60,13 +65,7 @@ function pickAcute(rng: Rng): string {
   return a[rng.pick(acuteCum)].atc;
 }
 
-export function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
-  return (
-    (e.sex === undefined || e.sex === sex) &&
-    (e.min_age === undefined || age >= e.min_age) &&
-    (e.max_age === undefined || age <= e.max_age)
-  );
-}
+export { eligible };
 
 function pickFrom<T extends { sex?: number; min_age?: number; max_age?: number }>(
   cacheMap: Map<string, Float64Array>,
@@ -199,14 +198,23 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
 
   // Hospital stays (PMSI MCO); a stay in a private clinic is also billed in DCIR.
-  chapterCum ??= new Map();
-  const addStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
-    const ambulatory = rng.chance(m.stays.ambulatory_probability);
-    const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (m.stays.mean_nights - 1));
-    const entry = when();
-    const exit = Math.min(to - 1, entry + nights);
-    const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, cmd, associated, acts, died: false };
-    if (who.death !== SENTINEL_DATE && exit === who.death && rng.chance(m.deaths.in_hospital_share)) s.died = true;
+  const death = deathOf(p, who);
+  // Other stays end before the stay ending in death begins.
+  const stayEnd = death?.stay ? Math.min(to, death.stay.entry) : to;
+  const staySpan = stayEnd - from;
+  const stayWhen = () => from + rng.int(staySpan);
+  const addStay = (entry: number, exit: number, dp: string, cmd: string, acts: string[], associated: string[]) => {
+    const s: Stay = {
+      establishment: pv.establishmentOf(rng),
+      entry,
+      exit,
+      dp,
+      cmd,
+      associated,
+      acts,
+      died: false,
+      seances: 0,
+    };
     stays.push(s);
     if (pv.isPrivate(s.establishment)) {
       const c = base('clinic', s.entry, s.establishment, 0);
@@ -214,20 +222,57 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       c.stay = s;
       claims.push(c);
     }
+    return s;
+  };
+  // A stay of the general mix: ambulatory or not, and its length, by age.
+  const drawnStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
+    const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
+    const meanNights = m.stays.mean_nights_by_band[band];
+    const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (meanNights - 1));
+    const entry = stayWhen();
+    addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, cmd, acts, associated);
   };
   const assoc = held.flatMap((c) => c.associated_codes);
   const coded = () => assoc.filter(() => rng.chance(ASSOCIATED_CODE_PROBABILITY));
-  for (let k = rng.poisson(cal().stayBase[band] * fraction); k > 0; k--) {
-    const ch = pickFrom(chapterCum, m.stays.chapters, (x) => x.stays, who.sex, age, rng);
-    const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(STAY_ACT_PROBABILITY));
-    if (acts.length) acts.push(m.stays.anesthesia_act);
-    addStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, coded());
+  if (staySpan > 0) {
+    // A person-year's frailty (mean 1) multiplies every rate of stays, so that stays cluster.
+    const shape = m.stays.frailty_shape;
+    const frailty = rng.gamma(shape) / shape;
+    const stayFraction = (staySpan / 365) * frailty;
+    chapterCum ??= new Map();
+    for (let k = rng.poisson(stayBudget().base[band] * stayFraction); k > 0; k--) {
+      const ch = pickFrom(chapterCum, m.stays.chapters, (x) => stayBudget().chapter.get(x.chapter)!, who.sex, age, rng);
+      const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(STAY_ACT_PROBABILITY));
+      if (acts.length) acts.push(m.stays.anesthesia_act);
+      drawnStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, coded());
+    }
+    for (const c of held) {
+      if (!c.stays) continue;
+      const codes = (who.sex === 1 && 'codes_male' in c.stays && c.stays.codes_male) || c.stays.codes;
+      for (let k = rng.poisson(c.stays.per_year * stayFraction); k > 0; k--) {
+        drawnStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
+      }
+    }
+    for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
+      addStay(s.date, s.end, s.dp, s.cmd, s.acts, []).seances = s.count;
+    }
+    const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
+    if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.cmd, delivery.acts, []);
   }
-  for (const c of held) {
-    if (!c.stays) continue;
-    const codes = (who.sex === 1 && 'codes_male' in c.stays && c.stays.codes_male) || c.stays.codes;
-    for (let k = rng.poisson(c.stays.per_year * fraction); k > 0; k--) {
-      addStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
+  // The newborn's stay at birth; a baby who dies before leaving has it end in death.
+  const born = who.newborn && who.birth >= from && who.birth < to;
+  let deathStay = death?.stay ?? null;
+  if (born) {
+    const nb = newbornStay(p, who, to);
+    if (deathStay && deathStay.entry <= nb.exit) {
+      addStay(who.birth, deathStay.exit, nb.dp, nb.cmd, [], []).died = true;
+      deathStay = null;
+    } else addStay(who.birth, nb.exit, nb.dp, nb.cmd, [], []);
+  }
+  if (death) {
+    for (const b of death.before) if (b.exit >= from && b.exit < to) addStay(b.entry, b.exit, b.dp, b.cmd, [], coded());
+    if (deathStay && deathStay.exit >= from && deathStay.exit < to) {
+      addStay(deathStay.entry, deathStay.exit, deathStay.dp, deathStay.cmd, [], coded()).died = true;
     }
   }
 

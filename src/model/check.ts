@@ -140,10 +140,34 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   for (const g of m.deaths.groups) {
     const at = `deaths.groups[${g.group}]`;
     g.codes.forEach((code, j) => icd10(`${at}.codes[${j}]`, code));
+    cmd(`${at}.stay.cmd`, g.stay.cmd);
+    (('immediate' in g && g.immediate) || []).forEach((code, j) => icd10(`${at}.immediate[${j}]`, code));
+    for (const [cause, codes] of Object.entries('injuries' in g ? (g.injuries as Record<string, string[]>) : {})) {
+      codes.forEach((code, j) => pmsi(`${at}.injuries.${cause}[${j}]`, code));
+    }
+    for (const [cause, code] of Object.entries('stay_codes' in g ? (g.stay_codes as Record<string, string>) : {})) {
+      pmsi(`${at}.stay_codes.${cause}`, code);
+    }
     if ('condition' in g && g.condition && !names.has(g.condition)) {
       bad(`${at}.condition`, g.condition, 'is not the name of a condition');
     }
   }
+  m.seances.kinds.forEach((k, i) => {
+    pmsi(`seances.kinds[${i}].dp`, k.dp);
+    if ('act' in k && k.act) ccam(`seances.kinds[${i}].act`, k.act);
+    if ('condition' in k && k.condition && !names.has(k.condition)) {
+      bad(`seances.kinds[${i}].condition`, k.condition, 'is not the name of a condition');
+    }
+  });
+  cmd('seances.cmd', m.seances.cmd);
+  m.births.deliveries.forEach((d, i) => {
+    pmsi(`births.deliveries[${i}].dp`, d.dp);
+    ccam(`births.deliveries[${i}].act`, d.act);
+  });
+  pmsi('births.newborn.dp', m.births.newborn.dp);
+  pmsi('births.newborn.twin_dp', m.births.newborn.twin_dp);
+  cmd('births.newborn.cmd', m.births.newborn.cmd);
+  cmd('births.obstetric_cmd', m.births.obstetric_cmd);
   return problems;
 }
 

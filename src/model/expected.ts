@@ -6,11 +6,13 @@ import { eligible } from './care.js';
 import { ageAt, newbornShare, type Params, type Person } from './population.js';
 import { providers } from './providers.js';
 import { day, yearOf } from './dates.js';
+import { meanCauseRows, meanDeathStays } from './death.js';
+import { deliveryRate, meanSeances } from './pathway.js';
+import { stayBudget } from './stay-budget.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
   BOYS_AT_BIRTH,
   CONDITION_ACT_PROBABILITY,
-  MAX_ASSOCIATED_CAUSES,
   OPEN_AGE,
   OPEN_AGE_EXTRA_MAX,
   OPEN_AGE_EXTRA_MEAN,
@@ -60,25 +62,6 @@ function acutePrescription(): { lines: number; drugs: number } {
   return { lines, drugs: mean(m.acute_drugs.lines_per_prescription) };
 }
 
-/** KI_ECD_R rows of a death of someone holding the conditions in `held` (a bit set). */
-function causesOfDeath(held: number): number {
-  const m = calibration().model;
-  const has = (name: string) => m.conditions.some((c, k) => c.name === name && held & (1 << k));
-  const weights = m.deaths.groups.map(
-    (g) => g.share * ('condition' in g && g.condition && has(g.condition) ? m.deaths.condition_weight : 1),
-  );
-  const total = weights.reduce((a, b) => a + b, 0);
-  const associated = m.conditions.flatMap((c, k) => (held & (1 << k) ? c.death_codes : []));
-  let rows = 0;
-  m.deaths.groups.forEach((g, i) => {
-    for (const code of g.codes) {
-      const others = associated.filter((c) => c !== code).length;
-      rows += (weights[i] / total / g.codes.length) * (1 + Math.min(MAX_ASSOCIATED_CAUSES, others));
-    }
-  });
-  return rows;
-}
-
 /** Mean KI_ECD_R rows of a death, over the conditions a person of this sex and band may hold. */
 const causesCache = new Map<number, number>();
 function meanCausesOfDeath(prevalence: number[], key: number): number {
@@ -88,7 +71,7 @@ function meanCausesOfDeath(prevalence: number[], key: number): number {
     for (let held = 0; held < 1 << prevalence.length; held++) {
       let p = 1;
       prevalence.forEach((pi, k) => (p *= held & (1 << k) ? pi : 1 - pi));
-      v += p * causesOfDeath(held);
+      v += p * meanCauseRows(held);
     }
     causesCache.set(key, v);
   }
@@ -201,6 +184,7 @@ export function expectedRows(p: Params): ExpectedRows {
       const q = cal.mortality(y, sex, y - yearOf(birth));
       // Someone dying in the year lives (span + 1) / 2 days of it on average.
       const f = (alive * ((1 - q) * span + (q * (span + 1)) / 2)) / 365;
+      const dying = alive * q;
       add('KI_CCI_R', y, people * alive * q);
       add('KI_ECD_R', y, people * alive * q * causes);
       alive *= 1 - q;
@@ -225,11 +209,24 @@ export function expectedRows(p: Params): ExpectedRows {
       const checkup = m.checkup_biology.visit_probability[band] * f;
       const monitoring = sum((c) => c.biology.reduce((s, b) => s + b.per_year, 0)) * f;
 
-      const generalStays = cal.stayBase[band] * f;
-      const stays = generalStays + sum((c) => c.stays?.per_year ?? 0) * f;
+      const budget = stayBudget();
+      const generalStays = budget.base[band] * f;
+      const conditionStays = sum((c) => c.stays?.per_year ?? 0) * f;
+      const seances = meanSeances(sex, age, prevalence);
+      const childbirths = sex === 2 && age >= 15 && age <= 49 ? deliveryRate(y, age) * f : 0;
+      const newborn = yearOf(birth) === y ? 1 : 0;
+      // Deaths bring the stay ending in death and the stays of the year before: half of those fall in
+      // the year before the death's (counted there when it is generated).
+      const death = meanDeathStays(age);
+      const endOfLife = dying * (death.final + death.before / 2);
+      if (y > p.firstYear) {
+        add('T_MCOaaB', y - 1, (people * dying * death.before) / 2);
+        add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
+      }
+      const stays = generalStays + conditionStays + seances.seances * f + childbirths + newborn + endOfLife;
       const stayActs = meanOver(
         m.stays.chapters,
-        (x) => x.stays,
+        (x) => budget.chapter.get(x.chapter)!,
         (x) => {
           const n = 'acts' in x && x.acts ? x.acts.length : 0;
           // Each act kept, plus the anaesthesia act when at least one is.
@@ -251,9 +248,9 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);
       add('T_MCOaaC', y, people * stays);
-      const associated = generalStays * associatedPerPerson + conditionStaysTimesAssociated * f;
+      const associated = (generalStays + endOfLife) * associatedPerPerson + conditionStaysTimesAssociated * f;
       add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
-      add('T_MCOaaA', y, people * generalStays * stayActs);
+      add('T_MCOaaA', y, people * (generalStays * stayActs + seances.acts * f + childbirths));
     }
   }
   return rows;

@@ -82,6 +82,26 @@ export class Rng {
     return k;
   }
 
+  /** Standard normal draw (Box-Muller). */
+  normal(): number {
+    const u1 = this.float() || 1e-12;
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * this.float());
+  }
+
+  /** Gamma(shape, 1) draw: Marsaglia and Tsang, boosted by U^(1/shape) below shape 1. */
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.float() || 1e-12, 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const v = (1 + c * x) ** 3;
+      if (v <= 0) continue;
+      const u = this.float();
+      if (Math.log(u || 1e-12) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+    }
+  }
+
   /** Index drawn from cumulative weights (last entry = total). */
   pick(cumulative: ArrayLike<number>): number {
     const total = cumulative[cumulative.length - 1];

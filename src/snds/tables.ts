@@ -7,7 +7,8 @@ import { careOfYear, type Claim, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
-import { MAX_ASSOCIATED_CAUSES, type DrugRate } from '../model/constants.js';
+import { type DrugRate } from '../model/constants.js';
+import { deathOf } from '../model/death.js';
 import { cipOf, drugPrice } from './referentials.js';
 import { readCsv } from '../util/csv.js';
 
@@ -135,6 +136,7 @@ export const GENERATED = {
     ['SOR_DES', 'str'],
     ['NBR_DGN', 'int'],
     ['NBR_ACT', 'int'],
+    ['NBR_SEA', 'int'],
   ],
   T_MCOaaC: [
     ...STAY_KEYS,
@@ -192,7 +194,8 @@ const PHARMACY_NATURE: Record<number, number> = {
   15: 3341,
 } satisfies Record<DrugRate, number>;
 const MAX_DECOMPTES = 4096;
-const MAX_STAYS = 16;
+/** Stays and séances of a person in a year, at most (chemotherapy and radiotherapy: a row a séance). */
+const MAX_STAYS = 256;
 
 /** The keys of decompte `seq` of person i in year y: a 44-bit counter through a bijection. */
 function decompteKey(i: number, y: number, seq: number) {
@@ -521,6 +524,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
         SOR_DES: s.died ? null : ' ',
         NBR_DGN: s.associated.length,
         NBR_ACT: s.acts.length,
+        NBR_SEA: s.seances,
       });
     }
     if (C) {
@@ -537,25 +541,15 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     }
     if (D) s.associated.forEach((code, n) => D.put(keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
     if (A)
-      s.acts.forEach((code, n) => A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: 1 }));
+      s.acts.forEach((code, n) =>
+        A.put(keys, { CDC_ACT: code, ENT_DAT_DEL: Math.min(nights, n), NBR_EXE_ACT: Math.max(1, s.seances) }),
+      );
   });
 }
 
 function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
-  const m = calibration().model;
-  const rng = personRng(p, who.index, STREAM.death);
+  const death = deathOf(p, who)!;
   const y = yearOf(who.death);
-  const held = new Set(who.conditions.map((k) => m.conditions[k].name));
-  const weights = m.deaths.groups.map(
-    (g) => g.share * ('condition' in g && g.condition && held.has(g.condition) ? m.deaths.condition_weight : 1),
-  );
-  let x = rng.float() * weights.reduce((a, b) => a + b, 0);
-  let g = 0;
-  while (g < weights.length - 1 && (x -= weights[g]) >= 0) g++;
-  const codes = m.deaths.groups[g].codes;
-  const initial = codes[rng.int(codes.length)];
-  const others = who.conditions.flatMap((k) => m.conditions[k].death_codes).filter((c) => c !== initial);
-  const associated = others.slice(0, MAX_ASSOCIATED_CAUSES);
   const id = certificateId(who.index, p.seed);
   const [by, bm] = parts(who.birth);
   const common = { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) };
@@ -565,20 +559,21 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
       DCD_DPT_COD: snDept(who.dept),
       BEN_RES_DPT: snDept(who.dept),
       BEN_DCD_DTE: who.death,
-      DCD_LIE_COD: rng.chance(m.deaths.in_hospital_share) ? 2 : 1,
+      DCD_LIE_COD: death.place,
       BEN_NAI_ANN: String(by),
       BEN_NAI_MOI: pad2(bm),
       BEN_SEX_COD: who.sex,
-      DCD_CIM_COD: initial.slice(0, 4),
+      DCD_CIM_COD: death.cause.slice(0, 4),
     });
   }
   const ecd = out('KI_ECD_R', y);
   if (ecd) {
-    [initial, ...associated].forEach((code, n) =>
+    // ECD_CAU_RNG numbers the causes in the certificate's order.
+    death.causes.forEach((c, n) =>
       ecd.put(common, {
-        CER_LIG_NUM: n === 0 ? 1 : 2,
+        CER_LIG_NUM: c.line,
         ECD_CAU_RNG: n + 1,
-        ECD_CIM_COD: code.slice(0, 4),
+        ECD_CIM_COD: c.code.slice(0, 4),
         BEN_DCD_DTE: who.death,
       }),
     );

@@ -1,0 +1,192 @@
+// A decedent's death, drawn once as a pure function of (seed, person): the underlying cause and the
+// chain of causes on the certificate (CépiDc), the place of death, and the hospital care it closes —
+// the MCO stay ending in death when the person dies in a short-stay ward, and the stays for the
+// cause in the months before. care.ts draws the stays from it, tables.ts the certificate.
+import { calibration } from './calibration.js';
+import { ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { cumulative } from './rng.js';
+import { SENTINEL_DATE } from './dates.js';
+import { MAX_ASSOCIATED_CAUSES } from './constants.js';
+
+/** DCD_LIE_COD (nomenclature DS_LIE_V). */
+export const PLACE = { home: 1, publicHospital: 2, privateHospital: 3, retirementHome: 4, publicRoad: 5 } as const;
+
+export interface DeathStay {
+  entry: number;
+  exit: number;
+  dp: string;
+  cmd: string;
+}
+
+export interface CauseLine {
+  /** CER_LIG_NUM: lines 1–4 are part I (the immediate cause first, the underlying cause last), 5 is part II. */
+  line: number;
+  code: string;
+}
+
+export interface Death {
+  date: number;
+  group: string;
+  /** Underlying (initial) cause, DCD_CIM_COD. */
+  cause: string;
+  /** Every cause of the certificate (KI_ECD_R), the underlying one included. */
+  causes: CauseLine[];
+  place: number;
+  /** The MCO stay ending in death on the death date; null when the person died elsewhere or in SSR/HAD. */
+  stay: DeathStay | null;
+  /** Stays for the cause in the year before a natural death (besides `stay`). */
+  before: DeathStay[];
+}
+
+/** External causes (V01–Y98): never an associated cause of a natural death. */
+export const isExternal = (code: string) => /^[V-Y]/.test(code);
+
+export type DeathGroup = {
+  group: string;
+  share: number;
+  codes: string[];
+  condition?: string;
+  stay: { cmd: string };
+  immediate?: string[];
+  injuries?: Record<string, string[]>;
+  stay_codes?: Record<string, string>;
+  hospital_weight: number;
+};
+
+const groups = () => calibration().model.deaths.groups as DeathGroup[];
+
+/** The DP of a stay for this cause: an injury for an external cause, else the cause as the PMSI codes it. */
+export function stayDiagnosis(g: DeathGroup, cause: string): string {
+  if (g.injuries) return g.injuries[cause]?.[0] ?? 'T149';
+  return g.stay_codes?.[cause] ?? cause;
+}
+
+/** Weights of [hospital, home, retirement home, public road] by age group, before the cause's weight. */
+function placeWeights(age: number): number[] {
+  const p = calibration().model.deaths.place;
+  let i = p.age_min.length - 1;
+  while (i > 0 && age < p.age_min[i]) i--;
+  return [p.hospital[i], p.home[i], p.retirement_home[i], p.public_road[i]];
+}
+
+/** The death of `who`, or null when they do not die within the generated years. */
+export function deathOf(p: Params, who: Person): Death | null {
+  if (who.death === SENTINEL_DATE) return null;
+  const m = calibration().model;
+  const d = m.deaths;
+  const rng = personRng(p, who.index, STREAM.death);
+  const age = Math.max(0, ageAt(who, who.death));
+  const held = who.conditions.map((k) => m.conditions[k]);
+  const names = new Set(held.map((c) => c.name));
+
+  // Underlying cause: the published shares, weighted toward the person's conditions.
+  const gs = groups();
+  const weights = gs.map((g) => g.share * (g.condition && names.has(g.condition) ? d.condition_weight : 1));
+  const g = gs[rng.pick(cumulative(weights))];
+  const cause = g.codes[rng.int(g.codes.length)];
+
+  // The chain: immediate cause (part I, line 1), the underlying cause on the line below it; part II
+  // holds the person's other conditions. An external death's other causes are its injuries.
+  const causes: CauseLine[] = [];
+  if (g.injuries) {
+    const injuries = g.injuries[cause] ?? [];
+    injuries.forEach((code, i) => causes.push({ line: i + 1, code }));
+    causes.push({ line: injuries.length + 1, code: cause });
+  } else {
+    const immediate = g.immediate && rng.chance(0.7) ? g.immediate[rng.int(g.immediate.length)] : null;
+    if (immediate && immediate !== cause) causes.push({ line: 1, code: immediate });
+    causes.push({ line: causes.length + 1, code: cause });
+    const seen = new Set(causes.map((c) => c.code));
+    let contributing = 0;
+    for (const c of held) {
+      const natural = c.death_codes.filter((x) => !isExternal(x));
+      const code = natural.length ? natural[rng.int(natural.length)] : c.associated_codes[0];
+      if (!code || seen.has(code) || contributing >= MAX_ASSOCIATED_CAUSES) continue;
+      seen.add(code);
+      causes.push({ line: 5, code });
+      contributing++;
+    }
+  }
+
+  // Place: the age group's shares, the hospital's weighted by the cause; the public road is for external deaths.
+  const [hospital, home, retirement, road] = placeWeights(age);
+  const w = [hospital * g.hospital_weight, home, retirement, g.injuries ? road * d.external_road_weight : road];
+  const k = rng.pick(cumulative(w));
+  const inHospital = k === 0;
+  const place = inHospital
+    ? rng.chance(d.place.private_share_of_hospital)
+      ? PLACE.privateHospital
+      : PLACE.publicHospital
+    : [0, PLACE.home, PLACE.retirementHome, PLACE.publicRoad][k];
+
+  // The MCO stay ending in death: entry some days before, never before birth.
+  const dp = stayDiagnosis(g, cause);
+  let stay: DeathStay | null = null;
+  if (inHospital && rng.chance(d.mco_share_of_hospital_deaths)) {
+    const nights = g.injuries ? rng.int(3) : Math.floor(-Math.log(1 - rng.float()) * d.death_stay_nights);
+    stay = { entry: Math.max(who.birth, who.death - nights), exit: who.death, dp, cmd: g.stay.cmd };
+  }
+
+  // Care of the cause before a natural death: stays in the year before, ending before the last one.
+  const before: DeathStay[] = [];
+  if (!g.injuries) {
+    const end = stay ? stay.entry : who.death;
+    for (let n = rng.poisson(d.end_of_life_stays); n > 0; n--) {
+      const entry = end - 1 - rng.int(365);
+      const nights = rng.chance(0.3) ? 0 : 1 + rng.int(8);
+      if (entry < who.birth || entry + nights >= end) continue;
+      before.push({ entry, exit: entry + nights, dp, cmd: g.stay.cmd });
+    }
+  }
+  return { date: who.death, group: g.group, cause, causes, place, stay, before };
+}
+
+/** Mean KI_ECD_R rows of a death of someone holding the conditions in `held` (a bit set), for the plan. */
+export function meanCauseRows(held: number): number {
+  const m = calibration().model;
+  const d = m.deaths;
+  const conditions = m.conditions.filter((_, k) => held & (1 << k));
+  const names = new Set(conditions.map((c) => c.name));
+  const gs = groups();
+  const weights = gs.map((g) => g.share * (g.condition && names.has(g.condition) ? d.condition_weight : 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let rows = 0;
+  gs.forEach((g, i) => {
+    for (const cause of g.codes) {
+      let n = 1;
+      if (g.injuries) n += (g.injuries[cause] ?? []).length;
+      else {
+        const imm = g.immediate ?? [];
+        if (imm.length) n += (0.7 * imm.filter((c) => c !== cause).length) / imm.length;
+        // Part II: one code per other condition (as drawn: a distinct code per condition, at most MAX).
+        let contributing = 0;
+        for (const c of conditions) {
+          const natural = c.death_codes.filter((x) => !isExternal(x));
+          const pool = natural.length ? natural : c.associated_codes.slice(0, 1);
+          if (!pool.length) continue;
+          contributing += pool.filter((x) => x !== cause).length / pool.length;
+        }
+        n += Math.min(MAX_ASSOCIATED_CAUSES, contributing);
+      }
+      rows += (weights[i] / total / g.codes.length) * n;
+    }
+  });
+  return rows;
+}
+
+/** Mean MCO stays a death at this age brings: the stay ending in death and those in the year before (the plan). */
+export function meanDeathStays(age: number): { final: number; before: number } {
+  const d = calibration().model.deaths;
+  const gs = groups();
+  const total = gs.reduce((s, g) => s + g.share, 0);
+  const [hospital, home, retirement, road] = placeWeights(age);
+  let final = 0;
+  let before = 0;
+  for (const g of gs) {
+    const h = hospital * g.hospital_weight;
+    const inHospital = h / (h + home + retirement + (g.injuries ? road * d.external_road_weight : road));
+    final += (g.share / total) * inHospital * d.mco_share_of_hospital_deaths;
+    before += g.injuries ? 0 : (g.share / total) * d.end_of_life_stays;
+  }
+  return { final, before };
+}

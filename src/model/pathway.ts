@@ -1,0 +1,200 @@
+// The hospital care that follows from a state rather than from the general mix of stays: séances
+// (CMD 28: chemotherapy and radiotherapy for people with a cancer, dialysis for end-stage kidney
+// disease), deliveries at the rate that matches Insee's births, and each newborn's stay at birth.
+import { ageBand, calibration } from './calibration.js';
+import { personRng, STREAM, type Params, type Person } from './population.js';
+import { cumulative } from './rng.js';
+import { parts } from './dates.js';
+
+export interface Seance {
+  date: number;
+  /** Last séance (a monthly RSS of séances spans the month's séances; else the same day). */
+  end: number;
+  /** Séances the row stands for (NBR_SEA). */
+  count: number;
+  dp: string;
+  cmd: string;
+  acts: string[];
+}
+
+export interface PathwayStay {
+  entry: number;
+  exit: number;
+  dp: string;
+  cmd: string;
+  acts: string[];
+}
+
+type Kind = {
+  kind: string;
+  dp: string;
+  act?: string;
+  condition?: string;
+  share?: number;
+  prevalence?: number;
+  age_shape?: number[];
+  male_share?: number;
+  per_year: number;
+  monthly?: boolean;
+};
+
+/** The rng of part `k` of this module's draws for person `who` in year `y` (apart from care.ts's own stream). */
+/** Keys of the conditions stream that draw a lasting state (a stream apart from the conditions' own draws). */
+const LASTING_STATE_KEY = 1000;
+
+const yearRng = (p: Params, who: Person, y: number, k: number) => personRng(p, who.index, STREAM.care, y * 16 + k);
+
+interface Tables {
+  kinds: { kind: Kind; acts: string[]; condition: number; prevalence: Float64Array | null }[];
+  /** Deliveries per woman-year by single age (15–49), for a year's births. */
+  deliveryRate(year: number, age: number): number;
+  deliveryCum: Float64Array;
+}
+
+let tables: Tables | undefined;
+function load(): Tables {
+  const cal = calibration();
+  const m = cal.model;
+  const bands = m.age_bands.length;
+  const kinds = (m.seances.kinds as Kind[]).map((kind) => {
+    let prevalence: Float64Array | null = null;
+    if (kind.prevalence !== undefined && kind.age_shape && kind.male_share !== undefined) {
+      // As the conditions: the age shape × sex split, scaled to the overall prevalence.
+      prevalence = new Float64Array(2 * bands);
+      for (let s = 0; s < 2; s++) {
+        const sexShare = s === 0 ? kind.male_share : 1 - kind.male_share;
+        const mass = kind.age_shape.reduce((a, w, b) => a + w * cal.bandShare[s * bands + b], 0);
+        for (let b = 0; b < bands; b++)
+          prevalence[s * bands + b] = (kind.prevalence * sexShare * kind.age_shape[b]) / mass;
+      }
+    }
+    return {
+      kind,
+      acts: kind.act ? [kind.act] : [],
+      condition: kind.condition ? m.conditions.findIndex((c) => c.name === kind.condition) : -1,
+      prevalence,
+    };
+  });
+  // Women by single age (Insee, 1 January 2025) × the fertility shape: the deliveries a year's births spread over.
+  const b = m.births;
+  const shapeAt = (age: number) => {
+    if (age < b.fertility_age_min[0] || age > 49) return 0;
+    let i = b.fertility_age_min.length - 1;
+    while (i > 0 && age < b.fertility_age_min[i]) i--;
+    return b.fertility_shape[i];
+  };
+  let weighted = 0;
+  for (const [key, t] of cal.singleAges) {
+    if (!key.startsWith('2:')) continue;
+    t.ages.forEach((a, i) => (weighted += (t.cumulative[i] - (i ? t.cumulative[i - 1] : 0)) * shapeAt(a)));
+  }
+  return {
+    kinds,
+    deliveryRate: (year, age) => (cal.births(year) / (1 + b.multiple_share) / weighted) * shapeAt(age),
+    deliveryCum: cumulative(b.deliveries.map((d) => d.weight)),
+  };
+}
+
+/** Deliveries per woman-year at this age in this year, for the plan. */
+export function deliveryRate(year: number, age: number): number {
+  return (tables ??= load()).deliveryRate(year, age);
+}
+
+/** The person's séances in year y between `from` and `end` (0 nights each). */
+export function seancesOfYear(p: Params, who: Person, y: number, from: number, end: number, age: number): Seance[] {
+  const t = (tables ??= load());
+  const cal = calibration();
+  const out: Seance[] = [];
+  const fraction = (end - from) / 365;
+  const cmd = cal.model.seances.cmd;
+  t.kinds.forEach((k, i) => {
+    let treated: boolean;
+    if (k.prevalence) {
+      // A lasting state (end-stage kidney disease): drawn once for the person.
+      const cell = (who.sex - 1) * cal.model.age_bands.length + ageBand(age);
+      treated = personRng(p, who.index, STREAM.conditions, LASTING_STATE_KEY + i).chance(k.prevalence[cell]);
+    } else {
+      treated = k.condition >= 0 && who.conditions.includes(k.condition);
+      if (treated) treated = yearRng(p, who, y, 1 + i).chance(k.kind.share ?? 0);
+    }
+    if (!treated) return;
+    const rng = yearRng(p, who, y, 8 + i);
+    const n = rng.poisson(k.kind.per_year * fraction);
+    if (!k.kind.monthly) {
+      for (let j = 0; j < n; j++) {
+        const date = from + rng.int(end - from);
+        out.push({ date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+      }
+      return;
+    }
+    // One row a calendar month: the month's séances between its first and last date.
+    const byMonth = new Map<number, Seance>();
+    for (let j = 0; j < n; j++) {
+      const date = from + rng.int(end - from);
+      const month = parts(date)[1];
+      const s = byMonth.get(month);
+      if (!s) byMonth.set(month, { date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+      else {
+        s.date = Math.min(s.date, date);
+        s.end = Math.max(s.end, date);
+        s.count++;
+      }
+    }
+    for (const s of [...byMonth.values()].sort((a, b) => a.date - b.date)) out.push(s);
+  });
+  return out;
+}
+
+/** A woman's delivery in year y, if she has one: at the rate of the year's births for her age. */
+export function deliveryOfYear(
+  p: Params,
+  who: Person,
+  y: number,
+  from: number,
+  end: number,
+  age: number,
+): PathwayStay | null {
+  if (who.sex !== 2 || age < 15 || age > 49) return null;
+  const t = (tables ??= load());
+  const b = calibration().model.births;
+  const rng = yearRng(p, who, y, 15);
+  if (!rng.chance(t.deliveryRate(y, age) * ((end - from) / 365))) return null;
+  const d = b.deliveries[rng.pick(t.deliveryCum)];
+  const entry = from + rng.int(end - from);
+  return { entry, exit: Math.min(end - 1, entry + d.nights), dp: d.dp, cmd: b.obstetric_cmd, acts: [d.act] };
+}
+
+/** A newborn's stay at birth: Z380 (Z383 for twins), a few nights, ending before `to`. */
+export function newbornStay(p: Params, who: Person, to: number): PathwayStay {
+  const b = calibration().model.births;
+  const rng = yearRng(p, who, 0, 14);
+  const twin = rng.chance((2 * b.multiple_share) / (1 + b.multiple_share));
+  const nights = b.newborn.nights - 1 + rng.int(3);
+  return {
+    entry: who.birth,
+    exit: Math.min(to - 1, who.birth + nights),
+    dp: twin ? b.newborn.twin_dp : b.newborn.dp,
+    cmd: b.newborn.cmd,
+    acts: [],
+  };
+}
+
+/** Mean séance rows a person-year and their acts, by sex, age and the conditions' prevalences (for the plan). */
+export function meanSeances(sex: 1 | 2, age: number, conditionPrevalence: number[]): { seances: number; acts: number } {
+  const t = (tables ??= load());
+  const cell = (sex - 1) * calibration().model.age_bands.length + ageBand(age);
+  let seances = 0;
+  let acts = 0;
+  for (const k of t.kinds) {
+    const treated = k.prevalence
+      ? k.prevalence[cell]
+      : k.condition >= 0
+        ? conditionPrevalence[k.condition] * (k.kind.share ?? 0)
+        : 0;
+    // A monthly row stands for the month's séances: a full year has about 12 (fewer for rare séances).
+    const perYear = k.kind.monthly ? 12 * (1 - Math.exp(-k.kind.per_year / 12)) : k.kind.per_year;
+    seances += treated * perYear;
+    acts += treated * perYear * k.acts.length;
+  }
+  return { seances, acts };
+}
