@@ -1,17 +1,14 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
-import { ageBand, calibration, type Condition } from './calibration.js';
+import { ageBand, calibration, type Condition, type Model } from './calibration.js';
 import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
+import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
-import {
-  ASSOCIATED_CODE_PROBABILITY,
-  CONDITION_ACT_PROBABILITY,
-  SAME_DRAW_FROM_AGE,
-  STAY_ACT_PROBABILITY,
-} from './constants.js';
+import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
 
@@ -42,7 +39,8 @@ export interface Stay {
   entry: number;
   exit: number;
   dp: string;
-  cmd: string;
+  /** The GHM the stay groups in (grouping.ts), from its DP, acts, length, age and discharge. */
+  ghm: string;
   associated: string[];
   acts: string[];
   died: boolean;
@@ -50,14 +48,36 @@ export interface Stay {
 
 const cal = () => calibration();
 
-let acuteCum: Float64Array | undefined;
 let mixCum: Map<string, Float64Array> | undefined;
-let chapterCum: Map<string, Float64Array> | undefined;
 
-function pickAcute(rng: Rng): string {
-  const a = cal().model.acute_drugs.atc;
-  acuteCum ??= cumulative(a.map((x) => x.weight));
-  return a[rng.pick(acuteCum)].atc;
+type Chapter = Model['stays']['chapters'][number];
+interface Pickers {
+  acute: CodePicker<{ atc: string; weight: number }>;
+  chapters: CodePicker<Chapter>;
+  chapterCodes: Map<Chapter, CodePicker<[string, number]>>;
+  conditionCodes: Map<string, CodePicker<[string, number]>>;
+}
+let pickers: Pickers | undefined;
+
+/** The weighted draws whose entries fit a person or not, built once (their tables on first use). */
+function drawTables(): Pickers {
+  if (pickers) return pickers;
+  const m = cal().model;
+  const chapterCodes = new Map(m.stays.chapters.map((ch) => [ch, codePicker('icd10', ch.codes)] as const));
+  // A chapter is drawn only for whom one of its codes fits, and within its own age and sex bounds.
+  const bounds = m.stays.chapters.flatMap((ch) => [ch.min_age, ch.max_age === undefined ? undefined : ch.max_age + 1]);
+  const chapters = new CodePicker(
+    m.stays.chapters,
+    (ch, sex, age) => (eligible(ch, sex, age) && chapterCodes.get(ch)!.has(sex, age) ? ch.stays : 0),
+    bounds.filter((b): b is number => b !== undefined),
+  );
+  const conditionCodes = new Map(
+    m.conditions.flatMap((c) =>
+      'stays' in c && c.stays ? [[c.name, codePicker('icd10', c.stays.codes)] as const] : [],
+    ),
+  );
+  const acute = new CodePicker(m.acute_drugs.atc, (a, sex, age) => a.weight * codeWeight('atc', a.atc, sex, age));
+  return (pickers = { acute, chapters, chapterCodes, conditionCodes });
 }
 
 export function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
@@ -101,6 +121,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const when = () => from + rng.int(span);
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
+  const draws = drawTables();
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
     kind,
     date,
@@ -120,8 +141,11 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
     const c = base('pharmacy', Math.min(to - 1, date + rng.int(3)), pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
-    for (let l = 0; l < lines; l++) c.drugs.push({ atc: pickAcute(rng), boxes: 1 + rng.int(2) });
-    claims.push(c);
+    for (let l = 0; l < lines; l++) {
+      const atc = draws.acute.pick(rng, who.sex, age)?.atc;
+      if (atc) c.drugs.push({ atc, boxes: 1 + rng.int(2) });
+    }
+    if (c.drugs.length) claims.push(c);
   };
 
   // GP consultations.
@@ -141,7 +165,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
     claims.push(c);
-    if (ccam && rng.chance(actProbability)) {
+    if (ccam && rng.chance(actProbability) && allowed('ccam', ccam, who.sex, ageAt(who, c.date))) {
       const a = base('ccam', c.date, doc, spe);
       a.act = ccam;
       a.ald = ald;
@@ -164,7 +188,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // Chronic treatments: monthly (or as stated) deliveries of each condition's drugs.
   for (const c of held) {
     for (const d of c.drugs) {
-      if ('sex' in d && d.sex !== who.sex) continue;
+      if (('sex' in d && d.sex !== who.sex) || !allowed('atc', d.atc, who.sex, age)) continue;
       if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
       for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
         const rx = base('pharmacy', when(), pv.pharmacyOf(who.index), 0);
@@ -182,12 +206,13 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const c = base('lab', when(), lab, 0);
     c.prescriber = gp;
     const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
-    const pool = [...m.checkup_biology.nabm];
-    for (let t = 0; t < n; t++) c.tests.push(pool.splice(rng.int(pool.length), 1)[0]);
+    const pool = m.checkup_biology.nabm.filter((t) => allowed('nabm', t, who.sex, age));
+    for (let t = 0; t < n && pool.length; t++) c.tests.push(pool.splice(rng.int(pool.length), 1)[0]);
     claims.push(c);
   }
   for (const cond of held) {
     for (const b of cond.biology) {
+      if (!allowed('nabm', b.nabm, who.sex, age)) continue;
       for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
         const c = base('lab', when(), lab, 0);
         c.prescriber = gp;
@@ -198,15 +223,24 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
-  // Hospital stays (PMSI MCO); a stay in a private clinic is also billed in DCIR.
-  chapterCum ??= new Map();
-  const addStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
+  // Hospital stays (PMSI MCO): the DP, acts and associated codes fit the person at entry, and the GHM
+  // follows from them; a stay in a private clinic is also billed in DCIR.
+  const assoc = held.flatMap((c) => c.associated_codes);
+  const addStay = (pickDp: (entryAge: number) => string | undefined) => {
+    const entry = when();
+    const entryAge = ageAt(who, entry);
+    const dp = pickDp(entryAge);
+    if (!dp) return;
     const ambulatory = rng.chance(m.stays.ambulatory_probability);
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (m.stays.mean_nights - 1));
-    const entry = when();
     const exit = Math.min(to - 1, entry + nights);
-    const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, cmd, associated, acts, died: false };
-    if (who.death !== SENTINEL_DATE && exit === who.death && rng.chance(m.deaths.in_hospital_share)) s.died = true;
+    const acts = stayActs(rng, dp, who.sex, entryAge);
+    const associated = assoc.filter((code) =>
+      rng.chance(ASSOCIATED_CODE_PROBABILITY * codeWeight('icd10', code, who.sex, entryAge)),
+    );
+    const died = who.death !== SENTINEL_DATE && exit === who.death && rng.chance(m.deaths.in_hospital_share);
+    const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: entryAge, died });
+    const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, ghm, associated, acts, died };
     stays.push(s);
     if (pv.isPrivate(s.establishment)) {
       const c = base('clinic', s.entry, s.establishment, 0);
@@ -215,24 +249,45 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       claims.push(c);
     }
   };
-  const assoc = held.flatMap((c) => c.associated_codes);
-  const coded = () => assoc.filter(() => rng.chance(ASSOCIATED_CODE_PROBABILITY));
   for (let k = rng.poisson(cal().stayBase[band] * fraction); k > 0; k--) {
-    const ch = pickFrom(chapterCum, m.stays.chapters, (x) => x.stays, who.sex, age, rng);
-    const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(STAY_ACT_PROBABILITY));
-    if (acts.length) acts.push(m.stays.anesthesia_act);
-    addStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, coded());
+    addStay((entryAge) => {
+      const ch = draws.chapters.pick(rng, who.sex, entryAge);
+      return ch && draws.chapterCodes.get(ch)!.pick(rng, who.sex, entryAge)?.[0];
+    });
   }
   for (const c of held) {
-    if (!c.stays) continue;
-    const codes = (who.sex === 1 && 'codes_male' in c.stays && c.stays.codes_male) || c.stays.codes;
+    const codes = draws.conditionCodes.get(c.name);
+    if (!c.stays || !codes) continue;
     for (let k = rng.poisson(c.stays.per_year * fraction); k > 0; k--) {
-      addStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
+      addStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0]);
     }
   }
 
   claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims, stays };
+}
+
+/**
+ * A stay's acts: at most one operating act (C/K, with the anaesthesia act) and one diagnostic act,
+ * each drawn by its share among those that fit the DP and the person (grouping.json).
+ */
+export function stayActs(rng: Rng, dp: string, sex: number, age: number): string[] {
+  const { operating, diagnostic } = proceduresFor(dp);
+  const acts: string[] = [];
+  const draw = (list: Procedure[]) => {
+    if (!list.length) return undefined;
+    let u = rng.float();
+    for (const p of list) {
+      if (!allowed('ccam', p.act, sex, age)) continue;
+      if ((u -= p.share) < 0) return p.act;
+    }
+    return undefined;
+  };
+  const op = draw(operating);
+  if (op) acts.push(op, cal().model.stays.anesthesia_act);
+  const dx = draw(diagnostic);
+  if (dx) acts.push(dx);
+  return acts;
 }
 
 const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5 };

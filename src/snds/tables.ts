@@ -8,6 +8,8 @@ import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } f
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
 import { MAX_ASSOCIATED_CAUSES, type DrugRate } from '../model/constants.js';
+import { pickDeathCause } from '../model/deaths.js';
+import { allowed } from '../model/restrictions.js';
 import { cipOf, drugPrice } from './referentials.js';
 import { readCsv } from '../util/csv.js';
 
@@ -495,10 +497,6 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
-    const pool = cal.ghm.get(s.cmd) ?? cal.ghm.get('23')!;
-    const list =
-      nights === 0 && pool.ambulatory.length ? pool.ambulatory : pool.full.length ? pool.full : pool.ambulatory;
-    const ghm = list[(who.index + seq) % list.length];
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {
@@ -510,8 +508,8 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
           .replace('2A0', '200')
           .replace('2B0', '202'),
         DGN_PAL: s.dp,
-        GRG_GHM: ghm,
-        GHS_NUM: 1000 + (permute(ghm.charCodeAt(5) * 9973 + parseInt(ghm.slice(3, 5), 10), 7, 1) % 9000),
+        GRG_GHM: s.ghm,
+        GHS_NUM: cal.ghs.get(s.ghm)!,
         SEJ_NBJ: nights,
         SOR_ANN: String(sy),
         SOR_MOI: pad2(sm),
@@ -546,15 +544,15 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const rng = personRng(p, who.index, STREAM.death);
   const y = yearOf(who.death);
   const held = new Set(who.conditions.map((k) => m.conditions[k].name));
+  // Age at death by birth month, rounded down as validate reads it from BEN_NAI_ANN/BEN_NAI_MOI.
+  const age = ageAt(who, who.death);
   const weights = m.deaths.groups.map(
     (g) => g.share * ('condition' in g && g.condition && held.has(g.condition) ? m.deaths.condition_weight : 1),
   );
-  let x = rng.float() * weights.reduce((a, b) => a + b, 0);
-  let g = 0;
-  while (g < weights.length - 1 && (x -= weights[g]) >= 0) g++;
-  const codes = m.deaths.groups[g].codes;
-  const initial = codes[rng.int(codes.length)];
-  const others = who.conditions.flatMap((k) => m.conditions[k].death_codes).filter((c) => c !== initial);
+  const initial = pickDeathCause(rng, weights, who.sex, age);
+  const others = who.conditions
+    .flatMap((k) => m.conditions[k].death_codes)
+    .filter((c) => c !== initial && allowed('icd10', c, who.sex, age));
   const associated = others.slice(0, MAX_ASSOCIATED_CAUSES);
   const id = certificateId(who.index, p.seed);
   const [by, bm] = parts(who.birth);
