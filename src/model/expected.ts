@@ -200,7 +200,6 @@ export function expectedRows(p: Params): ExpectedRows {
   for (let e = 0; e < pv.establishments; e++) if (pv.isPrivate(e)) privates++;
   const privateShare = privates / pv.establishments;
   const conditionStays = m.conditions.map((c) => c.stays?.per_year ?? 0);
-  const conditionAssociated = m.conditions.map((c) => c.associated_codes.length);
 
   // Conditions and death enter through their probabilities, care through its mean rates.
   for (const { people, sex, birth } of cohorts(p)) {
@@ -212,6 +211,10 @@ export function expectedRows(p: Params): ExpectedRows {
     add('IR_IMB_R', null, people * sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)));
     const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
     const startAge = Math.max(0, p.firstYear - yearOf(birth));
+    // Associated codes are coded at their weight for the person (0 where they do not fit).
+    const conditionAssociated = m.conditions.map((c) =>
+      c.associated_codes.reduce((n, code) => n + codeWeight('icd10', code, sex, startAge), 0),
+    );
     const deliveriesPerYear = sum((c) =>
       c.drugs.reduce(
         (s, d) =>
@@ -230,7 +233,7 @@ export function expectedRows(p: Params): ExpectedRows {
           ),
       0,
     );
-    const associatedPerPerson = sum((c) => c.associated_codes.length);
+    const associatedPerPerson = m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
 
     let alive = 1;
     for (let y = p.firstYear; y <= p.lastYear; y++) {

@@ -91,8 +91,10 @@ export const coherence: CheckGroup = async (ctx) => {
     'ER_PRS_F',
   );
   // CépiDc: the age at death is known from the birth month, to one year within that month.
-  const high = `(year(c.BEN_DCD_DTE) - CAST(c.BEN_NAI_ANN AS INTEGER) - CASE WHEN month(c.BEN_DCD_DTE) < CAST(c.BEN_NAI_MOI AS INTEGER) THEN 1 ELSE 0 END)`;
-  const low = `(${high} - CASE WHEN month(c.BEN_DCD_DTE) = CAST(c.BEN_NAI_MOI AS INTEGER) THEN 1 ELSE 0 END)`;
+  const born = 'CAST(c.BEN_NAI_MOI AS INTEGER)';
+  const years = `year(c.BEN_DCD_DTE) - CAST(c.BEN_NAI_ANN AS INTEGER)`;
+  const high = `(${years} - CASE WHEN month(c.BEN_DCD_DTE) < ${born} THEN 1 ELSE 0 END)`;
+  const low = `(${high} - CASE WHEN month(c.BEN_DCD_DTE) = ${born} THEN 1 ELSE 0 END)`;
   const death = (col: string) => violationSql('icd10', col, 'c.BEN_SEX_COD', low, high);
   await zero(
     'initial causes of death that do not fit the sex or age',
