@@ -6,6 +6,9 @@ import { readCsv } from '../util/csv.js';
 import { cumulative } from './rng.js';
 import { OPEN_AGE } from './constants.js';
 import { CODE_COLUMNS, checkModel, type Nomenclatures } from './check.js';
+import { restrictionProblems, type CodeKind } from './restrictions.js';
+import { groupingProblems, type Roots } from './grouping.js';
+import { UsageError } from '../util/errors.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 
 export type Model = typeof model;
@@ -50,8 +53,10 @@ export interface Calibration {
   deptCodes: string[];
   /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
   fundOf: Map<string, string>;
-  /** GHM codes by CMD and whether ambulatory. */
-  ghm: Map<string, { ambulatory: string[]; full: string[] }>;
+  /** GHM roots (5 characters) of MS_GM9_V with the level letters each has. */
+  roots: Roots;
+  /** The GHS of each GHM: one number a GHM. */
+  ghs: Map<string, number>;
 }
 
 let cached: Calibration | undefined;
@@ -85,8 +90,57 @@ let checked = false;
  */
 export function checkCalibration(): void {
   if (checked) return;
-  checkModel(model, readNomenclatures());
+  const n = readNomenclatures();
+  checkModel(model, n);
+  const problems = [
+    ...restrictionProblems(knownCodes(n)),
+    ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
+  ];
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new UsageError(`calibration: ${problems[0]}${more}`);
+  }
   checked = true;
+}
+
+/** Whether a code or prefix of each kind names something: the nomenclatures, or the model's drugs for ATC. */
+function knownCodes(n: Nomenclatures): Record<CodeKind, (prefix: string) => boolean> {
+  const prefixes = (codes: Iterable<string>) => {
+    const set = new Set<string>();
+    for (const c of codes) for (let i = 1; i <= c.length; i++) set.add(c.slice(0, i));
+    return set;
+  };
+  const icd = prefixes([...n.IR_CIM_V, ...n.MS_CIM_V]);
+  const ccam = prefixes(n.IR_CCAM_V63);
+  const atc = prefixes(Object.keys(model.drugs).filter((k) => !k.startsWith('_')));
+  return {
+    icd10: (c) => icd.has(c),
+    ccam: (c) => ccam.has(c),
+    atc: (c) => atc.has(c),
+    nabm: (c) => n.IR_BIO_R.has(c),
+  };
+}
+
+/** Every principal diagnosis the model draws: the stay chapters' and the conditions' codes. */
+export function drawnDiagnoses(): string[] {
+  return [
+    ...model.stays.chapters.flatMap((ch) => Object.keys(ch.codes)),
+    ...model.conditions.flatMap((c) => ('stays' in c && c.stays ? Object.keys(c.stays.codes) : [])),
+  ];
+}
+
+/** The GHMs of MS_GM9_V (its CMD column drops the leading zero: the code's first two digits are read). */
+function readGhms(): string[] {
+  return readCsv(nomenclaturePath('MS_GM9_V'), ';')
+    .map((r) => r.GM9_GHM_COD)
+    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z]$/.test(c))
+    .sort();
+}
+
+function readRoots(): Roots {
+  const roots = new Map<string, string>();
+  for (const code of readGhms()) roots.set(code.slice(0, 5), (roots.get(code.slice(0, 5)) ?? '') + code[5]);
+  return roots;
 }
 
 function load(): Calibration {
@@ -187,15 +241,8 @@ function load(): Calibration {
   }
   for (const d of deptCodes) if (!fundOf.has(d)) fundOf.set(d, ('01C' + snDept(d) + '000').slice(0, 9));
 
-  const ghm = new Map<string, { ambulatory: string[]; full: string[] }>();
-  for (const r of readCsv(nomenclaturePath('MS_GM9_V'), ';')) {
-    const code = r.GM9_GHM_COD;
-    if (!/^\d\d[CMKZ]\d\d[1-4JTZ]$/.test(code) || code.startsWith('90')) continue;
-    const e = ghm.get(r.CMD_COD) ?? { ambulatory: [], full: [] };
-    if (/[JT]$/.test(code)) e.ambulatory.push(code);
-    else e.full.push(code);
-    ghm.set(r.CMD_COD, e);
-  }
+  // GHS numbers are not in the nomenclatures: each GHM gets its rank in MS_GM9_V's sorted codes.
+  const ghs = new Map(readGhms().map((code, i) => [code, 1 + i]));
 
   return {
     model,
@@ -210,7 +257,8 @@ function load(): Calibration {
     bandShare,
     deptCodes,
     fundOf,
-    ghm,
+    roots: readRoots(),
+    ghs,
   };
 }
 

@@ -1,7 +1,9 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
-import { ageBand, calibration, type Condition } from './calibration.js';
+import { ageBand, calibration, type Condition, type Model } from './calibration.js';
 import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
+import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
@@ -9,12 +11,7 @@ import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
-import {
-  ASSOCIATED_CODE_PROBABILITY,
-  CONDITION_ACT_PROBABILITY,
-  SAME_DRAW_FROM_AGE,
-  STAY_ACT_PROBABILITY,
-} from './constants.js';
+import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
 
@@ -45,7 +42,8 @@ export interface Stay {
   entry: number;
   exit: number;
   dp: string;
-  cmd: string;
+  /** The GHM the stay groups in (grouping.ts), from its DP, acts, length, age and discharge. */
+  ghm: string;
   associated: string[];
   acts: string[];
   died: boolean;
@@ -55,14 +53,38 @@ export interface Stay {
 
 const cal = () => calibration();
 
-let acuteCum: Float64Array | undefined;
 let mixCum: Map<string, Float64Array> | undefined;
-let chapterCum: Map<string, Float64Array> | undefined;
 
-function pickAcute(rng: Rng): string {
-  const a = cal().model.acute_drugs.atc;
-  acuteCum ??= cumulative(a.map((x) => x.weight));
-  return a[rng.pick(acuteCum)].atc;
+type Chapter = Model['stays']['chapters'][number];
+interface Pickers {
+  acute: CodePicker<{ atc: string; weight: number }>;
+  chapters: CodePicker<Chapter>;
+  chapterCodes: Map<Chapter, CodePicker<[string, number]>>;
+  conditionCodes: Map<string, CodePicker<[string, number]>>;
+}
+let pickers: Pickers | undefined;
+
+/** The weighted draws whose entries fit a person or not, built once (their tables on first use). */
+function drawTables(): Pickers {
+  if (pickers) return pickers;
+  const m = cal().model;
+  const chapterCodes = new Map(m.stays.chapters.map((ch) => [ch, codePicker('icd10', ch.codes)] as const));
+  // A chapter is drawn only for whom one of its codes fits, and within its own age and sex bounds.
+  const bounds = m.stays.chapters.flatMap((ch) => [ch.min_age, ch.max_age === undefined ? undefined : ch.max_age + 1]);
+  const chapters = new CodePicker(
+    m.stays.chapters,
+    // Weighted by what the published rate leaves to the general mix (stay-budget.ts).
+    (ch, sex, age) =>
+      eligible(ch, sex, age) && chapterCodes.get(ch)!.has(sex, age) ? stayBudget().chapter.get(ch.chapter)! : 0,
+    bounds.filter((b): b is number => b !== undefined),
+  );
+  const conditionCodes = new Map(
+    m.conditions.flatMap((c) =>
+      'stays' in c && c.stays ? [[c.name, codePicker('icd10', c.stays.codes)] as const] : [],
+    ),
+  );
+  const acute = new CodePicker(m.acute_drugs.atc, (a, sex, age) => a.weight * codeWeight('atc', a.atc, sex, age));
+  return (pickers = { acute, chapters, chapterCodes, conditionCodes });
 }
 
 export { eligible };
@@ -100,6 +122,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const when = () => from + rng.int(span);
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
+  const draws = drawTables();
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
     kind,
     date,
@@ -119,8 +142,11 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
     const c = base('pharmacy', Math.min(to - 1, date + rng.int(3)), pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
-    for (let l = 0; l < lines; l++) c.drugs.push({ atc: pickAcute(rng), boxes: 1 + rng.int(2) });
-    claims.push(c);
+    for (let l = 0; l < lines; l++) {
+      const atc = draws.acute.pick(rng, who.sex, age)?.atc;
+      if (atc) c.drugs.push({ atc, boxes: 1 + rng.int(2) });
+    }
+    if (c.drugs.length) claims.push(c);
   };
 
   // GP consultations.
@@ -140,7 +166,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
     claims.push(c);
-    if (ccam && rng.chance(actProbability)) {
+    if (ccam && rng.chance(actProbability) && allowed('ccam', ccam, who.sex, ageAt(who, c.date))) {
       const a = base('ccam', c.date, doc, spe);
       a.act = ccam;
       a.ald = ald;
@@ -163,7 +189,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // Chronic treatments: monthly (or as stated) deliveries of each condition's drugs.
   for (const c of held) {
     for (const d of c.drugs) {
-      if ('sex' in d && d.sex !== who.sex) continue;
+      if (('sex' in d && d.sex !== who.sex) || !allowed('atc', d.atc, who.sex, age)) continue;
       if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
       for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
         const rx = base('pharmacy', when(), pv.pharmacyOf(who.index), 0);
@@ -181,12 +207,13 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const c = base('lab', when(), lab, 0);
     c.prescriber = gp;
     const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
-    const pool = [...m.checkup_biology.nabm];
-    for (let t = 0; t < n; t++) c.tests.push(pool.splice(rng.int(pool.length), 1)[0]);
+    const pool = m.checkup_biology.nabm.filter((t) => allowed('nabm', t, who.sex, age));
+    for (let t = 0; t < n && pool.length; t++) c.tests.push(pool.splice(rng.int(pool.length), 1)[0]);
     claims.push(c);
   }
   for (const cond of held) {
     for (const b of cond.biology) {
+      if (!allowed('nabm', b.nabm, who.sex, age)) continue;
       for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
         const c = base('lab', when(), lab, 0);
         c.prescriber = gp;
@@ -197,22 +224,26 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
-  // Hospital stays (PMSI MCO); a stay in a private clinic is also billed in DCIR.
+  // Hospital stays (PMSI MCO): the DP, acts and associated codes fit the person at entry, and the GHM
+  // follows from them; a stay in a private clinic is also billed in DCIR.
   const death = deathOf(p, who);
   // Other stays end before the stay ending in death begins.
   const stayEnd = death?.stay ? Math.min(to, death.stay.entry) : to;
   const staySpan = stayEnd - from;
-  const stayWhen = () => from + rng.int(staySpan);
-  const addStay = (entry: number, exit: number, dp: string, cmd: string, acts: string[], associated: string[]) => {
+  const assoc = held.flatMap((c) => c.associated_codes);
+  const coded = (entryAge: number) =>
+    assoc.filter((code) => rng.chance(ASSOCIATED_CODE_PROBABILITY * codeWeight('icd10', code, who.sex, entryAge)));
+  const addStay = (entry: number, exit: number, dp: string, acts: string[], associated: string[], died = false) => {
+    const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: Math.max(0, ageAt(who, entry)), died });
     const s: Stay = {
       establishment: pv.establishmentOf(rng),
       entry,
       exit,
       dp,
-      cmd,
+      ghm,
       associated,
       acts,
-      died: false,
+      died,
       seances: 0,
     };
     stays.push(s);
@@ -224,40 +255,41 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
     return s;
   };
-  // A stay of the general mix: ambulatory or not, and its length, by age.
-  const drawnStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
+  // A stay of the general mix: a DP that fits the person at entry; ambulatory or not, and its length, by age.
+  const drawnStay = (pickDp: (entryAge: number) => string | undefined) => {
+    const entry = from + rng.int(staySpan);
+    const entryAge = Math.max(0, ageAt(who, entry));
+    const dp = pickDp(entryAge);
+    if (!dp) return;
     const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
     const meanNights = m.stays.mean_nights_by_band[band];
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (meanNights - 1));
-    const entry = stayWhen();
-    addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, cmd, acts, associated);
+    const acts = stayActs(rng, dp, who.sex, entryAge);
+    addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, acts, coded(entryAge));
   };
-  const assoc = held.flatMap((c) => c.associated_codes);
-  const coded = () => assoc.filter(() => rng.chance(ASSOCIATED_CODE_PROBABILITY));
   if (staySpan > 0) {
     // A person-year's frailty (mean 1) multiplies every rate of stays, so that stays cluster.
     const shape = m.stays.frailty_shape;
     const frailty = rng.gamma(shape) / shape;
     const stayFraction = (staySpan / 365) * frailty;
-    chapterCum ??= new Map();
     for (let k = rng.poisson(stayBudget().base[band] * stayFraction); k > 0; k--) {
-      const ch = pickFrom(chapterCum, m.stays.chapters, (x) => stayBudget().chapter.get(x.chapter)!, who.sex, age, rng);
-      const acts = ('acts' in ch && ch.acts ? ch.acts : []).filter(() => rng.chance(STAY_ACT_PROBABILITY));
-      if (acts.length) acts.push(m.stays.anesthesia_act);
-      drawnStay(ch.codes[rng.int(ch.codes.length)], ch.cmd, acts, coded());
+      drawnStay((entryAge) => {
+        const ch = draws.chapters.pick(rng, who.sex, entryAge);
+        return ch && draws.chapterCodes.get(ch)!.pick(rng, who.sex, entryAge)?.[0];
+      });
     }
     for (const c of held) {
-      if (!c.stays) continue;
-      const codes = (who.sex === 1 && 'codes_male' in c.stays && c.stays.codes_male) || c.stays.codes;
+      const codes = draws.conditionCodes.get(c.name);
+      if (!c.stays || !codes) continue;
       for (let k = rng.poisson(c.stays.per_year * stayFraction); k > 0; k--) {
-        drawnStay(codes[rng.int(codes.length)], c.stays.cmd, [], coded());
+        drawnStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0]);
       }
     }
     for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
-      addStay(s.date, s.end, s.dp, s.cmd, s.acts, []).seances = s.count;
+      addStay(s.date, s.end, s.dp, s.acts, []).seances = s.count;
     }
     const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
-    if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.cmd, delivery.acts, []);
+    if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.acts, []);
   }
   // The newborn's stay at birth; a baby who dies before leaving has it end in death.
   const born = who.newborn && who.birth >= from && who.birth < to;
@@ -265,19 +297,43 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   if (born) {
     const nb = newbornStay(p, who, to);
     if (deathStay && deathStay.entry <= nb.exit) {
-      addStay(who.birth, deathStay.exit, nb.dp, nb.cmd, [], []).died = true;
+      addStay(who.birth, deathStay.exit, nb.dp, [], [], true);
       deathStay = null;
-    } else addStay(who.birth, nb.exit, nb.dp, nb.cmd, [], []);
+    } else addStay(who.birth, nb.exit, nb.dp, [], []);
   }
   if (death) {
-    for (const b of death.before) if (b.exit >= from && b.exit < to) addStay(b.entry, b.exit, b.dp, b.cmd, [], coded());
+    for (const b of death.before)
+      if (b.exit >= from && b.exit < to) addStay(b.entry, b.exit, b.dp, [], coded(ageAt(who, b.entry)));
     if (deathStay && deathStay.exit >= from && deathStay.exit < to) {
-      addStay(deathStay.entry, deathStay.exit, deathStay.dp, deathStay.cmd, [], coded()).died = true;
+      addStay(deathStay.entry, deathStay.exit, deathStay.dp, [], coded(ageAt(who, deathStay.entry)), true);
     }
   }
 
   claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims, stays };
+}
+
+/**
+ * A stay's acts: at most one operating act (C/K, with the anaesthesia act) and one diagnostic act,
+ * each drawn by its share among those that fit the DP and the person (grouping.json).
+ */
+export function stayActs(rng: Rng, dp: string, sex: number, age: number): string[] {
+  const { operating, diagnostic } = proceduresFor(dp);
+  const acts: string[] = [];
+  const draw = (list: Procedure[]) => {
+    if (!list.length) return undefined;
+    let u = rng.float();
+    for (const p of list) {
+      if (!allowed('ccam', p.act, sex, age)) continue;
+      if ((u -= p.share) < 0) return p.act;
+    }
+    return undefined;
+  };
+  const op = draw(operating);
+  if (op) acts.push(op, cal().model.stays.anesthesia_act);
+  const dx = draw(diagnostic);
+  if (dx) acts.push(dx);
+  return acts;
 }
 
 const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5 };

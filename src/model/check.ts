@@ -16,7 +16,6 @@ export const CODE_COLUMNS = {
   IR_SPE_V: 'PFS_SPE_COD',
   IR_BIO_R: 'BIO_PRS_IDE',
   IR_ALD_V: 'ALD_030_COD',
-  MS_GM9_V: 'CMD_COD',
 } as const;
 
 /** The codes of each nomenclature in CODE_COLUMNS. */
@@ -43,10 +42,6 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   const specialty = listed('IR_SPE_V', 'a specialty');
   const nabm = listed('IR_BIO_R', 'a NABM biology act');
   const ald = listed('IR_ALD_V', 'an ALD number');
-  // MS_GM9_V writes a CMD without its leading zero (6, not 06).
-  const cmd = (entry: string, code: string) => {
-    if (!n.MS_GM9_V.has(code.replace(/^0+(?=\d)/, ''))) bad(entry, code, 'is not a CMD (MS_GM9_V)');
-  };
   const drugs = m.drugs as unknown as Record<string, Drug>;
   const drug = (entry: string, atc: string) => {
     if (atc.startsWith('_') || !Object.hasOwn(drugs, atc)) bad(entry, atc, 'is not in drugs (the drug referential)');
@@ -102,9 +97,10 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   for (const act of Object.keys(prices)) ccam('ccam_price_eur', act);
   m.stays.chapters.forEach((ch) => {
     const at = `stays.chapters[${ch.chapter}]`;
-    ch.codes.forEach((code, j) => pmsi(`${at}.codes[${j}]`, code));
-    cmd(`${at}.cmd`, ch.cmd);
-    ('acts' in ch && ch.acts ? ch.acts : []).forEach((act, j) => ccam(`${at}.acts[${j}]`, act));
+    for (const [code, w] of Object.entries(ch.codes)) {
+      pmsi(`${at}.codes`, code);
+      if (!(w > 0)) bad(`${at}.codes.${code}`, w, 'is not a positive weight');
+    }
     eligibility(at, ch);
   });
   ccam('stays.anesthesia_act', m.stays.anesthesia_act);
@@ -128,19 +124,13 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
       sex(`${at}.drugs[${j}]`, d);
     });
     c.biology.forEach((b, j) => nabm(`${at}.biology[${j}].nabm`, b.nabm));
-    if (c.stays) {
-      c.stays.codes.forEach((code, j) => pmsi(`${at}.stays.codes[${j}]`, code));
-      const male: string[] = 'codes_male' in c.stays && c.stays.codes_male ? c.stays.codes_male : [];
-      male.forEach((code, j) => pmsi(`${at}.stays.codes_male[${j}]`, code));
-      cmd(`${at}.stays.cmd`, c.stays.cmd);
-    }
+    if (c.stays) for (const code of Object.keys(c.stays.codes)) pmsi(`${at}.stays.codes`, code);
     c.associated_codes.forEach((code, j) => pmsi(`${at}.associated_codes[${j}]`, code));
     c.death_codes.forEach((code, j) => icd10(`${at}.death_codes[${j}]`, code));
   }
   for (const g of m.deaths.groups) {
     const at = `deaths.groups[${g.group}]`;
     g.codes.forEach((code, j) => icd10(`${at}.codes[${j}]`, code));
-    cmd(`${at}.stay.cmd`, g.stay.cmd);
     (('immediate' in g && g.immediate) || []).forEach((code, j) => icd10(`${at}.immediate[${j}]`, code));
     for (const [cause, codes] of Object.entries('injuries' in g ? (g.injuries as Record<string, string[]>) : {})) {
       codes.forEach((code, j) => pmsi(`${at}.injuries.${cause}[${j}]`, code));
@@ -159,15 +149,12 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
       bad(`seances.kinds[${i}].condition`, k.condition, 'is not the name of a condition');
     }
   });
-  cmd('seances.cmd', m.seances.cmd);
   m.births.deliveries.forEach((d, i) => {
     pmsi(`births.deliveries[${i}].dp`, d.dp);
     ccam(`births.deliveries[${i}].act`, d.act);
   });
   pmsi('births.newborn.dp', m.births.newborn.dp);
   pmsi('births.newborn.twin_dp', m.births.newborn.twin_dp);
-  cmd('births.newborn.cmd', m.births.newborn.cmd);
-  cmd('births.obstetric_cmd', m.births.obstetric_cmd);
   return problems;
 }
 

@@ -7,6 +7,8 @@ import { ageAt, personRng, STREAM, type Params, type Person } from './population
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
 import { MAX_ASSOCIATED_CAUSES } from './constants.js';
+import { allowed, codePicker, type CodePicker } from './restrictions.js';
+import type { Rng } from './rng.js';
 
 /** DCD_LIE_COD (nomenclature DS_LIE_V). */
 export const PLACE = { home: 1, publicHospital: 2, privateHospital: 3, retirementHome: 4, publicRoad: 5 } as const;
@@ -15,7 +17,6 @@ export interface DeathStay {
   entry: number;
   exit: number;
   dp: string;
-  cmd: string;
 }
 
 export interface CauseLine {
@@ -46,7 +47,6 @@ export type DeathGroup = {
   share: number;
   codes: string[];
   condition?: string;
-  stay: { cmd: string };
   immediate?: string[];
   injuries?: Record<string, string[]>;
   stay_codes?: Record<string, string>;
@@ -56,9 +56,11 @@ export type DeathGroup = {
 const groups = () => calibration().model.deaths.groups as DeathGroup[];
 
 /** The DP of a stay for this cause: an injury for an external cause, else the cause as the PMSI codes it. */
-export function stayDiagnosis(g: DeathGroup, cause: string): string {
+export function stayDiagnosis(g: DeathGroup, cause: string, sex?: number, age?: number): string {
   if (g.injuries) return g.injuries[cause]?.[0] ?? 'T149';
-  return g.stay_codes?.[cause] ?? cause;
+  const mapped = g.stay_codes?.[cause];
+  // The mapped code where it fits the person (R54, senility, is for the old), else the cause itself.
+  return mapped && (sex === undefined || allowed('icd10', mapped, sex, age ?? 0)) ? mapped : cause;
 }
 
 /** Weights of [hospital, home, retirement home, public road] by age group, before the cause's weight. */
@@ -67,6 +69,32 @@ function placeWeights(age: number): number[] {
   let i = p.age_min.length - 1;
   while (i > 0 && age < p.age_min[i]) i--;
   return [p.hospital[i], p.home[i], p.retirement_home[i], p.public_road[i]];
+}
+
+// The underlying cause: a CépiDc group by its share, then one of its codes that fits the person's sex
+// and age (restrictions.json).
+let groupCodes: CodePicker<[string, number]>[] | undefined;
+
+/**
+ * Draws [group index, cause] with the groups' `weights`; a group none of whose codes fits the person is
+ * never drawn.
+ */
+export function pickDeathCause(rng: Rng, weights: readonly number[], sex: number, age: number): [number, string] {
+  groupCodes ??= calibration().model.deaths.groups.map((g) =>
+    codePicker('icd10', Object.fromEntries(g.codes.map((c) => [c, 1]))),
+  );
+  const codes = groupCodes;
+  const w = weights.map((x, i) => (codes[i].has(sex, age) ? x : 0));
+  let x = rng.float() * w.reduce((a, b) => a + b, 0);
+  let g = w.length - 1;
+  while (g > 0 && w[g] === 0) g--;
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] > 0 && (x -= w[i]) < 0) {
+      g = i;
+      break;
+    }
+  }
+  return [g, codes[g].pick(rng, sex, age)![0]];
 }
 
 /** The death of `who`, or null when they do not die within the generated years. */
@@ -82,26 +110,27 @@ export function deathOf(p: Params, who: Person): Death | null {
   // Underlying cause: the published shares, weighted toward the person's conditions.
   const gs = groups();
   const weights = gs.map((g) => g.share * (g.condition && names.has(g.condition) ? d.condition_weight : 1));
-  const g = gs[rng.pick(cumulative(weights))];
-  const cause = g.codes[rng.int(g.codes.length)];
+  const [gi, cause] = pickDeathCause(rng, weights, who.sex, age);
+  const g = gs[gi];
+  const fits = (code: string) => allowed('icd10', code, who.sex, age);
 
   // The chain: immediate cause (part I, line 1), the underlying cause on the line below it; part II
   // holds the person's other conditions. An external death's other causes are its injuries.
   const causes: CauseLine[] = [];
   if (g.injuries) {
-    const injuries = g.injuries[cause] ?? [];
+    const injuries = (g.injuries[cause] ?? []).filter(fits);
     injuries.forEach((code, i) => causes.push({ line: i + 1, code }));
     causes.push({ line: injuries.length + 1, code: cause });
   } else {
     const immediate = g.immediate && rng.chance(0.7) ? g.immediate[rng.int(g.immediate.length)] : null;
-    if (immediate && immediate !== cause) causes.push({ line: 1, code: immediate });
+    if (immediate && immediate !== cause && fits(immediate)) causes.push({ line: 1, code: immediate });
     causes.push({ line: causes.length + 1, code: cause });
     const seen = new Set(causes.map((c) => c.code));
     let contributing = 0;
     for (const c of held) {
       const natural = c.death_codes.filter((x) => !isExternal(x));
       const code = natural.length ? natural[rng.int(natural.length)] : c.associated_codes[0];
-      if (!code || seen.has(code) || contributing >= MAX_ASSOCIATED_CAUSES) continue;
+      if (!code || !fits(code) || seen.has(code) || contributing >= MAX_ASSOCIATED_CAUSES) continue;
       seen.add(code);
       causes.push({ line: 5, code });
       contributing++;
@@ -120,11 +149,12 @@ export function deathOf(p: Params, who: Person): Death | null {
     : [0, PLACE.home, PLACE.retirementHome, PLACE.publicRoad][k];
 
   // The MCO stay ending in death: entry some days before, never before birth.
-  const dp = stayDiagnosis(g, cause);
+  // The stays before the death begin up to a year earlier: the DP must fit a year younger too.
+  const dp = stayDiagnosis(g, cause, who.sex, Math.max(0, age - 1));
   let stay: DeathStay | null = null;
   if (inHospital && rng.chance(d.mco_share_of_hospital_deaths)) {
     const nights = g.injuries ? rng.int(3) : Math.floor(-Math.log(1 - rng.float()) * d.death_stay_nights);
-    stay = { entry: Math.max(who.birth, who.death - nights), exit: who.death, dp, cmd: g.stay.cmd };
+    stay = { entry: Math.max(who.birth, who.death - nights), exit: who.death, dp };
   }
 
   // Care of the cause before a natural death: stays in the year before, ending before the last one.
@@ -135,7 +165,7 @@ export function deathOf(p: Params, who: Person): Death | null {
       const entry = end - 1 - rng.int(365);
       const nights = rng.chance(0.3) ? 0 : 1 + rng.int(8);
       if (entry < who.birth || entry + nights >= end) continue;
-      before.push({ entry, exit: entry + nights, dp, cmd: g.stay.cmd });
+      before.push({ entry, exit: entry + nights, dp });
     }
   }
   return { date: who.death, group: g.group, cause, causes, place, stay, before };

@@ -16,8 +16,9 @@ import {
   OPEN_AGE,
   OPEN_AGE_EXTRA_MAX,
   OPEN_AGE_EXTRA_MEAN,
-  STAY_ACT_PROBABILITY,
 } from './constants.js';
+import { allowed, codeWeight } from './restrictions.js';
+import { proceduresFor } from './grouping.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -45,6 +46,39 @@ function meanOver<T extends Eligible>(
 /** A condition's CCAM acts a year: its follow-up visits to specialists who have one, each with its chance. */
 const conditionActs = (c: Condition) =>
   c.specialists.reduce((s, x) => s + ('ccam' in x && x.ccam ? x.per_year * CONDITION_ACT_PROBABILITY : 0), 0);
+
+/** Mean acts of a stay with this DP: the operating act with the anaesthesia act, and the diagnostic act. */
+function meanActs(dp: string, sex: number, age: number): number {
+  const { operating, diagnostic } = proceduresFor(dp);
+  const share = (list: typeof operating) =>
+    Math.min(
+      1,
+      list.reduce((s, p) => s + (allowed('ccam', p.act, sex, age) ? p.share : 0), 0),
+    );
+  return 2 * share(operating) + share(diagnostic);
+}
+
+/** The weight of a code list for a person (0 when no code fits) and its mean acts a stay. */
+type Codes = Readonly<Record<string, number | undefined>>;
+const codesCache = new WeakMap<Codes, Map<number, { fits: boolean; acts: number }>>();
+function codesFor(codes: Codes, sex: number, age: number): { fits: boolean; acts: number } {
+  let byPerson = codesCache.get(codes);
+  if (!byPerson) codesCache.set(codes, (byPerson = new Map()));
+  const key = sex * 1000 + age;
+  let r = byPerson.get(key);
+  if (!r) byPerson.set(key, (r = computeCodesFor(codes, sex, age)));
+  return r;
+}
+function computeCodesFor(codes: Codes, sex: number, age: number) {
+  let w = 0;
+  let acts = 0;
+  for (const [code, weight] of Object.entries(codes)) {
+    const x = (weight ?? 0) * codeWeight('icd10', code, sex, age);
+    w += x;
+    acts += x * meanActs(code, sex, age);
+  }
+  return { fits: w > 0, acts: w > 0 ? acts / w : 0 };
+}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -149,7 +183,6 @@ export function expectedRows(p: Params): ExpectedRows {
   for (let e = 0; e < pv.establishments; e++) if (pv.isPrivate(e)) privates++;
   const privateShare = privates / pv.establishments;
   const conditionStays = m.conditions.map((c) => c.stays?.per_year ?? 0);
-  const conditionAssociated = m.conditions.map((c) => c.associated_codes.length);
 
   // Conditions and death enter through their probabilities, care through its mean rates.
   for (const { people, sex, birth } of cohorts(p)) {
@@ -160,8 +193,17 @@ export function expectedRows(p: Params): ExpectedRows {
     add('IR_BEN_R', null, people);
     add('IR_IMB_R', null, people * sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)));
     const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
+    const startAge = Math.max(0, p.firstYear - yearOf(birth));
+    // Associated codes are coded at their weight for the person (0 where they do not fit).
+    const conditionAssociated = m.conditions.map((c) =>
+      c.associated_codes.reduce((n, code) => n + codeWeight('icd10', code, sex, startAge), 0),
+    );
     const deliveriesPerYear = sum((c) =>
-      c.drugs.reduce((s, d) => s + ('sex' in d && d.sex !== sex ? 0 : d.share * d.per_year), 0),
+      c.drugs.reduce(
+        (s, d) =>
+          s + (('sex' in d && d.sex !== sex) || !allowed('atc', d.atc, sex, startAge) ? 0 : d.share * d.per_year),
+        0,
+      ),
     );
     // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
     const conditionStaysTimesAssociated = m.conditions.reduce(
@@ -174,7 +216,7 @@ export function expectedRows(p: Params): ExpectedRows {
           ),
       0,
     );
-    const associatedPerPerson = sum((c) => c.associated_codes.length);
+    const associatedPerPerson = m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
 
     let alive = 1;
     for (let y = p.firstYear; y <= p.lastYear; y++) {
@@ -207,11 +249,15 @@ export function expectedRows(p: Params): ExpectedRows {
       const prescriptions = (gp + visits) * m.gp.prescription_probability;
       const deliveries = deliveriesPerYear * f;
       const checkup = m.checkup_biology.visit_probability[band] * f;
-      const monitoring = sum((c) => c.biology.reduce((s, b) => s + b.per_year, 0)) * f;
+      const monitoring =
+        sum((c) => c.biology.reduce((s, b) => s + (allowed('nabm', b.nabm, sex, age) ? b.per_year : 0), 0)) * f;
 
       const budget = stayBudget();
       const generalStays = budget.base[band] * f;
-      const conditionStays = sum((c) => c.stays?.per_year ?? 0) * f;
+      // A condition's stays happen only if one of its codes fits the person.
+      const own = (c: Condition) =>
+        'stays' in c && c.stays ? { n: c.stays.per_year, ...codesFor(c.stays.codes, sex, age) } : null;
+      const conditionStaysNow = sum((c) => (own(c)?.fits ? own(c)!.n : 0)) * f;
       const seances = meanSeances(sex, age, prevalence);
       const childbirths = sex === 2 && age >= 15 && age <= 49 ? deliveryRate(y, age) * f : 0;
       const newborn = yearOf(birth) === y ? 1 : 0;
@@ -223,18 +269,15 @@ export function expectedRows(p: Params): ExpectedRows {
         add('T_MCOaaB', y - 1, (people * dying * death.before) / 2);
         add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
       }
-      const stays = generalStays + conditionStays + seances.seances * f + childbirths + newborn + endOfLife;
+      const stays = generalStays + conditionStaysNow + seances.seances * f + childbirths + newborn + endOfLife;
       const stayActs = meanOver(
-        m.stays.chapters,
+        m.stays.chapters.filter((x) => codesFor(x.codes, sex, age).fits),
         (x) => budget.chapter.get(x.chapter)!,
-        (x) => {
-          const n = 'acts' in x && x.acts ? x.acts.length : 0;
-          // Each act kept, plus the anaesthesia act when at least one is.
-          return n * STAY_ACT_PROBABILITY + (1 - (1 - STAY_ACT_PROBABILITY) ** n);
-        },
+        (x) => codesFor(x.codes, sex, age).acts,
         sex,
         age,
       );
+      const conditionStayActs = sum((c) => (own(c)?.fits ? own(c)!.n * own(c)!.acts : 0)) * f;
       const clinics = stays * privateShare;
 
       add(
@@ -250,7 +293,7 @@ export function expectedRows(p: Params): ExpectedRows {
       add('T_MCOaaC', y, people * stays);
       const associated = (generalStays + endOfLife) * associatedPerPerson + conditionStaysTimesAssociated * f;
       add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
-      add('T_MCOaaA', y, people * (generalStays * stayActs + seances.acts * f + childbirths));
+      add('T_MCOaaA', y, people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths));
     }
   }
   return rows;

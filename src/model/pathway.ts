@@ -13,7 +13,6 @@ export interface Seance {
   /** Séances the row stands for (NBR_SEA). */
   count: number;
   dp: string;
-  cmd: string;
   acts: string[];
 }
 
@@ -21,7 +20,6 @@ export interface PathwayStay {
   entry: number;
   exit: number;
   dp: string;
-  cmd: string;
   acts: string[];
 }
 
@@ -106,7 +104,6 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
   const cal = calibration();
   const out: Seance[] = [];
   const fraction = (end - from) / 365;
-  const cmd = cal.model.seances.cmd;
   t.kinds.forEach((k, i) => {
     let treated: boolean;
     if (k.prevalence) {
@@ -123,7 +120,7 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
     if (!k.kind.monthly) {
       for (let j = 0; j < n; j++) {
         const date = from + rng.int(end - from);
-        out.push({ date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+        out.push({ date, end: date, count: 1, dp: k.kind.dp, acts: k.acts });
       }
       return;
     }
@@ -133,7 +130,7 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
       const date = from + rng.int(end - from);
       const month = parts(date)[1];
       const s = byMonth.get(month);
-      if (!s) byMonth.set(month, { date, end: date, count: 1, dp: k.kind.dp, cmd, acts: k.acts });
+      if (!s) byMonth.set(month, { date, end: date, count: 1, dp: k.kind.dp, acts: k.acts });
       else {
         s.date = Math.min(s.date, date);
         s.end = Math.max(s.end, date);
@@ -161,7 +158,7 @@ export function deliveryOfYear(
   if (!rng.chance(t.deliveryRate(y, age) * ((end - from) / 365))) return null;
   const d = b.deliveries[rng.pick(t.deliveryCum)];
   const entry = from + rng.int(end - from);
-  return { entry, exit: Math.min(end - 1, entry + d.nights), dp: d.dp, cmd: b.obstetric_cmd, acts: [d.act] };
+  return { entry, exit: Math.min(end - 1, entry + d.nights), dp: d.dp, acts: [d.act] };
 }
 
 /** A newborn's stay at birth: Z380 (Z383 for twins), a few nights, ending before `to`. */
@@ -174,7 +171,6 @@ export function newbornStay(p: Params, who: Person, to: number): PathwayStay {
     entry: who.birth,
     exit: Math.min(to - 1, who.birth + nights),
     dp: twin ? b.newborn.twin_dp : b.newborn.dp,
-    cmd: b.newborn.cmd,
     acts: [],
   };
 }

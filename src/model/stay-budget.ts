@@ -69,7 +69,9 @@ function load(): StayBudget {
   m.conditions.forEach((c, k) => {
     if (!c.stays) return;
     const prevalence = cal.prevalence[k].reduce((s, p, i) => s + p * cal.bandShare[i], 0);
-    for (const code of c.stays.codes) add(code, (prevalence * c.stays.per_year) / c.stays.codes.length);
+    const codes = Object.entries(c.stays.codes) as [string, number][];
+    const total = codes.reduce((a, [, w]) => a + w, 0);
+    for (const [code, w] of codes) add(code, (prevalence * c.stays.per_year * w) / total);
   });
 
   // Deliveries and newborns, from the budget year's births.

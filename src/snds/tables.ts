@@ -498,10 +498,6 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
-    const pool = cal.ghm.get(s.cmd) ?? cal.ghm.get('23')!;
-    const list =
-      nights === 0 && pool.ambulatory.length ? pool.ambulatory : pool.full.length ? pool.full : pool.ambulatory;
-    const ghm = list[(who.index + seq) % list.length];
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {
@@ -513,8 +509,8 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
           .replace('2A0', '200')
           .replace('2B0', '202'),
         DGN_PAL: s.dp,
-        GRG_GHM: ghm,
-        GHS_NUM: 1000 + (permute(ghm.charCodeAt(5) * 9973 + parseInt(ghm.slice(3, 5), 10), 7, 1) % 9000),
+        GRG_GHM: s.ghm,
+        GHS_NUM: cal.ghs.get(s.ghm)!,
         SEJ_NBJ: nights,
         SOR_ANN: String(sy),
         SOR_MOI: pad2(sm),

@@ -39,18 +39,20 @@ describe('the model check', () => {
     ['an unknown reimbursement rate', (m) => (m.drugs.N02BE01.rate = 50), 'drugs.N02BE01.rate 50'],
     ['an unknown CCAM act', (m) => (m.specialist.mix[0].ccam = 'BGQP999'), 'specialist.mix[0].ccam "BGQP999"'],
     ['an unpriced CCAM act', (m) => (m.specialist.mix[0].ccam = 'AHQP001'), 'mix[0].ccam "AHQP001" has no price'],
-    ['an unknown stay act', (m) => (m.stays.chapters[1].acts![0] = 'HHQE999'), 'stays.chapters[XI].acts[0]'],
     ['an unknown condition', (m) => (m.deaths.groups[0].condition = 'gout'), 'deaths.groups[tumours].condition "gout"'],
-    ['an unknown ICD-10 code (stay)', (m) => (m.stays.chapters[0].codes[1] = 'Q99X'), 'stays.chapters[XXI].codes[1]'],
+    [
+      'an unknown ICD-10 code (stay)',
+      (m) => Object.assign(m.stays.chapters[0].codes, { Q99X: 1 }),
+      'stays.chapters[XXI].codes "Q99X"',
+    ],
     ['an unknown ICD-10 code (ALD)', (m) => (m.conditions[0].ald!.icd10 = 'E1X9'), 'conditions[diabetes].ald.icd10'],
     ['an unknown ICD-10 code (death)', (m) => (m.deaths.groups[3].codes[0] = 'U999'), 'deaths.groups[covid].codes[0]'],
     ['an unknown ALD number', (m) => (m.conditions[0].ald!.number = 31), 'conditions[diabetes].ald.number 31'],
-    ['an unknown CMD', (m) => (m.stays.chapters[2].cmd = '31'), 'stays.chapters[IX].cmd "31"'],
     ['an unknown specialty', (m) => (m.specialist.mix[1].spe = 777), 'specialist.mix[1].spe 777'],
     ['an unknown NABM act', (m) => (m.checkup_biology.nabm[0] = 999999), 'checkup_biology.nabm[0] 999999'],
     ['a per-band list of the wrong length', (m) => m.gp.age_weight.pop(), 'gp.age_weight has 6 entries'],
     ['an age bound past the shared draw', (m) => (m.stays.chapters[9].max_age = 60), 'stays.chapters[XV].max_age 60'],
-    ['more tests than codes', (m) => (m.checkup_biology.tests_per_visit[0] = 9), 'tests_per_visit[0] 9'],
+    ['more tests than codes', (m) => (m.checkup_biology.tests_per_visit[0] = 10), 'tests_per_visit[0] 10'],
   ];
   for (const [what, change, entry] of cases) {
     it(`refuses ${what}, naming the entry on one line`, () => {
