@@ -6,6 +6,7 @@ import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
+import { dayIn, seasonRatio, yearCalendar, type Profile } from './calendar.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
   CONDITION_ACT_PROBABILITY,
@@ -50,14 +51,33 @@ export interface Stay {
 
 const cal = () => calibration();
 
-let acuteCum: Float64Array | undefined;
+const acuteCum = new Map<number, Float64Array>();
 let mixCum: Map<string, Float64Array> | undefined;
 let chapterCum: Map<string, Float64Array> | undefined;
 
-function pickAcute(rng: Rng): string {
+/**
+ * An acute drug prescribed at a `visits` visit in month `month` of year `y`: the seasonal classes of the
+ * calendar (antibiotics, antihistamines) weighted by their season against the visit's, the others taking up
+ * the difference, so that the prescriptions' mix follows the seasons and their number does not change.
+ */
+function pickAcute(rng: Rng, y: number, month: number, visits: Profile): string {
   const a = cal().model.acute_drugs.atc;
-  acuteCum ??= cumulative(a.map((x) => x.weight));
-  return a[rng.pick(acuteCum)].atc;
+  const key = (y * 12 + month) * 2 + (visits === 'gp' ? 0 : 1);
+  let cum = acuteCum.get(key);
+  if (!cum) {
+    const seasonal = cal().model.calendar.acute_drugs_by_season as Record<string, Profile>;
+    const ratio = a.map((x) => {
+      const profile = seasonal[x.atc.slice(0, 3)];
+      return profile ? seasonRatio(y, profile, visits)[month - 1] : NaN;
+    });
+    const total = a.reduce((s, x) => s + x.weight, 0);
+    const before = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight), 0);
+    const after = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight * ratio[i]), 0);
+    const others = (total - after) / (total - before);
+    cum = cumulative(a.map((x, i) => x.weight * (isNaN(ratio[i]) ? others : ratio[i])));
+    acuteCum.set(key, cum);
+  }
+  return a[rng.pick(cum)].atc;
 }
 
 export function eligible(e: { sex?: number; min_age?: number; max_age?: number }, sex: number, age: number): boolean {
@@ -98,7 +118,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const age = Math.max(0, ageAt(who, from));
   const band = ageBand(age);
   const pv = providers(p);
-  const when = () => from + rng.int(span);
+  const days = yearCalendar(y);
+  const on = (profile: Profile) => dayIn(days, profile, from, to, rng.float());
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
@@ -115,12 +136,15 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     stay: null,
     outpatientEstablishment: -1,
   });
-  const prescribe = (prescriber: number, date: number) => {
+  const prescribe = (prescriber: number, date: number, visits: Profile) => {
     if (!rng.chance(m.gp.prescription_probability)) return;
     const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
-    const c = base('pharmacy', Math.min(to - 1, date + rng.int(3)), pv.pharmacyOf(who.index), 0);
+    // Delivered within three days, on a day the pharmacy is open.
+    const delivered = dayIn(days, 'pharmacy', date, Math.min(to, date + 3), rng.float());
+    const c = base('pharmacy', delivered, pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
-    for (let l = 0; l < lines; l++) c.drugs.push({ atc: pickAcute(rng), boxes: 1 + rng.int(2) });
+    const month = days.month[date - days.start];
+    for (let l = 0; l < lines; l++) c.drugs.push({ atc: pickAcute(rng, y, month, visits), boxes: 1 + rng.int(2) });
     claims.push(c);
   };
 
@@ -128,16 +152,16 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const gp = pv.gpOf(who.index);
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', when(), gp, 1);
+    const c = base('gp', on('gp'), gp, 1);
     claims.push(c);
-    prescribe(gp, c.date);
+    prescribe(gp, c.date, 'gp');
   }
 
   // Specialists: the general mix, plus each condition's follow-up.
   mixCum ??= new Map();
   const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean) => {
     const doc = pv.specialistOf(spe, who.index);
-    const c = base('specialist', when(), doc, spe);
+    const c = base('specialist', on('specialist'), doc, spe);
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
     claims.push(c);
@@ -147,7 +171,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       a.ald = ald;
       claims.push(a);
     }
-    prescribe(doc, c.date);
+    prescribe(doc, c.date, 'specialist');
   };
   for (let k = rng.poisson(m.specialist.per_person_year[band] * fraction); k > 0; k--) {
     const e = pickFrom(mixCum, m.specialist.mix, (x) => x.weight, who.sex, age, rng);
@@ -167,7 +191,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       if ('sex' in d && d.sex !== who.sex) continue;
       if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
       for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
-        const rx = base('pharmacy', when(), pv.pharmacyOf(who.index), 0);
+        const rx = base('pharmacy', on('pharmacy'), pv.pharmacyOf(who.index), 0);
         rx.prescriber = gp;
         rx.ald = aldFor(c);
         rx.drugs.push({ atc: d.atc, boxes: 1 + (rng.chance(0.3) ? 2 : 0) });
@@ -179,7 +203,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // Biology: a yearly check-up for some, plus each condition's monitoring tests.
   const lab = pv.labOf(who.index);
   if (rng.chance(m.checkup_biology.visit_probability[band] * fraction)) {
-    const c = base('lab', when(), lab, 0);
+    const c = base('lab', on('lab'), lab, 0);
     c.prescriber = gp;
     const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
     const pool = [...m.checkup_biology.nabm];
@@ -189,7 +213,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   for (const cond of held) {
     for (const b of cond.biology) {
       for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
-        const c = base('lab', when(), lab, 0);
+        const c = base('lab', on('lab'), lab, 0);
         c.prescriber = gp;
         c.ald = aldFor(cond);
         c.tests.push(b.nabm);
@@ -203,7 +227,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const addStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
     const ambulatory = rng.chance(m.stays.ambulatory_probability);
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (m.stays.mean_nights - 1));
-    const entry = when();
+    const entry = on(dp[0] === 'J' ? 'respiratory_stay' : 'hospital');
     const exit = Math.min(to - 1, entry + nights);
     const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, cmd, associated, acts, died: false };
     if (who.death !== SENTINEL_DATE && exit === who.death && rng.chance(m.deaths.in_hospital_share)) s.died = true;
