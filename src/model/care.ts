@@ -139,8 +139,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const prescribe = (prescriber: number, date: number, visits: Profile) => {
     if (!rng.chance(m.gp.prescription_probability)) return;
     const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
-    // Delivered within three days, on a day the pharmacy is open.
-    const delivered = dayIn(days, 'pharmacy', date, Math.min(to, date + 3), rng.float());
+    // Delivered within three days on a day the pharmacy is open, mostly the day of the visit (u³ leans the
+    // draw to the start of the span: about 70% the same day when the pharmacy is open).
+    const u = rng.float();
+    const delivered = dayIn(days, 'pharmacy', date, Math.min(to, date + 3), u * u * u);
     const c = base('pharmacy', delivered, pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
     const month = days.month[date - days.start];
