@@ -1,6 +1,7 @@
 // When care happens within a year: each kind of care (a profile of calibration/model.json `calendar`) weighs
 // every day by weekday × month × public holiday × seasonal epidemics. The weights become one cumulative
-// table per year and profile, built once, so that drawing a day in [from, to) is a binary search.
+// table per year and profile, built once, with a guide table into it, so that drawing a day in [from, to)
+// (called for every claim) costs a lookup and a step or two.
 import { calibration } from './calibration.js';
 import { day, parts } from './dates.js';
 
@@ -74,12 +75,32 @@ const iso = (s: string) => {
   return day(y, m, d);
 };
 
+/** A profile's year: cumulative day weights (index = day - start) and a guide into them (Chen and Asau). */
+export interface DayTable {
+  cum: Float64Array;
+  /** guide[k]: the first day whose cumulative weight exceeds k / GUIDE of the year's. */
+  guide: Int16Array;
+}
+
+const GUIDE = 1024;
+
+function dayTable(cum: Float64Array): DayTable {
+  const guide = new Int16Array(GUIDE);
+  const total = cum[cum.length - 1];
+  let i = 0;
+  for (let k = 0; k < GUIDE; k++) {
+    while (i < cum.length - 1 && cum[i] <= (k / GUIDE) * total) i++;
+    guide[k] = i;
+  }
+  return { cum, guide };
+}
+
 export interface YearCalendar {
   year: number;
   /** Day number of 1 January. */
   start: number;
-  /** Per profile, the cumulative day weights of the year (index = day - start). */
-  cumulative: Record<Profile, Float64Array>;
+  /** Per profile, its day table of the year. */
+  tables: Record<Profile, DayTable>;
   /** Per profile, month × epidemic factor of each day (no weekday, no holiday): the season alone. */
   season: Record<Profile, Float64Array>;
   /** Month (1–12) of each day of the year. */
@@ -133,42 +154,41 @@ export function yearCalendar(y: number): YearCalendar {
   const month = new Uint8Array(days);
   for (let i = 0; i < days; i++) month[i] = parts(start + i)[1];
   const profiles = calendarModel().profiles as Record<Profile, ProfileModel>;
-  const cumulative = {} as Record<Profile, Float64Array>;
+  const tables = {} as Record<Profile, DayTable>;
   const season = {} as Record<Profile, Float64Array>;
   for (const name of Object.keys(profiles) as Profile[]) {
     const { w, season: s } = weights(profiles[name], start, days, holidays, month);
     for (let i = 1; i < days; i++) w[i] += w[i - 1];
-    cumulative[name] = w;
+    tables[name] = dayTable(w);
     season[name] = s;
   }
-  c = { year: y, start, cumulative, season, month, holidays };
+  c = { year: y, start, tables, season, month, holidays };
   years.set(y, c);
   return c;
 }
 
 /**
- * The day in [from, to) (inside the year of `c`) at uniform `u` of the profile's weights over that span;
- * uniform over the span when the profile gives it no weight at all.
+ * The day in [from, to) (inside the year of `c`) at uniform `u` of a profile's weights over that span (`table`,
+ * one of `c.tables`); uniform over the span when the profile gives it no weight at all.
  */
-export function dayIn(c: YearCalendar, profile: Profile, from: number, to: number, u: number): number {
-  const cum = c.cumulative[profile];
-  let lo = from - c.start;
-  let hi = to - c.start - 1;
+export function dayIn(c: YearCalendar, table: DayTable, from: number, to: number, u: number): number {
+  const cum = table.cum;
+  const lo = from - c.start;
+  const hi = to - c.start - 1;
   const base = lo > 0 ? cum[lo - 1] : 0;
   const span = cum[hi] - base;
   if (!(span > 0)) return from + Math.floor(u * (to - from));
   const x = base + u * span;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cum[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return c.start + lo;
+  // The guide's day has a cumulative weight at most x's: walk on to the first day above x.
+  let i = table.guide[Math.min(GUIDE - 1, Math.floor((x / cum[cum.length - 1]) * GUIDE))];
+  if (i < lo) i = lo;
+  while (i < hi && cum[i] <= x) i++;
+  return c.start + i;
 }
 
 /** A profile's day weights of year `y` (for checks and reports): the differences of its cumulative table. */
 export function dayWeights(y: number, profile: Profile): Float64Array {
-  const cum = yearCalendar(y).cumulative[profile];
+  const cum = yearCalendar(y).tables[profile].cum;
   return cum.map((v, i) => v - (i ? cum[i - 1] : 0));
 }
 

@@ -6,7 +6,7 @@ import { providers } from './providers.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
-import { dayIn, seasonRatio, yearCalendar, type Profile } from './calendar.js';
+import { dayIn, seasonRatio, yearCalendar, type DayTable, type Profile } from './calendar.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
   CONDITION_ACT_PROBABILITY,
@@ -119,7 +119,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const band = ageBand(age);
   const pv = providers(p);
   const days = yearCalendar(y);
-  const on = (profile: Profile) => dayIn(days, profile, from, to, rng.float());
+  const when = days.tables;
+  const on = (profile: DayTable) => dayIn(days, profile, from, to, rng.float());
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
@@ -142,7 +143,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     // Delivered within three days on a day the pharmacy is open, mostly the day of the visit (u³ leans the
     // draw to the start of the span: about 70% the same day when the pharmacy is open).
     const u = rng.float();
-    const delivered = dayIn(days, 'pharmacy', date, Math.min(to, date + 3), u * u * u);
+    const delivered = dayIn(days, when.pharmacy, date, Math.min(to, date + 3), u * u * u);
     const c = base('pharmacy', delivered, pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
     const month = days.month[date - days.start];
@@ -154,7 +155,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const gp = pv.gpOf(who.index);
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', on('gp'), gp, 1);
+    const c = base('gp', on(when.gp), gp, 1);
     claims.push(c);
     prescribe(gp, c.date, 'gp');
   }
@@ -163,7 +164,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   mixCum ??= new Map();
   const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean) => {
     const doc = pv.specialistOf(spe, who.index);
-    const c = base('specialist', on('specialist'), doc, spe);
+    const c = base('specialist', on(when.specialist), doc, spe);
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
     claims.push(c);
@@ -193,7 +194,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       if ('sex' in d && d.sex !== who.sex) continue;
       if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
       for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
-        const rx = base('pharmacy', on('pharmacy'), pv.pharmacyOf(who.index), 0);
+        const rx = base('pharmacy', on(when.pharmacy), pv.pharmacyOf(who.index), 0);
         rx.prescriber = gp;
         rx.ald = aldFor(c);
         rx.drugs.push({ atc: d.atc, boxes: 1 + (rng.chance(0.3) ? 2 : 0) });
@@ -205,7 +206,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // Biology: a yearly check-up for some, plus each condition's monitoring tests.
   const lab = pv.labOf(who.index);
   if (rng.chance(m.checkup_biology.visit_probability[band] * fraction)) {
-    const c = base('lab', on('lab'), lab, 0);
+    const c = base('lab', on(when.lab), lab, 0);
     c.prescriber = gp;
     const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
     const pool = [...m.checkup_biology.nabm];
@@ -215,7 +216,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   for (const cond of held) {
     for (const b of cond.biology) {
       for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
-        const c = base('lab', on('lab'), lab, 0);
+        const c = base('lab', on(when.lab), lab, 0);
         c.prescriber = gp;
         c.ald = aldFor(cond);
         c.tests.push(b.nabm);
@@ -229,7 +230,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const addStay = (dp: string, cmd: string, acts: string[], associated: string[]) => {
     const ambulatory = rng.chance(m.stays.ambulatory_probability);
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (m.stays.mean_nights - 1));
-    const entry = on(dp[0] === 'J' ? 'respiratory_stay' : 'hospital');
+    const entry = on(dp[0] === 'J' ? when.respiratory_stay : when.hospital);
     const exit = Math.min(to - 1, entry + nights);
     const s: Stay = { establishment: pv.establishmentOf(rng), entry, exit, dp, cmd, associated, acts, died: false };
     if (who.death !== SENTINEL_DATE && exit === who.death && rng.chance(m.deaths.in_hospital_share)) s.died = true;

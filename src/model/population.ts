@@ -97,7 +97,8 @@ export function person(p: Params, index: number): Person {
     const u = mrng.float();
     const when = mrng.float();
     if (u < cal.mortality(y, sex, y - yearOf(birth))) {
-      death = dayIn(yearCalendar(y), 'death', from, to, when);
+      const calendar = yearCalendar(y);
+      death = dayIn(calendar, calendar.tables.death, from, to, when);
       break;
     }
   }

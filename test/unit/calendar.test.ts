@@ -31,18 +31,18 @@ describe('the calendar', () => {
     const rng = new Rng(7);
     const [from, to] = [day(2023, 3, 10), day(2023, 3, 20)];
     for (let k = 0; k < 2000; k++) {
-      const d = dayIn(c, 'specialist', from, to, rng.float());
+      const d = dayIn(c, c.tables.specialist, from, to, rng.float());
       expect(d).toBeGreaterThanOrEqual(from);
       expect(d).toBeLessThan(to);
       expect(weekdayOf(d)).toBeLessThan(6);
     }
     // A span with no weight at all falls back to uniform.
-    expect(dayIn(c, 'specialist', day(2023, 1, 1), day(2023, 1, 2), 0.99)).toBe(day(2023, 1, 1));
+    expect(dayIn(c, c.tables.specialist, day(2023, 1, 1), day(2023, 1, 2), 0.99)).toBe(day(2023, 1, 1));
     // Deaths over a whole year: January about 14% above the mean day, August 9% below.
     const n = 200_000;
     const months = new Array(12).fill(0);
     for (let k = 0; k < n; k++) {
-      const d = dayIn(c, 'death', c.start, c.start + 365, rng.float());
+      const d = dayIn(c, c.tables.death, c.start, c.start + 365, rng.float());
       months[c.month[d - c.start] - 1]++;
     }
     expect((100 * months[0]) / 31 / (n / 365)).toBeCloseTo(114, -1);
