@@ -1,6 +1,7 @@
 // `sndsbench validate DIR --report FILE.html`: the dataset's realism as pictures, each against its
 // published reference: age pyramid, shares by département, GP visits by age band, ICD-10 chapter mix
-// of hospital stays, ATC mix of deliveries; then the table of checks. One self-contained page.
+// of hospital stays, ATC mix of deliveries, monthly and weekday profiles of GP visits, antibiotics and
+// deaths; then the table of checks. One self-contained page.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -13,6 +14,8 @@ import { writeAtomic } from '../util/files.js';
 import { UsageError } from '../util/errors.js';
 import { datasetManifests } from '../contracts/dataset.js';
 import { sqlString } from '../util/sql.js';
+import { weekdayOf, type Profile } from '../model/calendar.js';
+import { DayCounts, profileIndex, publishedCalendar, seriesSql } from './checks/calendar.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 
@@ -326,6 +329,7 @@ export async function validationReport(dir: string, file: string, checks: Check[
       },
     });
   }
+  specs.push(...(await calendarCharts(rows, table, has, firstYear, lastYear)));
   conn.closeSync();
   db.closeSync();
 
@@ -359,4 +363,87 @@ ${rowsHtml}</table>
 </body></html>
 `,
   );
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Monthly and weekday profiles of GP visits, J01 deliveries and deaths, against the model and published figures. */
+async function calendarCharts(
+  rows: (sql: string) => Promise<unknown[][]>,
+  table: (t: string) => string,
+  has: (t: string) => boolean,
+  firstYear: number,
+  lastYear: number,
+): Promise<{ title: string; spec: Spec }[]> {
+  const sql = seriesSql(table);
+  const published = publishedCalendar();
+  const monthly: Record<string, unknown>[] = [];
+  const weekly: Record<string, unknown>[] = [];
+  const monthOf = (d: number) => new Date(d * 86_400_000).getUTCMonth();
+  const series: [string, string, Profile, string[]][] = [
+    ['GP consultations', sql.gp, 'gp', ['ER_PRS_F']],
+    ['J01 antibiotic deliveries', sql.antibiotics, 'antibiotics', ['ER_PRS_F', 'ER_PHA_F', 'IR_PHA_R']],
+    ['deaths', sql.deaths, 'death', ['KI_CCI_R']],
+  ];
+  for (const [name, query, profile, tables] of series) {
+    if (!tables.every(has)) continue;
+    const counts = new DayCounts(await rows(query), firstYear, lastYear);
+    MONTHS.forEach((month, m) => {
+      const inMonth = (d: number) => monthOf(d) === m;
+      monthly.push({ series: name, month, source: 'generated', index: counts.index(inMonth).index });
+      const model = profileIndex(profile, firstYear, lastYear, inMonth);
+      monthly.push({ series: name, month, source: 'model profile', index: model });
+    });
+    if (profile === 'antibiotics') continue;
+    WEEKDAYS.forEach((weekday, wd) => {
+      const onDay = (d: number) => weekdayOf(d) === wd;
+      weekly.push({ series: name, weekday, source: 'generated', share: counts.index(onDay).index / 7 });
+      weekly.push({
+        series: name,
+        weekday,
+        source: 'model profile',
+        share: profileIndex(profile, firstYear, lastYear, onDay) / 7,
+      });
+    });
+  }
+  const cite = (series: string, at: Record<string, unknown>, value: number, key: 'index' | 'share') =>
+    (key === 'index' ? monthly : weekly).push({ series, ...at, source: 'published', [key]: value });
+  if (monthly.some((r) => r.series === 'deaths')) {
+    cite('deaths', { month: 'Jan' }, published.deathsJanuary, 'index');
+    cite('deaths', { month: 'Aug' }, published.deathsAugust, 'index');
+    cite('deaths', { weekday: 'Sun' }, published.deathsSunday / 7, 'share');
+  }
+  if (monthly.some((r) => r.series === 'GP consultations')) {
+    cite('GP consultations', { weekday: 'Mon' }, published.gpMonday, 'share');
+    cite('GP consultations', { weekday: 'Sun' }, published.gpSunday, 'share');
+  }
+  const chart = (data: Record<string, unknown>[], x: string, order: string[], y: string, title: string): Spec => ({
+    data: { values: data },
+    facet: { row: { field: 'series', type: 'nominal', title: null } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 520,
+      height: 150,
+      mark: 'bar',
+      encoding: {
+        x: { field: x, type: 'ordinal', sort: order, title: null },
+        xOffset: { field: 'source' },
+        y: { field: y, type: 'quantitative', title },
+        color: { field: 'source', type: 'nominal' },
+      },
+    },
+  });
+  if (!monthly.length) return [];
+  return [
+    {
+      title:
+        'Monthly profile, % of a mean day (published: Insee Focus 337 for deaths; the rest assumed, see model.json)',
+      spec: chart(monthly, 'month', MONTHS, 'index', '% of a mean day'),
+    },
+    {
+      title: 'Weekday profile, % of the week (published: CNAM 2000 for GP visits, Insee Focus 337 for deaths)',
+      spec: chart(weekly, 'weekday', WEEKDAYS, 'share', '% of the week'),
+    },
+  ];
 }

@@ -11,13 +11,14 @@ import { datasetManifests } from '../contracts/dataset.js';
 import { sqlString } from '../util/sql.js';
 import { checkIntegrity } from './integrity.js';
 import { sampled, Z, type Check, type CheckContext, type CheckGroup } from './checks/context.js';
+import { calendarChecks } from './checks/calendar.js';
 import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',

@@ -11,6 +11,7 @@ import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
+import { dayIn, seasonRatio, yearCalendar, type DayTable, type Profile } from './calendar.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
@@ -55,9 +56,36 @@ const cal = () => calibration();
 
 let mixCum: Map<string, Float64Array> | undefined;
 
+/**
+ * Acute drugs prescribed at a `visits` visit in month `month` of year `y`: the seasonal classes of the
+ * calendar (antibiotics, antihistamines) weighted by their season against the visit's, the others taking up
+ * the difference, so that the prescriptions' mix follows the seasons and their number does not change;
+ * each drug weighed by how it fits the patient.
+ */
+const acuteBySeason = new Map<number, CodePicker<{ atc: string; weight: number }>>();
+function acuteAt(y: number, month: number, visits: Profile): CodePicker<{ atc: string; weight: number }> {
+  const key = (y * 12 + month) * 2 + (visits === 'gp' ? 0 : 1);
+  let picker = acuteBySeason.get(key);
+  if (!picker) {
+    const a = cal().model.acute_drugs.atc;
+    const seasonal = cal().model.calendar.acute_drugs_by_season as Record<string, Profile>;
+    const ratio = a.map((x) => {
+      const profile = seasonal[x.atc.slice(0, 3)];
+      return profile ? seasonRatio(y, profile, visits)[month - 1] : NaN;
+    });
+    const total = a.reduce((s, x) => s + x.weight, 0);
+    const before = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight), 0);
+    const after = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight * ratio[i]), 0);
+    const others = (total - after) / (total - before);
+    const factor = new Map(a.map((x, i) => [x, isNaN(ratio[i]) ? others : ratio[i]]));
+    picker = new CodePicker(a, (x, sex, age) => x.weight * factor.get(x)! * codeWeight('atc', x.atc, sex, age));
+    acuteBySeason.set(key, picker);
+  }
+  return picker;
+}
+
 type Chapter = Model['stays']['chapters'][number];
 interface Pickers {
-  acute: CodePicker<{ atc: string; weight: number }>;
   chapters: CodePicker<Chapter>;
   chapterCodes: Map<Chapter, CodePicker<[string, number]>>;
   conditionCodes: Map<string, CodePicker<[string, number]>>;
@@ -83,8 +111,7 @@ function drawTables(): Pickers {
       'stays' in c && c.stays ? [[c.name, codePicker('icd10', c.stays.codes)] as const] : [],
     ),
   );
-  const acute = new CodePicker(m.acute_drugs.atc, (a, sex, age) => a.weight * codeWeight('atc', a.atc, sex, age));
-  return (pickers = { acute, chapters, chapterCodes, conditionCodes });
+  return (pickers = { chapters, chapterCodes, conditionCodes });
 }
 
 export { eligible };
@@ -119,7 +146,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const age = Math.max(0, ageAt(who, from));
   const band = ageBand(age);
   const pv = providers(p);
-  const when = () => from + rng.int(span);
+  const days = yearCalendar(y);
+  const when = days.tables;
+  const on = (profile: DayTable) => dayIn(days, profile, from, to, rng.float());
   const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const draws = drawTables();
@@ -137,13 +166,18 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     stay: null,
     outpatientEstablishment: -1,
   });
-  const prescribe = (prescriber: number, date: number) => {
+  const prescribe = (prescriber: number, date: number, visits: Profile) => {
     if (!rng.chance(m.gp.prescription_probability)) return;
     const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
-    const c = base('pharmacy', Math.min(to - 1, date + rng.int(3)), pv.pharmacyOf(who.index), 0);
+    // Delivered within three days on a day the pharmacy is open, mostly the day of the visit (u³ leans the
+    // draw to the start of the span: about 70% the same day when the pharmacy is open).
+    const u = rng.float();
+    const delivered = dayIn(days, when.pharmacy, date, Math.min(to, date + 3), u * u * u);
+    const c = base('pharmacy', delivered, pv.pharmacyOf(who.index), 0);
     c.prescriber = prescriber;
+    const acute = acuteAt(y, days.month[date - days.start], visits);
     for (let l = 0; l < lines; l++) {
-      const atc = draws.acute.pick(rng, who.sex, age)?.atc;
+      const atc = acute.pick(rng, who.sex, age)?.atc;
       if (atc) c.drugs.push({ atc, boxes: 1 + rng.int(2) });
     }
     if (c.drugs.length) claims.push(c);
@@ -153,16 +187,16 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const gp = pv.gpOf(who.index);
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', when(), gp, 1);
+    const c = base('gp', on(when.gp), gp, 1);
     claims.push(c);
-    prescribe(gp, c.date);
+    prescribe(gp, c.date, 'gp');
   }
 
   // Specialists: the general mix, plus each condition's follow-up.
   mixCum ??= new Map();
   const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean) => {
     const doc = pv.specialistOf(spe, who.index);
-    const c = base('specialist', when(), doc, spe);
+    const c = base('specialist', on(when.specialist), doc, spe);
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
     claims.push(c);
@@ -172,7 +206,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       a.ald = ald;
       claims.push(a);
     }
-    prescribe(doc, c.date);
+    prescribe(doc, c.date, 'specialist');
   };
   for (let k = rng.poisson(m.specialist.per_person_year[band] * fraction); k > 0; k--) {
     const e = pickFrom(mixCum, m.specialist.mix, (x) => x.weight, who.sex, age, rng);
@@ -192,7 +226,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       if (('sex' in d && d.sex !== who.sex) || !allowed('atc', d.atc, who.sex, age)) continue;
       if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
       for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
-        const rx = base('pharmacy', when(), pv.pharmacyOf(who.index), 0);
+        const rx = base('pharmacy', on(when.pharmacy), pv.pharmacyOf(who.index), 0);
         rx.prescriber = gp;
         rx.ald = aldFor(c);
         rx.drugs.push({ atc: d.atc, boxes: 1 + (rng.chance(0.3) ? 2 : 0) });
@@ -204,7 +238,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // Biology: a yearly check-up for some, plus each condition's monitoring tests.
   const lab = pv.labOf(who.index);
   if (rng.chance(m.checkup_biology.visit_probability[band] * fraction)) {
-    const c = base('lab', when(), lab, 0);
+    const c = base('lab', on(when.lab), lab, 0);
     c.prescriber = gp;
     const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
     const pool = m.checkup_biology.nabm.filter((t) => allowed('nabm', t, who.sex, age));
@@ -215,7 +249,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const b of cond.biology) {
       if (!allowed('nabm', b.nabm, who.sex, age)) continue;
       for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
-        const c = base('lab', when(), lab, 0);
+        const c = base('lab', on(when.lab), lab, 0);
         c.prescriber = gp;
         c.ald = aldFor(cond);
         c.tests.push(b.nabm);
@@ -256,10 +290,15 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     return s;
   };
   // A stay of the general mix: a DP that fits the person at entry; ambulatory or not, and its length, by age.
-  const drawnStay = (pickDp: (entryAge: number) => string | undefined) => {
-    const entry = from + rng.int(staySpan);
+  // The DP is drawn for the age at the year's start, then again in the rare case it no longer fits at entry
+  // (a birthday in between): the entry day's profile depends on the DP (respiratory stays peak in winter).
+  const drawnStay = (pickDp: (age: number) => string | undefined) => {
+    let dp = pickDp(age);
+    if (!dp) return;
+    const u = rng.float();
+    const entry = dayIn(days, dp[0] === 'J' ? when.respiratory_stay : when.hospital, from, stayEnd, u);
     const entryAge = Math.max(0, ageAt(who, entry));
-    const dp = pickDp(entryAge);
+    if (entryAge !== age && !allowed('icd10', dp, who.sex, entryAge)) dp = pickDp(entryAge);
     if (!dp) return;
     const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
     const meanNights = m.stays.mean_nights_by_band[band];

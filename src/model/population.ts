@@ -3,6 +3,7 @@
 import { Rng, streamKey } from './rng.js';
 import { ageBand, calibration } from './calibration.js';
 import { day, parts, SENTINEL_DATE, yearOf } from './dates.js';
+import { dayIn, yearCalendar } from './calendar.js';
 import { BOYS_AT_BIRTH, OPEN_AGE, OPEN_AGE_EXTRA_MAX, OPEN_AGE_EXTRA_MEAN } from './constants.js';
 
 export interface Params {
@@ -85,8 +86,8 @@ export function person(p: Params, index: number): Person {
     }
   });
 
-  // Each year, the Insee quotient for the age reached that year decides death; the date is
-  // uniform over the part of the year lived.
+  // Each year, the Insee quotient for the age reached that year decides death; the date follows the
+  // calendar's death profile (winter excess, summer and Sunday deficits) over the part of the year lived.
   const mrng = personRng(p, index, STREAM.mortality);
   let death = SENTINEL_DATE;
   for (let y = p.firstYear; y <= p.lastYear; y++) {
@@ -96,7 +97,8 @@ export function person(p: Params, index: number): Person {
     const u = mrng.float();
     const when = mrng.float();
     if (u < cal.mortality(y, sex, y - yearOf(birth))) {
-      death = from + Math.floor(when * (to - from));
+      const calendar = yearCalendar(y);
+      death = dayIn(calendar, calendar.tables.death, from, to, when);
       break;
     }
   }
