@@ -91,12 +91,12 @@ describe.skipIf(skip)('demo and reports', () => {
     expect(row('Stale reads after the switch')).toEqual(['PASS', 'PASS']);
   });
 
-  it('the dataset realism report: five charts drawn against their references, every check passed', async () => {
+  it('the dataset realism report: eight charts drawn against their references, every check passed', async () => {
     const { errors, figures, extra } = await open(join(out, 'report', 'dataset.html'), 'dataset.png', (page) =>
       page.$$eval('#checks tr', (rows) => rows.slice(1).map((tr) => tr.lastElementChild?.textContent ?? '')),
     );
     expect(errors).toEqual([]);
-    expect(figures).toHaveLength(5);
+    expect(figures).toHaveLength(8);
     for (const f of figures) expect(f.marks, `${f.title} has no marks`).toBeGreaterThan(0);
     expect((extra as string[]).length).toBeGreaterThan(50);
     expect((extra as string[]).filter((v) => v !== 'ok')).toEqual([]);
