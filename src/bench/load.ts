@@ -77,7 +77,7 @@ async function ours(op: 'put' | 'get', host: string): Promise<{ mib: number; obj
 }
 
 async function main(): Promise<void> {
-  await labUp(Number(process.env.BENCH_BASE_PORT ?? 17070));
+  await labUp();
   for (const host of ['local-source', 'local-target']) {
     const p = loadProfile(host);
     const c = credentialsOf(p);

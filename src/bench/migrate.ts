@@ -18,7 +18,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 const line = (o: object) => console.log(JSON.stringify(o));
 
 async function main(): Promise<void> {
-  await labUp(Number(process.env.BENCH_BASE_PORT ?? 17070));
+  await labUp();
   const work = mkdtempSync(join(tmpdir(), 'sndsbench-bench-migrate-'));
   const dataset = join(work, 'dataset');
   await generate({

@@ -42,7 +42,7 @@ export async function demo(folder: string, say: (line: string) => void): Promise
   const setup = spawnSync('bash', [projectPath('scripts', 'setup.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (setup.status !== 0) throw new Error('tool setup failed (see above)');
   say('starting the lab');
-  for (const l of await labUp(17070)) say(`  ${l}`);
+  for (const l of await labUp()) say(`  ${l}`);
   try {
     const data = join(out, 'data');
     const results = join(out, 'results');

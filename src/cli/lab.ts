@@ -1,6 +1,6 @@
 // `sndsbench lab up|down|status`: the local lab of real hosts on 127.0.0.1.
 import type { Argv } from 'yargs';
-import { labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from '../hosts/lab.js';
+import { DEFAULT_BASE_PORT, labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from '../hosts/lab.js';
 import { positiveInteger, type SetExitCode } from './args.js';
 
 export function labCommand(y: Argv, exit: SetExitCode): Argv {
@@ -12,10 +12,10 @@ export function labCommand(y: Argv, exit: SetExitCode): Argv {
         .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true })
         .option('base-port', {
           type: 'string',
-          default: '17070',
+          default: String(DEFAULT_BASE_PORT),
           describe:
             'first of six consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API ' +
-            '(SeaweedFS takes base+10 to base+15 too)',
+            '(SeaweedFS takes base+10 to base+15 too); the default is SNDSBENCH_LAB_BASE_PORT when set',
         })
         .option('s3', {
           choices: S3_IMPLEMENTATIONS,

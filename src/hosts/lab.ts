@@ -26,6 +26,9 @@ export interface Ports {
   toxiproxy: number;
 }
 
+/** The lab's first port: --base-port, else SNDSBENCH_LAB_BASE_PORT, else 17070. */
+export const DEFAULT_BASE_PORT = Number(process.env.SNDSBENCH_LAB_BASE_PORT || 17070);
+
 export function portsFrom(base: number): Ports {
   return {
     source: base,
@@ -312,7 +315,7 @@ export interface LabState {
   s3?: S3Implementation;
 }
 
-export async function labUp(base: number, s3: S3Implementation = 'versitygw'): Promise<string[]> {
+export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementation = 'versitygw'): Promise<string[]> {
   requireTools(s3);
   const ports = portsFrom(base);
   for (const [, port] of Object.entries(ports))
