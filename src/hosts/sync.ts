@@ -1,6 +1,6 @@
-// Delta sync between two S3 hosts, from Node: lists a prefix on both and copies what the target lacks
-// or what changed on the source since the last sync (by the source's ETag). The lab's reference
-// cutover runs it before and after the switch.
+// Delta sync between two S3 hosts, from Node: lists a prefix on both, copies what the target lacks or
+// what changed on the source since the last sync (by the source's ETag), and deletes what the source
+// deleted. The lab's reference cutover runs it before and after the switch.
 import { credentialsOf, type HostProfile } from './profile.js';
 import { s3Request, type S3Access } from './s3node.js';
 import { tag, unescapeXml as unescape } from '../../scenarios/lib/xml.js';
@@ -45,7 +45,7 @@ export async function removeAll(a: S3Access, prefix: string): Promise<number> {
 }
 
 export class DeltaSync {
-  /** Source ETag of each object as last copied. */
+  /** Source ETag of each object as last copied (or found in step). */
   private readonly copied = new Map<string, string>();
 
   constructor(
@@ -55,15 +55,19 @@ export class DeltaSync {
     private readonly concurrency = 8,
   ) {}
 
-  /** Copies new and changed objects; returns how many, and their bytes. */
-  async run(): Promise<{ objects: number; bytes: number }> {
+  /** Copies new and changed objects, and deletes from the target what it had copied and the source no
+   * longer holds (objects only ever on the target are left alone); returns how many, and the bytes copied. */
+  async run(): Promise<{ objects: number; bytes: number; deleted: number }> {
     const [source, target] = await Promise.all([list(this.from, this.prefix), list(this.to, this.prefix)]);
     const todo = [...source].filter(
       ([key, [size, etag]]) => this.copied.get(key) !== etag || target.get(key)?.[0] !== size,
     );
+    const gone = [...this.copied.keys()].filter((key) => !source.has(key));
     let bytes = 0;
     await forEachLimited(todo, this.concurrency, async ([key, [, etag]]) => {
       const got = await s3Request(this.from, 'GET', key, {}, 60_000);
+      // Deleted since the listing: the next run deletes it from the target.
+      if (got.status === 404) return;
       if (got.status !== 200) throw new Error(`GET ${key} from the source answered ${got.status}`);
       const headers: Record<string, string> = {};
       for (const [h, v] of Object.entries(got.headers))
@@ -73,6 +77,13 @@ export class DeltaSync {
       this.copied.set(key, etag);
       bytes += got.body.length;
     });
-    return { objects: todo.length, bytes };
+    await forEachLimited(gone, this.concurrency, async (key) => {
+      if (target.has(key)) {
+        const r = await s3Request(this.to, 'DELETE', key);
+        if (r.status !== 204 && r.status !== 200) throw new Error(`DELETE ${key} on the target answered ${r.status}`);
+      }
+      this.copied.delete(key);
+    });
+    return { objects: todo.length, bytes, deleted: gone.length };
   }
 }

@@ -66,14 +66,14 @@ async function referenceProcedure(front: HostProfile, syncs: DeltaSync[]): Promi
   const lines: string[] = [];
   for (const s of syncs) {
     const r = await s.run();
-    lines.push(`final delta sync: ${r.objects} objects, ${r.bytes} bytes`);
+    lines.push(`final delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
   }
   await haproxy(h.socket, `set server ${h.backend}/target state ready`);
   await haproxy(h.socket, `set server ${h.backend}/source state maint`);
   lines.push(`switched ${h.backend} from source to target`);
   for (const s of syncs) {
     const r = await s.run();
-    lines.push(`post-switch delta sync: ${r.objects} objects, ${r.bytes} bytes`);
+    lines.push(`post-switch delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
   }
   return lines.join('\n');
 }
