@@ -1,9 +1,9 @@
 // Migration rehearsal: lists a seeded dataset on the source (S3 or Azure Blob), copies every object (with
-// PREVIOUS, those new or changed since that copy) to the target with STREAMS parallel streams (one PUT, or
-// multipart parts of one size within the target's rules, the last one shorter), retrying failures, then
-// reads every copy back and checks its size and SHA-256 against the checksum recorded at seed time (the
-// source content's for an object changed since). One log line per object and phase
-// (src/contracts/events.ts), for the runner.
+// PREVIOUS, those new or changed since that copy, and deletes those the source deleted since) to the
+// target with STREAMS parallel streams (one PUT, or multipart parts of one size within the target's rules,
+// the last one shorter), retrying failures, then reads every copy back and checks its size and SHA-256
+// against the checksum recorded at seed time (the source content's for an object changed since). One log
+// line per object and phase (src/contracts/events.ts), for the runner.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
 import { sleep } from 'k6';
@@ -74,13 +74,21 @@ function source(): Source {
 const from = source();
 const log = (e: MigrationEvent) => console.log(JSON.stringify(e));
 
+interface Work {
+  todo: Listed[];
+  /** Keys copied before (PREVIOUS) that the source no longer lists: deleted there since. */
+  gone: string[];
+}
+
 /** The objects to copy: all of them, or with PREVIOUS only those new or changed since that copy. */
-export function setup(): Listed[] {
+export function setup(): Work {
   const listed = from.list(PREFIX);
   const todo = PREVIOUS ? listed.filter((o) => PREVIOUS[o.key] !== o.etag) : listed;
-  log({ migration: 'listed', objects: listed.length, todo: todo.length });
+  const present = new Set(listed.map((o) => o.key));
+  const gone = PREVIOUS ? Object.keys(PREVIOUS).filter((k) => !present.has(k)) : [];
+  log({ migration: 'listed', objects: listed.length, todo: todo.length, gone: gone.length });
   // Largest first, dealt round-robin: the streams get equal shares of bytes.
-  return todo.sort((a, b) => b.size - a.size || (a.key < b.key ? -1 : 1));
+  return { todo: todo.sort((a, b) => b.size - a.size || (a.key < b.key ? -1 : 1)), gone: gone.sort() };
 }
 
 const targetKey = (key: string) => TARGET_PREFIX + key.slice(PREFIX.length);
@@ -151,8 +159,30 @@ function verify(o: Listed, sha256: string): string {
   return 'unreachable';
 }
 
-export default function (objects: Listed[]): void {
-  const mine = objects.filter((_, i) => i % STREAMS === exec.vu.idInTest - 1);
+/** Deletes from the target an object the source deleted, then checks that it is gone. */
+function remove(key: string): string {
+  for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
+    if (attempt > 1) {
+      retries.add(1);
+      sleep(Math.min(3, 0.2 * 2 ** (attempt - 2)));
+    }
+    const d = target.delete(targetKey(key));
+    if (d.status !== 204 && d.status !== 200 && d.status !== 404) continue;
+    const r = target.head(targetKey(key));
+    if (r.status === 404) return '';
+    if (attempt > RETRIES) return `still on the target after DELETE (HEAD answered ${r.status})`;
+  }
+  return 'target DELETE failed';
+}
+
+export default function (work: Work): void {
+  const ours = <T>(_: T, i: number) => i % STREAMS === exec.vu.idInTest - 1;
+  for (const key of work.gone.filter(ours)) {
+    const error = remove(key);
+    log({ migration: 'delete', key, ok: error === '', error });
+    if (error) failed.add(1);
+  }
+  const mine = work.todo.filter(ours);
   const copied: [Listed, string][] = [];
   for (const o of mine) {
     const start = Date.now();

@@ -130,6 +130,40 @@ describe.skipIf(skip)('migration rehearsal', () => {
     expect(again.json!.rehearsal.objects).toBe(0);
   });
 
+  it('objects deleted on the source: --verify names them while the target keeps them, --delta deletes them', async () => {
+    const prefix = unique('deleted');
+    const dir = seeded(dataset, 'local-source', prefix);
+    expect(migrate(['--from', 'local-source', '--dataset', dir]).status).toBe(0);
+    const gone = [`${prefix}/IR_SEX_V/part-0-00000.parquet`, `${prefix}/KI_CCI_R/year=2024/part-0-00000.parquet`];
+    for (const key of gone) expect((await s3Request(s3('local-source'), 'DELETE', key)).status).toBe(204);
+    const before = verifyOnTarget(dir);
+    expect(before.status).toBe(1);
+    const failed = before.stdout.split('\n').filter((l) => l.startsWith('FAILED'));
+    expect(failed.map((l) => l.split(' ')[1].replace(/:$/, '')).sort()).toEqual([...gone].sort());
+    for (const l of failed) expect(l).toMatch(/deleted on local-source but still on local-target/);
+    const delta = cli([
+      'migrate',
+      '--from',
+      'local-source',
+      '--to',
+      'local-target',
+      '--dataset',
+      dir,
+      '--window',
+      '1d',
+      '--results',
+      results,
+      '--delta',
+    ]);
+    expect(delta.status, delta.stderr).toBe(0);
+    expect(delta.stdout).toMatch(/deleted on the source since the last copy: 2 objects, 2 deleted from local-target/);
+    for (const key of gone) expect((await s3Request(s3('local-target'), 'HEAD', key)).status).toBe(404);
+    const after = verifyOnTarget(dir);
+    expect(after.status, after.stdout).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, '_migrated-local-source-to-local-target.json'), 'utf8'));
+    for (const key of gone) expect(record[key]).toBeUndefined();
+  });
+
   it('an object corrupted or deleted on the target after the copy is named by --verify', async () => {
     const prefix = unique('corrupt');
     const dir = seeded(dataset, 'local-source', prefix);

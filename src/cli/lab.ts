@@ -1,15 +1,15 @@
-// `sndsbench lab up|down|status`: the local lab of real hosts on 127.0.0.1.
+// `sndsbench lab up|down|status|reset`: the local lab of real hosts on 127.0.0.1.
 import type { Argv } from 'yargs';
-import { DEFAULT_BASE_PORT, labDown, labStatus, labUp, S3_IMPLEMENTATIONS } from '../hosts/lab.js';
+import { DEFAULT_BASE_PORT, labDown, labReset, labStatus, labUp, S3_IMPLEMENTATIONS } from '../hosts/lab.js';
 import { positiveInteger, type SetExitCode } from './args.js';
 
 export function labCommand(y: Argv, exit: SetExitCode): Argv {
   return y.command(
     'lab <action>',
-    'Start, stop or inspect the local lab of real hosts on 127.0.0.1 (up | down | status)',
+    'Start, stop, inspect or reset the local lab of real hosts on 127.0.0.1 (up | down | status | reset)',
     (y) =>
       y
-        .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true })
+        .positional('action', { choices: ['up', 'down', 'status', 'reset'] as const, demandOption: true })
         .option('base-port', {
           type: 'string',
           default: String(DEFAULT_BASE_PORT),
@@ -25,6 +25,8 @@ export function labCommand(y: Argv, exit: SetExitCode): Argv {
     async (a) => {
       if (a.action === 'up') {
         for (const l of await labUp(positiveInteger('base-port', a['base-port'], 65530), a.s3)) console.log(l);
+      } else if (a.action === 'reset') {
+        for (const l of await labReset()) console.log(l);
       } else if (a.action === 'down') {
         for (const l of await labDown()) console.log(l);
       } else {

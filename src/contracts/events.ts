@@ -2,12 +2,14 @@
 // k6's `--log-format json` output. The scenarios type what they log with these (`import type`: k6 never
 // loads this file); the runner parses each line into them, checking every field, as another process wrote it.
 
-/** migration.ts: the listing, then per object one `copy` line and, once copied, one `verify` line. */
-export type MigrationEvent = ListedEvent | CopyEvent | VerifyEvent;
+/** migration.ts: the listing, then per object one `copy` line and, once copied, one `verify` line; per object
+ * the source deleted since the last copy, one `delete` line. */
+export type MigrationEvent = ListedEvent | CopyEvent | VerifyEvent | DeleteEvent;
 export interface ListedEvent {
   migration: 'listed';
   objects: number;
   todo: number;
+  gone: number;
 }
 export interface CopyEvent {
   migration: 'copy';
@@ -23,6 +25,13 @@ export interface CopyEvent {
 }
 export interface VerifyEvent {
   migration: 'verify';
+  key: string;
+  ok: boolean;
+  error: string;
+}
+
+export interface DeleteEvent {
+  migration: 'delete';
   key: string;
   ok: boolean;
   error: string;
@@ -77,10 +86,11 @@ export function scenarioMessage(line: string): Json | null {
 export function migrationEvent(line: string): MigrationEvent | null {
   const m = line.includes('migration') ? scenarioMessage(line) : null;
   if (!m) return null;
-  const { key, etag, bytes, ok, attempts, error, start, end, objects, todo } = m;
-  if (m.migration === 'listed' && isNumber(objects) && isNumber(todo)) return { migration: 'listed', objects, todo };
-  if (m.migration === 'verify' && isString(key) && isBoolean(ok) && isString(error))
-    return { migration: 'verify', key, ok, error };
+  const { key, etag, bytes, ok, attempts, error, start, end, objects, todo, gone } = m;
+  if (m.migration === 'listed' && isNumber(objects) && isNumber(todo) && isNumber(gone))
+    return { migration: 'listed', objects, todo, gone };
+  if ((m.migration === 'verify' || m.migration === 'delete') && isString(key) && isBoolean(ok) && isString(error))
+    return { migration: m.migration, key, ok, error };
   if (m.migration !== 'copy' || !isString(key) || !isString(etag) || !isNumber(bytes) || !isBoolean(ok)) return null;
   if (!isNumber(attempts) || !isString(error) || !isNumber(start) || !isNumber(end)) return null;
   return { migration: 'copy', key, etag, bytes, ok, attempts, error, start, end };

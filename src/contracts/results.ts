@@ -72,6 +72,8 @@ export interface MigrationResult {
   rehearsal: Rehearsal;
   verdict: Verdict;
   objects: ObjectResult[];
+  /** Objects the source deleted since the last copy, deleted from the target by this delta. */
+  deleted: string[];
 }
 
 /** What a cutover may cost at most and still pass. */

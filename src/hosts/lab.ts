@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { findTool, projectPath, tool } from '../util/paths.js';
 import { labTls, type LabTls } from './tls.js';
-import { loadLabCredentials } from './profile.js';
 import { azureRequest, rawRequest, s3Request } from './s3node.js';
 import { writeAtomic } from '../util/files.js';
+import { loadLabCredentials, loadProfile } from './profile.js';
+import { routeToSource } from './haproxy.js';
+import { clearToxics } from './toxics.js';
 
 export const LAB = projectPath('.lab');
 export const BUCKET = 'snds';
@@ -482,6 +484,14 @@ export async function labStatus(): Promise<
     out.push({ name, pid: runningPid(name), port, listening: port !== null && (await listening(port)) });
   }
   return out;
+}
+
+/** Returns the lab to where a rehearsal starts: the front routes to the source only, no fault on the target. */
+export async function labReset(): Promise<string[]> {
+  if (!runningPid('haproxy')) throw new UsageError('the lab is not running: run "sndsbench lab up" first');
+  await routeToSource(loadProfile('local-front').haproxy!);
+  await clearToxics('local-target');
+  return ['front      routes to the source only', 'target     no toxics'];
 }
 
 /** Stops what `up` started (by pid file) and nothing else; the data stays for the next `up`. */

@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../util/errors.js';
 import { credentialNames, credentialsOf, type HostProfile, type ResolvedCredentials } from './profile.js';
-import { azureRequest, s3Request, virtualHostname, type AzureAccess } from './s3node.js';
-import { access } from './sync.js';
+import { azureRequest, s3Request, virtualHostname } from './s3node.js';
+import { access, azureAccess } from './access.js';
 
 /** Fails with one clear line if the host cannot serve the run; nothing is started. */
 export async function preflight(p: HostProfile): Promise<ResolvedCredentials> {
@@ -78,15 +78,4 @@ export function tlsProblem(p: HostProfile, err: NodeJS.ErrnoException): string |
   if (/certificate|SSL|TLS|CERT_/i.test(`${err.code} ${err.message}`))
     return `TLS error with ${p.endpoint} (host profile ${p.name}): ${err.message}`;
   return null;
-}
-
-/** An Azure Blob profile's container, addressed path-style as Azurite wants (the account first). */
-export function azureAccess(p: HostProfile, c: ResolvedCredentials): AzureAccess {
-  return {
-    endpoint: `${p.endpoint.replace(/\/$/, '')}/${c.accessKey}`,
-    account: c.accessKey,
-    key: c.secretKey,
-    container: p.bucket,
-    sas: c.sasToken,
-  };
 }

@@ -6,7 +6,8 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { credentialsOf, type HostProfile } from './profile.js';
-import { azureAccess, preflight } from './preflight.js';
+import { preflight } from './preflight.js';
+import { azureAccess } from './access.js';
 import { azureRequest } from './s3node.js';
 import { partSizeFor } from './parts.js';
 

@@ -2,20 +2,13 @@
 // what changed on the source since the last sync (by the source's ETag), and deletes what the source
 // deleted. The lab's reference cutover runs it before and after the switch.
 import { credentialsOf, type HostProfile } from './profile.js';
-import { s3Request, type S3Access } from './s3node.js';
+import { azureRequest, s3Request, type S3Access } from './s3node.js';
+import { access, azureAccess } from './access.js';
 import { tag, unescapeXml as unescape } from '../../scenarios/lib/xml.js';
 import { forEachLimited } from '../util/pool.js';
 
-export function access(p: HostProfile): S3Access {
-  return {
-    endpoint: p.endpoint,
-    region: p.region,
-    bucket: p.bucket,
-    ca: p.ca_bundle,
-    virtual: p.addressing === 'virtual',
-    ...credentialsOf(p),
-  };
-}
+// Where most callers already look for it.
+export { access };
 
 /** Every object under `prefix`: key → [size, ETag]. */
 export async function list(a: S3Access, prefix: string): Promise<Map<string, [number, string]>> {
@@ -31,6 +24,24 @@ export async function list(a: S3Access, prefix: string): Promise<Map<string, [nu
       out.set(unescape(tag(c, 'Key')), [Number(tag(c, 'Size')), unescape(tag(c, 'ETag'))]);
     token = tag(xml, 'IsTruncated') === 'true' ? unescape(tag(xml, 'NextContinuationToken')) : '';
   } while (token);
+  return out;
+}
+
+/** The keys under `prefix` on any host (S3 or Azure Blob). */
+export async function keysOn(p: HostProfile, prefix: string): Promise<Set<string>> {
+  if (p.kind !== 'azure-blob') return new Set((await list(access(p), prefix)).keys());
+  const a = azureAccess(p, credentialsOf(p));
+  const out = new Set<string>();
+  let marker = '';
+  do {
+    const query: Record<string, string> = { restype: 'container', comp: 'list', prefix, maxresults: '1000' };
+    if (marker) query.marker = marker;
+    const r = await azureRequest(a, 'GET', '', { query });
+    if (r.status !== 200) throw new Error(`List Blobs on ${p.endpoint} answered ${r.status}`);
+    const xml = r.body.toString();
+    for (const b of xml.split('<Blob>').slice(1)) out.add(unescape(tag(b, 'Name')));
+    marker = tag(xml, 'NextMarker');
+  } while (marker);
   return out;
 }
 

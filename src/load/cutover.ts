@@ -26,6 +26,7 @@ import {
   type Thresholds,
 } from '../contracts/results.js';
 import { haproxy } from '../hosts/haproxy.js';
+import { checkStartingState } from './starting-state.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
 
 export type { Thresholds } from '../contracts/results.js';
@@ -115,6 +116,7 @@ export async function cutover(
   const fc = await preflight(front);
   await preflight(from);
   await preflight(to);
+  await checkStartingState(front, from, to);
   const k6 = k6Binary();
 
   const id = runId(`cutover-${to.name}`, 'millisecond');

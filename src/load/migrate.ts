@@ -9,11 +9,11 @@ import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialNames, loadProfile, type HostProfile } from '../hosts/profile.js';
 import { s3Request } from '../hosts/s3node.js';
-import { access } from '../hosts/sync.js';
+import { access, keysOn } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
 import { runManifest, sizes } from './provenance.js';
 import { datasetManifests, seedRecord, type SeedRecord } from '../contracts/dataset.js';
-import { migrationEvent, type CopyEvent } from '../contracts/events.js';
+import { migrationEvent, type CopyEvent, type DeleteEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
 import {
   readSummary,
@@ -122,10 +122,12 @@ export async function migrate(
   // One log line per object and phase.
   const copies = new Map<string, CopyEvent>();
   const verified = new Map<string, string>();
+  const deletes: DeleteEvent[] = [];
   const { code, log } = await runK6(k6, args, env, (line) => {
     const e = migrationEvent(line);
     if (e?.migration === 'copy') copies.set(e.key, e);
     if (e?.migration === 'verify') verified.set(e.key, e.error);
+    if (e?.migration === 'delete') deletes.push(e);
   });
   writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
   const names = credentialNames;
@@ -147,6 +149,11 @@ export async function migrate(
   });
   results.sort((a, b) => a.key.localeCompare(b.key));
   const good = results.filter((r) => r.ok);
+  // Objects the source deleted since the last copy, deleted from the target (or named as failed).
+  const deleted = deletes.filter((d) => d.ok).map((d) => d.key);
+  const failedDeletes: ObjectResult[] = deletes
+    .filter((d) => !d.ok)
+    .map((d) => ({ key: d.key, bytes: 0, ok: false, attempts: 0, error: `deleted on the source: ${d.error}` }));
   const starts = [...copies.values()].map((c) => c.start);
   const ends = [...copies.values()].map((c) => c.end);
   const seconds = copies.size ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
@@ -165,7 +172,7 @@ export async function migrate(
     streams: o.streams,
     retries: count('migration_retries'),
     throttled: count('s3_throttled'),
-    failed: results.filter((r) => !r.ok),
+    failed: [...results.filter((r) => !r.ok), ...failedDeletes],
   };
 
   // The record of what the target holds, for the next --delta.
@@ -173,19 +180,27 @@ export async function migrate(
     ? (JSON.parse(readFileSync(recordPath, 'utf8')) as Record<string, string>)
     : {};
   for (const r of good) previous[r.key] = copies.get(r.key)!.etag;
+  for (const key of deleted) delete previous[key];
   writeAtomic(recordPath, JSON.stringify(previous, null, 1) + '\n');
 
   const version = k6Version(k6);
+  const deletions = deletes.length
+    ? `deleted on the source since the last copy: ${deletes.length} objects, ${deleted.length} deleted from ` +
+      `${to.name}${failedDeletes.length ? `, ${failedDeletes.length} still there` : ''}`
+    : '';
   if (o.delta && copies.size === 0) {
     // Nothing to copy measures no rate: there is nothing to extrapolate, and no run for the report.
-    const text =
-      `delta ${from.name} -> ${to.name}: nothing new or changed on the source since the last copy; ` +
-      'the target is in step (no rate measured, no extrapolation)';
+    const text = [
+      `delta ${from.name} -> ${to.name}: nothing new or changed on the source since the last copy` +
+        (failedDeletes.length ? '' : '; the target is in step (no rate measured, no extrapolation)'),
+      ...(deletions ? [deletions] : []),
+      ...failedDeletes.map((f) => `FAILED ${f.key}: ${f.error}`),
+    ].join('\n');
     writeFileSync(join(dir, 'verdict.txt'), text + '\n');
-    return { dir, rehearsal, verdict: null, exitCode: 0, text };
+    return { dir, rehearsal, verdict: null, exitCode: failedDeletes.length ? 1 : 0, text };
   }
   const verdict = extrapolate(o, rehearsal, to, window, seed);
-  const text = describe(rehearsal, verdict, o, from, to);
+  const text = [describe(rehearsal, verdict, o, from, to), ...(deletions ? [deletions] : [])].join('\n');
   const result: MigrationResult = {
     id,
     from: from.name,
@@ -196,6 +211,7 @@ export async function migrate(
     rehearsal,
     verdict,
     objects: results,
+    deleted,
   };
   writeAtomic(join(dir, 'migration.json'), JSON.stringify(result, null, 1) + '\n');
   const workload = {
@@ -321,7 +337,8 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
   return lines.join('\n');
 }
 
-/** Reads every seeded object back from the target: missing, resized or altered objects are named. */
+/** Reads every seeded object back from the target: missing, resized or altered objects are named, and so
+ * is an object the source deleted since the seed that the target still holds. */
 export async function verifyTarget(
   dataset: string,
   fromName: string,
@@ -330,10 +347,17 @@ export async function verifyTarget(
   const from = loadProfile(fromName);
   const to = loadProfile(toName);
   const seed = seedRecord(dataset, from.name);
+  await preflight(from);
   await preflight(to);
   const target = access(to);
+  const [onSource, onTarget] = await Promise.all([keysOn(from, `${seed.prefix}/`), keysOn(to, `${seed.prefix}/`)]);
   const problems: string[] = [];
-  for (const x of seed.objects.filter((o) => o.sha256)) {
+  const seeded = seed.objects.filter((o) => o.sha256);
+  for (const x of seeded) {
+    if (!onSource.has(x.key)) {
+      if (onTarget.has(x.key)) problems.push(`${x.key}: deleted on ${from.name} but still on ${to.name}`);
+      continue;
+    }
     const r = await s3Request(target, 'GET', x.key, {}, 120_000);
     if (r.status === 404) problems.push(`${x.key}: missing on ${to.name}`);
     else if (r.status !== 200) problems.push(`${x.key}: GET answered ${r.status}`);
@@ -342,5 +366,5 @@ export async function verifyTarget(
     else if (createHash('sha256').update(r.body).digest('hex') !== x.sha256)
       problems.push(`${x.key}: SHA-256 differs from the seed-time checksum`);
   }
-  return { checked: seed.objects.filter((o) => o.sha256).length, problems };
+  return { checked: seeded.length, problems };
 }
