@@ -21,7 +21,7 @@ function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 }
 
-function cutover(front: string) {
+function cutover(front: string, procedure = 'reference') {
   return cli([
     'cutover',
     '--front',
@@ -33,7 +33,7 @@ function cutover(front: string) {
     '--dataset',
     dataset,
     '--procedure',
-    'reference',
+    procedure,
     '--duration',
     '10s',
     '--at',
@@ -83,7 +83,7 @@ describe.skipIf(skip)('the starting state is checked, not assumed', () => {
     const { haproxy: _, ...plain } = JSON.parse(readFileSync(join(ROOT, 'hosts', 'local-front.json'), 'utf8'));
     const profile = join(work, 'plain-front.json');
     writeFileSync(profile, JSON.stringify({ ...plain, name: 'plain-front' }));
-    const r = cutover(profile);
+    const r = cutover(profile, 'true');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(

@@ -18,15 +18,17 @@ export function haproxy(socket: string, command: string): Promise<string> {
 type Front = NonNullable<HostProfile['haproxy']>;
 
 /** What of the backend's traffic goes to its `target` server, as HAProxy reports it ('' when nothing):
- * a server out of maintenance with a weight above 0 takes traffic. */
+ * a server starting or running, not forced into maintenance, with a weight above 0 takes traffic. */
 export async function frontRouting(h: Front): Promise<string> {
   const state = await haproxy(h.socket, `show servers state ${h.backend}`);
   // Columns: be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ...
   for (const line of state.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f[3] !== 'target') continue;
-    const [admin, weight] = [Number(f[6]), Number(f[7])];
-    if (admin === 0 && weight > 0) return `its server ${h.backend}/target is ready with weight ${weight}`;
+    const [operational, admin, weight] = [Number(f[5]), Number(f[6]), Number(f[7])];
+    // srv_op_state 1 starting, 2 running; srv_admin_state bits 1 and 2: maintenance forced or inherited.
+    if ((operational === 1 || operational === 2) && (admin & 3) === 0 && weight > 0)
+      return `its server ${h.backend}/target is ready with weight ${weight}`;
   }
   return '';
 }
