@@ -20,7 +20,7 @@ import { loadCriteria, report } from '../report/report.js';
 import { validationReport } from '../dataset/validate-report.js';
 import { validate } from '../dataset/validate.js';
 import { ALL_TABLES } from '../snds/catalog.js';
-import { haproxy } from '../hosts/haproxy.js';
+import { routeToSource } from '../hosts/haproxy.js';
 import { absolute } from './args.js';
 
 const CANDIDATES = ['local-target', 'local-target-capped'];
@@ -92,8 +92,7 @@ export async function demo(folder: string, say: (line: string) => void): Promise
           results,
         });
         say(`${host}: cutover through the front (reference procedure)`);
-        await haproxy(front.socket, `set server ${front.backend}/source state ready`);
-        await haproxy(front.socket, `set server ${front.backend}/target state maint`);
+        await routeToSource(front);
         await cutover({
           front: 'local-front',
           from: 'local-source',
