@@ -36,8 +36,9 @@ interface Step {
   etag: string | null;
 }
 
-/** The ETag as a listing gives it, comparable with an MD5 in hex. */
-export const plainEtag = (etag: string) => etag.replace(/"/g, '').toLowerCase();
+/** The ETag as a listing gives it, comparable with an MD5 in hex: some hosts escape its quotes as
+ * numeric entities, which the listing's unescaping leaves. */
+export const plainEtag = (etag: string) => etag.replace(/"|&#34;|&#x22;|&quot;/gi, '').toLowerCase();
 
 /** Every key's changes in order of acknowledgement. */
 export class Ledger {

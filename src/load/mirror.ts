@@ -100,20 +100,23 @@ export async function mirror(
 
   const mutations: MutationEvent[] = [];
   let loadStarted = 0;
-  let onLoad: () => void = () => undefined;
-  const loadBegins = new Promise<void>((r) => (onLoad = r));
   const exited = runK6(k6, args, env, (line) => {
     const e = mirrorEvent(line);
     if (e?.event === 'load') {
       loadStarted = e.t;
-      onLoad();
     } else if (e?.event === 'mutation') mutations.push(e);
   });
 
-  // The replication and the probe start with the load.
+  // The replication and the probe start with k6, so that they are under way when the first change is
+  // acknowledged: double hosting is measured in its steady state, not while a process boots.
   const probe = new Probe(dst, prefixes.run, PROBE_EVERY_MS);
-  let running: Running | null = null;
-  let procedureStart = 0;
+  const procedureStart = Date.now();
+  const reference = [process.execPath, cli, 'replicate', '--from', profileFile(o.from), '--to', profileFile(o.to)];
+  let running: Running | null = startProcedure(
+    cli ? [...reference, '--prefix', prefixes.dataset, '--prefix', prefixes.run] : o.procedure,
+    procedureEnv,
+  );
+  probe.start();
   const stopAll = async (): Promise<Stopped | null> => {
     await probe.stop();
     const r = running;
@@ -127,16 +130,6 @@ export async function mirror(
   let found: Audit;
   let summary: K6Summary;
   try {
-    if (await Promise.race([loadBegins.then(() => true), exited.then(() => false)])) {
-      procedureStart = Date.now();
-      const { SNDSBENCH_FROM_PROFILE: f, SNDSBENCH_TO_PROFILE: t } = procedureEnv;
-      const reference = [process.execPath, cli, 'replicate', '--from', f, '--to', t];
-      running = startProcedure(
-        cli ? [...reference, '--prefix', prefixes.dataset, '--prefix', prefixes.run] : o.procedure,
-        procedureEnv,
-      );
-      probe.start();
-    }
     const k6Exit = await exited;
     loadEnded = Date.now();
     writeFileSync(join(dir, 'k6.log'), redact(k6Exit.log, secrets));
