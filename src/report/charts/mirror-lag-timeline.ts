@@ -25,6 +25,18 @@ export function mirrorLagTimelineChart(r: Loaded): Chart | null {
           type: 'nominal',
           scale: { domain: ['p99', 'max'], range: ['#4c78a8', '#e45756'] },
         },
+        // A dashed max: in a second of few changes p99 and max coincide, and the p99 stays visible.
+        strokeDash: {
+          field: 'statistic',
+          type: 'nominal',
+          scale: {
+            domain: ['p99', 'max'],
+            range: [
+              [1, 0],
+              [4, 3],
+            ],
+          },
+        },
       },
     },
   };
