@@ -118,14 +118,13 @@ export interface CutoverReport {
 /** cutover.json. */
 export type CutoverResult = CutoverReport & { k6: string };
 
-/** One change the mirror load acknowledged on the old host and how long the new host took to show it
- * (null: never). */
+/** One change the mirror load acknowledged on the old host and how long the new host took to show it. */
 export interface MirrorLag {
   key: string;
   kind: 'write' | 'overwrite' | 'delete';
   /** Acknowledged, epoch milliseconds. */
   t: number;
-  lag_ms: number | null;
+  lag_ms: number | 'never';
 }
 
 /** What double hosting cost the new host's fidelity, and the verdict; times are epoch milliseconds. */

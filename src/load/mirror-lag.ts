@@ -22,12 +22,12 @@ export interface Divergence {
   resurrected: number;
 }
 
-/** One acknowledged change and how long the new host took to show it (null: never seen). */
+/** One acknowledged change and how long the new host took to show it. */
 export interface Lag {
   key: string;
   kind: MutationEvent['kind'];
   t: number;
-  lag_ms: number | null;
+  lag_ms: number | 'never';
 }
 
 interface Step {
@@ -136,7 +136,7 @@ export function analyseLag(ledger: Ledger, rounds: readonly ProbeRound[], t0: nu
     key: o.key,
     kind: o.m.kind,
     t: o.m.t,
-    lag_ms: seenAt[n] === null ? null : Math.max(0, seenAt[n]! - o.m.t),
+    lag_ms: seenAt[n] === null ? 'never' : Math.max(0, seenAt[n]! - o.m.t),
   }));
   const bySecond = new Map<number, Lag[]>();
   for (const l of lags) {
@@ -162,8 +162,9 @@ export function analyseLag(ledger: Ledger, rounds: readonly ProbeRound[], t0: nu
 /** The lags seen, in seconds, sorted. */
 export const seconds = (lags: readonly Lag[]) =>
   lags
-    .filter((l) => l.lag_ms !== null)
-    .map((l) => l.lag_ms! / 1000)
+    .map((l) => l.lag_ms)
+    .filter((ms): ms is number => ms !== 'never')
+    .map((ms) => ms / 1000)
     .sort((a, b) => a - b);
 
 /** The nearest-rank percentile of sorted values (0 for none): exact, the lags are few. */

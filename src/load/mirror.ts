@@ -159,7 +159,7 @@ export async function mirror(
   const t0 = loadStarted || procedureStart;
   const { lags, lagTimeline, divergenceTimeline } = analyseLag(new Ledger(mutations), probe.rounds, t0);
   const seen = seconds(lags);
-  const never = lags.filter((l) => l.lag_ms === null);
+  const never = lags.filter((l) => l.lag_ms === 'never');
   const count = (kind: MutationEvent['kind']) => mutations.filter((m) => m.kind === kind).length;
   const report: MirrorReport = {
     id,

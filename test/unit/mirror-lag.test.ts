@@ -1,9 +1,12 @@
 // The pure parts of `sndsbench mirror`: each change's lag and the divergence over time from the load's
-// acknowledged changes and the probe's listings, the audit's naming of differences, the events as logged.
+// acknowledged changes and the probe's listings, the audit's naming of differences, the events as logged,
+// the verdict.
 import { describe, expect, it } from 'vitest';
 import { analyseLag, Ledger, percentile, type ProbeRound } from '../../src/load/mirror-lag.js';
 import { compare } from '../../src/load/mirror-audit.js';
 import { mirrorEvent, type MutationEvent } from '../../src/contracts/events.js';
+import type { MirrorReport } from '../../src/contracts/results.js';
+import { judge } from '../../src/load/mirror.js';
 
 const put = (key: string, md5: string, t: number, kind: 'write' | 'overwrite' = 'write'): MutationEvent => ({
   event: 'mutation',
@@ -71,9 +74,9 @@ describe('replication lag from acknowledged changes and listings', () => {
   it('a change the new host never shows has no lag; a delete never propagated is resurrected', () => {
     const ledger = new Ledger([put('a', 'aa', 500), put('b', 'bb', 600), del('b', 1500)]);
     const a = analyseLag(ledger, rounds(4000, { 750: [['b', 'bb']] }), 0);
-    expect(lagOf(a, 'a', 'write')).toBeNull();
+    expect(lagOf(a, 'a', 'write')).toBe('never');
     expect(lagOf(a, 'b', 'write')).toBe(200);
-    expect(lagOf(a, 'b', 'delete')).toBeNull();
+    expect(lagOf(a, 'b', 'delete')).toBe('never');
     expect(a.divergenceTimeline.at(-1)).toEqual({ second: 4, missing: 1, stale: 0, resurrected: 1 });
     expect(new Ledger(ledger.order.map((o) => o.m)).divergence(new Map([['b', 'bb']]), Infinity)).toEqual({
       missing: 1,
@@ -153,5 +156,37 @@ describe('mirror events as k6 logs them', () => {
       mirrorEvent(JSON.stringify({ level: 'info', msg: JSON.stringify({ cutover: true, event: 'load', t: 1 }) })),
     ).toBeNull();
     expect(mirrorEvent('mirror: not json')).toBeNull();
+  });
+});
+
+describe('the mirror verdict', () => {
+  const base = {
+    changes: { writes: 10, overwrites: 5, deletes: 5 },
+    lag: { seen: 20, never: 0, never_keys: [], p50_s: 1, p90_s: 1.5, p99_s: 2, max_s: 2.5 },
+    audit: { objects: { from: 40, to: 40 }, differences: [] },
+    procedure: { command: 'reference', start: 0, stopped: 1, exit: null, exited_early: false },
+    max_lag_s: 30,
+  } as unknown as MirrorReport;
+  it('passes a replication in step, and names each reason to fail', () => {
+    expect(judge(base)).toEqual([]);
+    const failed = judge({
+      ...base,
+      lag: { ...base.lag, never: 1, p99_s: 31 },
+      audit: {
+        objects: { from: 40, to: 41 },
+        differences: [
+          { key: 'a', kind: 'resurrected' },
+          { key: 'b', kind: 'extra' },
+        ],
+      },
+      procedure: { ...base.procedure, exit: 3, exited_early: true },
+    });
+    expect(failed).toEqual([
+      '1 changes never shown by the new host',
+      'lag p99 31.0 s > 30 s',
+      'the audit after catch-up found 2 differences (1 resurrected, 1 extra)',
+      'the procedure exited with 3 before it was stopped',
+    ]);
+    expect(judge({ ...base, changes: { writes: 0, overwrites: 0, deletes: 0 } })).toHaveLength(1);
   });
 });
