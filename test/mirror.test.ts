@@ -142,8 +142,12 @@ describe.skipIf(skip)('mirror: double hosting under load', () => {
     const injected = (at('resumed') - at('stopped')) / 1000;
     expect(Math.abs(injected - 30)).toBeLessThan(1);
     const msg = `injected ${injected} s, lag max ${r.lag.max_s} s, p99 ${r.lag.p99_s} s`;
-    expect(Math.abs(r.lag.max_s - injected), msg).toBeLessThan(3);
-    expect(Math.abs(r.lag.p99_s - injected), msg).toBeLessThan(3);
+    // A change acknowledged just after the stop waits all of it; on top come the wait for the next pass
+    // and the pass that copies the backlog (seconds on a busy 2-core machine).
+    expect(r.lag.max_s, msg).toBeGreaterThan(injected - 1);
+    expect(r.lag.max_s, msg).toBeLessThan(injected + 5);
+    expect(r.lag.p99_s, msg).toBeGreaterThan(injected - 3);
+    expect(r.lag.p99_s, msg).toBeLessThan(injected + 5);
     expect(
       r.failed.some((f) => f.startsWith('lag p99')),
       r.failed.join('; '),
