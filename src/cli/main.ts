@@ -8,6 +8,8 @@ import { generateCommand } from './generate.js';
 import { planCommand } from './plan.js';
 import { migrateCommand } from './migrate.js';
 import { cutoverCommand } from './cutover.js';
+import { mirrorCommand } from './mirror.js';
+import { replicateCommand } from './replicate.js';
 import { reportCommand } from './report.js';
 import { demoCommand } from './demo.js';
 import { validateCommand } from './validate.js';
@@ -23,6 +25,8 @@ const COMMANDS: Register[] = [
   planCommand,
   migrateCommand,
   cutoverCommand,
+  mirrorCommand,
+  replicateCommand,
   reportCommand,
   demoCommand,
   validateCommand,
@@ -48,7 +52,8 @@ async function main(): Promise<number> {
   await cli
     .demandCommand(
       1,
-      'name a command: demo, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, report',
+      'name a command: demo, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, mirror, ' +
+        'replicate, report',
     )
     .strict()
     .fail((msg, err) => {

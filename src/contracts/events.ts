@@ -1,4 +1,4 @@
-// The JSON lines the migration and cutover scenarios log with console.log, read back by the runner from
+// The JSON lines the migration, cutover and mirror scenarios log with console.log, read back by the runner from
 // k6's `--log-format json` output. The scenarios type what they log with these (`import type`: k6 never
 // loads this file); the runner parses each line into them, checking every field, as another process wrote it.
 
@@ -114,6 +114,40 @@ export function cutoverEvent(line: string): CutoverEvent | null {
       if (!isString(key) || !isString(sha256) || !isNumber(bytes) || !isNumber(start) || !isNumber(t)) return null;
       if (version !== undefined && !isNumber(version)) return null;
       return { event: 'write', key, sha256, bytes, ...(version === undefined ? {} : { version }), start, t };
+    default:
+      return null;
+  }
+}
+
+/** mirror.ts logs each as `{ "mirror": true, ...event }`; times are epoch milliseconds. */
+export type MirrorEvent = LoadEvent | MutationEvent | IntegrityEvent;
+/** An acknowledged change under the run prefix: a new object, a new body for one written earlier, or the
+ * deletion of one written earlier. `sha256` and `md5` (the ETag a single PUT gets) are the body's; a
+ * delete has neither. */
+export interface MutationEvent {
+  event: 'mutation';
+  kind: 'write' | 'overwrite' | 'delete';
+  key: string;
+  sha256?: string;
+  md5?: string;
+  t: number;
+}
+
+/** A mirror scenario's event from one log line, or null for any other line. */
+export function mirrorEvent(line: string): MirrorEvent | null {
+  const m = line.includes('mirror') ? scenarioMessage(line) : null;
+  if (!m || m.mirror !== true) return null;
+  const { key, t, kind, sha256, md5 } = m;
+  switch (m.event) {
+    case 'load':
+      return isNumber(t) ? { event: 'load', t } : null;
+    case 'integrity':
+      return isString(key) && isNumber(t) ? { event: 'integrity', key, t } : null;
+    case 'mutation':
+      if (!isString(key) || !isNumber(t)) return null;
+      if (kind === 'delete') return { event: 'mutation', kind, key, t };
+      if ((kind !== 'write' && kind !== 'overwrite') || !isString(sha256) || !isString(md5)) return null;
+      return { event: 'mutation', kind, key, sha256, md5, t };
     default:
       return null;
   }

@@ -1,5 +1,5 @@
 // What the load commands write into results/<run-id>/ and the report reads back: manifest.json,
-// summary.json, samples*.json.gz, migration.json and cutover.json.
+// summary.json, samples*.json.gz, migration.json, cutover.json and mirror.json.
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,7 +9,7 @@ import type { K6Point, K6Summary } from './k6.js';
 /** manifest.json: what a result was measured with. Two results are compared only when their workloads
  * match, and every figure of a report links to its run's manifest. */
 export interface RunManifest {
-  kind: 'run' | 'migration' | 'cutover';
+  kind: 'run' | 'migration' | 'cutover' | 'mirror';
   id: string;
   host: string;
   provider: string;
@@ -120,6 +120,63 @@ export interface CutoverReport {
 /** cutover.json. */
 export type CutoverResult = CutoverReport & { k6: string };
 
+/** One change the mirror load acknowledged on the old host and how long the new host took to show it. */
+export interface MirrorLag {
+  key: string;
+  kind: 'write' | 'overwrite' | 'delete';
+  /** Acknowledged, epoch milliseconds. */
+  t: number;
+  lag_ms: number | 'never';
+}
+
+/** What double hosting cost the new host's fidelity, and the verdict; times are epoch milliseconds. */
+export interface MirrorReport {
+  id: string;
+  from: string;
+  to: string;
+  /** Where the load went when not straight to `from`. */
+  front: string | null;
+  prefixes: { dataset: string; run: string };
+  procedure: { command: string; start: number; stopped: number; exit: number | null; exited_early: boolean };
+  load_started: number;
+  load_ended: number;
+  requests: number;
+  errors: number;
+  dropped_iterations: number;
+  integrity_failures: number;
+  changes: { writes: number; overwrites: number; deletes: number };
+  /** Listings of the run prefix on the new host; `resolution_ms`: the time between two listings
+   * answered (99th percentile), the finest a lag is measured. */
+  probe: { every_ms: number; rounds: number; failed: number; resolution_ms: number };
+  /** Over the changes seen; `never`: changes the new host never showed. */
+  lag: {
+    seen: number;
+    never: number;
+    never_keys: string[];
+    p50_s: number;
+    p90_s: number;
+    p99_s: number;
+    max_s: number;
+  };
+  lag_timeline: { second: number; changes: number; never: number; p99_s: number; max_s: number }[];
+  divergence_timeline: { second: number; missing: number; stale: number; resurrected: number }[];
+  /** After the load: until the probe showed no divergence, or the timeout. */
+  catch_up: { seconds: number; reached: boolean; timeout_s: number };
+  audit: {
+    objects: { from: number; to: number };
+    differences: { key: string; kind: 'missing' | 'stale' | 'resurrected' | 'extra' }[];
+  };
+  /** Objects removed from each host under the run prefix afterwards (null: kept). */
+  removed: { from: number; to: number } | null;
+  max_lag_s: number;
+  failed: string[];
+  verdict: 'PASS' | 'FAIL';
+  lags: MirrorLag[];
+}
+
+/** mirror.json. */
+export type MirrorResult = MirrorReport & { k6: string };
+
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 // The files are this program's own output, trusted as written.
@@ -127,6 +184,7 @@ export const readManifest = (dir: string) => readJson(join(dir, 'manifest.json')
 export const readSummary = (file: string) => readJson(file) as K6Summary;
 export const readMigration = (dir: string) => readJson(join(dir, 'migration.json')) as MigrationResult;
 export const readCutover = (dir: string) => readJson(join(dir, 'cutover.json')) as CutoverResult;
+export const readMirror = (dir: string) => readJson(join(dir, 'mirror.json')) as MirrorResult;
 
 /** The measurements of the given metrics in one of k6's raw sample files (gzip, one JSON object a line). */
 export async function* readPoints(file: string, metrics: readonly string[]): AsyncGenerator<K6Point> {

@@ -56,14 +56,7 @@ export const HOSTS_DIR = projectPath('hosts');
 /** A profile by name (hosts/NAME.json, hosts/templates/NAME.json) or by path (from the working
  * directory). A relative `ca_bundle` is taken from the profile's own folder, wherever the command runs. */
 export function loadProfile(ref: string): HostProfile {
-  const candidates = ref.endsWith('.json')
-    ? [resolve(ref)]
-    : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
-  const path = candidates.find((p) => existsSync(p));
-  if (!path)
-    throw new UsageError(
-      `unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`,
-    );
+  const path = profileFile(ref);
   let p: HostProfile;
   try {
     p = JSON.parse(readFileSync(path, 'utf8'));
@@ -83,6 +76,19 @@ export function loadProfile(ref: string): HostProfile {
     throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
   if (p.ca_bundle && !isAbsolute(p.ca_bundle)) p.ca_bundle = resolve(dirname(path), p.ca_bundle);
   return p;
+}
+
+/** The file a profile reference names (for processes that load it themselves). */
+export function profileFile(ref: string): string {
+  const candidates = ref.endsWith('.json')
+    ? [resolve(ref)]
+    : [join(HOSTS_DIR, `${ref}.json`), join(HOSTS_DIR, 'templates', `${ref}.json`)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path)
+    throw new UsageError(
+      `unknown host profile "${ref}" (looked in ${candidates.join(', ')}; run "sndsbench lab up" for the local ones)`,
+    );
+  return path;
 }
 
 export interface ResolvedCredentials {

@@ -28,6 +28,7 @@ import {
 import { haproxy } from '../hosts/haproxy.js';
 import { checkStartingState } from './starting-state.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+import { checkProcedure } from './procedure.js';
 
 export type { Thresholds } from '../contracts/results.js';
 
@@ -87,17 +88,6 @@ function runCommand(command: string, env: Record<string, string>): Promise<{ exi
     child.stderr.on('data', (d) => (output += d));
     child.on('exit', (code) => resolve({ exit: code ?? 1, output }));
   });
-}
-
-/** The executable a procedure command starts, if it can be found (a missing one is an input error). */
-function checkProcedure(command: string): void {
-  if (command === 'reference') return;
-  const first = command.trim().split(/\s+/)[0];
-  if (!first) throw new UsageError('--procedure is empty: give a command or "reference"');
-  const found = first.includes('/')
-    ? existsSync(first)
-    : (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, first)));
-  if (!found) throw new UsageError(`--procedure ${first}: no such command`);
 }
 
 export async function cutover(

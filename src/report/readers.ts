@@ -1,5 +1,5 @@
 // The results folders a report is made from, read back through their contracts: each run's manifest and
-// the figures its kind yields (a run's summary and samples, migration.json, cutover.json).
+// the figures its kind yields (a run's summary and samples, migration.json, cutover.json, mirror.json).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
@@ -8,10 +8,12 @@ import {
   readCutover,
   readManifest,
   readMigration,
+  readMirror,
   readPoints,
   readSummary,
   type CutoverResult,
   type MigrationResult,
+  type MirrorResult,
 } from '../contracts/results.js';
 import type { Loaded, Metrics } from './types.js';
 
@@ -29,12 +31,25 @@ export function runDirs(args: string[]): string[] {
 
 export async function readRun(dir: string): Promise<Loaded> {
   const manifest = readManifest(dir);
-  const base: Loaded = { id: manifest.id, dir, manifest, metrics: {}, series: [], timeline: [], window: null };
+  const base: Loaded = {
+    id: manifest.id,
+    dir,
+    manifest,
+    metrics: {},
+    series: [],
+    timeline: [],
+    window: null,
+    mirror: null,
+  };
   if (manifest.kind === 'run') {
     base.metrics = runMetrics(readSummary(join(dir, 'summary.json')));
     base.series = await throughputSeries(dir);
   } else if (manifest.kind === 'migration') {
     base.metrics = migrationMetrics(readMigration(dir));
+  } else if (manifest.kind === 'mirror') {
+    const j = readMirror(dir);
+    base.metrics = mirrorMetrics(j);
+    base.mirror = { lag: j.lag, lag_timeline: j.lag_timeline, divergence_timeline: j.divergence_timeline };
   } else {
     const j = readCutover(dir);
     base.metrics = cutoverMetrics(j);
@@ -84,6 +99,18 @@ function cutoverMetrics(j: CutoverResult): Metrics {
     window_error_rate: j.window.error_rate,
     window_p99_ms: j.window.p99_ms,
     rpo_objects: j.rpo.objects,
+  };
+}
+
+function mirrorMetrics(j: MirrorResult): Metrics {
+  return {
+    verdict: j.verdict,
+    mirror_lag_p50_s: j.lag.p50_s,
+    mirror_lag_p99_s: j.lag.p99_s,
+    mirror_lag_max_s: j.lag.max_s,
+    mirror_never_shown: j.lag.never,
+    mirror_catch_up_s: j.catch_up.reached ? j.catch_up.seconds : 'not reached',
+    mirror_divergence_after_catch_up: j.audit.differences.length,
   };
 }
 

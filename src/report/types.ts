@@ -1,6 +1,6 @@
 // The report's shapes: a run read back from its folder, the scorecard's criteria, and report.json.
 import type { Limits } from '../hosts/profile.js';
-import type { CutoverReport, RunManifest } from '../contracts/results.js';
+import type { CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
 
 /** A run's figures by name (throughput_mib_s, p99_ms, verdict...): what criteria and tables refer to. */
 export type Metrics = Record<string, number | string>;
@@ -16,6 +16,8 @@ export interface Loaded {
   /** Requests in each second of a cutover, and its switch window in seconds of the run (cutovers only). */
   timeline: CutoverReport['timeline'];
   window: [number, number] | null;
+  /** A mirror's lag and divergence, per second of its run (mirrors only). */
+  mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
 }
 
 /** One row of the scorecard: a figure of one kind of run held against the tender's threshold. */

@@ -1,10 +1,14 @@
 // The report's charts, group by group: for runs their throughput and latency, for each cutover its
-// timeline, for migrations their time against the window.
+// timeline, for mirrors their lag distribution and each run's lag and divergence over time, for
+// migrations their time against the window.
 import type { Loaded } from '../types.js';
 import type { Chart } from './chart.js';
 import { cutoverTimelineChart } from './cutover-timeline.js';
 import { latencyChart } from './latency.js';
 import { migrationWindowChart } from './migration-window.js';
+import { mirrorDivergenceChart } from './mirror-divergence.js';
+import { mirrorLagDistributionChart } from './mirror-lag-distribution.js';
+import { mirrorLagTimelineChart } from './mirror-lag-timeline.js';
 import { throughputChart } from './throughput.js';
 
 export type { Chart } from './chart.js';
@@ -15,6 +19,11 @@ export function charts(groups: Loaded[][]): Chart[] {
       const kind = g[0].manifest.kind;
       if (kind === 'run') return [throughputChart(g), latencyChart(g)];
       if (kind === 'cutover') return g.map(cutoverTimelineChart);
+      if (kind === 'mirror')
+        return [
+          mirrorLagDistributionChart(g),
+          ...g.flatMap((r) => [mirrorLagTimelineChart(r), mirrorDivergenceChart(r)]),
+        ];
       return [migrationWindowChart(g)];
     })
     .filter((c): c is Chart => c !== null);

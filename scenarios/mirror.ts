@@ -1,0 +1,107 @@
+// Mirror load: constant-arrival-rate traffic on the old host for the whole run, as researchers make it
+// while both hosts are kept in step: reads of dataset objects (full GETs checked against their seed
+// checksums, and range GETs of the first KiB checked for length), writes of new objects, overwrites and
+// deletes of objects this VU wrote earlier (each key has one writer, so its changes come in order and a
+// deleted key is never written again). One log line when the load starts, per acknowledged change and
+// per integrity failure (src/contracts/events.ts): the runner measures how long the new host takes to
+// show each change.
+import exec from 'k6/execution';
+import crypto from 'k6/crypto';
+import { Counter } from 'k6/metrics';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { record } from './lib/metrics.ts';
+import { makePayload } from './lib/payload.ts';
+import { summaryOutputs } from './lib/summary.ts';
+import type { MirrorEvent } from '../src/contracts/events.ts';
+
+declare const console: { log(message: string): void };
+
+const RATE = Number(__ENV.RATE || 20);
+const DURATION = __ENV.DURATION || '60s';
+// Enough VUs allocated up front for requests slowed to seconds: a VU started mid-run costs CPU and time.
+const VUS = Number(__ENV.VUS || Math.max(16, 2 * RATE));
+const WRITE_PREFIX = __ENV.WRITE_PREFIX || 'mirror/';
+const WRITE_SIZE = Number(__ENV.WRITE_SIZE || 16 * 1024);
+// The dataset objects to read: [{key, bytes, sha256}] from the seed record.
+const OBJECTS = JSON.parse(open(__ENV.OBJECTS)) as { key: string; bytes: number; sha256: string }[];
+
+export const options = {
+  scenarios: {
+    mirror: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: DURATION,
+      preAllocatedVUs: VUS,
+      maxVUs: VUS * 4,
+    },
+  },
+  summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+  thresholds: {},
+};
+
+const integrity = new Counter('mirror_integrity_failures');
+const s3 = new S3(targetFromEnv());
+const log = (e: MirrorEvent) => console.log(JSON.stringify({ mirror: true, ...e }));
+
+/** The keys this VU wrote and has not deleted. */
+const live: string[] = [];
+
+export function setup(): void {
+  if (OBJECTS.length === 0) throw new Error('no dataset objects to read');
+  log({ event: 'load', t: Date.now() });
+}
+
+function read(): void {
+  const o = OBJECTS[Math.floor(Math.random() * OBJECTS.length)];
+  if (Math.random() < 0.5 && o.bytes > 1024) {
+    const r = s3.get(o.key, [0, 1023], false);
+    if (record('get_range', r, 1024) && (r.body as ArrayBuffer).byteLength !== 1024) integrity.add(1);
+    return;
+  }
+  const r = s3.get(o.key, undefined, false);
+  if (!record('get', r, o.bytes)) return;
+  if (crypto.sha256(r.body as ArrayBuffer, 'hex') !== o.sha256) {
+    integrity.add(1);
+    log({ event: 'integrity', key: o.key, t: Date.now() });
+  }
+}
+
+/** A new body (every iteration's differs) under `key`, logged once acknowledged. */
+function put(key: string, kind: 'write' | 'overwrite'): boolean {
+  const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
+  const sha256 = crypto.sha256(body, 'hex');
+  if (!record('put', s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE)) return false;
+  log({ event: 'mutation', kind, key, sha256, md5: crypto.md5(body, 'hex'), t: Date.now() });
+  return true;
+}
+
+function write(): void {
+  const key = `${WRITE_PREFIX}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
+  if (put(key, 'write')) live.push(key);
+}
+
+function overwrite(): void {
+  put(live[Math.floor(Math.random() * live.length)], 'overwrite');
+}
+
+function remove(): void {
+  const i = Math.floor(Math.random() * live.length);
+  const key = live[i];
+  const r = s3.delete(key);
+  if (!record('delete', r, 0)) return;
+  live.splice(i, 1);
+  log({ event: 'mutation', kind: 'delete', key, t: Date.now() });
+}
+
+export default function (): void {
+  const x = Math.random();
+  if (x < 0.5) read();
+  else if (x < 0.7 || live.length === 0) write();
+  else if (x < 0.85) overwrite();
+  else remove();
+}
+
+export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
+  return summaryOutputs(data);
+}
