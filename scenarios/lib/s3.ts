@@ -45,6 +45,8 @@ export interface CallOptions {
 export class S3 {
   private readonly host: string;
   private readonly scheme: string;
+  /** Sent with every request, unsigned: what a front routes by (the cutover's client id). */
+  unsigned: Record<string, string> = {};
 
   constructor(readonly t: S3Target) {
     const m = /^(https?):\/\/([^/]+)/.exec(t.endpoint);
@@ -74,7 +76,7 @@ export class S3 {
       : '';
     const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
     return http.request(method, url, body, {
-      headers,
+      headers: { ...headers, ...this.unsigned },
       tags: { name: o.name, op: o.op },
       responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
       timeout: '120s',

@@ -1,7 +1,6 @@
 // HAProxy's runtime API (the lab's front): how the reference cutover moves traffic between backends.
 import net from 'node:net';
 
-/** Sends one command to the runtime socket and returns HAProxy's answer. */
 /** One command on HAProxy's runtime API (a unix socket). */
 export function haproxy(socket: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -12,4 +11,10 @@ export function haproxy(socket: string, command: string): Promise<string> {
     c.on('end', () => resolve(out.trim()));
     c.on('error', reject);
   });
+}
+
+/** A runtime command that answers nothing when it succeeds (set server, add map...): any answer is an error. */
+export async function haproxySet(socket: string, command: string): Promise<void> {
+  const answer = await haproxy(socket, command);
+  if (answer) throw new Error(`HAProxy refused "${command}": ${answer.split('\n')[0]}`);
 }

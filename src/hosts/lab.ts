@@ -275,6 +275,8 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
   ];
 }
 
+const TENANT_MAP = join(LAB, 'tenants.map');
+
 function haproxyConfig(p: Ports, tls: LabTls): string {
   return `global
   stats socket ${join(LAB, 'haproxy.sock')} mode 600 level admin
@@ -286,10 +288,19 @@ defaults
   timeout server 300s
 frontend s3_front
   bind 127.0.0.1:${p.front} ssl crt ${tls.combined}
+  # Progressive cutovers by tenant: a path prefix in the map goes to the backend it names.
+  use_backend %[path,map_beg(${TENANT_MAP},s3_hosts)]
   default_backend s3_hosts
+  # The host that answered, for the cutover's per-host figures (HAProxy's own errors included).
+  http-after-response set-header x-served-by %s
 backend s3_hosts
-  server source 127.0.0.1:${p.source}
-  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} disabled
+  # A client (the scenario's client id) stays on one host while weights move traffic in steps.
+  balance hdr(x-sndsbench-client)
+  hash-type consistent
+  server source 127.0.0.1:${p.source} weight 100
+  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} weight 100 disabled
+backend s3_target
+  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca}
 `;
 }
 
@@ -338,6 +349,8 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
   const c = credentials();
   const tls = labTls(LAB, BUCKET);
   writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
+  // Empty at start: tenants are added at runtime (add map), and forgotten when HAProxy restarts.
+  writeFileSync(TENANT_MAP, '');
   const report: string[] = [];
   for (const s of services(ports, c, s3, tls)) {
     const started = await start(s);
@@ -449,7 +462,12 @@ function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
     'local-front': {
       ...s3('local-front', 'HAProxy front, source until switched', p.front, 'source', true),
       provider: 'HAProxy front (source until switched)',
-      haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' },
+      haproxy: {
+        socket: join(LAB, 'haproxy.sock'),
+        backend: 's3_hosts',
+        tenant_map: TENANT_MAP,
+        tenant_backend: 's3_target',
+      },
     },
     'local-azure-source': {
       name: 'local-azure-source',

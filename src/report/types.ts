@@ -16,6 +16,8 @@ export interface Loaded {
   /** Requests in each second of a cutover, and its switch window in seconds of the run (cutovers only). */
   timeline: CutoverReport['timeline'];
   window: [number, number] | null;
+  /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
+  steps?: { step: string; from: number; to: number }[];
 }
 
 /** One row of the scorecard: a figure of one kind of run held against the tender's threshold. */

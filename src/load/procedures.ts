@@ -1,0 +1,62 @@
+// The switch procedures a cutover runs: the lab's reference single switch, and a candidate's command,
+// started with what it needs in its environment.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../util/errors.js';
+import type { HostProfile } from '../hosts/profile.js';
+import type { DeltaSync } from '../hosts/sync.js';
+import { haproxy } from '../hosts/haproxy.js';
+
+/** The lab's own procedure: final delta sync, HAProxy switch through its runtime API, post-switch delta sync. */
+export async function referenceProcedure(front: HostProfile, syncs: DeltaSync[]): Promise<string> {
+  const h = front.haproxy!;
+  const lines: string[] = [];
+  for (const s of syncs) {
+    const r = await s.run();
+    lines.push(`final delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
+  }
+  // Full weight whatever a progressive run left: a server at weight 0 takes no traffic.
+  await haproxy(h.socket, `set server ${h.backend}/target weight 100`);
+  await haproxy(h.socket, `set server ${h.backend}/target state ready`);
+  await haproxy(h.socket, `set server ${h.backend}/source state maint`);
+  lines.push(`switched ${h.backend} from source to target`);
+  for (const s of syncs) {
+    const r = await s.run();
+    lines.push(`post-switch delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
+  }
+  return lines.join('\n');
+}
+
+export function runCommand(command: string, env: Record<string, string>): Promise<{ exit: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ exit: code ?? 1, output }));
+  });
+}
+
+/** The executable a procedure command starts, if it can be found (a missing one is an input error). */
+export function checkProcedure(command: string): void {
+  if (command === 'reference') return;
+  const first = command.trim().split(/\s+/)[0];
+  if (!first) throw new UsageError('--procedure is empty: give a command or "reference"');
+  const found = first.includes('/')
+    ? existsSync(first)
+    : (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, first)));
+  if (!found) throw new UsageError(`--procedure ${first}: no such command`);
+}
+
+/** The front's runtime API, for a candidate's command. */
+export function haproxyEnv(front: HostProfile): Record<string, string> {
+  const h = front.haproxy;
+  if (!h) return {};
+  return {
+    SNDSBENCH_HAPROXY_SOCKET: h.socket,
+    SNDSBENCH_HAPROXY_BACKEND: h.backend,
+    ...(h.tenant_map ? { SNDSBENCH_HAPROXY_MAP: h.tenant_map } : {}),
+    ...(h.tenant_backend ? { SNDSBENCH_HAPROXY_TENANT_BACKEND: h.tenant_backend } : {}),
+  };
+}
