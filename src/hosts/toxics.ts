@@ -25,3 +25,15 @@ export async function clearToxics(profile: string): Promise<void> {
   for (const t of JSON.parse(r.body.toString() || '[]') as { name: string }[])
     await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', {});
 }
+
+/** Disables a proxy (its host unreachable: connections refused) or enables it again. */
+export async function setProxyEnabled(profile: string, enabled: boolean): Promise<void> {
+  const { url, proxy } = api(profile);
+  const r = await rawRequest(
+    `${url}/proxies/${proxy}`,
+    'POST',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ enabled }),
+  );
+  if (r.status >= 300) throw new Error(`toxiproxy refused to ${enabled ? 'enable' : 'disable'} ${proxy}: ${r.status}`);
+}
