@@ -66,17 +66,25 @@ export class DeltaSync {
   /** Target → source, copying only what the target changed since this sync wrote it (a rollback): the
    * objects the sync put there and nobody touched since stay as the source has them, newer or not. */
   reverse(): DeltaSync {
-    const known = new Map([...this.written].filter(([k]) => k.startsWith(this.prefix)));
-    return new DeltaSync(this.to, this.from, this.prefix, this.concurrency, known);
+    const mine = (m: Map<string, string>) => new Map([...m].filter(([k]) => k.startsWith(this.prefix)));
+    // What this sync wrote to the target is what the reverse compares with; what it saw on the source is
+    // the source as the reverse finds it, unless clients changed it since (keepTargetChanges).
+    return new DeltaSync(this.to, this.from, this.prefix, this.concurrency, mine(this.written), mine(this.copied));
   }
 
   /** Copies new and changed objects, and deletes from the target what it had copied and the source no
    * longer holds (objects only ever on the target are left alone); returns how many, and the bytes copied. */
-  async run(): Promise<{ objects: number; bytes: number; deleted: number }> {
+  async run(o: { keepTargetChanges?: boolean } = {}): Promise<{ objects: number; bytes: number; deleted: number }> {
     const [source, target] = await Promise.all([list(this.from, this.prefix), list(this.to, this.prefix)]);
     // Changed on the source, or absent from the target; not "a different size on the target": that is a
     // newer version written there by clients already switched, which an older source copy would overwrite.
-    const todo = [...source].filter(([key, [, etag]]) => this.copied.get(key) !== etag || !target.has(key));
+    // After a switch (keepTargetChanges), neither is an object the target holds otherwise than this sync
+    // wrote it: clients moved to the target wrote it since, and their write is the newer.
+    const changedOnTarget = (key: string) => target.has(key) && this.written.get(key) !== target.get(key)![1];
+    const todo = [...source].filter(
+      ([key, [, etag]]) =>
+        (this.copied.get(key) !== etag || !target.has(key)) && !(o.keepTargetChanges && changedOnTarget(key)),
+    );
     const gone = [...this.copied.keys()].filter((key) => key.startsWith(this.prefix) && !source.has(key));
     let bytes = 0;
     await forEachLimited(todo, this.concurrency, async ([key, [, etag]]) => {

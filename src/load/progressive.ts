@@ -5,7 +5,7 @@
 import type { HostProfile } from '../hosts/profile.js';
 import { haproxySet } from '../hosts/haproxy.js';
 import type { DeltaSync } from '../hosts/sync.js';
-import { runCommand } from './procedures.js';
+import { drain, runCommand } from './procedures.js';
 import type { StepRun } from './step-analysis.js';
 import { weights, type Step, type StepPlan } from './steps.js';
 
@@ -38,7 +38,8 @@ async function referenceStep(front: HostProfile, step: Step, m: Movers, moved: s
       await set(`set server ${h.backend}/target weight 0`);
     }
     lines.push('routed everything back to the old host');
-    for (const s of back) lines.push(report('post-rollback sync', await s.run()));
+    await drain();
+    for (const s of back) lines.push(report('post-rollback sync', await s.run({ keepTargetChanges: true })));
     return lines.join('\n');
   }
   const syncs = step.kind === 'tenant' ? [m.tenant(step.tenant!)] : m.all;
@@ -55,7 +56,8 @@ async function referenceStep(front: HostProfile, step: Step, m: Movers, moved: s
     await set(`set server ${h.backend}/source weight ${w.source}`);
     lines.push(`weights: source ${w.source}, target ${w.target}`);
   }
-  for (const s of syncs) lines.push(report('post-switch delta sync', await s.run()));
+  await drain();
+  for (const s of syncs) lines.push(report('post-switch delta sync', await s.run({ keepTargetChanges: true })));
   return lines.join('\n');
 }
 
