@@ -40,6 +40,8 @@ export interface CallOptions {
   discard?: boolean;
   /** Read the body as text (listings) rather than bytes. */
   text?: boolean;
+  /** Statuses that are not failures (k6's http_req_failed), when other than 2xx and 3xx. */
+  expected?: number[];
 }
 
 export class S3 {
@@ -79,6 +81,7 @@ export class S3 {
       headers: { ...headers, ...this.unsigned },
       tags: { name: o.name, op: o.op },
       responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
+      ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
       timeout: '120s',
     });
   }

@@ -95,7 +95,14 @@ export class DeltaSync {
       const headers: Record<string, string> = {};
       for (const [h, v] of Object.entries(got.headers))
         if (h.startsWith('x-amz-meta-') && typeof v === 'string') headers[h] = v;
+      // The listing is a moment old: a client may have written the target since. A conditional PUT (the
+      // target's copy as this sync wrote it, or none) leaves that newer write alone: 412, nothing copied.
+      if (o.keepTargetChanges) {
+        const mine = this.written.get(key);
+        headers[mine ? 'if-match' : 'if-none-match'] = mine ?? '*';
+      }
       const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
+      if (put.status === 412 && o.keepTargetChanges) return;
       if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
       this.copied.set(key, etag);
       const written = put.headers.etag;
