@@ -103,7 +103,7 @@ describe.skipIf(skip)('progressive cutover through the front', () => {
     expect(JSON.parse(readFileSync(join(report!.dir, 'cutover.json'), 'utf8')).progressive.steps).toHaveLength(4);
   });
 
-  it('tenant by tenant, reference procedure: PASS, each tenant moves with its writes, which are removed after', async () => {
+  it('tenant by tenant, reference procedure: PASS, a tenant moves with its writes, removed after', async () => {
     const moved = tenants(2);
     const { status, report, stderr } = cutover('reference', [], steps('--tenants', moved.join(',')));
     expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
@@ -122,7 +122,7 @@ describe.skipIf(skip)('progressive cutover through the front', () => {
         expect((await list(access(loadProfile(host)), `${seedPrefix}/${t}/${writePrefix}`)).size).toBe(0);
   });
 
-  it('a rollback at step 2, reference procedure: every write the new host acknowledged is on the old host', async () => {
+  it('a rollback at step 2, reference: every write the new host acknowledged is on the old host', async () => {
     const { status, report, stderr } = cutover('reference', [], steps('--steps', '50%,100%', '--rollback-at', '2'));
     expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
     const p = report!.progressive!;
@@ -135,7 +135,7 @@ describe.skipIf(skip)('progressive cutover through the front', () => {
     expect(report!.verdict).toBe('PASS');
   });
 
-  it('a candidate rolling back the routing without syncing: FAIL, exactly the writes left on the new host', async () => {
+  it('a candidate rolling back the routing without syncing: FAIL, exactly the writes left behind', async () => {
     const candidate = script(
       'candidate-rollback',
       `${FORWARD}

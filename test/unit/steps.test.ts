@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseSteps, parseTenants, planSteps, weights } from '../../src/load/steps.js';
 import { isRyw, longestFailure, stepTable, type HostSample, type StepRun } from '../../src/load/step-analysis.js';
 import type { StateReadEvent, WriteEvent } from '../../src/contracts/events.js';
+import { cutoverTimelineChart } from '../../src/report/charts/cutover-timeline.js';
+import type { Loaded } from '../../src/report/types.js';
 
 describe('progressive cutover steps', () => {
   it('parses increasing percentages ending at 100', () => {
@@ -130,5 +132,27 @@ describe('per-step analysis', () => {
     expect(rows.map((r) => r.lost_writes)).toEqual([0, 0, 2]);
     expect(rows.map((r) => r.acknowledged_writes)).toEqual([2, 0, 2]);
     expect(isRyw(reads[2])).toBe(false);
+  });
+});
+
+describe('the cutover timeline of a progressive run', () => {
+  it('shades each step, where a single switch shades its window', () => {
+    const base = {
+      id: 'x',
+      dir: '/x',
+      manifest: { host: 'h' } as Loaded['manifest'],
+      metrics: {},
+      series: [],
+      timeline: [{ second: 0, ok: 3, errors: 0, p99_ms: 9 }],
+      window: [6, 20] as [number, number],
+    };
+    const steps = [
+      { step: '1: 10%', from: 6, to: 12 },
+      { step: '2: 100%', from: 12, to: 20 },
+    ];
+    const shade = (l: Loaded) =>
+      (cutoverTimelineChart(l).spec as { layer: { data: { values: unknown[] } }[] }).layer[0];
+    expect(shade({ ...base, steps }).data.values).toEqual(steps);
+    expect(shade(base).data.values).toEqual([{ from: 6, to: 20 }]);
   });
 });
