@@ -271,7 +271,7 @@ async function analyse(
 
   // The switch window: from the procedure's start to its end (at least one second); a progressive
   // cutover has one per step, and its window figures are over all of them.
-  const windows = progress ? progress.runs.map(windowOf) : [windowOf(procedure)];
+  const windows = progress?.runs.length ? progress.runs.map(windowOf) : [windowOf(procedure)];
   const inWindow = samples.filter((s) => windows.some(([a, b]) => s.start >= a && s.start <= b));
   const wh = new Histogram();
   for (const s of inWindow) wh.add(s.ms);

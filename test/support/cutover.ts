@@ -69,14 +69,14 @@ export function cutoverBench(name: string) {
       path,
       `import { haproxy } from '${dist('hosts/haproxy.js')}';\n` +
         `import { addToxic, clearToxics, setProxyEnabled } from '${dist('hosts/toxics.js')}';\n` +
-        `import { access, DeltaSync } from '${dist('hosts/sync.js')}';\n` +
-        `import { loadProfile } from '${dist('hosts/profile.js')}';\n` +
-        `import { existsSync, readFileSync, writeFileSync } from 'node:fs';\n` +
         'const socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\n' +
         'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n' +
-        // One state per run: the write prefix names it.
-        `const state = '${work}/sync-' + process.env.SNDSBENCH_WRITE_PREFIX.replace(/\\W/g, '_') + '.json';\n` +
+        // Imported inside, so that a script's body may import the same names.
         'async function sync(prefix) {\n' +
+        `  const { existsSync, readFileSync, writeFileSync } = await import('node:fs');\n` +
+        `  const { access, DeltaSync } = await import('${dist('hosts/sync.js')}');\n` +
+        `  const { loadProfile } = await import('${dist('hosts/profile.js')}');\n` +
+        `  const state = '${work}/sync-' + process.env.SNDSBENCH_WRITE_PREFIX.replace(/\\W/g, '_') + '.json';\n` +
         '  const [c, w] = existsSync(state) ? JSON.parse(readFileSync(state, "utf8")) : [[], []];\n' +
         '  const copied = new Map(c), written = new Map(w);\n' +
         '  const s = new DeltaSync(access(loadProfile("local-source")), access(loadProfile("local-target")),\n' +
