@@ -150,6 +150,7 @@ if (process.env.SNDSBENCH_STEP_KIND === 'rollback') {
     const behind = await absentFromSource(acknowledgedBy(report!, 'target'));
     expect(behind.length).toBeGreaterThan(0);
     expect(report!.progressive!.rollback_lost_writes).toEqual(behind);
+    console.log(`rollback without sync: ${behind.length} writes of the new host absent from the old one`);
     expect(report!.failed.some((f) => f.startsWith('writes lost by the rollback'))).toBe(true);
   });
 
@@ -170,6 +171,7 @@ if (process.env.SNDSBENCH_STEP === '1') {
     expect(report!.verdict).toBe('FAIL');
     const p = report!.progressive!;
     const down = p.longest_failure_by_host.target;
+    console.log(`5 s outage: new host's longest failure run ${down.toFixed(2)} s, errors ${report!.errors}`);
     expect(Math.abs(down - 5), `downtime on the new host ${down} s`).toBeLessThan(1);
     expect(p.longest_failure_by_host.source ?? 0).toBeLessThan(1);
     expect(p.steps[1].hosts.target.errors).toBeGreaterThan(0);
