@@ -50,7 +50,10 @@ export function longestFailure(samples: HostSample[]): number {
 /** Per host: requests, errors, p99 and longest failure run. */
 export function perHost(samples: HostSample[]): Record<string, HostFigures> {
   const groups = new Map<string, HostSample[]>();
-  for (const s of samples) groups.set(s.host, [...(groups.get(s.host) ?? []), s]);
+  for (const s of samples) {
+    if (!groups.has(s.host)) groups.set(s.host, []);
+    groups.get(s.host)!.push(s);
+  }
   const out: Record<string, HostFigures> = {};
   for (const [host, g] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
     const h = new Histogram();
