@@ -3,10 +3,13 @@
 // checked for length), writes of new objects (results, exports), and read-modify-write of a per-VU state
 // object whose version must never go back. One log line when the load starts, per acknowledged write, per
 // state read and per integrity failure (src/contracts/events.ts), for the runner, which places them before,
-// during or after the switch.
+// during or after the switch. Every request carries the VU's client id (a front keeps a client on one host
+// by it) and every response's x-served-by header (the host that answered) is recorded with its duration.
+// With TENANTS, each iteration picks a tenant and reads and writes under that tenant's prefix only.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
-import { Counter } from 'k6/metrics';
+import { Counter, Trend } from 'k6/metrics';
+import type { RefinedResponse, ResponseType } from 'k6/http';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
@@ -23,6 +26,17 @@ const WRITE_PREFIX = __ENV.WRITE_PREFIX || 'cutover/';
 const WRITE_SIZE = Number(__ENV.WRITE_SIZE || 16 * 1024);
 // The dataset objects to read: [{key, bytes, sha256}] from the seed record.
 const OBJECTS = JSON.parse(open(__ENV.OBJECTS)) as { key: string; bytes: number; sha256: string }[];
+// The tenants: [{name, key_prefix, write_prefix}]; none: one group, the whole dataset and WRITE_PREFIX.
+interface Tenant {
+  name: string;
+  key_prefix: string;
+  write_prefix: string;
+}
+const TENANTS = JSON.parse(__ENV.TENANTS || '[]') as Tenant[];
+const GROUPS = (TENANTS.length ? TENANTS : [{ name: '', key_prefix: '', write_prefix: WRITE_PREFIX }]).map((t) => ({
+  ...t,
+  objects: OBJECTS.filter((o) => o.key.startsWith(t.key_prefix)),
+}));
 
 export const options = {
   scenarios: {
@@ -42,25 +56,39 @@ export const options = {
 };
 
 const integrity = new Counter('cutover_integrity_failures');
+// Every response's duration, tagged with the host that served it (x-served-by, "-" without one) and its outcome.
+const byHost = new Trend('cutover_host_duration', true);
 const s3 = new S3(targetFromEnv());
 const log = (e: CutoverEvent) => console.log(JSON.stringify({ cutover: true, ...e }));
 
-let version = 0; // the last acknowledged version of this VU's state object
-const stateKey = () => `${WRITE_PREFIX}state-${exec.vu.idInTest}`;
+type Group = (typeof GROUPS)[number];
+// Per group: the last acknowledged version of this VU's state object, and the host that acknowledged it.
+const versions: Record<string, number> = {};
+const wroteOn: Record<string, string> = {};
+const stateKey = (g: Group) => `${g.write_prefix}state-${exec.vu.idInTest}`;
+
+/** The host that answered, recorded with the response's duration. */
+function served(r: RefinedResponse<ResponseType>, answered = false): string {
+  const host = String(r.headers['X-Served-By'] ?? '-');
+  byHost.add(r.timings.duration, { host, ok: String(answered || (r.status >= 200 && r.status < 300)) });
+  return host;
+}
 
 export function setup(): void {
-  if (OBJECTS.length === 0) throw new Error('no dataset objects to read');
+  for (const g of GROUPS) if (g.objects.length === 0) throw new Error(`no dataset objects to read in ${g.name}`);
   log({ event: 'load', t: Date.now() });
 }
 
-function read(): void {
-  const o = OBJECTS[Math.floor(Math.random() * OBJECTS.length)];
+function read(g: Group): void {
+  const o = g.objects[Math.floor(Math.random() * g.objects.length)];
   if (Math.random() < 0.5 && o.bytes > 1024) {
     const r = s3.get(o.key, [0, 1023], false);
+    served(r);
     if (record('get_range', r, 1024) && (r.body as ArrayBuffer).byteLength !== 1024) integrity.add(1);
     return;
   }
   const r = s3.get(o.key, undefined, false);
+  served(r);
   if (!record('get', r, o.bytes)) return;
   if (crypto.sha256(r.body as ArrayBuffer, 'hex') !== o.sha256) {
     integrity.add(1);
@@ -68,53 +96,57 @@ function read(): void {
   }
 }
 
-function write(): void {
-  const key = `${WRITE_PREFIX}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
+function write(g: Group): void {
+  const key = `${g.write_prefix}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
   const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
   const sha256 = crypto.sha256(body, 'hex');
   const start = Date.now();
-  if (record('put', s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE))
-    log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now() });
+  const r = s3.put(key, body, { 'x-amz-meta-sha256': sha256 });
+  const host = served(r);
+  if (record('put', r, WRITE_SIZE)) log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now(), host });
 }
 
-/** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version. */
-function readModifyWrite(): void {
-  const key = stateKey();
+/** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version:
+ * a read through another host than the write's is the read-your-writes probe. */
+function readModifyWrite(g: Group): void {
+  const key = stateKey(g);
+  const version = versions[g.name] ?? 0;
   const start = Date.now();
   if (version > 0) {
-    const r = s3.get(key, undefined, false);
+    // Not found is an answer here, not a failure: a host without the state object, measured as a stale read.
+    const r = s3.request('GET', key, null, { name: 'GetObject', op: 'get', expected: [200, 404] });
+    const host = served(r, r.status === 404);
     const got =
       r.status === 200
         ? Number(String.fromCharCode(...new Uint8Array(r.body as ArrayBuffer)))
         : r.status === 404
           ? 0
           : -1;
-    if (got >= 0) log({ event: 'state-read', key, got, expected: version, start });
+    if (got >= 0) log({ event: 'state-read', key, got, expected: version, start, host, wrote: wroteOn[g.name] });
   }
   const body = String(version + 1);
   const sha256 = crypto.sha256(body, 'hex');
-  if (
-    record(
-      'put',
-      s3.request('PUT', key, body, {
-        name: 'PutObject',
-        op: 'put',
-        discard: true,
-        headers: { 'x-amz-meta-sha256': sha256 },
-      }),
-      body.length,
-    )
-  ) {
-    version++;
-    log({ event: 'write', key, sha256, bytes: body.length, version, start, t: Date.now() });
+  const r = s3.request('PUT', key, body, {
+    name: 'PutObject',
+    op: 'put',
+    discard: true,
+    headers: { 'x-amz-meta-sha256': sha256 },
+  });
+  const host = served(r);
+  if (record('put', r, body.length)) {
+    versions[g.name] = version + 1;
+    wroteOn[g.name] = host;
+    log({ event: 'write', key, sha256, bytes: body.length, version: version + 1, start, t: Date.now(), host });
   }
 }
 
 export default function (): void {
+  s3.unsigned = { 'x-sndsbench-client': `vu-${exec.vu.idInTest}` };
+  const g = GROUPS[Math.floor(Math.random() * GROUPS.length)];
   const x = Math.random();
-  if (x < 0.5) read();
-  else if (x < 0.75) write();
-  else readModifyWrite();
+  if (x < 0.5) read(g);
+  else if (x < 0.75) write(g);
+  else readModifyWrite(g);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

@@ -1,110 +1,26 @@
 // Cutover rehearsals through the lab's HAProxy front: the clean reference procedure passes, and each
 // fault is caught with its size. Procedures other than the reference are small scripts written here,
 // as a candidate would write theirs.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scratch } from './support/scratch.js';
-import { clearToxics } from '../src/hosts/toxics.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { access, list } from '../src/hosts/sync.js';
 import { s3Request } from '../src/hosts/s3node.js';
-import { haproxy } from '../src/hosts/haproxy.js';
 import { LAB, lacking } from './support/tools.js';
-import type { CutoverReport } from '../src/contracts/results.js';
+import { cli, cutoverBench, ROOT } from './support/cutover.js';
 
 const skip = lacking(__filename, [...LAB]);
-const ROOT = join(__dirname, '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const work = scratch('cutover');
-const results = join(work, 'results');
-const dataset = join(work, 'dataset');
-
-function cli(args: string[]) {
-  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-}
-
-/** What `cutover --json` prints. */
-type Report = CutoverReport & { dir: string };
-
-function cutover(procedure: string, extra: string[] = []): { status: number; report: Report | null; stderr: string } {
-  const r = cli([
-    'cutover',
-    '--front',
-    'local-front',
-    '--from',
-    'local-source',
-    '--to',
-    'local-target',
-    '--dataset',
-    dataset,
-    '--procedure',
-    procedure,
-    '--at',
-    '4s',
-    '--duration',
-    '12s',
-    '--rate',
-    '30',
-    '--results',
-    results,
-    '--json',
-    ...extra,
-  ]);
-  return {
-    status: r.status ?? -1,
-    report: r.stdout.trim() ? (JSON.parse(r.stdout) as Report) : null,
-    stderr: r.stderr,
-  };
-}
-
-/** A procedure script: Node with the lab's modules, the front's socket and backend in its environment. */
-function script(name: string, body: string): string {
-  const path = join(work, `${name}.mjs`);
-  writeFileSync(
-    path,
-    `import { haproxy } from '${join(ROOT, 'dist', 'src', 'hosts', 'haproxy.js')}';\n` +
-      `import { addToxic, clearToxics } from '${join(ROOT, 'dist', 'src', 'hosts', 'toxics.js')}';\n` +
-      'const socket = process.env.SNDSBENCH_HAPROXY_SOCKET, backend = process.env.SNDSBENCH_HAPROXY_BACKEND;\n' +
-      'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n' +
-      `${body}\n`,
-  );
-  return `node ${path}`;
-}
+const { results, dataset, cutover, script, setUp, reset, tearDown } = cutoverBench('cutover');
 
 const SWITCH =
   'await haproxy(socket, `set server ${backend}/target state ready`); ' +
   'await haproxy(socket, `set server ${backend}/source state maint`);';
 
 describe.skipIf(skip)('cutover through the front', () => {
-  const socket = () => loadProfile('local-front').haproxy!.socket;
-
-  beforeAll(() => {
-    mkdirSync(results, { recursive: true });
-    const up = cli(['lab', 'up']);
-    expect(up.status, up.stderr).toBe(0);
-    expect(cli(['generate', '--beneficiaries', '2000', '--years', '2024', '--out', dataset]).status).toBe(0);
-    const seeded = cli([
-      'seed',
-      dataset,
-      '--host',
-      'local-source',
-      '--prefix',
-      `cutover-data-${Date.now().toString(36)}`,
-    ]);
-    expect(seeded.status, seeded.stderr).toBe(0);
-  });
-  beforeEach(async () => {
-    // Every run starts on the old host.
-    await clearToxics('local-target');
-    await haproxy(socket(), 'set server s3_hosts/source state ready');
-    await haproxy(socket(), 'set server s3_hosts/target state maint');
-  });
-  afterAll(async () => {
-    await clearToxics('local-target').catch(() => undefined);
-    cli(['lab', 'down']);
-  });
+  beforeAll(setUp);
+  beforeEach(reset);
+  afterAll(tearDown);
 
   it('the reference procedure, three runs: PASS each, no lost write, no error', () => {
     for (let run = 0; run < 3; run++) {

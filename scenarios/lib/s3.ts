@@ -40,11 +40,15 @@ export interface CallOptions {
   discard?: boolean;
   /** Read the body as text (listings) rather than bytes. */
   text?: boolean;
+  /** Statuses that are not failures (k6's http_req_failed), when other than 2xx and 3xx. */
+  expected?: number[];
 }
 
 export class S3 {
   private readonly host: string;
   private readonly scheme: string;
+  /** Sent with every request, unsigned: what a front routes by (the cutover's client id). */
+  unsigned: Record<string, string> = {};
 
   constructor(readonly t: S3Target) {
     const m = /^(https?):\/\/([^/]+)/.exec(t.endpoint);
@@ -74,9 +78,10 @@ export class S3 {
       : '';
     const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
     return http.request(method, url, body, {
-      headers,
+      headers: { ...headers, ...this.unsigned },
       tags: { name: o.name, op: o.op },
       responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
+      ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
       timeout: '120s',
     });
   }

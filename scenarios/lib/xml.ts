@@ -10,4 +10,7 @@ export const unescapeXml = (s: string) =>
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&apos;/g, "'")
+    // Numeric references: Go servers (versitygw) write an ETag's quotes as &#34;.
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, n: string) => String.fromCharCode(parseInt(n, 16)))
     .replace(/&amp;/g, '&');

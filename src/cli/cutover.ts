@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { parseSeconds } from '../util/units.js';
 import { cutover, DEFAULT_THRESHOLDS, type Thresholds } from '../load/cutover.js';
+import { planSteps } from '../load/steps.js';
 import { absolute, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
 
 /** --thresholds: JSON overriding some of the defaults. */
@@ -39,8 +40,24 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
           demandOption: true,
           describe: 'the switch: a command (yours), or "reference" (delta sync, HAProxy switch, delta sync)',
         })
-        .option('at', { type: 'string', default: '60s', describe: 'when the procedure starts, after the load' })
-        .option('duration', { type: 'string', default: '180s', describe: 'how long the load runs' })
+        .option('at', { type: 'string', describe: 'when the procedure starts, after the load (default 60s)' })
+        .option('duration', {
+          type: 'string',
+          describe: 'how long the load runs (default 180s; progressive: every step and a last interval)',
+        })
+        .option('steps', {
+          type: 'string',
+          describe: 'progressive: the new host share after each step, such as 10%,50%,100%',
+        })
+        .option('tenants', {
+          type: 'string',
+          describe: 'progressive: prefixes under the dataset moved one per step, such as ER_PRS_F,ER_PHA_F',
+        })
+        .option('step-every', { type: 'string', default: '60s', describe: 'progressive: time between steps' })
+        .option('rollback-at', {
+          type: 'string',
+          describe: 'progressive: the step that moves all traffic back to the old host (the run ends after it)',
+        })
         .option('rate', {
           type: 'string',
           default: '40',
@@ -56,14 +73,33 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
         .option('json', { type: 'boolean', default: false }),
     async (a) => {
       const thresholds = parseThresholds(a.thresholds);
+      const duration = a.duration === undefined ? undefined : parseSeconds('duration', a.duration);
+      const at = a.at === undefined ? undefined : parseSeconds('at', a.at);
+      const progressive = a.steps !== undefined || a.tenants !== undefined;
+      if (!progressive && a['rollback-at'] !== undefined)
+        throw new UsageError('--rollback-at needs --steps or --tenants');
+      const rollbackAt = a['rollback-at'];
+      if (rollbackAt !== undefined && !/^\d+$/.test(rollbackAt.trim()))
+        throw new UsageError(`--rollback-at must be a step number, got "${rollbackAt}"`);
+      const plan = progressive
+        ? planSteps({
+            steps: a.steps,
+            tenants: a.tenants,
+            stepEvery: parseSeconds('step-every', a['step-every']),
+            duration,
+            at,
+            rollbackAt: rollbackAt === undefined ? undefined : Number(rollbackAt),
+          })
+        : null;
       const r = await cutover({
         front: a.front,
         from: a.from,
         to: a.to,
         dataset: a.dataset,
         procedure: a.procedure,
-        at: parseSeconds('at', a.at),
-        duration: parseSeconds('duration', a.duration),
+        at: at ?? 60,
+        duration: plan?.duration ?? duration ?? 180,
+        plan,
         rate: positiveInteger('rate', a.rate, 10000),
         noReuse: a['no-reuse'],
         results: a.results,

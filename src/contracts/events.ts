@@ -52,6 +52,8 @@ export interface WriteEvent {
   version?: number;
   start: number;
   t: number;
+  /** The host that acknowledged it (the front's x-served-by header), when the front names it. */
+  host?: string;
 }
 /** A read of a VU's state object: `got` must not be below the last acknowledged version. */
 export interface StateReadEvent {
@@ -60,6 +62,9 @@ export interface StateReadEvent {
   got: number;
   expected: number;
   start: number;
+  /** The host that answered the read, and the one that acknowledged the expected version. */
+  host?: string;
+  wrote?: string;
 }
 export interface IntegrityEvent {
   event: 'integrity';
@@ -100,7 +105,8 @@ export function migrationEvent(line: string): MigrationEvent | null {
 export function cutoverEvent(line: string): CutoverEvent | null {
   const m = line.includes('cutover') ? scenarioMessage(line) : null;
   if (!m || m.cutover !== true) return null;
-  const { key, t, sha256, bytes, version, start, got, expected } = m;
+  const { key, t, sha256, bytes, version, start, got, expected, host, wrote } = m;
+  const hosts = { ...(isString(host) ? { host } : {}), ...(isString(wrote) ? { wrote } : {}) };
   switch (m.event) {
     case 'load':
       return isNumber(t) ? { event: 'load', t } : null;
@@ -108,12 +114,12 @@ export function cutoverEvent(line: string): CutoverEvent | null {
       return isString(key) && isNumber(t) ? { event: 'integrity', key, t } : null;
     case 'state-read':
       return isString(key) && isNumber(got) && isNumber(expected) && isNumber(start)
-        ? { event: 'state-read', key, got, expected, start }
+        ? { event: 'state-read', key, got, expected, start, ...hosts }
         : null;
     case 'write':
       if (!isString(key) || !isString(sha256) || !isNumber(bytes) || !isNumber(start) || !isNumber(t)) return null;
       if (version !== undefined && !isNumber(version)) return null;
-      return { event: 'write', key, sha256, bytes, ...(version === undefined ? {} : { version }), start, t };
+      return { event: 'write', key, sha256, bytes, ...(version === undefined ? {} : { version }), start, t, ...hosts };
     default:
       return null;
   }

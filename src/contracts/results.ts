@@ -83,6 +83,40 @@ export interface Thresholds {
   integrity_failures: number;
   window_error_rate: number;
   longest_failure_s: number;
+  /** Progressive cutovers: reads through one host missing the client's write through the other. */
+  ryw_violations?: number;
+  /** Rollbacks: writes the new host acknowledged that the old one lacks at the end. */
+  rollback_lost_writes?: number;
+}
+
+/** One host's share of a step, as the front named it (x-served-by). */
+export interface HostFigures {
+  requests: number;
+  errors: number;
+  p99_ms: number;
+  /** The longest run of consecutive failures of this host's requests, first start to last end. */
+  longest_failure_s: number;
+}
+
+/** One row of a progressive cutover's table: from its procedure's start to the next step's (the row
+ * "before" is the load before the first step). Reads in a procedure's window are counted apart. */
+export interface CutoverStep {
+  index: number;
+  kind: 'before' | 'percent' | 'tenant' | 'rollback';
+  /** The new host's share of traffic after the step (percent mode and rollbacks). */
+  percent: number | null;
+  tenant: string | null;
+  procedure: { start: number; end: number; exit: number } | null;
+  start: number;
+  end: number;
+  requests: number;
+  errors: number;
+  hosts: Record<string, HostFigures>;
+  window: { requests: number; errors: number; stale_reads: number; ryw_violations: number };
+  stale_reads: number;
+  ryw_violations: number;
+  acknowledged_writes: number;
+  lost_writes: number;
 }
 
 /** A cutover's evidence and verdict; times are epoch milliseconds. */
@@ -112,6 +146,18 @@ export interface CutoverReport {
   integrity_failures: number;
   rpo: { objects: number; bytes: number };
   timeline: { second: number; ok: number; errors: number; p99_ms: number }[];
+  /** Progressive cutovers only: the plan, the table, and the figures the single switch lacks. */
+  progressive?: {
+    mode: 'percent' | 'tenant';
+    step_every_s: number;
+    steps: CutoverStep[];
+    ryw_violations: number;
+    window_ryw_violations: number;
+    window_stale_reads: number;
+    longest_failure_by_host: Record<string, number>;
+    /** Rollbacks: writes the new host acknowledged that the old one lacks at the end. */
+    rollback_lost_writes: string[] | null;
+  };
   thresholds: Thresholds;
   failed: string[];
   verdict: 'PASS' | 'FAIL';

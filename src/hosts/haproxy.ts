@@ -15,10 +15,17 @@ export function haproxy(socket: string, command: string): Promise<string> {
   });
 }
 
+/** A runtime command that answers nothing when it succeeds (set server, add map...): any answer is an error. */
+export async function haproxySet(socket: string, command: string): Promise<void> {
+  const answer = await haproxy(socket, command);
+  if (answer) throw new Error(`HAProxy refused "${command}": ${answer.split('\n')[0]}`);
+}
+
 type Front = NonNullable<HostProfile['haproxy']>;
 
-/** What of the backend's traffic goes to its `target` server, as HAProxy reports it ('' when nothing):
- * a server starting or running, not forced into maintenance, with a weight above 0 takes traffic. */
+/** What of the front's traffic goes to the new host, as HAProxy reports it ('' when nothing): the
+ * backend's `target` server starting or running, not in maintenance, with a weight above 0, or a tenant
+ * routed to the new host's backend. */
 export async function frontRouting(h: Front): Promise<string> {
   const state = await haproxy(h.socket, `show servers state ${h.backend}`);
   // Columns: be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ...
@@ -30,17 +37,23 @@ export async function frontRouting(h: Front): Promise<string> {
     if ((operational === 1 || operational === 2) && (admin & 3) === 0 && weight > 0)
       return `its server ${h.backend}/target is ready with weight ${weight}`;
   }
+  if (h.tenant_map) {
+    // `show map` lists one "<id> <key> <value>" line per entry.
+    const tenants = (await haproxy(h.socket, `show map ${h.tenant_map}`)).split('\n').filter((l) => l.trim());
+    if (tenants.length) return `${tenants.length} tenant(s) routed to ${h.tenant_backend ?? 'the new host'}`;
+  }
   return '';
 }
 
-/** Every request to the `source` server, as the lab's front starts. */
+/** Every request to the `source` server, as the lab's front starts: no tenant moved, the target in
+ * maintenance (at full weight, so that a switch which only changes its state routes to it). */
 export async function routeToSource(h: Front): Promise<void> {
+  if (h.tenant_map) await haproxySet(h.socket, `clear map ${h.tenant_map}`);
   for (const command of [
-    `set server ${h.backend}/source state ready`,
     `set server ${h.backend}/source weight 100`,
+    `set server ${h.backend}/source state ready`,
     `set server ${h.backend}/target state maint`,
-  ]) {
-    const answer = await haproxy(h.socket, command);
-    if (answer) throw new Error(`HAProxy refused "${command}": ${answer}`);
-  }
+    `set server ${h.backend}/target weight 100`,
+  ])
+    await haproxySet(h.socket, command);
 }

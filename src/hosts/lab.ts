@@ -14,7 +14,7 @@ import { azureRequest, rawRequest, s3Request } from './s3node.js';
 import { writeAtomic } from '../util/files.js';
 import { loadLabCredentials, loadProfile } from './profile.js';
 import { routeToSource } from './haproxy.js';
-import { clearToxics } from './toxics.js';
+import { clearToxics, setProxyEnabled } from './toxics.js';
 
 export const LAB = projectPath('.lab');
 export const BUCKET = 'snds';
@@ -277,6 +277,8 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
   ];
 }
 
+const TENANT_MAP = join(LAB, 'tenants.map');
+
 function haproxyConfig(p: Ports, tls: LabTls): string {
   return `global
   stats socket ${join(LAB, 'haproxy.sock')} mode 600 level admin
@@ -288,10 +290,19 @@ defaults
   timeout server 300s
 frontend s3_front
   bind 127.0.0.1:${p.front} ssl crt ${tls.combined}
+  # Progressive cutovers by tenant: a path prefix in the map goes to the backend it names.
+  use_backend %[path,map_beg(${TENANT_MAP},s3_hosts)]
   default_backend s3_hosts
+  # The host that answered, for the cutover's per-host figures (HAProxy's own errors included).
+  http-after-response set-header x-served-by %s
 backend s3_hosts
-  server source 127.0.0.1:${p.source}
-  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} disabled
+  # A client (the scenario's client id) stays on one host while weights move traffic in steps.
+  balance hdr(x-sndsbench-client)
+  hash-type consistent
+  server source 127.0.0.1:${p.source} weight 100
+  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} weight 100 disabled
+backend s3_target
+  server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca}
 `;
 }
 
@@ -340,6 +351,8 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
   const c = credentials();
   const tls = labTls(LAB, BUCKET);
   writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
+  // Empty at start: tenants are added at runtime (add map), and forgotten when HAProxy restarts.
+  writeFileSync(TENANT_MAP, '');
   const report: string[] = [];
   for (const s of services(ports, c, s3, tls)) {
     const started = await start(s);
@@ -451,7 +464,12 @@ function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
     'local-front': {
       ...s3('local-front', 'HAProxy front, source until switched', p.front, 'source', true),
       provider: 'HAProxy front (source until switched)',
-      haproxy: { socket: join(LAB, 'haproxy.sock'), backend: 's3_hosts' },
+      haproxy: {
+        socket: join(LAB, 'haproxy.sock'),
+        backend: 's3_hosts',
+        tenant_map: TENANT_MAP,
+        tenant_backend: 's3_target',
+      },
     },
     'local-azure-source': {
       name: 'local-azure-source',
@@ -486,12 +504,14 @@ export async function labStatus(): Promise<
   return out;
 }
 
-/** Returns the lab to where a rehearsal starts: the front routes to the source only, no fault on the target. */
+/** Returns the lab to where a rehearsal starts: the front routes to the source only, the target is reachable
+ * without toxics. */
 export async function labReset(): Promise<string[]> {
   if (!runningPid('haproxy')) throw new UsageError('the lab is not running: run "sndsbench lab up" first');
   await routeToSource(loadProfile('local-front').haproxy!);
+  await setProxyEnabled('local-target', true);
   await clearToxics('local-target');
-  return ['front      routes to the source only', 'target     no toxics'];
+  return ['front      routes to the source only, no tenant moved', 'target     reachable, no toxics'];
 }
 
 /** Stops what `up` started (by pid file) and nothing else; the data stays for the next `up`. */

@@ -46,7 +46,14 @@ export interface HostProfile {
   sources?: string[];
   /** Lab profiles: the HAProxy front's runtime socket, the toxiproxy in front of a host, and the
    * toxics a candidate carries (a capped link). */
-  haproxy?: { socket: string; backend: string };
+  haproxy?: {
+    socket: string;
+    backend: string;
+    /** Progressive cutovers by tenant: the map (path prefix → backend) the front routes by, and the
+     * backend holding the new host alone. */
+    tenant_map?: string;
+    tenant_backend?: string;
+  };
   toxiproxy?: { api: string; proxy: string };
   toxics?: Toxic[];
 }

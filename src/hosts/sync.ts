@@ -1,6 +1,7 @@
 // Delta sync between two S3 hosts, from Node: lists a prefix on both, copies what the target lacks or
 // what changed on the source since the last sync (by the source's ETag), and deletes what the source
-// deleted. The lab's reference cutover runs it before and after the switch.
+// deleted. The lab's reference cutover runs it before and after the switch; a rollback runs its reverse,
+// which copies back only what changed on the target since the forward sync wrote it.
 import { credentialsOf, type HostProfile } from './profile.js';
 import { azureRequest, s3Request, type S3Access } from './s3node.js';
 import { access, azureAccess } from './access.js';
@@ -56,29 +57,53 @@ export async function removeAll(a: S3Access, prefix: string): Promise<number> {
 }
 
 export class DeltaSync {
-  /** Source ETag of each object as last copied (or found in step). */
-  private readonly copied = new Map<string, string>();
-
   constructor(
     private readonly from: S3Access,
     private readonly to: S3Access,
     private readonly prefix: string,
     private readonly concurrency = 8,
+    /** Source ETag of each object as last copied (or found in step). */
+    private readonly copied = new Map<string, string>(),
+    /** Target ETag of each object as this sync wrote it: what a reverse sync compares with. */
+    private readonly written = new Map<string, string>(),
   ) {}
+
+  /** The same sync, narrowed to a prefix under its own, sharing what it has copied. */
+  scoped(prefix: string): DeltaSync {
+    if (!prefix.startsWith(this.prefix)) throw new Error(`${prefix} is not under ${this.prefix}`);
+    return new DeltaSync(this.from, this.to, prefix, this.concurrency, this.copied, this.written);
+  }
+
+  /** Target → source, copying only what the target changed since this sync wrote it (a rollback): the
+   * objects the sync put there and nobody touched since stay as the source has them, newer or not. */
+  reverse(): DeltaSync {
+    const mine = (m: Map<string, string>) => new Map([...m].filter(([k]) => k.startsWith(this.prefix)));
+    // What this sync wrote to the target is what the reverse compares with; what it saw on the source is
+    // the source as the reverse finds it, unless clients changed it since (keepTargetChanges).
+    return new DeltaSync(this.to, this.from, this.prefix, this.concurrency, mine(this.written), mine(this.copied));
+  }
 
   /** Copies new and changed objects, and deletes from the target what it had copied and the source no
    * longer holds (objects only ever on the target are left alone); returns how many, and the bytes copied. */
-  async run(): Promise<{ objects: number; bytes: number; deleted: number }> {
+  async run(o: { keepTargetChanges?: boolean } = {}): Promise<{ objects: number; bytes: number; deleted: number }> {
     const [source, target] = await Promise.all([list(this.from, this.prefix), list(this.to, this.prefix)]);
     // Found in step: the same size and the same single-part ETag (an MD5 of the body) on both hosts.
     for (const [key, [size, etag]] of source) {
       const t = target.get(key);
-      if (!this.copied.has(key) && !etag.includes('-') && t?.[0] === size && t[1] === etag) this.copied.set(key, etag);
+      if (this.copied.has(key) || etag.includes('-') || t?.[0] !== size || t[1] !== etag) continue;
+      this.copied.set(key, etag);
+      this.written.set(key, t[1]);
     }
+    // Changed on the source, or absent from the target; not "a different size on the target": that is a
+    // newer version written there by clients already switched, which an older source copy would overwrite.
+    // After a switch (keepTargetChanges), neither is an object the target holds otherwise than this sync
+    // wrote it: clients moved to the target wrote it since, and their write is the newer.
+    const changedOnTarget = (key: string) => target.has(key) && this.written.get(key) !== target.get(key)![1];
     const todo = [...source].filter(
-      ([key, [size, etag]]) => this.copied.get(key) !== etag || target.get(key)?.[0] !== size,
+      ([key, [, etag]]) =>
+        (this.copied.get(key) !== etag || !target.has(key)) && !(o.keepTargetChanges && changedOnTarget(key)),
     );
-    const gone = [...this.copied.keys()].filter((key) => !source.has(key));
+    const gone = [...this.copied.keys()].filter((key) => key.startsWith(this.prefix) && !source.has(key));
     let bytes = 0;
     await forEachLimited(todo, this.concurrency, async ([key, [, etag]]) => {
       const got = await s3Request(this.from, 'GET', key, {}, 60_000);
@@ -88,9 +113,18 @@ export class DeltaSync {
       const headers: Record<string, string> = {};
       for (const [h, v] of Object.entries(got.headers))
         if (h.startsWith('x-amz-meta-') && typeof v === 'string') headers[h] = v;
+      // The listing is a moment old: a client may have written the target since. A conditional PUT (the
+      // target's copy as this sync wrote it, or none) leaves that newer write alone: 412, nothing copied.
+      if (o.keepTargetChanges) {
+        const mine = this.written.get(key);
+        headers[mine ? 'if-match' : 'if-none-match'] = mine ?? '*';
+      }
       const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
+      if (put.status === 412 && o.keepTargetChanges) return;
       if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
       this.copied.set(key, etag);
+      const written = put.headers.etag;
+      if (typeof written === 'string') this.written.set(key, written);
       bytes += got.body.length;
     });
     await forEachLimited(gone, this.concurrency, async (key) => {
@@ -99,6 +133,7 @@ export class DeltaSync {
         if (r.status !== 204 && r.status !== 200) throw new Error(`DELETE ${key} on the target answered ${r.status}`);
       }
       this.copied.delete(key);
+      this.written.delete(key);
     });
     return { objects: todo.length, bytes, deleted: gone.length };
   }

@@ -21,7 +21,20 @@ export async function addToxic(profile: string, name: string, t: Toxic): Promise
 
 export async function clearToxics(profile: string): Promise<void> {
   const { url, proxy } = api(profile);
-  const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'GET', {});
+  const r = await rawRequest(`${url}/proxies/${proxy}/toxics`, 'GET', { connection: 'close' });
   for (const t of JSON.parse(r.body.toString() || '[]') as { name: string }[])
-    await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', {});
+    await rawRequest(`${url}/proxies/${proxy}/toxics/${t.name}`, 'DELETE', { connection: 'close' });
+}
+
+/** Disables a proxy (its host unreachable: connections refused) or enables it again. */
+export async function setProxyEnabled(profile: string, enabled: boolean): Promise<void> {
+  const { url, proxy } = api(profile);
+  const r = await rawRequest(
+    `${url}/proxies/${proxy}`,
+    'POST',
+    // No keep-alive: a test calls this seconds or minutes apart, after toxiproxy closed the idle connection.
+    { 'content-type': 'application/json', connection: 'close' },
+    JSON.stringify({ enabled }),
+  );
+  if (r.status >= 300) throw new Error(`toxiproxy refused to ${enabled ? 'enable' : 'disable'} ${proxy}: ${r.status}`);
 }

@@ -2,15 +2,12 @@
 // the evidence: every acknowledged write checked on the target, reads after the switch checked for
 // the latest version, a per-second timeline, the switch window's error rate and latency, the longest
 // run of failures, and the data acknowledged on the source but absent from the target at the switch.
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
-import { s3Request } from '../hosts/s3node.js';
-import { access, DeltaSync } from '../hosts/sync.js';
+import { access, DeltaSync, removeAll } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
 import { Histogram } from '../util/histogram.js';
 import { runManifest, sizes } from './provenance.js';
@@ -18,17 +15,16 @@ import { preflight } from '../hosts/preflight.js';
 import { seedRecord } from '../contracts/dataset.js';
 import { cutoverEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
-import {
-  readPoints,
-  readSummary,
-  type CutoverReport,
-  type CutoverResult,
-  type Thresholds,
-} from '../contracts/results.js';
-import { haproxy } from '../hosts/haproxy.js';
-import { checkStartingState } from './starting-state.js';
+import { readSummary, type CutoverReport, type CutoverResult, type Thresholds } from '../contracts/results.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
-import { checkProcedure } from './procedure.js';
+import { checkProcedure, runCommand } from './procedure.js';
+import { haproxyEnv, referenceProcedure } from './switch.js';
+import { checkStartingState } from './starting-state.js';
+import { missingOn, readSamples } from './evidence.js';
+import { runSteps } from './progressive.js';
+import { describeSteps, progressiveFigures, stepName, type Progress } from './progressive-report.js';
+import { longestFailure, windowOf, type StepRun } from './step-analysis.js';
+import type { StepPlan } from './steps.js';
 
 export type { Thresholds } from '../contracts/results.js';
 
@@ -45,6 +41,8 @@ export interface CutoverOptions {
   noReuse: boolean;
   results: string;
   thresholds: Thresholds;
+  /** A progressive cutover (--steps or --tenants); null for the single switch at --at. */
+  plan?: StepPlan | null;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -53,47 +51,16 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   integrity_failures: 0,
   window_error_rate: 0.001,
   longest_failure_s: 1,
+  ryw_violations: 0,
+  rollback_lost_writes: 0,
 };
-
-interface Sample {
-  start: number;
-  end: number;
-  ok: boolean;
-  ms: number;
-}
-
-/** The lab's own procedure: final delta sync, HAProxy switch through its runtime API, post-switch delta sync. */
-async function referenceProcedure(front: HostProfile, syncs: DeltaSync[]): Promise<string> {
-  const h = front.haproxy!;
-  const lines: string[] = [];
-  for (const s of syncs) {
-    const r = await s.run();
-    lines.push(`final delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
-  }
-  await haproxy(h.socket, `set server ${h.backend}/target state ready`);
-  await haproxy(h.socket, `set server ${h.backend}/source state maint`);
-  lines.push(`switched ${h.backend} from source to target`);
-  for (const s of syncs) {
-    const r = await s.run();
-    lines.push(`post-switch delta sync: ${r.objects} objects, ${r.bytes} bytes, ${r.deleted} deleted`);
-  }
-  return lines.join('\n');
-}
-
-function runCommand(command: string, env: Record<string, string>): Promise<{ exit: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ exit: code ?? 1, output }));
-  });
-}
 
 export async function cutover(
   o: CutoverOptions,
 ): Promise<{ dir: string; report: CutoverReport; text: string; exitCode: number }> {
-  if (o.at >= o.duration) throw new UsageError(`--at ${o.at}s must come before the end of --duration ${o.duration}s`);
+  const plan = o.plan ?? null;
+  if (!plan && o.at >= o.duration)
+    throw new UsageError(`--at ${o.at}s must come before the end of --duration ${o.duration}s`);
   checkProcedure(o.procedure);
   const front = loadProfile(o.front);
   const from = loadProfile(o.from);
@@ -102,7 +69,14 @@ export async function cutover(
     throw new UsageError(
       `--procedure reference switches an HAProxy front: ${front.name} has no haproxy socket in its profile`,
     );
+  if (o.procedure === 'reference' && plan?.mode === 'tenant' && !front.haproxy?.tenant_map)
+    throw new UsageError(`--procedure reference moves tenants by an HAProxy map: ${front.name} names none`);
   const seed = seedRecord(o.dataset, from.name);
+  const objects = seed.objects.filter((x) => x.sha256 && x.bytes > 0 && !x.key.endsWith('.json'));
+  const tenants = plan?.mode === 'tenant' ? plan.steps.flatMap((s) => (s.tenant ? [s.tenant] : [])) : [];
+  for (const t of tenants)
+    if (!objects.some((x) => x.key.startsWith(`${seed.prefix}/${t}/`)))
+      throw new UsageError(`--tenants ${t}: no object under ${seed.prefix}/${t}/ in the seed record of ${from.name}`);
   const fc = await preflight(front);
   await preflight(from);
   await preflight(to);
@@ -113,20 +87,26 @@ export async function cutover(
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const writePrefix = `cutover-${id}/`;
+  // A tenant's writes go under its own prefix, so that moving the tenant moves them with its reads.
+  const tenantWrites = (t: string) => `${seed.prefix}/${t}/${writePrefix}`;
   // The target holds the dataset before the cutover, as after a migration.
   const syncs = [
     new DeltaSync(access(from), access(to), `${seed.prefix}/`),
     new DeltaSync(access(from), access(to), writePrefix),
   ];
   await syncs[0].run();
-  const objects = seed.objects.filter((x) => x.sha256 && x.bytes > 0 && !x.key.endsWith('.json'));
   writeFileSync(join(dir, 'objects.json'), JSON.stringify(objects));
+  const tenantSyncs = new Map(tenants.map((t) => [t, syncs[0].scoped(`${seed.prefix}/${t}/`)]));
+  const pathBase = front.addressing === 'virtual' ? '' : `/${front.bucket}`;
 
   const env = k6Env(dir, [front], {
     RATE: String(o.rate),
     DURATION: `${o.duration}s`,
     WRITE_PREFIX: writePrefix,
     OBJECTS: join(dir, 'objects.json'),
+    TENANTS: JSON.stringify(
+      tenants.map((t) => ({ name: t, key_prefix: `${seed.prefix}/${t}/`, write_prefix: tenantWrites(t) })),
+    ),
     NO_REUSE: String(o.noReuse),
     ...targetEnv(front, fc),
     SUMMARY_JSON: join(dir, 'summary.json'),
@@ -155,11 +135,37 @@ export async function cutover(
     else if (e?.event === 'state-read') stateReads.push(e);
   });
 
-  // The procedure at --at, then what the target lacks of the writes acknowledged so far (RPO).
+  // The procedure at --at (or each step's), then what the final host lacks of the writes acknowledged
+  // so far (RPO).
+  const finalHost = plan?.steps.some((s) => s.kind === 'rollback') ? from : to;
+  const baseEnv = {
+    SNDSBENCH_FRONT: front.name,
+    SNDSBENCH_FROM: from.name,
+    SNDSBENCH_TO: to.name,
+    SNDSBENCH_WRITE_PREFIX: plan?.mode === 'tenant' ? tenants.map(tenantWrites).join(',') : writePrefix,
+    ...haproxyEnv(front),
+  };
   let procedure = { command: o.procedure, start: 0, end: 0, exit: -1, output: '' };
+  let runs: StepRun[] = [];
   let rpo = { objects: 0, bytes: 0 };
   const started = await Promise.race([loadBegins.then(() => true), exited.then(() => false)]);
-  if (started) {
+  if (started && plan) {
+    const movers = {
+      all: syncs,
+      tenant: (t: string) => tenantSyncs.get(t)!,
+      pathPrefix: (t: string) => `${pathBase}/${seed.prefix}/${t}/`,
+    };
+    runs = await runSteps(plan, loadStarted, front, o.procedure, baseEnv, movers, exited);
+    runs.forEach((r) => (r.output = redact(r.output, secrets)));
+    const failed = runs.find((r) => r.exit !== 0);
+    procedure = {
+      command: o.procedure,
+      start: runs[0]?.start ?? 0,
+      end: runs[runs.length - 1]?.end ?? 0,
+      exit: runs.length === plan.steps.length ? (failed?.exit ?? 0) : -1,
+      output: runs.map((r) => `step ${r.step.index} (${stepName(r)}): exit ${r.exit}\n${r.output}`).join('\n'),
+    };
+  } else if (started) {
     await new Promise((r) => setTimeout(r, Math.max(0, loadStarted + o.at * 1000 - Date.now())));
     const start = Date.now();
     let result: { exit: number; output: string };
@@ -167,13 +173,7 @@ export async function cutover(
       result =
         o.procedure === 'reference'
           ? { exit: 0, output: await referenceProcedure(front, syncs) }
-          : await runCommand(o.procedure, {
-              SNDSBENCH_FRONT: front.name,
-              SNDSBENCH_FROM: from.name,
-              SNDSBENCH_TO: to.name,
-              SNDSBENCH_WRITE_PREFIX: writePrefix,
-              ...haproxyEnv(front),
-            });
+          : await runCommand(o.procedure, baseEnv);
     } catch (e) {
       result = { exit: 1, output: (e as Error).message };
     }
@@ -184,8 +184,10 @@ export async function cutover(
       exit: result.exit,
       output: redact(result.output, secrets),
     };
+  }
+  if (started) {
     const acked = writes.filter((w) => w.t <= procedure.end && w.version === undefined);
-    const absent = await missingOnTarget(to, acked);
+    const absent = await missingOn(finalHost, acked);
     rpo = { objects: absent.length, bytes: absent.reduce((s, w) => s + w.bytes, 0) };
   }
   const { code, log } = await exited;
@@ -194,7 +196,11 @@ export async function cutover(
   if (!existsSync(join(dir, 'summary.json')))
     throw k6Failure(log, `k6 exited with ${code}`, secrets, join(dir, 'k6.log'));
 
-  const report = await analyse(o, dir, id, { front, from, to }, procedure, loadStarted, writes, stateReads, rpo);
+  const progress = plan ? { plan, runs, finalHost } : null;
+  const hosts = { front, from, to, final: finalHost };
+  const report = await analyse(o, dir, id, hosts, procedure, loadStarted, writes, stateReads, rpo, progress);
+  // A tenant's writes sit among the dataset's objects: removed from both hosts once judged.
+  for (const t of tenants) await Promise.all([from, to].map((h) => removeAll(access(h), tenantWrites(t))));
   const version = k6Version(k6);
   const result: CutoverResult = { ...report, k6: version };
   writeAtomic(join(dir, 'cutover.json'), JSON.stringify(result, null, 1) + '\n');
@@ -204,7 +210,12 @@ export async function cutover(
     from: from.name,
     rate: o.rate,
     duration_s: o.duration,
-    at_s: o.at,
+    ...(plan
+      ? {
+          steps: plan.steps.map(stepName),
+          step_every_s: plan.every,
+        }
+      : { at_s: o.at }),
     procedure: o.procedure,
     no_reuse: o.noReuse,
     objects: objects.length,
@@ -231,50 +242,17 @@ export async function cutover(
   return { dir, report, text, exitCode: report.verdict === 'PASS' ? 0 : 1 };
 }
 
-function haproxyEnv(front: HostProfile): Record<string, string> {
-  const h = front.haproxy;
-  return h ? { SNDSBENCH_HAPROXY_SOCKET: h.socket, SNDSBENCH_HAPROXY_BACKEND: h.backend } : {};
-}
-
-/** The writes the target does not hold with the same SHA-256 (the last version of each key). */
-async function missingOnTarget(to: HostProfile, writes: WriteEvent[]): Promise<WriteEvent[]> {
-  const last = new Map<string, WriteEvent>();
-  for (const w of writes) if ((last.get(w.key)?.version ?? -1) <= (w.version ?? 0)) last.set(w.key, w);
-  const a = access(to);
-  const missing: WriteEvent[] = [];
-  const todo = [...last.values()];
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const w = todo[next++];
-      const r = await s3Request(a, 'GET', w.key);
-      if (r.status !== 200 || createHash('sha256').update(r.body).digest('hex') !== w.sha256) missing.push(w);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return missing;
-}
-
-/** Every request's span and outcome, in the order they started. */
-async function readSamples(path: string): Promise<Sample[]> {
-  const out: Sample[] = [];
-  for await (const p of readPoints(path, ['http_req_duration'])) {
-    const end = Date.parse(p.data.time);
-    out.push({ end, start: end - p.data.value, ok: p.data.tags.expected_response === 'true', ms: p.data.value });
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-
 async function analyse(
   o: CutoverOptions,
   dir: string,
   id: string,
-  hosts: { front: HostProfile; from: HostProfile; to: HostProfile },
+  hosts: { front: HostProfile; from: HostProfile; to: HostProfile; final: HostProfile },
   procedure: CutoverReport['procedure'],
   loadStarted: number,
   writes: WriteEvent[],
   stateReads: StateReadEvent[],
   rpo: CutoverReport['rpo'],
+  progress: Progress | null,
 ): Promise<CutoverReport> {
   const samples = await readSamples(join(dir, 'samples.json.gz'));
   const summary = readSummary(join(dir, 'summary.json'));
@@ -294,30 +272,24 @@ async function analyse(
   }
   perSecond.forEach((h, i) => (timeline[i].p99_ms = h.count ? Math.round(h.percentile(99)) : 0));
 
-  // The switch window: from the procedure's start to its end (at least one second).
-  const wStart = procedure.start;
-  const wEnd = Math.max(procedure.end, procedure.start + 1000);
-  const inWindow = samples.filter((s) => s.start >= wStart && s.start <= wEnd);
+  // The switch window: from the procedure's start to its end (at least one second); a progressive
+  // cutover has one per step, and its window figures are over all of them.
+  const windows = progress?.runs.length ? progress.runs.map(windowOf) : [windowOf(procedure)];
+  const inWindow = samples.filter((s) => windows.some(([a, b]) => s.start >= a && s.start <= b));
   const wh = new Histogram();
   for (const s of inWindow) wh.add(s.ms);
   const wErrors = inWindow.filter((s) => !s.ok).length;
 
-  // Longest run of consecutive failed requests, from the first one's start to the last one's end.
-  let longest = 0;
-  let runStart = -1;
-  let runEnd = 0;
-  for (const s of samples) {
-    if (s.ok) {
-      runStart = -1;
-      continue;
-    }
-    if (runStart < 0) [runStart, runEnd] = [s.start, s.end];
-    runEnd = Math.max(runEnd, s.end);
-    longest = Math.max(longest, (runEnd - runStart) / 1000);
-  }
-
-  const lost = procedure.start ? await missingOnTarget(hosts.to, writes) : [];
-  const stale = stateReads.filter((r) => r.start >= procedure.end && r.got < r.expected).length;
+  const lost = procedure.start ? await missingOn(hosts.final, writes) : [];
+  const steps = progress
+    ? await progressiveFigures(join(dir, 'samples.json.gz'), progress, t0, writes, stateReads, lost)
+    : null;
+  // The single switch: the longest run of consecutive failures of all requests; progressive, per host
+  // (clients on the other host succeed meanwhile), the longest of them.
+  const longest = steps ? Math.max(0, ...Object.values(steps.longest_failure_by_host)) : longestFailure(samples);
+  const stale = steps
+    ? steps.steps.reduce((n, s) => n + s.stale_reads, 0)
+    : stateReads.filter((r) => r.start >= procedure.end && r.got < r.expected).length;
   const integrity = stat(summary, 'cutover_integrity_failures', 'count');
   const report: CutoverReport = {
     id,
@@ -330,8 +302,8 @@ async function analyse(
     errors: samples.filter((s) => !s.ok).length,
     dropped_iterations: stat(summary, 'dropped_iterations', 'count'),
     window: {
-      start: wStart,
-      end: wEnd,
+      start: windows[0][0],
+      end: windows[windows.length - 1][1],
       requests: inWindow.length,
       errors: wErrors,
       error_rate: inWindow.length ? wErrors / inWindow.length : 0,
@@ -345,6 +317,7 @@ async function analyse(
     integrity_failures: integrity,
     rpo,
     timeline,
+    ...(steps ? { progressive: steps } : {}),
     thresholds: o.thresholds,
     failed: [],
     verdict: 'PASS',
@@ -361,6 +334,15 @@ async function analyse(
     ],
     [longest <= t.longest_failure_s, `longest failure run ${longest.toFixed(2)} s > ${t.longest_failure_s} s`],
   ];
+  if (steps) {
+    const ryw = steps.ryw_violations;
+    const back = steps.rollback_lost_writes?.length ?? 0;
+    checks.push([ryw <= (t.ryw_violations ?? 0), `read-your-writes violations ${ryw} > ${t.ryw_violations ?? 0}`]);
+    checks.push([
+      back <= (t.rollback_lost_writes ?? 0),
+      `writes lost by the rollback ${back} > ${t.rollback_lost_writes ?? 0}`,
+    ]);
+  }
   report.failed = checks.filter(([ok]) => !ok).map(([, why]) => why);
   report.verdict = report.failed.length ? 'FAIL' : 'PASS';
   return report;
@@ -383,6 +365,7 @@ function describe(r: CutoverReport): string {
     `integrity failures: ${r.integrity_failures}`,
     `observed downtime (longest failure run): ${r.longest_failure_s.toFixed(2)} s`,
     `RPO at the switch: ${r.rpo.objects} objects, ${r.rpo.bytes} bytes acknowledged but absent from the target`,
+    ...(r.progressive ? describeSteps(r) : []),
     `verdict: ${r.verdict}${r.failed.length ? ' — ' + r.failed.join('; ') : ''}`,
   ].join('\n');
 }

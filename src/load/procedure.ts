@@ -79,3 +79,14 @@ export function startProcedure(argv: string[] | string, env: Record<string, stri
     },
   };
 }
+
+/** Runs a one-shot command (a switch step) with `env` added to ours, to its end. */
+export function runCommand(command: string, env: Record<string, string>): Promise<{ exit: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ exit: code ?? 1, output }));
+  });
+}

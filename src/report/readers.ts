@@ -55,6 +55,15 @@ export async function readRun(dir: string): Promise<Loaded> {
     base.metrics = cutoverMetrics(j);
     base.timeline = j.timeline;
     base.window = [(j.window.start - j.load_started) / 1000, (j.window.end - j.load_started) / 1000];
+    const rel = (t: number) => (t - j.load_started) / 1000;
+    if (j.progressive)
+      base.steps = j.progressive.steps
+        .filter((s) => s.procedure)
+        .map((s) => ({
+          step: `${s.index}: ${s.kind === 'rollback' ? 'rollback' : (s.tenant ?? `${s.percent}%`)}`,
+          from: rel(s.start),
+          to: rel(s.end),
+        }));
   }
   return base;
 }
@@ -99,6 +108,9 @@ function cutoverMetrics(j: CutoverResult): Metrics {
     window_error_rate: j.window.error_rate,
     window_p99_ms: j.window.p99_ms,
     rpo_objects: j.rpo.objects,
+    // Progressive cutovers only: a single switch has no second host serving at the same time.
+    ...(j.progressive ? { ryw_violations: j.progressive.ryw_violations } : {}),
+    ...(j.progressive?.rollback_lost_writes ? { rollback_lost_writes: j.progressive.rollback_lost_writes.length } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ export interface Loaded {
   window: [number, number] | null;
   /** A mirror's lag and divergence, per second of its run (mirrors only). */
   mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
+  /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
+  steps?: { step: string; from: number; to: number }[];
 }
 
 /** One row of the scorecard: a figure of one kind of run held against the tender's threshold. */

@@ -1,4 +1,5 @@
-// Cutovers: requests per second, ok and failed, with the switch window shaded; one chart per run.
+// Cutovers: requests per second, ok and failed, with the switch window shaded (a progressive cutover: each
+// step, from its procedure to the next step's); one chart per run.
 import type { Loaded } from '../types.js';
 import type { Chart } from './chart.js';
 
@@ -8,17 +9,30 @@ export function cutoverTimelineChart(r: Loaded): Chart {
     { second: t.second, outcome: 'error', requests: t.errors },
   ]);
   const outcome = { domain: ['ok', 'error'], range: ['#4c78a8', '#e45756'] };
+  const shade = r.steps?.length
+    ? {
+        data: { values: r.steps },
+        mark: { type: 'rect' as const, opacity: 0.3 },
+        encoding: {
+          x: { field: 'from', type: 'quantitative' as const },
+          x2: { field: 'to' },
+          color: { field: 'step', type: 'nominal' as const, scale: { scheme: 'pastel1' }, title: 'step' },
+        },
+      }
+    : {
+        data: { values: [{ from: r.window![0], to: r.window![1] }] },
+        mark: { type: 'rect' as const, color: '#f2c14e', opacity: 0.35 },
+        encoding: { x: { field: 'from', type: 'quantitative' as const }, x2: { field: 'to' } },
+      };
   return {
-    title: `cutover on ${r.manifest.host}: timeline (switch window shaded)`,
+    title: `cutover on ${r.manifest.host}: timeline (${r.steps?.length ? 'steps' : 'switch window'} shaded)`,
     spec: {
       width: 560,
       height: 220,
+      // Two color legends: the steps' and the outcomes'.
+      ...(r.steps?.length ? { resolve: { scale: { color: 'independent' } } } : {}),
       layer: [
-        {
-          data: { values: [{ from: r.window![0], to: r.window![1] }] },
-          mark: { type: 'rect', color: '#f2c14e', opacity: 0.35 },
-          encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } },
-        },
+        shade,
         {
           data: { values: rows },
           mark: 'bar',
