@@ -79,9 +79,13 @@ describe.skipIf(skip)('demo and reports', () => {
       'ingest: latency distribution',
       'read: latency distribution',
       'migration time per candidate against the window',
+      'mirror: replication lag distribution',
     ])
       expect(titles).toContain(t);
-    expect(titles.filter((t) => t.startsWith('cutover on'))).toHaveLength(2);
+    expect(titles.filter((t) => t.startsWith('cutover on') && t.includes('steps shaded'))).toHaveLength(2);
+    for (const host of ['local-target', 'local-target-capped'])
+      for (const t of ['replication lag over time', 'divergence over time'])
+        expect(titles).toContain(`mirror to ${host}: ${t}`);
     for (const f of figures) expect(f.marks, `${f.title} has no marks`).toBeGreaterThan(0);
     const row = (label: string) => (extra as string[][]).find((r) => r[0] === label)!.slice(2);
     // Columns: local-target, local-target-capped (5 MB/s per connection).
@@ -89,6 +93,9 @@ describe.skipIf(skip)('demo and reports', () => {
     expect(row('Migration fits the window')).toEqual(['PASS', 'FAIL']);
     expect(row('Lost writes at cutover')).toEqual(['PASS', 'PASS']);
     expect(row('Stale reads after the switch')).toEqual(['PASS', 'PASS']);
+    expect(row('Read-your-writes violations (progressive cutover)')).toEqual(['PASS', 'PASS']);
+    expect(row('Objects out of step after catch-up')).toEqual(['PASS', 'PASS']);
+    expect(row('Replication lag p99 while double hosting (s)')).toEqual(['PASS', 'PASS']);
   });
 
   it('the dataset realism report: eight charts drawn against their references, every check passed', async () => {

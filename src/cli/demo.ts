@@ -21,6 +21,8 @@ import { validationReport } from '../dataset/validate-report.js';
 import { validate } from '../dataset/validate.js';
 import { ALL_TABLES } from '../snds/catalog.js';
 import { routeToSource } from '../hosts/haproxy.js';
+import { mirror } from '../load/mirror.js';
+import { planSteps } from '../load/steps.js';
 import { absolute } from './args.js';
 
 const CANDIDATES = ['local-target', 'local-target-capped'];
@@ -91,16 +93,31 @@ export async function demo(folder: string, say: (line: string) => void): Promise
           delta: false,
           results,
         });
-        say(`${host}: cutover through the front (reference procedure)`);
+        say(`${host}: double hosting, the reference replication under load (20 s)`);
+        await mirror({
+          from: 'local-source',
+          to: host,
+          dataset: data,
+          procedure: 'reference',
+          duration: 20,
+          maxLag: 30,
+          rate: 20,
+          catchUp: 60,
+          results,
+          keepObjects: false,
+        });
+        say(`${host}: progressive cutover through the front, 10%, 50%, 100% (reference procedure)`);
         await routeToSource(front);
+        const plan = planSteps({ steps: '10%,50%,100%', stepEvery: 6 });
         await cutover({
           front: 'local-front',
           from: 'local-source',
           to: host,
           dataset: data,
           procedure: 'reference',
-          at: 8,
-          duration: 20,
+          at: 0,
+          duration: plan.duration,
+          plan,
           rate: 30,
           noReuse: false,
           results,
@@ -120,8 +137,8 @@ export async function demo(folder: string, say: (line: string) => void): Promise
 export function demoCommand(y: Argv): Argv {
   return y.command(
     'demo',
-    'The whole path on this machine: tools, lab, a small dataset, ingest, read, migration and cutover against two ' +
-      'local candidates, the report',
+    'The whole path on this machine: tools, lab, a small dataset, ingest, read, migration, double hosting and a ' +
+      'progressive cutover against two local candidates, the report',
     (y) =>
       y.option('out', {
         type: 'string',
