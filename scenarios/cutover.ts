@@ -1,10 +1,11 @@
 // Cutover load: constant-arrival-rate traffic through the front for the whole run, as researchers make it:
 // reads of dataset objects (full GETs checked against their seed checksums, and range GETs of the first KiB
-// checked for length), writes of new objects (results, exports), and read-modify-write of a per-VU state
-// object whose version must never go back. One log line when the load starts, per acknowledged write, per
-// state read and per integrity failure (src/contracts/events.ts), for the runner, which places them before,
-// during or after the switch. Every request carries the VU's client id (a front keeps a client on one host
-// by it) and every response's x-served-by header (the host that answered) is recorded with its duration.
+// checked for length), writes of new objects (results, exports), deletes of the oldest of them, and
+// read-modify-write of a per-VU state object whose version must never go back. One log line when the load
+// starts, per acknowledged write and delete, per state read and per integrity failure
+// (src/contracts/events.ts), for the runner, which places them before, during or after the switch. Every
+// request carries the VU's client id (a front keeps a client on one host by it) and every response's
+// x-served-by header (the host that answered) is recorded with its duration.
 // With TENANTS, each iteration picks a tenant and reads and writes under that tenant's prefix only.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
@@ -96,6 +97,9 @@ function read(g: Group): void {
   }
 }
 
+/** This VU's acknowledged writes of new objects, the oldest first: what it may delete. */
+const written: string[] = [];
+
 function write(g: Group): void {
   const key = `${g.write_prefix}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
   const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
@@ -103,7 +107,18 @@ function write(g: Group): void {
   const start = Date.now();
   const r = s3.put(key, body, { 'x-amz-meta-sha256': sha256 });
   const host = served(r);
-  if (record('put', r, WRITE_SIZE)) log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now(), host });
+  if (record('put', r, WRITE_SIZE)) {
+    written.push(key);
+    log({ event: 'write', key, sha256, bytes: WRITE_SIZE, start, t: Date.now(), host });
+  }
+}
+
+/** Deletes this VU's oldest write (a researcher cleaning up an export): it must not come back. */
+function remove(): void {
+  const key = written.shift()!;
+  const r = s3.delete(key);
+  served(r);
+  if (record('delete', r, 0)) log({ event: 'delete', key, t: Date.now() });
 }
 
 /** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version:
@@ -145,7 +160,8 @@ export default function (): void {
   const g = GROUPS[Math.floor(Math.random() * GROUPS.length)];
   const x = Math.random();
   if (x < 0.5) read(g);
-  else if (x < 0.75) write(g);
+  else if (x < 0.7 || written.length === 0) write(g);
+  else if (x < 0.75) remove();
   else readModifyWrite(g);
 }
 

@@ -33,11 +33,13 @@ function tenants(n: number): string[] {
     .map(([t]) => t);
 }
 
-/** The writes k6 logged that the given host acknowledged, last version of each key. */
+/** The writes k6 logged that the given host acknowledged, last version of each key, but for the objects
+ * the load deleted since. */
 function acknowledgedBy(report: Report, host: string): WriteEvent[] {
   const last = new Map<string, WriteEvent>();
   for (const line of readFileSync(join(report.dir, 'k6.log'), 'utf8').split('\n')) {
     const e = cutoverEvent(line);
+    if (e?.event === 'delete') last.delete(e.key);
     if (e?.event !== 'write') continue;
     if ((last.get(e.key)?.version ?? -1) <= (e.version ?? 0)) last.set(e.key, e);
   }

@@ -38,7 +38,7 @@ export interface DeleteEvent {
 }
 
 /** cutover.ts logs each as `{ "cutover": true, ...event }`; times are epoch milliseconds. */
-export type CutoverEvent = LoadEvent | WriteEvent | StateReadEvent | IntegrityEvent;
+export type CutoverEvent = LoadEvent | WriteEvent | DeletedEvent | StateReadEvent | IntegrityEvent;
 export interface LoadEvent {
   event: 'load';
   t: number;
@@ -54,6 +54,12 @@ export interface WriteEvent {
   t: number;
   /** The host that acknowledged it (the front's x-served-by header), when the front names it. */
   host?: string;
+}
+/** An acknowledged delete of an object the same client wrote earlier: it must not survive on the new host. */
+export interface DeletedEvent {
+  event: 'delete';
+  key: string;
+  t: number;
 }
 /** A read of a VU's state object: `got` must not be below the last acknowledged version. */
 export interface StateReadEvent {
@@ -116,6 +122,8 @@ export function cutoverEvent(line: string): CutoverEvent | null {
       return isString(key) && isNumber(got) && isNumber(expected) && isNumber(start)
         ? { event: 'state-read', key, got, expected, start, ...hosts }
         : null;
+    case 'delete':
+      return isString(key) && isNumber(t) ? { event: 'delete', key, t } : null;
     case 'write':
       if (!isString(key) || !isString(sha256) || !isNumber(bytes) || !isNumber(start) || !isNumber(t)) return null;
       if (version !== undefined && !isNumber(version)) return null;

@@ -87,6 +87,8 @@ export interface Thresholds {
   ryw_violations?: number;
   /** Rollbacks: writes the new host acknowledged that the old one lacks at the end. */
   rollback_lost_writes?: number;
+  /** Objects the load deleted that the host serving at the end still holds. */
+  resurrected?: number;
 }
 
 /** One host's share of a step, as the front named it (x-served-by). */
@@ -142,6 +144,9 @@ export interface CutoverReport {
   longest_failure_s: number;
   acknowledged_writes: number;
   lost_writes: string[];
+  /** Acknowledged deletes, and the deleted keys the host serving at the end still holds. */
+  deletes: number;
+  resurrected: string[];
   stale_reads: number;
   integrity_failures: number;
   rpo: { objects: number; bytes: number };

@@ -120,7 +120,8 @@ export class DeltaSync {
         headers[mine ? 'if-match' : 'if-none-match'] = mine ?? '*';
       }
       const put = await s3Request(this.to, 'PUT', key, { body: got.body, headers }, 60_000);
-      if (put.status === 412 && o.keepTargetChanges) return;
+      // 412: a client wrote it since; 404 (If-Match on a key gone): a client deleted it since. Both are newer.
+      if ((put.status === 412 || put.status === 404) && o.keepTargetChanges) return;
       if (put.status !== 200) throw new Error(`PUT ${key} to the target answered ${put.status}`);
       this.copied.set(key, etag);
       const written = put.headers.etag;

@@ -20,7 +20,7 @@ import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf,
 import { checkProcedure, runCommand } from './procedure.js';
 import { haproxyEnv, referenceProcedure } from './switch.js';
 import { checkStartingState } from './starting-state.js';
-import { missingOn, readSamples } from './evidence.js';
+import { missingOn, presentOn, readSamples } from './evidence.js';
 import { runSteps } from './progressive.js';
 import { describeSteps, progressiveFigures, stepName, type Progress } from './progressive-report.js';
 import { longestFailure, windowOf, type StepRun } from './step-analysis.js';
@@ -53,6 +53,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   longest_failure_s: 1,
   ryw_violations: 0,
   rollback_lost_writes: 0,
+  resurrected: 0,
 };
 
 export async function cutover(
@@ -122,6 +123,7 @@ export async function cutover(
   ];
   const secrets = secretsOf([front, from, to].map(credentialsOf));
   const writes: WriteEvent[] = [];
+  const deleted = new Set<string>();
   const stateReads: StateReadEvent[] = [];
   let loadStarted = 0;
   let onLoad: () => void = () => undefined;
@@ -132,6 +134,7 @@ export async function cutover(
       loadStarted = e.t;
       onLoad();
     } else if (e?.event === 'write') writes.push(e);
+    else if (e?.event === 'delete') deleted.add(e.key);
     else if (e?.event === 'state-read') stateReads.push(e);
   });
 
@@ -186,7 +189,7 @@ export async function cutover(
     };
   }
   if (started) {
-    const acked = writes.filter((w) => w.t <= procedure.end && w.version === undefined);
+    const acked = writes.filter((w) => w.t <= procedure.end && w.version === undefined && !deleted.has(w.key));
     const absent = await missingOn(finalHost, acked);
     rpo = { objects: absent.length, bytes: absent.reduce((s, w) => s + w.bytes, 0) };
   }
@@ -198,7 +201,7 @@ export async function cutover(
 
   const progress = plan ? { plan, runs, finalHost } : null;
   const hosts = { front, from, to, final: finalHost };
-  const report = await analyse(o, dir, id, hosts, procedure, loadStarted, writes, stateReads, rpo, progress);
+  const report = await analyse(o, dir, id, hosts, procedure, loadStarted, writes, deleted, stateReads, rpo, progress);
   // A tenant's writes sit among the dataset's objects: removed from both hosts once judged.
   for (const t of tenants) await Promise.all([from, to].map((h) => removeAll(access(h), tenantWrites(t))));
   const version = k6Version(k6);
@@ -250,6 +253,7 @@ async function analyse(
   procedure: CutoverReport['procedure'],
   loadStarted: number,
   writes: WriteEvent[],
+  deleted: Set<string>,
   stateReads: StateReadEvent[],
   rpo: CutoverReport['rpo'],
   progress: Progress | null,
@@ -280,7 +284,10 @@ async function analyse(
   for (const s of inWindow) wh.add(s.ms);
   const wErrors = inWindow.filter((s) => !s.ok).length;
 
-  const lost = procedure.start ? await missingOn(hosts.final, writes) : [];
+  // A deleted object is not a lost write: it must be gone from the host serving at the end.
+  const live = writes.filter((w) => !deleted.has(w.key));
+  const lost = procedure.start ? await missingOn(hosts.final, live) : [];
+  const resurrected = procedure.start ? await presentOn(hosts.final, [...deleted]) : [];
   const steps = progress
     ? await progressiveFigures(join(dir, 'samples.json.gz'), progress, t0, writes, stateReads, lost)
     : null;
@@ -313,6 +320,8 @@ async function analyse(
     longest_failure_s: longest,
     acknowledged_writes: writes.length,
     lost_writes: lost.map((w) => w.key).sort(),
+    deletes: deleted.size,
+    resurrected,
     stale_reads: stale,
     integrity_failures: integrity,
     rpo,
@@ -326,6 +335,10 @@ async function analyse(
   const checks: [boolean, string][] = [
     [procedure.exit === 0, `the procedure exited with ${procedure.exit}`],
     [report.lost_writes.length <= t.lost_writes, `lost writes ${report.lost_writes.length} > ${t.lost_writes}`],
+    [
+      resurrected.length <= (t.resurrected ?? 0),
+      `deleted objects still on ${hosts.final.name} ${resurrected.length} > ${t.resurrected ?? 0}`,
+    ],
     [stale <= t.stale_reads, `stale reads ${stale} > ${t.stale_reads}`],
     [integrity <= t.integrity_failures, `integrity failures ${integrity} > ${t.integrity_failures}`],
     [
@@ -361,6 +374,7 @@ function describe(r: CutoverReport): string {
       `p99 ${r.window.p99_ms.toFixed(0)} ms, max ${r.window.max_ms.toFixed(0)} ms`,
     `acknowledged writes: ${r.acknowledged_writes}`,
     `lost writes: ${r.lost_writes.length}`,
+    `deletes: ${r.deletes}, deleted objects still on the host serving at the end: ${r.resurrected.length}`,
     `stale reads: ${r.stale_reads}`,
     `integrity failures: ${r.integrity_failures}`,
     `observed downtime (longest failure run): ${r.longest_failure_s.toFixed(2)} s`,

@@ -5,6 +5,7 @@ import { s3Request } from '../hosts/s3node.js';
 import { access } from '../hosts/sync.js';
 import type { WriteEvent } from '../contracts/events.js';
 import { readPoints } from '../contracts/results.js';
+import { forEachLimited } from '../util/pool.js';
 import type { HostSample } from './step-analysis.js';
 
 /** The last acknowledged write of each key (the highest version of a state object). */
@@ -29,6 +30,16 @@ export async function missingOn(host: HostProfile, writes: WriteEvent[]): Promis
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return missing;
+}
+
+/** The keys `host` still holds (a HEAD answered 200). */
+export async function presentOn(host: HostProfile, keys: string[]): Promise<string[]> {
+  const a = access(host);
+  const present: string[] = [];
+  await forEachLimited(keys, 8, async (key) => {
+    if ((await s3Request(a, 'HEAD', key)).status === 200) present.push(key);
+  });
+  return present.sort();
 }
 
 /** Every request's span and outcome, in the order they started; with the host that served it when the
