@@ -117,8 +117,8 @@ function write(g: Group): void {
 function remove(): void {
   const key = written.shift()!;
   const r = s3.delete(key);
-  served(r);
-  if (record('delete', r, 0)) log({ event: 'delete', key, t: Date.now() });
+  const host = served(r);
+  if (record('delete', r, 0)) log({ event: 'delete', key, t: Date.now(), host });
 }
 
 /** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version:

@@ -60,6 +60,8 @@ export interface DeletedEvent {
   event: 'delete';
   key: string;
   t: number;
+  /** The host that acknowledged it, when the front names it. */
+  host?: string;
 }
 /** A read of a VU's state object: `got` must not be below the last acknowledged version. */
 export interface StateReadEvent {
@@ -123,7 +125,7 @@ export function cutoverEvent(line: string): CutoverEvent | null {
         ? { event: 'state-read', key, got, expected, start, ...hosts }
         : null;
     case 'delete':
-      return isString(key) && isNumber(t) ? { event: 'delete', key, t } : null;
+      return isString(key) && isNumber(t) ? { event: 'delete', key, t, ...hosts } : null;
     case 'write':
       if (!isString(key) || !isString(sha256) || !isNumber(bytes) || !isNumber(start) || !isNumber(t)) return null;
       if (version !== undefined && !isNumber(version)) return null;

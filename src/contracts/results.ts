@@ -144,9 +144,11 @@ export interface CutoverReport {
   longest_failure_s: number;
   acknowledged_writes: number;
   lost_writes: string[];
-  /** Acknowledged deletes, and the deleted keys the host serving at the end still holds. */
+  /** Acknowledged deletes, and the deleted keys the host serving at the end still holds (deleted outside a
+   * switch window, judged; during one, reported apart). */
   deletes: number;
   resurrected: string[];
+  window_resurrected: string[];
   stale_reads: number;
   integrity_failures: number;
   rpo: { objects: number; bytes: number };

@@ -94,14 +94,16 @@ export class DeltaSync {
       this.copied.set(key, etag);
       this.written.set(key, t[1]);
     }
-    // Changed on the source, or absent from the target; not "a different size on the target": that is a
-    // newer version written there by clients already switched, which an older source copy would overwrite.
+    // Changed on the source, or absent from the target and never written there by this sync (absent after it
+    // wrote it, a client deleted it there); not "a different size on the target": that is a newer version
+    // written there by clients already switched, which an older source copy would overwrite.
     // After a switch (keepTargetChanges), neither is an object the target holds otherwise than this sync
     // wrote it: clients moved to the target wrote it since, and their write is the newer.
     const changedOnTarget = (key: string) => target.has(key) && this.written.get(key) !== target.get(key)![1];
     const todo = [...source].filter(
       ([key, [, etag]]) =>
-        (this.copied.get(key) !== etag || !target.has(key)) && !(o.keepTargetChanges && changedOnTarget(key)),
+        (this.copied.get(key) !== etag || (!target.has(key) && !this.written.has(key))) &&
+        !(o.keepTargetChanges && changedOnTarget(key)),
     );
     const gone = [...this.copied.keys()].filter((key) => key.startsWith(this.prefix) && !source.has(key));
     let bytes = 0;

@@ -13,7 +13,7 @@ import { Histogram } from '../util/histogram.js';
 import { runManifest, sizes } from './provenance.js';
 import { preflight } from '../hosts/preflight.js';
 import { seedRecord } from '../contracts/dataset.js';
-import { cutoverEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
+import { cutoverEvent, type DeletedEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
 import { readSummary, type CutoverReport, type CutoverResult, type Thresholds } from '../contracts/results.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
@@ -22,7 +22,7 @@ import { haproxyEnv, referenceProcedure } from './switch.js';
 import { checkStartingState } from './starting-state.js';
 import { missingOn, presentOn, readSamples } from './evidence.js';
 import { runSteps } from './progressive.js';
-import { describeSteps, progressiveFigures, stepName, type Progress } from './progressive-report.js';
+import { describeSteps, NEW_HOST, progressiveFigures, stepName, type Progress } from './progressive-report.js';
 import { longestFailure, windowOf, type StepRun } from './step-analysis.js';
 import type { StepPlan } from './steps.js';
 
@@ -123,7 +123,7 @@ export async function cutover(
   ];
   const secrets = secretsOf([front, from, to].map(credentialsOf));
   const writes: WriteEvent[] = [];
-  const deleted = new Set<string>();
+  const deleted = new Map<string, DeletedEvent>();
   const stateReads: StateReadEvent[] = [];
   let loadStarted = 0;
   let onLoad: () => void = () => undefined;
@@ -134,7 +134,7 @@ export async function cutover(
       loadStarted = e.t;
       onLoad();
     } else if (e?.event === 'write') writes.push(e);
-    else if (e?.event === 'delete') deleted.add(e.key);
+    else if (e?.event === 'delete') deleted.set(e.key, e);
     else if (e?.event === 'state-read') stateReads.push(e);
   });
 
@@ -253,7 +253,7 @@ async function analyse(
   procedure: CutoverReport['procedure'],
   loadStarted: number,
   writes: WriteEvent[],
-  deleted: Set<string>,
+  deleted: Map<string, DeletedEvent>,
   stateReads: StateReadEvent[],
   rpo: CutoverReport['rpo'],
   progress: Progress | null,
@@ -287,7 +287,15 @@ async function analyse(
   // A deleted object is not a lost write: it must be gone from the host serving at the end.
   const live = writes.filter((w) => !deleted.has(w.key));
   const lost = procedure.start ? await missingOn(hosts.final, live) : [];
-  const resurrected = procedure.start ? await presentOn(hosts.final, [...deleted]) : [];
+  // As reads during a switch are, a delete the host serving at the end acknowledged during one is counted
+  // apart and not judged: a client just moved there may delete an object the sync has yet to copy.
+  const still = procedure.start ? await presentOn(hosts.final, [...deleted.keys()]) : [];
+  const finalServer = hosts.final === hosts.from ? 'source' : NEW_HOST;
+  const inWindows = (key: string) => {
+    const d = deleted.get(key)!;
+    return d.host === finalServer && windows.some(([a, b]) => d.t >= a && d.t <= b);
+  };
+  const resurrected = still.filter((k) => !inWindows(k));
   const steps = progress
     ? await progressiveFigures(join(dir, 'samples.json.gz'), progress, t0, writes, stateReads, lost)
     : null;
@@ -322,6 +330,7 @@ async function analyse(
     lost_writes: lost.map((w) => w.key).sort(),
     deletes: deleted.size,
     resurrected,
+    window_resurrected: still.filter(inWindows),
     stale_reads: stale,
     integrity_failures: integrity,
     rpo,
@@ -374,7 +383,8 @@ function describe(r: CutoverReport): string {
       `p99 ${r.window.p99_ms.toFixed(0)} ms, max ${r.window.max_ms.toFixed(0)} ms`,
     `acknowledged writes: ${r.acknowledged_writes}`,
     `lost writes: ${r.lost_writes.length}`,
-    `deletes: ${r.deletes}, deleted objects still on the host serving at the end: ${r.resurrected.length}`,
+    `deletes: ${r.deletes}, deleted objects still on the host serving at the end: ${r.resurrected.length}` +
+      (r.window_resurrected.length ? ` (and ${r.window_resurrected.length} deleted during a switch, not judged)` : ''),
     `stale reads: ${r.stale_reads}`,
     `integrity failures: ${r.integrity_failures}`,
     `observed downtime (longest failure run): ${r.longest_failure_s.toFixed(2)} s`,
