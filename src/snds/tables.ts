@@ -2,15 +2,14 @@
 // Only the columns the model draws are listed here; the schema fills the others (schemas/*.json).
 import type { RowOf, Spec, TableBatch } from './columns.js';
 import { base32, certificateId, permute, pseudonym } from '../model/ids.js';
-import { calibration, nomenclaturePath, snDept } from '../model/calibration.js';
-import { careOfYear, type Claim, type Stay } from '../model/care.js';
+import { calibration, snDept } from '../model/calibration.js';
+import { careOfYear, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
 import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
-import { type DrugRate } from '../model/constants.js';
 import { deathOf } from '../model/death.js';
 import { cipOf, drugPrice } from './referentials.js';
-import { readCsv } from '../util/csv.js';
+import { claimLines } from './claim-lines.js';
 
 const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'],
@@ -88,6 +87,7 @@ export const GENERATED = {
     ['PFS_PRE_NUM', 'str'],
     ['PRS_MTT_NUM', 'str'],
     ['PSE_SPE_COD', 'int'],
+    ['PSP_SPE_COD', 'int'],
     ['PSE_ACT_NAT', 'int'],
     ['ETB_PRE_FIN', 'str'],
     ['EXO_MTF', 'int'],
@@ -184,15 +184,6 @@ export type FactTable = keyof typeof GENERATED;
 /** The batch to append to for a table and year, or null when the table is not generated. */
 export type Out = <T extends FactTable>(table: T, year: number | null) => TableBatch<(typeof GENERATED)[T]> | null;
 
-const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
-const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
-// Every rate the model check admits has its nature.
-const PHARMACY_NATURE: Record<number, number> = {
-  100: 3311,
-  65: 3313,
-  30: 3312,
-  15: 3341,
-} satisfies Record<DrugRate, number>;
 const MAX_DECOMPTES = 4096;
 /** Stays and séances of a person in a year, at most (chemotherapy and radiotherapy: a row a séance). */
 const MAX_STAYS = 256;
@@ -210,28 +201,6 @@ function rsaNum(i: number, y: number, seq: number): string {
 }
 
 const euros = (x: number) => Math.round(x * 100) / 100;
-
-const gpTariffs = new Map<number, number>();
-function gpTariff(y: number): number {
-  let t = gpTariffs.get(y);
-  if (t === undefined) {
-    t = 0;
-    for (const [from, eur] of Object.entries(calibration().model.gp.tariff_eur)) if (y >= +from) t = eur;
-    gpTariffs.set(y, t);
-  }
-  return t;
-}
-
-function ccamNature(code: string): number {
-  return CCAM_NATURE[ccamGroups().get(code) ?? 'ATM'] ?? 1352;
-}
-
-let groups: Map<string, string> | undefined;
-function ccamGroups(): Map<string, string> {
-  // Each act's group (ATM, ADC, ADE, ADI...) as IR_CCAM_V63 classes it; the model check admits no other act.
-  groups ??= new Map(readCsv(nomenclaturePath('IR_CCAM_V63'), ';').map((r) => [r.CAM_PRS_IDE_COD, r.CAM_PRS_RGT]));
-  return groups;
-}
 
 /** Tables written once a person's years are all drawn: they depend on every year, or on the death. */
 export const PERSON_TABLES = ['IR_BEN_R', 'IR_IMB_R', 'KI_CCI_R', 'KI_ECD_R'];
@@ -298,6 +267,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null,
           PRS_MTT_NUM: gpNumber,
           PSE_SPE_COD: c.specialty,
+          PSP_SPE_COD: c.prescriber >= 0 ? pv.professionals.specialty(c.prescriber) : null,
           PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
           ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
           EXO_MTF: c.ald ? 41 : 0,
@@ -406,84 +376,6 @@ function amaCode(who: Person, d: number): number {
   const [by, bm, bd] = parts(who.birth);
   const [y, mo, dd] = parts(d);
   return 1000 + Math.max(0, (y - by) * 12 + (mo - bm) - (dd < bd ? 1 : 0));
-}
-
-interface Line {
-  nature: number;
-  base: number;
-  overbilling: number;
-  rate: number;
-  quantity: number;
-  drugs: Claim['drugs'];
-}
-
-/** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
-function claimLines(c: Claim, y: number): Line[] {
-  const m = calibration().model;
-  const rateOr = (r: number) => (c.ald ? 100 : r);
-  switch (c.kind) {
-    case 'gp':
-      return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
-    case 'specialist': {
-      const over =
-        (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100 ? 10 + (c.date % 30) : 0;
-      return [
-        {
-          nature: NATURE.specialist,
-          base: m.specialist.tariff_eur,
-          overbilling: over,
-          rate: rateOr(70),
-          quantity: 1,
-          drugs: [],
-        },
-      ];
-    }
-    case 'lab': {
-      const base = m.checkup_biology.price_eur * c.tests.length;
-      return [
-        {
-          nature: NATURE.lab,
-          base,
-          overbilling: 0,
-          rate: rateOr(m.checkup_biology.rate),
-          quantity: c.tests.length,
-          drugs: [],
-        },
-      ];
-    }
-    case 'ccam': {
-      const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? 30;
-      return [{ nature: ccamNature(c.act), base: price, overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
-    }
-    case 'clinic': {
-      const days = Math.max(1, c.end - c.date);
-      return [
-        {
-          nature: NATURE.clinic,
-          base: m.stays.private_day_price_eur * days,
-          overbilling: 0,
-          rate: rateOr(80),
-          quantity: days,
-          drugs: [],
-        },
-      ];
-    }
-    case 'pharmacy': {
-      const byRate = new Map<number, Claim['drugs']>();
-      for (const d of c.drugs) {
-        const rate = rateOr((m.drugs as unknown as Record<string, { rate: number }>)[d.atc].rate);
-        byRate.set(rate, [...(byRate.get(rate) ?? []), d]);
-      }
-      return [...byRate.entries()].map(([rate, drugs]) => ({
-        nature: PHARMACY_NATURE[rate] ?? 3313,
-        base: drugs.reduce((s, d) => s + d.boxes * drugPrice(d.atc), 0),
-        overbilling: 0,
-        rate,
-        quantity: drugs.reduce((s, d) => s + d.boxes, 0),
-        drugs,
-      }));
-    }
-  }
 }
 
 function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string, out: Out): void {

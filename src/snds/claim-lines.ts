@@ -1,0 +1,116 @@
+// A claim's ER_PRS_F lines: one per reimbursement nature, with its base, rate and quantity. Natures are
+// PRS_NAT_REF codes of IR_NAT_V.
+import { calibration, nomenclaturePath } from '../model/calibration.js';
+import type { Claim } from '../model/care.js';
+import { type DrugRate } from '../model/constants.js';
+import { drugPrice } from './referentials.js';
+import { readCsv } from '../util/csv.js';
+
+const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
+const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
+// Every rate the model check admits has its nature.
+const PHARMACY_NATURE: Record<number, number> = {
+  100: 3311,
+  65: 3313,
+  30: 3312,
+  15: 3341,
+} satisfies Record<DrugRate, number>;
+const gpTariffs = new Map<number, number>();
+function gpTariff(y: number): number {
+  let t = gpTariffs.get(y);
+  if (t === undefined) {
+    t = 0;
+    for (const [from, eur] of Object.entries(calibration().model.gp.tariff_eur)) if (y >= +from) t = eur;
+    gpTariffs.set(y, t);
+  }
+  return t;
+}
+
+function ccamNature(code: string): number {
+  return CCAM_NATURE[ccamGroups().get(code) ?? 'ATM'] ?? 1352;
+}
+
+let groups: Map<string, string> | undefined;
+function ccamGroups(): Map<string, string> {
+  // Each act's group (ATM, ADC, ADE, ADI...) as IR_CCAM_V63 classes it; the model check admits no other act.
+  groups ??= new Map(readCsv(nomenclaturePath('IR_CCAM_V63'), ';').map((r) => [r.CAM_PRS_IDE_COD, r.CAM_PRS_RGT]));
+  return groups;
+}
+
+export interface Line {
+  nature: number;
+  base: number;
+  overbilling: number;
+  rate: number;
+  quantity: number;
+  drugs: Claim['drugs'];
+}
+
+/** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
+export function claimLines(c: Claim, y: number): Line[] {
+  const m = calibration().model;
+  const rateOr = (r: number) => (c.ald ? 100 : r);
+  switch (c.kind) {
+    case 'gp':
+      return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
+    case 'specialist': {
+      const over =
+        (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100 ? 10 + (c.date % 30) : 0;
+      return [
+        {
+          nature: NATURE.specialist,
+          base: m.specialist.tariff_eur,
+          overbilling: over,
+          rate: rateOr(70),
+          quantity: 1,
+          drugs: [],
+        },
+      ];
+    }
+    case 'lab': {
+      const base = m.checkup_biology.price_eur * c.tests.length;
+      return [
+        {
+          nature: NATURE.lab,
+          base,
+          overbilling: 0,
+          rate: rateOr(m.checkup_biology.rate),
+          quantity: c.tests.length,
+          drugs: [],
+        },
+      ];
+    }
+    case 'ccam': {
+      const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? 30;
+      return [{ nature: ccamNature(c.act), base: price, overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
+    }
+    case 'clinic': {
+      const days = Math.max(1, c.end - c.date);
+      return [
+        {
+          nature: NATURE.clinic,
+          base: m.stays.private_day_price_eur * days,
+          overbilling: 0,
+          rate: rateOr(80),
+          quantity: days,
+          drugs: [],
+        },
+      ];
+    }
+    case 'pharmacy': {
+      const byRate = new Map<number, Claim['drugs']>();
+      for (const d of c.drugs) {
+        const rate = rateOr((m.drugs as unknown as Record<string, { rate: number }>)[d.atc].rate);
+        byRate.set(rate, [...(byRate.get(rate) ?? []), d]);
+      }
+      return [...byRate.entries()].map(([rate, drugs]) => ({
+        nature: PHARMACY_NATURE[rate] ?? 3313,
+        base: drugs.reduce((s, d) => s + d.boxes * drugPrice(d.atc), 0),
+        overbilling: 0,
+        rate,
+        quantity: drugs.reduce((s, d) => s + d.boxes, 0),
+        drugs,
+      }));
+    }
+  }
+}
