@@ -12,7 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { projectPath } from '../util/paths.js';
 import { schema } from '../snds/schema.js';
 import { GENERATED } from '../snds/tables.js';
-import { ONE_POOL_THREAD } from '../dataset/workers.js';
+import { ONE_POOL_THREAD } from '../dataset/one-pool.js';
 import { ROW_GROUP } from '../dataset/layout.js';
 import { quote, sqlString } from '../util/sql.js';
 
