@@ -1,7 +1,12 @@
 // One measured generation in its own process: prints the wall time, the CPU time (every thread of the
-// process: JS, garbage collector, DuckDB) and the peak RSS as JSON.
+// process: JS, garbage collector, DuckDB) and the peak RSS as JSON. Like `sndsbench generate`, it
+// runs itself again with one pool thread unless the environment chose a size (src/dataset/one-pool.ts):
+// the figures are then the generating process's own.
 import { generate, type GenerateOptions } from '../dataset/generate.js';
+import { inOnePoolThread } from '../dataset/one-pool.js';
 
+const again = inOnePoolThread();
+if (again) process.exit(await again);
 const o = JSON.parse(process.argv[2]) as GenerateOptions;
 const started = process.hrtime.bigint();
 const m = await generate(o);

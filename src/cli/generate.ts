@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { generate, type GenerateOptions } from '../dataset/generate.js';
 import { generateWithWorkers } from '../dataset/workers.js';
+import { inOnePoolThread } from '../dataset/one-pool.js';
 import { generateToBucket, type BucketTarget } from '../dataset/to-bucket.js';
 import { MAX_BENEFICIARIES } from '../dataset/layout.js';
 import { loadProfile } from '../hosts/profile.js';
@@ -25,7 +26,7 @@ function bucketOf(out: string, host: string | undefined): BucketTarget | null {
   return { profile: loadProfile(host), bucket: s3[1], prefix: s3[2] };
 }
 
-export function generateCommand(y: Argv): Argv {
+export function generateCommand(y: Argv, exit: (code: number) => void): Argv {
   return y.command(
     'generate',
     'Generate a synthetic SNDS-shaped dataset as Parquet, a pure function of the seed',
@@ -71,6 +72,9 @@ export function generateCommand(y: Argv): Argv {
       if (workers > 1 && a.shard !== '0/1') {
         throw new UsageError('--workers and --shard do not combine: --workers N generates the N shards itself');
       }
+      // One process generating: it does so with one pool thread (--workers gives its children one).
+      const again = workers === 1 ? inOnePoolThread() : null;
+      if (again) return exit(await again);
       const generateAll = workers > 1 ? (o: GenerateOptions) => generateWithWorkers(o, workers) : generate;
       const options = {
         beneficiaries: positiveInteger('beneficiaries', a.beneficiaries, MAX_BENEFICIARIES),

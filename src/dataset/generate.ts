@@ -173,10 +173,13 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
         fromBlock: doneBelow,
         rowsBefore: 0,
       };
+      w.staged.batch.spillTo(spillPath(w));
       writers.set(key, w);
     }
     return w;
   };
+  // The rows of the file being filled wait on disk beside it, not in memory (src/snds/spill.ts).
+  const spillPath = (w: Writer) => join(w.dir, `${partName(w.nextFile)}.rows.tmp`);
   const flush = async (w: Writer, toBlock: number) => {
     mkdirSync(w.dir, { recursive: true });
     const final = join(w.dir, partName(w.nextFile));
@@ -185,6 +188,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
     written += statSync(final).size;
     w.nextFile++;
     w.fromBlock = toBlock;
+    w.staged.batch.spillTo(spillPath(w));
   };
 
   let written = 0;
@@ -249,6 +253,7 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
         }
         rows += w.staged.stagedRows - w.rowsBefore;
         if (w.staged.stagedRows >= o.fileRows) await flush(w, b + 1);
+        else w.staged.batch.spillFull();
         w.rowsBefore = w.staged.stagedRows;
       }
       progress.tick(rows, written);

@@ -110,6 +110,7 @@ function stagedRows(): DuckDBTableFunction {
       const c = state.chunk++;
       const rows = Math.max(0, Math.min(CHUNK, batch.columns[0].length - c * CHUNK));
       output.rowCount = rows;
+      if (rows > 0) batch.load(c);
       lanes.forEach((lane, j) => rows > 0 && copyChunk(lane, c, rows, duckdb.data_chunk_get_vector(output.chunk, j)));
     },
   });

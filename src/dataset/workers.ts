@@ -6,16 +6,9 @@ import { prepareOutput, type GenerateOptions } from './generate.js';
 import { mergeManifests } from './manifest.js';
 import { checkCalibration } from '../model/calibration.js';
 import { type Manifest } from '../contracts/dataset.js';
+import { ONE_POOL_THREAD } from './one-pool.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
-
-/**
- * DuckDB runs each statement on one of libuv's worker threads, and glibc gives every thread a heap
- * arena that keeps what it freed: with a single worker thread a generation's peak RSS is about a
- * quarter lower (measured: 939 → 694 MB, 130,000 × 2024 DCIR tables). libuv reads the size when the
- * process starts, so it is given to each worker process (unless the caller chose one).
- */
-export const ONE_POOL_THREAD = { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '1' };
 
 export async function generateWithWorkers(o: GenerateOptions, workers: number): Promise<Manifest> {
   checkCalibration(); // a bad model file stops here, with exit 2, not in each worker

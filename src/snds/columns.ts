@@ -1,6 +1,8 @@
 // Typed columns in fixed-size chunks: the generators append values here and the Parquet sink hands
 // DuckDB one chunk of every column at a time. Chunks never move once filled, so a file's rows cost no
-// copying while they accumulate, and the chunk is the vector DuckDB reads.
+// copying while they accumulate, and the chunk is the vector DuckDB reads. A batch given a spill file
+// moves its full chunks there (spillFull) and reads each back as DuckDB asks for it (load).
+import { SpillFile } from './spill.js';
 
 export type Physical = 'int' | 'double' | 'date' | 'bool' | 'str';
 
@@ -21,8 +23,8 @@ export class ColumnBuffer {
   length = 0;
   /** Numbers, or dictionary codes of strings. */
   private chunks: Numbers[] = [];
-  /** The strings themselves, once the dictionary gave up. */
-  private plain: (string | null)[][] | null = null;
+  /** The strings themselves, once the dictionary gave up (null for a chunk that was spilled). */
+  private plain: ((string | null)[] | null)[] | null = null;
   /** One byte a row per chunk, 0 where the value is NULL; a chunk's is allocated on its first NULL. */
   private valid: (Uint8Array | null)[] = [];
   private codes = new Map<string, number>();
@@ -30,6 +32,12 @@ export class ColumnBuffer {
   private lastCode = 0;
   private current!: Numbers;
   private position = CHUNK;
+  /** Chunks below this one are in the spill file, and `loaded` holds the one read back last. */
+  spilled = 0;
+  private loaded: { c: number; data: Uint8Array; valid: Uint8Array | null } | null = null;
+  /** The dictionary as it was dropped: spilled chunks below `plainFrom` hold its codes. */
+  private frozen: string[] = [];
+  private plainFrom = 0;
 
   constructor(
     readonly name: string,
@@ -63,7 +71,7 @@ export class ColumnBuffer {
   pushString(value: string): void {
     if (this.position === CHUNK) this.nextChunk();
     if (this.plain) {
-      this.plain[this.plain.length - 1][this.position++] = value;
+      this.plain[this.plain.length - 1]![this.position++] = value;
       this.length++;
       return;
     }
@@ -88,7 +96,7 @@ export class ColumnBuffer {
     if (this.position === CHUNK) this.nextChunk();
     const c = this.chunks.length - 1;
     (this.valid[c] ??= new Uint8Array(CHUNK).fill(1))[this.position] = 0;
-    if (this.plain) this.plain[c][this.position] = null;
+    if (this.plain) this.plain[c]![this.position] = null;
     else this.current[this.position] = 0;
     this.position++;
     this.length++;
@@ -96,10 +104,14 @@ export class ColumnBuffer {
 
   private dropDictionary(): void {
     const values = [...this.codes.keys()];
+    this.frozen = values;
+    this.plainFrom = this.spilled;
     this.plain = this.chunks.map((chunk, c) =>
-      Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) =>
-        this.valid[c]?.[i] === 0 ? null : values[code],
-      ),
+      c < this.spilled
+        ? null
+        : Array.from(chunk.subarray(0, c === this.chunks.length - 1 ? this.position : CHUNK), (code, i) =>
+            this.valid[c]?.[i] === 0 ? null : values[code],
+          ),
     );
     this.codes.clear();
     this.lastString = null;
@@ -116,16 +128,53 @@ export class ColumnBuffer {
 
   /** Values (numbers or codes) of chunk `c`; the last chunk is filled up to `length`. */
   numbers(c: number): Numbers {
-    return this.chunks[c];
+    if (c >= this.spilled) return this.chunks[c];
+    const { buffer, byteOffset, byteLength } = this.reloaded(c).data;
+    const kind = this.physical;
+    if (kind === 'str') return new Uint16Array(buffer, byteOffset, byteLength / 2);
+    if (kind === 'double') return new Float64Array(buffer, byteOffset, byteLength / 8);
+    if (kind === 'bool') return new Uint8Array(buffer, byteOffset, byteLength);
+    return new Int32Array(buffer, byteOffset, byteLength / 4);
   }
 
   strings(c: number): (string | null)[] {
-    return this.plain![c];
+    if (c >= this.spilled) return this.plain![c]!;
+    if (c < this.plainFrom) return Array.from(this.numbers(c), (code) => this.frozen[code]);
+    const { data } = this.reloaded(c);
+    const strings = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').split('\0');
+    if (strings.length !== CHUNK) throw new Error(`column ${this.name}: a value holds a NUL character`);
+    return strings;
   }
 
   /** One byte a row of chunk `c`, or null when it holds no NULL. */
   validity(c: number): Uint8Array | null {
-    return this.valid[c];
+    return c >= this.spilled ? this.valid[c] : this.reloaded(c).valid;
+  }
+
+  private reloaded(c: number): { data: Uint8Array; valid: Uint8Array | null } {
+    if (this.loaded?.c !== c) throw new Error(`column ${this.name}: chunk ${c} was spilled and not loaded`);
+    return this.loaded;
+  }
+
+  /** Full chunk `c` as bytes (values, then validity, empty without NULLs), released from memory. */
+  spill(c: number): [Uint8Array, Uint8Array] {
+    if (c !== this.spilled || (c + 1) * CHUNK > this.length) throw new Error(`column ${this.name}: cannot spill ${c}`);
+    const strings = this.plain?.[c];
+    const numbers = this.chunks[c];
+    const data = strings
+      ? Buffer.from(strings.join('\0'), 'utf8')
+      : new Uint8Array(numbers.buffer, numbers.byteOffset, numbers.byteLength);
+    const valid = this.valid[c] ?? new Uint8Array(0);
+    this.chunks[c] = EMPTY;
+    this.valid[c] = null;
+    if (this.plain) this.plain[c] = null;
+    this.spilled++;
+    return [data, valid];
+  }
+
+  /** Chunk `c`, read back from the spill file, until the next load. */
+  load(c: number, data: Uint8Array, valid: Uint8Array): void {
+    this.loaded = { c, data, valid: valid.byteLength > 0 ? valid : null };
   }
 
   clear(): void {
@@ -136,6 +185,10 @@ export class ColumnBuffer {
     this.codes = new Map();
     this.lastString = null;
     this.position = CHUNK;
+    this.spilled = 0;
+    this.loaded = null;
+    this.frozen = [];
+    this.plainFrom = 0;
   }
 }
 
@@ -191,6 +244,7 @@ export class Batch {
   readonly columns: ColumnBuffer[];
   readonly put: (keys: Row, row: Row) => void;
   private readonly byName = new Map<string, ColumnBuffer>();
+  private spillFile: SpillFile | null = null;
 
   constructor(spec: Spec) {
     this.columns = spec.map(([name, physical]) => new ColumnBuffer(name, physical));
@@ -212,7 +266,32 @@ export class Batch {
     return n;
   }
 
+  /** Where full chunks go from now on (until the next clear), or null to keep them in memory. */
+  spillTo(path: string | null): void {
+    this.spillFile?.discard();
+    this.spillFile = path === null ? null : new SpillFile(path);
+  }
+
+  /** Moves every full chunk not yet spilled to the spill file, if there is one. */
+  spillFull(): void {
+    if (!this.spillFile) return;
+    const full = Math.floor(this.columns[0].length / CHUNK);
+    for (let c = this.columns[0].spilled; c < full; c++) {
+      if (this.spillFile.append(this.columns.flatMap((col) => col.spill(c))) !== c)
+        throw new Error('spill records out of step with chunks');
+    }
+  }
+
+  /** Makes chunk `c` readable, from the spill file when it was spilled. */
+  load(c: number): void {
+    if (!this.spillFile || c >= this.columns[0].spilled) return;
+    const sections = this.spillFile.read(c);
+    this.columns.forEach((col, j) => col.load(c, sections[2 * j], sections[2 * j + 1]));
+  }
+
+  /** Empties the batch; its spill file, if any, is deleted and used again from the start. */
   clear(): void {
     for (const c of this.columns) c.clear();
+    this.spillFile?.discard();
   }
 }
