@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError } from '../../util/errors.js';
 import { parseSeconds, parseVolume, parseWindow } from '../../util/units.js';
-import { loadProfile } from '../../hosts/profile.js';
+import { credentialsOf, loadProfile } from '../../hosts/profile.js';
 import { RUN_PROFILES, SCENARIOS } from '../run.js';
 
 export interface Candidate {
@@ -27,7 +27,16 @@ export type Workload =
       retries: number;
     }
   | { id: string; kind: 'mirror'; procedure: string; duration: number; rate: number; maxLag: number; catchUp: number }
-  | { id: string; kind: 'cutover'; procedure: string; steps?: string; stepEvery: number; at: number; duration: number; rate: number };
+  | {
+      id: string;
+      kind: 'cutover';
+      procedure: string;
+      steps?: string;
+      stepEvery: number;
+      at: number;
+      duration: number;
+      rate: number;
+    };
 
 export interface DatasetSpec {
   /** Generate parameters, or null when `folder` names an existing dataset. */
@@ -80,15 +89,15 @@ function only(file: string, where: string, o: Raw, keys: string[]): void {
 
 function years(file: string, v: unknown): [number, number] {
   const m = /^(\d{4})(?:-(\d{4}))?$/.exec(String(v));
-  if (!m || Number(m[1]) > Number(m[2] ?? m[1])) fail(file, `dataset.generate.years must be YYYY or YYYY-YYYY, got "${v}"`);
+  if (!m || Number(m[1]) > Number(m[2] ?? m[1]))
+    fail(file, `dataset.generate.years must be YYYY or YYYY-YYYY, got "${v}"`);
   return [Number(m[1]), Number(m[2] ?? m[1])];
 }
 
 function workload(file: string, w: unknown, i: number): Workload {
   if (!isObject(w)) fail(file, `workloads[${i}] must be a mapping`);
   const kinds = ['scenario', 'migration', 'mirror', 'cutover'].filter((k) => k in w);
-  if (kinds.length !== 1)
-    fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover`);
+  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover`);
   const id = w.id === undefined ? undefined : String(w.id);
   if (kinds[0] === 'scenario') {
     only(file, `workloads[${i}]`, w, ['id', 'scenario', 'profile', 'settings']);
@@ -97,7 +106,8 @@ function workload(file: string, w: unknown, i: number): Workload {
       fail(file, `unknown workload scenario "${scenario}" (known: ${SCENARIOS.join(', ')})`);
     const profile = String(w.profile ?? 'ci');
     if (!(profile in RUN_PROFILES)) fail(file, `workload ${scenario}: profile must be ci or full, got "${profile}"`);
-    if (w.settings !== undefined && !isObject(w.settings)) fail(file, `workload ${scenario}: settings must be a mapping`);
+    if (w.settings !== undefined && !isObject(w.settings))
+      fail(file, `workload ${scenario}: settings must be a mapping`);
     const settings = Object.fromEntries(Object.entries(w.settings ?? {}).map(([k, v]) => [k, String(v)]));
     if (settings.DURATION) parseSeconds(`${scenario}.settings.DURATION`, settings.DURATION);
     return { id: id ?? scenario, kind: 'run', scenario, profile: profile as 'ci' | 'full', settings };
@@ -153,7 +163,8 @@ function dataset(file: string, d: unknown): DatasetSpec | null {
   if (d === undefined) return null;
   if (!isObject(d)) fail(file, 'dataset must be a mapping (generate: {...} or folder: PATH)');
   only(file, 'dataset', d, ['generate', 'folder']);
-  if ((d.generate === undefined) === (d.folder === undefined)) fail(file, 'dataset: give generate or folder, one of them');
+  if ((d.generate === undefined) === (d.folder === undefined))
+    fail(file, 'dataset: give generate or folder, one of them');
   if (d.folder !== undefined) {
     const folder = resolve(String(d.folder));
     if (!existsSync(folder)) fail(file, `dataset.folder ${folder}: no such folder`);
@@ -166,7 +177,12 @@ function dataset(file: string, d: unknown): DatasetSpec | null {
   const seed = g.seed === undefined ? 42 : Number(g.seed);
   if (!Number.isInteger(seed)) fail(file, `dataset.generate.seed must be an integer, got ${JSON.stringify(g.seed)}`);
   return {
-    generate: { beneficiaries: Math.round(num(file, 'dataset.generate.beneficiaries', g.beneficiaries)), firstYear, lastYear, seed },
+    generate: {
+      beneficiaries: Math.round(num(file, 'dataset.generate.beneficiaries', g.beneficiaries)),
+      firstYear,
+      lastYear,
+      seed,
+    },
     folder: null,
   };
 }
@@ -195,7 +211,16 @@ export function loadCampaign(path: string, results?: string): Campaign {
   }
   if (!isObject(raw)) fail(file, 'expected a mapping with candidates and workloads');
   only(file, 'top level', raw, [
-    'name', 'results', 'source', 'candidates', 'dataset', 'workloads', 'repeat', 'criteria', 'budget', 'assume',
+    'name',
+    'results',
+    'source',
+    'candidates',
+    'dataset',
+    'workloads',
+    'repeat',
+    'criteria',
+    'budget',
+    'assume',
   ]);
   if (!Array.isArray(raw.candidates) || raw.candidates.length === 0) fail(file, 'candidates: give at least one host');
   const candidates = raw.candidates.map((c, i): Candidate => {
@@ -255,3 +280,8 @@ export function hostsOf(c: Campaign): string[] {
 
 /** The prefix the campaign seeds its dataset under: its own, so that `clean` can tell it apart. */
 export const datasetPrefix = (c: Campaign) => `sndsbench-campaign-${c.name}`;
+
+/** Names the first credential variable missing for any host, in one line, before anything is sent. */
+export function checkCredentials(c: Campaign): void {
+  for (const h of hostsOf(c)) credentialsOf(loadProfile(h));
+}

@@ -97,7 +97,7 @@ function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | 
   if (w.kind === 'migration') {
     // The rehearsal copies the dataset once; the window and volume are extrapolated, not sent.
     const put = d.files * putRequests(p, d.bytes / Math.max(1, d.files), w.partSize);
-    const seconds = d.files * perRequestSeconds(c, p, d.bytes / Math.max(1, d.files)) / w.streams;
+    const seconds = (d.files * perRequestSeconds(c, p, d.bytes / Math.max(1, d.files))) / w.streams;
     return { seconds, put, get: d.files, written: d.bytes, read: 0 };
   }
   if (w.kind === 'mirror') {
@@ -108,7 +108,13 @@ function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | 
   }
   const seconds = w.steps ? w.stepEvery * (w.steps.split(',').length + 1) : w.duration;
   const requests = w.rate * seconds;
-  return { seconds, put: requests / 2 + d.files, get: requests / 2, written: (requests / 2) * 16384 + d.bytes, read: 0 };
+  return {
+    seconds,
+    put: requests / 2 + d.files,
+    get: requests / 2,
+    written: (requests / 2) * 16384 + d.bytes,
+    read: 0,
+  };
 }
 
 function priceOf(p: HostProfile, key: string): number {
@@ -169,13 +175,17 @@ export function planCampaign(c: Campaign, data: DatasetSize | null): CampaignPla
   };
   const b = c.budget;
   if (b.requests !== undefined && total.requests > b.requests)
-    refusals.push(`about ${total.requests.toLocaleString('en')} requests, above the budget of ${b.requests.toLocaleString('en')}`);
+    refusals.push(
+      `about ${total.requests.toLocaleString('en')} requests, above the budget of ${b.requests.toLocaleString('en')}`,
+    );
   if (b.bytes !== undefined && total.bytes > b.bytes)
     refusals.push(`about ${human(total.bytes, 'B')} moved, above the budget of ${human(b.bytes, 'B')}`);
   if (b.hours !== undefined && total.seconds > b.hours * 3600)
     refusals.push(`about ${showDuration(total.seconds)}, above the budget of ${b.hours} h`);
   if (b.money !== undefined && total.cost !== null && total.cost > b.money)
-    refusals.push(`about ${total.cost.toFixed(2)} ${total.currency ?? ''} at list prices, above the budget of ${b.money}`);
+    refusals.push(
+      `about ${total.cost.toFixed(2)} ${total.currency ?? ''} at list prices, above the budget of ${b.money}`,
+    );
   return { estimates, seeding, total, refusals };
 }
 
@@ -203,7 +213,7 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
   const cost = t.cost === null ? 'no prices listed' : `${t.cost.toFixed(2)} ${t.currency ?? ''} at list prices`;
   lines.push(
     `total: ${n(t.requests)} requests, ${human(t.bytes, 'B')} moved, ${showDuration(t.seconds)}, ${cost} ` +
-      `(estimated at ${c.assume.requestMs} ms per request and ${human(c.assume.bytesPerSecond, 'B/s', 1024)} per connection)`,
+      `(estimated at ${c.assume.requestMs} ms per request and ${c.assume.bytesPerSecond / 2 ** 20} MiB/s per connection)`,
   );
   return lines.join('\n');
 }
