@@ -152,7 +152,7 @@ describe.skipIf(skip)('campaigns on the lab', () => {
     expect(await listings()).toEqual(before);
   });
 
-  it('an uninterrupted campaign: every run twice, interleaved, a report with intervals; clean restores the buckets', async () => {
+  it('uninterrupted: every run twice, interleaved, a report with intervals; clean restores the buckets', async () => {
     const file = campaignFile('whole');
     const out = join(work, 'whole');
     const started = Date.now();

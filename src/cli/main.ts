@@ -54,7 +54,8 @@ async function main(): Promise<number> {
   await cli
     .demandCommand(
       1,
-      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, mirror, ' +
+      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
+        'mirror, ' +
         'replicate, report',
     )
     .strict()

@@ -65,6 +65,8 @@ function measurementTables(r: Report): string {
     .join('\n');
 }
 
+const rankingHead = (r: Report) => (r.repetitions > 1 ? '<th>ranking</th>' : '');
+
 /** How repeated figures read, where the campaign repeated its runs. */
 function noise(r: Report): string {
   if (r.repetitions <= 1) return '';
@@ -98,7 +100,7 @@ ${STYLE}
 machine, sndsbench commit); runs are compared only when their workloads are identical.</p>
 <h2>Scorecard</h2>
 ${noise(r)}
-<table id="scorecard"><tr><th>criterion</th><th>threshold</th>${hosts}${r.repetitions > 1 ? '<th>ranking</th>' : ''}</tr>
+<table id="scorecard"><tr><th>criterion</th><th>threshold</th>${hosts}${rankingHead(r)}</tr>
 ${scoreRows(r)}</table>
 <h2>Charts</h2>
 ${rendered.join('\n')}

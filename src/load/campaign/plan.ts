@@ -192,19 +192,23 @@ export function planCampaign(c: Campaign, data: DatasetSize | null): CampaignPla
 export function formatPlan(c: Campaign, plan: CampaignPlan): string {
   const n = (x: number) => Math.round(x).toLocaleString('en');
   const lines = [
-    `campaign ${c.name}: ${c.candidates.length} candidates × ${c.workloads.length} workloads × ${c.repeat} repetitions, ` +
+    `campaign ${c.name}: ${c.candidates.length} candidates × ${c.workloads.length} workloads × ` +
+      `${c.repeat} repetitions, ` +
       `interleaved across candidates`,
   ];
   if (plan.seeding)
     lines.push(`  dataset on ${c.source}: ${n(plan.seeding.put)} objects, ${human(plan.seeding.bytes, 'B')} (once)`);
   for (const cand of c.candidates) {
     const p = loadProfile(cand.host);
-    const caps = `caps ${p.limits.put_per_second_per_bucket ?? '—'} PUT/s, ${p.limits.get_per_second_per_bucket ?? '—'} GET/s per bucket`;
+    const cap = (v: number | null | undefined) => v ?? '—';
+    const l = p.limits;
+    const caps = `caps ${cap(l.put_per_second_per_bucket)} PUT/s, ${cap(l.get_per_second_per_bucket)} GET/s per bucket`;
     lines.push(`${cand.host} (${p.provider}; ${caps}), per repetition:`);
     for (const e of plan.estimates.filter((x) => x.host === cand.host)) {
       const cost = e.cost === null ? '' : `, ${e.cost.toFixed(4)} ${p.prices?.currency ?? ''}`;
       lines.push(
-        `  ${e.workload.padEnd(12)} ${n(e.put)} PUT (${e.put_per_s.toFixed(1)}/s), ${n(e.get)} GET (${e.get_per_s.toFixed(1)}/s), ` +
+        `  ${e.workload.padEnd(12)} ${n(e.put)} PUT (${e.put_per_s.toFixed(1)}/s), ` +
+          `${n(e.get)} GET (${e.get_per_s.toFixed(1)}/s), ` +
           `${human(e.written, 'B')} written, ${human(e.read, 'B')} read, ${showDuration(e.seconds)}${cost}`,
       );
     }
@@ -213,7 +217,8 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
   const cost = t.cost === null ? 'no prices listed' : `${t.cost.toFixed(2)} ${t.currency ?? ''} at list prices`;
   lines.push(
     `total: ${n(t.requests)} requests, ${human(t.bytes, 'B')} moved, ${showDuration(t.seconds)}, ${cost} ` +
-      `(estimated at ${c.assume.requestMs} ms per request and ${c.assume.bytesPerSecond / 2 ** 20} MiB/s per connection)`,
+      `(estimated at ${c.assume.requestMs} ms per request and ` +
+      `${c.assume.bytesPerSecond / 2 ** 20} MiB/s per connection)`,
   );
   return lines.join('\n');
 }
