@@ -45,11 +45,13 @@ export function campaignCommand(y: Argv, exit: SetExitCode): Argv {
         const inputs = reportInputs(c);
         await report(inputs.dirs, inputs.out, loadCriteria(inputs.criteria ?? undefined), { repetitions: true });
         const failed = outcome.failed.length ? `; ${outcome.failed.length} failed (run again to resume them)` : '';
+        const stopped = outcome.stopped ? `; stopped: ${outcome.stopped}` : '';
         say(
-          `${outcome.done} runs done, ${outcome.skipped} kept from before${failed}, in ${duration(outcome.seconds)}; ` +
+          `${outcome.done} runs done, ${outcome.skipped} kept from before${failed}${stopped}, ` +
+            `in ${duration(outcome.seconds)}; ` +
             `report in ${inputs.out}/report.html`,
         );
-        if (outcome.failed.length) exit(1);
+        if (outcome.failed.length || outcome.stopped) exit(1);
         return;
       }
       if (a.action === 'report') {

@@ -32,7 +32,8 @@ export async function demo(folder: string, say: (line: string) => void): Promise
     for (const f of ['campaign.json', 'runs', 'report']) rmSync(join(out, f), { recursive: true, force: true });
     say(`running the campaign ${DEMO_CAMPAIGN}`);
     const outcome = await runCampaign(campaign, campaignDataset, (l) => say(`  ${l}`));
-    if (outcome.failed.length) throw new Error(`the demo's campaign failed: ${outcome.failed[0]}`);
+    if (outcome.failed.length || outcome.stopped)
+      throw new Error(`the demo's campaign failed: ${outcome.failed[0] ?? outcome.stopped}`);
     say('writing the reports');
     const inputs = reportInputs(campaign);
     await report(inputs.dirs, inputs.out, loadCriteria(inputs.criteria ?? undefined), { repetitions: true });

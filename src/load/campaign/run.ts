@@ -3,8 +3,8 @@
 // shared cloud's slow hour falls on all candidates alike. Resumable: a run is written under
 // runs/KEY.partial/ and renamed when complete; a completed run is never redone, an interrupted one is
 // named and rerun. A run that fails is recorded and the campaign goes on with the others.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { loadProfile } from '../../hosts/profile.js';
 import { preflight } from '../../hosts/preflight.js';
 import { addToxic, clearToxics } from '../../hosts/toxics.js';
@@ -104,7 +104,6 @@ async function asCandidate<T>(host: string, fn: () => Promise<T>): Promise<T> {
 async function execute(c: Campaign, s: Step, into: string, dataset: string | null, hooks: DatasetHooks) {
   const w = s.workload;
   const source = c.source!;
-  const id = () => readdirSync(into)[0];
   if (w.kind === 'run') {
     const r = await runScenario({
       scenario: w.scenario,
@@ -115,7 +114,7 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       env: w.settings,
       sample: hooks.sample,
     });
-    return { exit: r.exitCode, owned: [[s.host, `sndsbench-${id()}/`]] };
+    return { exit: r.exitCode, owned: [[s.host, `sndsbench-${basename(r.dir)}/`]] };
   }
   if (w.kind === 'migration') {
     const r = await migrate({
@@ -147,7 +146,7 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       results: into,
       keepObjects: false,
     });
-    const prefix = `mirror-${id()}/`;
+    const prefix = `mirror-${basename(r.dir)}/`;
     return {
       exit: r.exitCode,
       owned: [
@@ -174,7 +173,7 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
     results: into,
     thresholds: DEFAULT_THRESHOLDS,
   });
-  const prefix = `cutover-${id()}/`;
+  const prefix = `cutover-${basename(r.dir)}/`;
   return {
     exit: r.exitCode,
     owned: [
@@ -190,6 +189,8 @@ export interface CampaignOutcome {
   skipped: number;
   failed: string[];
   seconds: number;
+  /** Set when the budget's hours were spent before every run was done. */
+  stopped: string | null;
 }
 
 export async function runCampaign(
@@ -222,7 +223,7 @@ export async function runCampaign(
   }
 
   const steps = schedule(c);
-  const outcome: CampaignOutcome = { done: 0, skipped: 0, failed: [], seconds: 0 };
+  const outcome: CampaignOutcome = { done: 0, skipped: 0, failed: [], seconds: 0, stopped: null };
   const times: number[] = [];
   for (const [i, s] of steps.entries()) {
     const at = `[${i + 1}/${steps.length}]`;
@@ -230,6 +231,14 @@ export async function runCampaign(
       outcome.skipped++;
       say(`${at} ${s.key}: done before, kept`);
       continue;
+    }
+    // The plan's estimate may be wrong: the hours actually spent, over every invocation, are the budget.
+    const spent = Object.values(state.runs).reduce((t, x) => t + x.seconds, 0);
+    if (c.budget.hours !== undefined && spent >= c.budget.hours * 3600) {
+      const what = `${s.key} and later runs not started`;
+      outcome.stopped = `the budget of ${c.budget.hours} h is spent (${duration(spent)}): ${what}`;
+      say(`${at} ${outcome.stopped}`);
+      break;
     }
     const partial = join(runsFolder(c), `${s.key}.partial`);
     if (existsSync(partial)) {
