@@ -38,7 +38,7 @@ dataset:
 workloads:
   - scenario: ingest
     settings: { VUS: 2, DURATION: 2s, OBJECT_SIZE: 262144 }
-  - migration: { window: 1h, volume: 1GB, streams: 2 }
+  - migration: { window: 1h, volume: 100MB, streams: 2 }
 ${extra}`,
   );
   return file;
