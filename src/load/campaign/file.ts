@@ -7,6 +7,7 @@ import { UsageError } from '../../util/errors.js';
 import { parseSeconds, parseVolume, parseWindow } from '../../util/units.js';
 import { credentialsOf, loadProfile } from '../../hosts/profile.js';
 import { RUN_PROFILES, SCENARIOS } from '../run.js';
+import { planSteps } from '../steps.js';
 
 export interface Candidate {
   host: string;
@@ -147,13 +148,23 @@ function workload(file: string, w: unknown, i: number): Workload {
     };
   }
   only(file, where, spec, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate']);
+  const at = spec.at === undefined ? 5 : Number(spec.at);
+  if (!(at >= 0)) fail(file, `${where}.at must be seconds after the load starts, got ${JSON.stringify(spec.at)}`);
+  if (spec.steps !== undefined) {
+    if (spec.at !== undefined) fail(file, `${where}: at is the single switch's time; with steps use step_every`);
+    try {
+      planSteps({ steps: String(spec.steps), stepEvery: num(file, `${where}.step_every`, spec.step_every, 6) });
+    } catch (e) {
+      fail(file, `${where}.steps: ${(e as Error).message}`);
+    }
+  }
   return {
     id: id ?? 'cutover',
     kind: 'cutover',
     procedure: String(spec.procedure ?? 'reference'),
     steps: spec.steps === undefined ? undefined : String(spec.steps),
     stepEvery: num(file, `${where}.step_every`, spec.step_every, 6),
-    at: spec.at === undefined ? 5 : Number(spec.at),
+    at,
     duration: num(file, `${where}.duration`, spec.duration, 15),
     rate: num(file, `${where}.rate`, spec.rate, 30),
   };
