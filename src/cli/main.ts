@@ -18,6 +18,7 @@ import { manifestCommand } from './manifest.js';
 import { seedCommand } from './seed.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
+import { campaignCommand } from './campaign.js';
 
 /** In the order `sndsbench --help` lists them. */
 const COMMANDS: Register[] = [
@@ -29,6 +30,7 @@ const COMMANDS: Register[] = [
   replicateCommand,
   reportCommand,
   demoCommand,
+  campaignCommand,
   validateCommand,
   labCommand,
   manifestCommand,
@@ -52,7 +54,8 @@ async function main(): Promise<number> {
   await cli
     .demandCommand(
       1,
-      'name a command: demo, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, mirror, ' +
+      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
+        'mirror, ' +
         'replicate, report',
     )
     .strict()

@@ -3,6 +3,7 @@
 import { escapeHtml as esc, svg } from '../util/charts.js';
 import { charts } from './charts/index.js';
 import { fmt, type Cell, type Loaded, type Report } from './types.js';
+import { showInterval } from './intervals.js';
 
 const LIMITS = [
   'put_per_second_per_bucket',
@@ -29,14 +30,15 @@ function scoreRows(r: Report): string {
   const cell = (c: Cell) => {
     if (c.pass === null) return '<td class="na">no comparable run</td>';
     const verdict = c.pass ? 'PASS' : 'FAIL';
-    const value = link(c.run, fmt(c.value));
+    const value = link(c.run, c.interval ? showInterval(c.interval, fmt) : fmt(c.value));
     return `<td class="${c.pass ? 'pass' : 'fail'}" data-verdict="${verdict}">${verdict} ${value}</td>`;
   };
   return r.scorecard
     .map((row) => {
       const threshold = `${row.criterion.op} ${row.criterion.threshold}`;
       const head = `<td>${esc(row.criterion.label)}</td><td>${esc(threshold)}</td>`;
-      return `<tr>${head}${r.candidates.map((h) => cell(row.cells[h])).join('')}</tr>`;
+      const rank = r.repetitions > 1 ? `<td class="ranking">${esc(row.ranking ?? '—')}</td>` : '';
+      return `<tr>${head}${r.candidates.map((h) => cell(row.cells[h])).join('')}${rank}</tr>`;
     })
     .join('\n');
 }
@@ -48,14 +50,29 @@ function measurementTables(r: Report): string {
       const head = `<tr><th>host</th>${keys.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`;
       const rows = g.runs
         .map((run) => {
-          const cells = keys.map((k) => `<td>${link(run.id, fmt(run.metrics[k] ?? null))}</td>`).join('');
-          return `<tr><td>${link(run.id, run.host)}</td>${cells}</tr>`;
+          const shown = (k: string) => {
+            const i = run.intervals?.[k];
+            return i ? showInterval(i, fmt) : fmt(run.metrics[k] ?? null);
+          };
+          const cells = keys.map((k) => `<td>${link(run.id, shown(k))}</td>`).join('');
+          const n = run.n && run.n > 1 ? ` (${run.n} runs)` : '';
+          return `<tr><td>${link(run.id, run.host)}${n}</td>${cells}</tr>`;
         })
         .join('');
       const workload = `<p class="workload">workload: <code>${esc(JSON.stringify(g.workload))}</code></p>`;
       return `<h3>${esc(g.scenario)}</h3>${workload}<table>${head}${rows}</table>`;
     })
     .join('\n');
+}
+
+const rankingHead = (r: Report) => (r.repetitions > 1 ? '<th>ranking</th>' : '');
+
+/** How repeated figures read, where the campaign repeated its runs. */
+function noise(r: Report): string {
+  if (r.repetitions <= 1) return '';
+  return `<p>Each workload ran ${r.repetitions} times per candidate, interleaved. Figures are the median \
+[min–max] of the runs; verdicts are judged on the median. A ranking holds only where two candidates' \
+ranges do not overlap ("&gt;"); "≈" means indistinguishable at this noise.</p>`;
 }
 
 export async function html(r: Report, groups: Loaded[][]): Promise<string> {
@@ -82,7 +99,8 @@ ${STYLE}
 <p>Generated ${esc(r.generated)} from ${r.runs.length} runs. Figures link to their run's manifest (tools, workload, \
 machine, sndsbench commit); runs are compared only when their workloads are identical.</p>
 <h2>Scorecard</h2>
-<table id="scorecard"><tr><th>criterion</th><th>threshold</th>${hosts}</tr>
+${noise(r)}
+<table id="scorecard"><tr><th>criterion</th><th>threshold</th>${hosts}${rankingHead(r)}</tr>
 ${scoreRows(r)}</table>
 <h2>Charts</h2>
 ${rendered.join('\n')}

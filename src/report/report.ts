@@ -8,18 +8,34 @@ import { writeAtomic } from '../util/files.js';
 import { html } from './html.js';
 import { markdown } from './markdown.js';
 import { readRun, runDirs } from './readers.js';
-import { byWorkload, scorecard } from './scorecard.js';
-import type { Criterion, Report } from './types.js';
+import { byWorkload, repetitionsOf, scorecard } from './scorecard.js';
+import { interval } from './intervals.js';
+import type { Criterion, Loaded, Report } from './types.js';
 
 export { DEFAULT_CRITERIA, loadCriteria } from './scorecard.js';
 export type { Criterion, Report } from './types.js';
 
-export async function report(dirs: string[], out: string, criteria: Criterion[]): Promise<Report> {
+/** Each figure's median and range over a host's repetitions of a workload. */
+function intervalsOf(reps: Loaded[]): Record<string, ReturnType<typeof interval>> {
+  const names = [...new Set(reps.flatMap((r) => Object.keys(r.metrics)))];
+  const numeric = (k: string) => reps.map((r) => r.metrics[k]).filter((v): v is number => typeof v === 'number');
+  return Object.fromEntries(names.filter((k) => numeric(k).length).map((k) => [k, interval(numeric(k))]));
+}
+
+/** `repetitions`: a campaign's repeated runs of a workload are summed up as medians and ranges, and the
+ * scorecard ranks candidates only where the ranges allow; otherwise the latest run of each host counts. */
+export async function report(
+  dirs: string[],
+  out: string,
+  criteria: Criterion[],
+  options: { repetitions?: boolean } = {},
+): Promise<Report> {
   const runs = await Promise.all(runDirs(dirs).map(readRun));
   const candidates = [...new Set(runs.map((r) => r.manifest.host))].sort();
   // In start order: the latest run of each host per workload wins, and the runs are listed so.
   runs.sort((a, b) => a.manifest.started.localeCompare(b.manifest.started));
   const groups = byWorkload(runs);
+  const reps = options.repetitions ? repetitionsOf(runs) : undefined;
 
   const limits: Report['limits'] = {};
   for (const host of candidates) {
@@ -51,11 +67,17 @@ export async function report(dirs: string[], out: string, criteria: Criterion[])
   const result: Report = {
     generated: new Date().toISOString(),
     candidates,
-    scorecard: scorecard(criteria, groups, candidates),
+    repetitions: reps ? Math.max(...groups.flat().map((r) => reps(r).length)) : 1,
+    scorecard: scorecard(criteria, groups, candidates, reps),
     groups: groups.map((g) => ({
       scenario: g[0].manifest.scenario,
       workload: g[0].manifest.workload,
-      runs: g.map((r) => ({ host: r.manifest.host, id: r.id, metrics: r.metrics })),
+      runs: g.map((r) => ({
+        host: r.manifest.host,
+        id: r.id,
+        metrics: r.metrics,
+        ...(reps ? { intervals: intervalsOf(reps(r)), n: reps(r).length } : {}),
+      })),
     })),
     limits,
     runs: links,

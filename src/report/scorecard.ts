@@ -5,6 +5,7 @@ import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
 import type { RunManifest } from '../contracts/results.js';
 import type { Cell, Criterion, Loaded, Report } from './types.js';
+import { interval, ranking } from './intervals.js';
 
 export const DEFAULT_CRITERIA = projectPath('report', 'criteria.json');
 
@@ -24,7 +25,7 @@ export function loadCriteria(path = DEFAULT_CRITERIA): Criterion[] {
   return c.criteria;
 }
 
-const workloadKey = (m: RunManifest) =>
+export const workloadKey = (m: RunManifest) =>
   JSON.stringify(Object.entries(m.workload).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Runs grouped by identical workload, keeping the latest run of each host (`runs` in start order). */
@@ -43,7 +44,35 @@ function compare(value: number | string, op: Criterion['op'], threshold: number 
   return op === '<=' ? Number(value) <= Number(threshold) : Number(value) >= Number(threshold);
 }
 
-export function scorecard(criteria: Criterion[], groups: Loaded[][], candidates: string[]): Report['scorecard'] {
+/** Every run of each host per workload (a campaign's repetitions), keyed like `byWorkload`'s groups. */
+export function repetitionsOf(runs: Loaded[]): (r: Loaded) => Loaded[] {
+  const all = new Map<string, Loaded[]>();
+  for (const r of runs) {
+    const key = `${r.manifest.host}|${workloadKey(r.manifest)}`;
+    all.set(key, [...(all.get(key) ?? []), r]);
+  }
+  return (r) => all.get(`${r.manifest.host}|${workloadKey(r.manifest)}`) ?? [r];
+}
+
+/** One cell from every repetition: the median judged, the range kept; a verdict passes when all runs pass. */
+function repeatedCell(criterion: Criterion, reps: Loaded[], latest: Loaded): Cell {
+  const values = reps.map((r) => r.metrics[criterion.metric]).filter((v) => v !== undefined);
+  if (values.length === 0) return { value: null, pass: null, run: null, interval: null };
+  if (values.every((v) => typeof v === 'number')) {
+    const i = interval(values as number[])!;
+    return { value: i.median, pass: compare(i.median, criterion.op, criterion.threshold), run: latest.id, interval: i };
+  }
+  const distinct = [...new Set(values.map(String))];
+  const pass = values.every((v) => compare(v, criterion.op, criterion.threshold));
+  return { value: distinct.join(' / '), pass, run: latest.id, interval: null };
+}
+
+export function scorecard(
+  criteria: Criterion[],
+  groups: Loaded[][],
+  candidates: string[],
+  reps?: (r: Loaded) => Loaded[],
+): Report['scorecard'] {
   return criteria.map((criterion) => {
     // The workload most candidates ran, for this criterion's kind and scenario.
     const eligible = groups.filter(
@@ -58,8 +87,12 @@ export function scorecard(criteria: Criterion[], groups: Loaded[][], candidates:
       cells[host] =
         value === undefined
           ? { value: null, pass: null, run: null }
-          : { value, pass: compare(value, criterion.op, criterion.threshold), run: r!.id };
+          : reps
+            ? repeatedCell(criterion, reps(r!), r!)
+            : { value, pass: compare(value, criterion.op, criterion.threshold), run: r!.id };
     }
-    return { criterion, cells };
+    if (!reps) return { criterion, cells };
+    const intervals = Object.fromEntries(Object.entries(cells).map(([h, c]) => [h, c.interval ?? null]));
+    return { criterion, cells, ranking: ranking(criterion.op, intervals) };
   });
 }

@@ -1,6 +1,7 @@
 // The report's shapes: a run read back from its folder, the scorecard's criteria, and report.json.
 import type { Limits } from '../hosts/profile.js';
 import type { CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
+import type { Interval } from './intervals.js';
 
 /** A run's figures by name (throughput_mib_s, p99_ms, verdict...): what criteria and tables refer to. */
 export type Metrics = Record<string, number | string>;
@@ -34,20 +35,26 @@ export interface Criterion {
 }
 
 export interface Cell {
+  /** The figure, or with repetitions its median (or its distinct values, for a verdict). */
   value: number | string | null;
   pass: boolean | null;
   run: string | null;
+  /** With repetitions: the median and range of the candidate's runs. */
+  interval?: Interval | null;
 }
 
 /** report.json. */
 export interface Report {
   generated: string;
   candidates: string[];
-  scorecard: { criterion: Criterion; cells: Record<string, Cell> }[];
+  /** Runs of each host on each workload, when a campaign repeated them (1 otherwise). */
+  repetitions: number;
+  /** `ranking`: candidates ordered where their intervals allow it, "≈" where they do not. */
+  scorecard: { criterion: Criterion; cells: Record<string, Cell>; ranking?: string | null }[];
   groups: {
     scenario: string;
     workload: Record<string, unknown>;
-    runs: { host: string; id: string; metrics: Metrics }[];
+    runs: { host: string; id: string; metrics: Metrics; intervals?: Record<string, Interval | null>; n?: number }[];
   }[];
   limits: Record<string, Limits | null>;
   runs: { id: string; kind: string; host: string; manifest: string; dashboard: string | null }[];

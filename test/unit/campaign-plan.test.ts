@@ -1,0 +1,52 @@
+// The example evaluation plans within its providers' caps and budget; the schedule interleaves
+// candidates and rotates their order each repetition; a malformed file is named in one line.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCampaign } from '../../src/load/campaign/file.js';
+import { planCampaign } from '../../src/load/campaign/plan.js';
+import { schedule } from '../../src/load/campaign/run.js';
+import { UsageError } from '../../src/util/errors.js';
+
+const EXAMPLE = join(__dirname, '..', '..', 'examples', 'campaigns', 'evaluation.yaml');
+
+describe('campaign plan', () => {
+  it('the example evaluation stays under every published cap and its budget', () => {
+    const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
+    const plan = planCampaign(c, { files: 100, bytes: 1e9 });
+    expect(plan.refusals).toEqual([]);
+    expect(plan.estimates).toHaveLength(c.candidates.length * c.workloads.length);
+    expect(plan.total.requests).toBeGreaterThan(0);
+  });
+
+  it('refuses a workload above a cap, and a budget too small', () => {
+    const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
+    const read = c.workloads.find((w) => w.kind === 'run' && w.scenario === 'read')!;
+    if (read.kind === 'run') read.settings.VUS = '64';
+    c.budget.requests = 10;
+    const refusals = planCampaign(c, null).refusals;
+    expect(refusals[0]).toMatch(/^workload read on outscale: about \d+ GET\/s, above the 300 GET\/s per bucket/);
+    expect(refusals.at(-1)).toMatch(/requests, above the budget of 10$/);
+  });
+
+  it('interleaves candidates, in an order rotated each repetition', () => {
+    const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
+    c.repeat = 2;
+    c.candidates = c.candidates.slice(0, 2);
+    c.workloads = c.workloads.slice(0, 1);
+    expect(schedule(c).map((s) => s.key)).toEqual([
+      'r1-ingest-outscale',
+      'r1-ingest-ovhcloud',
+      'r2-ingest-ovhcloud',
+      'r2-ingest-outscale',
+    ]);
+  });
+
+  it('a malformed file is one line naming it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sndsbench-campaign-')), 'bad.yaml');
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - scenario: ingest\n    speed: 3\n');
+    expect(() => loadCampaign(file)).toThrow(UsageError);
+    expect(() => loadCampaign(file)).toThrow(/workloads\[0\]: unknown key "speed"/);
+  });
+});
