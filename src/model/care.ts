@@ -203,7 +203,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const doc = pv.specialistOf(spe, who.index);
     const c = base('specialist', on(when.specialist), doc, spe);
     c.ald = ald;
-    if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng, who.index);
+    if (rng.chance(m.specialist.hospital_outpatient_probability))
+      c.outpatientEstablishment = pv.establishmentOf(rng, who.index);
     claims.push(c);
     if (ccam && rng.chance(actProbability) && allowed('ccam', ccam, who.sex, ageAt(who, c.date))) {
       const a = base('ccam', c.date, doc, spe);

@@ -190,7 +190,16 @@ export function expectedRows(p: Params): ExpectedRows {
     const prevalence = m.conditions.map((_, c) => cal.prevalence[c][(sex - 1) * bands + startBand]);
     const sum = (g: (c: Condition) => number) => m.conditions.reduce((s, c, i) => s + prevalence[i] * g(c), 0);
     add('IR_BEN_R', null, people);
-    add('IR_IMB_R', null, people * meanAldRows(p, startBand, sum((c) => ('ald' in c && c.ald ? c.ald.share : 0))));
+    add(
+      'IR_IMB_R',
+      null,
+      people *
+        meanAldRows(
+          p,
+          startBand,
+          sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)),
+        ),
+    );
     const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
     const startAge = Math.max(0, p.firstYear - yearOf(birth));
     // Associated codes are coded at their weight for the person (0 where they do not fit).

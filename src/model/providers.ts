@@ -86,11 +86,11 @@ function build(p: Params): Providers {
   // Professionals, kind by kind, each kind département by département.
   let next = 0;
   const kinds: { code: number; activity: number; pool: Pool }[] = [];
-  const addPool = (code: number, activity: number, per100k: number) => {
+  const addPool = (code: number, activity: number, per100k: number, min = 1) => {
     const byDept = new Map<string, { start: number; size: number }>();
     const start = next;
     for (const d of depts) {
-      const size = perDept(d, per100k);
+      const size = perDept(d, per100k, min);
       byDept.set(d, { start: next, size });
       next += size;
     }
@@ -98,7 +98,8 @@ function build(p: Params): Providers {
     kinds.push({ code, activity, pool });
     return pool;
   };
-  const gpPool = addPool(1, 0, dens.gp.value);
+  // Two GPs at least in a département, so that a patient there can change.
+  const gpPool = addPool(1, 0, dens.gp.value, 2);
   const specialties = specialtyCodes();
   const spePools = new Map<number, Pool>();
   const speDens = dens.specialty as Record<string, { value: number }>;
@@ -114,7 +115,11 @@ function build(p: Params): Providers {
 
   // Establishments: at least a public hospital and a private clinic per département.
   const st = r.establishment_status;
-  const statusCum = [st.public, st.public + st.private_non_profit, st.public + st.private_non_profit + st.private_for_profit];
+  const statusCum = [
+    st.public,
+    st.public + st.private_non_profit,
+    st.public + st.private_non_profit + st.private_for_profit,
+  ];
   const estDept: string[] = [];
   const estStatus: EstablishmentStatus[] = [];
   const estSerial: number[] = [];
@@ -157,7 +162,11 @@ function build(p: Params): Providers {
       if (mix32(streamKey(p.seed, 8, i, year)) / 2 ** 32 < r.gp.yearly_change) n++;
     return n;
   };
-  const gpOf = (i: number, y = p.firstYear) => member(gpPool, deptOf(p, i), i * 131 + gpChanges(i, y));
+  // A change moves the patient to the next GP of the département.
+  const gpOf = (i: number, y = p.firstYear) => {
+    const at = gpPool.byDept.get(deptOf(p, i))!;
+    return at.start + ((spread(i * 131, at.size) + gpChanges(i, y)) % at.size);
+  };
 
   return {
     professionals: {

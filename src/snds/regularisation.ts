@@ -17,6 +17,7 @@ export interface Decompte {
 
 const PURPOSE_FLOW = 101;
 const PURPOSE_REGULARISATION = 102;
+const LAST_FLOW_DAYS = 540;
 
 /** The decomptes of a year's claims (at most `max`), regularisations after the claims they correct. */
 export function decomptesOf(p: Params, i: number, y: number, claims: Claim[], max: number): Decompte[] {
@@ -32,8 +33,10 @@ export function decomptesOf(p: Params, i: number, y: number, claims: Claim[], ma
     const [lo, hi] = r.delay_days;
     const cancelled = treated + lo + Math.floor(hashDraw(p, PURPOSE_REGULARISATION, i, y, seq, 1) * (hi - lo));
     if (cancelled >= closing) return;
-    later.push({ claim, sign: -1, treated: cancelled });
     const rebilled = cancelled + 1 + Math.floor(hashDraw(p, PURPOSE_REGULARISATION, i, y, seq, 2) * 30);
+    // The whole correction stays within the flows' 18 months.
+    if (rebilled - claim.end > LAST_FLOW_DAYS) return;
+    later.push({ claim, sign: -1, treated: cancelled });
     later.push({ claim, sign: 1, treated: Math.min(closing, rebilled) });
   });
   return [...out, ...later].slice(0, max);

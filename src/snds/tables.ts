@@ -289,7 +289,8 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
           EXO_MTF: c.ald ? (c.exo ?? 41) : 0,
           PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
-          DPN_QLF: line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : c.outpatientEstablishment >= 0 ? 71 : 0,
+          DPN_QLF:
+            line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : c.outpatientEstablishment >= 0 ? 71 : 0,
           BEN_CMU_TOP: cov.css ? 1 : 0,
           RGM_GRG_COD: cov.schemeGroup,
           RGM_COD: cov.scheme,
