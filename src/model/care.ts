@@ -6,6 +6,7 @@ import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import { otherAldExoneration } from './coverage.js';
+import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { deathOf } from './death.js';
@@ -194,6 +195,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const exo = otherAldExoneration(p, who, c.date);
     if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
+    const imaging = gpImaging(rng, who.sex, age);
+    if (imaging) {
+      const a = base('ccam', Math.min(to - 1, c.date + rng.int(14)), pv.specialistOf(RADIOLOGY, who.index), RADIOLOGY);
+      [a.act, a.prescriber, a.ald] = [imaging, gp, c.ald];
+      claims.push(a);
+    }
     prescribe(gp, c.date, 'gp');
   }
 
@@ -211,6 +218,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       a.act = ccam;
       a.ald = ald;
       claims.push(a);
+    }
+    const technical = technicalActAt(rng, spe, who.sex, ageAt(who, c.date));
+    if (technical) {
+      const t = base('ccam', c.date, doc, spe);
+      [t.act, t.ald] = [technical, ald];
+      claims.push(t);
     }
     prescribe(doc, c.date, 'specialist');
   };

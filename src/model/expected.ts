@@ -20,6 +20,7 @@ import {
 import { allowed, codeWeight } from './restrictions.js';
 import { proceduresFor } from './grouping.js';
 import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
+import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -253,7 +254,17 @@ export function expectedRows(p: Params): ExpectedRows {
             sex,
             age,
           ) +
-        sum(conditionActs) * f;
+        sum(conditionActs) * f +
+        general *
+          meanOver(
+            m.specialist.mix,
+            (x) => x.weight,
+            (x) => meanTechnicalActs(x.spe),
+            sex,
+            age,
+          ) +
+        sum((c) => c.specialists.reduce((s, x) => s + x.per_year * meanTechnicalActs(x.spe), 0)) * f +
+        gp * meanGpImaging();
       const prescriptions = (gp + visits) * m.gp.prescription_probability;
       const deliveries = deliveriesPerYear * f;
       const checkup = m.checkup_biology.visit_probability[band] * f;
