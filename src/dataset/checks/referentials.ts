@@ -31,7 +31,9 @@ export const referentialChecks: CheckGroup = async (ctx) => {
     const gps = await ctx.one(`SELECT count(*) FROM DA_PRA_R WHERE PFS_PRA_SPE = '01'`);
     out.push({
       group: G,
-      name: `GPs: ${r.density_per_100k.gp.value} per 100,000 (drees_demo_2023_relay), at least two per département (±10%)`,
+      name:
+        `GPs: ${r.density_per_100k.gp.value} per 100,000 (drees_demo_2023_relay), ` +
+        'at least two per département (±10%)',
       ok: Math.abs(gps / floor - 1) <= 0.1,
       value: `${gps} GPs (${((1e5 * gps) / people).toFixed(0)} per 100,000)`,
       expected: `${floor}`,
@@ -39,7 +41,8 @@ export const referentialChecks: CheckGroup = async (ctx) => {
     // The practice's postal code against the residence: 75000 ~ 075, 97100 ~ 971, 20000 ~ 02A and 02B.
     const without = await ctx.one(
       `SELECT count(DISTINCT BEN_RES_DPT) FROM IR_BEN_R b WHERE NOT EXISTS (SELECT 1 FROM DA_PRA_R g ` +
-        `WHERE g.PFS_PRA_SPE = '01' AND CASE WHEN b.BEN_RES_DPT LIKE '97%' THEN left(g.PFS_COD_POS, 3) = b.BEN_RES_DPT ` +
+        `WHERE g.PFS_PRA_SPE = '01' AND CASE ` +
+        `WHEN b.BEN_RES_DPT LIKE '97%' THEN left(g.PFS_COD_POS, 3) = b.BEN_RES_DPT ` +
         `WHEN b.BEN_RES_DPT IN ('02A', '02B') THEN left(g.PFS_COD_POS, 2) = '20' ` +
         `ELSE left(g.PFS_COD_POS, 2) = right(b.BEN_RES_DPT, 2) END)`,
     );
@@ -107,7 +110,8 @@ export const referentialChecks: CheckGroup = async (ctx) => {
     );
     const [[consumers, css, ame]] = (await ctx.rows(
       `SELECT count(*), count(*) FILTER (WHERE css), count(*) FILTER (WHERE ame) FROM (SELECT BEN_NIR_PSA, ` +
-        `bool_or(BEN_CMU_TOP = 1) AS css, bool_or(RGM_COD = ${r.coverage.ame_rgm_cod} AND RGM_GRG_COD = 1) AS ame FROM ER_PRS_F GROUP BY ALL)`,
+        `bool_or(BEN_CMU_TOP = 1) AS css, ` +
+        `bool_or(RGM_COD = ${r.coverage.ame_rgm_cod} AND RGM_GRG_COD = 1) AS ame FROM ER_PRS_F GROUP BY ALL)`,
     )) as number[][];
     const c = Number(consumers);
     out.push(
@@ -217,7 +221,8 @@ async function aldChecks(ctx: CheckContext, people: number): Promise<Check[]> {
     ))!,
   );
   const renewed = await ctx.one(
-    `SELECT count(*) FROM IR_IMB_R a JOIN IR_IMB_R b ON a.BEN_NIR_PSA = b.BEN_NIR_PSA AND a.IMB_ALD_NUM = b.IMB_ALD_NUM ` +
+    `SELECT count(*) FROM IR_IMB_R a JOIN IR_IMB_R b ` +
+      `ON a.BEN_NIR_PSA = b.BEN_NIR_PSA AND a.IMB_ALD_NUM = b.IMB_ALD_NUM ` +
       `AND b.IMB_ALD_DTD = a.IMB_ALD_DTF + 1`,
   );
   out.push({
@@ -279,13 +284,15 @@ async function pmsiChecks(ctx: CheckContext): Promise<Check[]> {
     ),
   );
   const modes = await ctx.one(`SELECT count(DISTINCT ENT_MOD || SOR_MOD) FROM T_MCOaaB`);
-  out.push({ group: G, name: 'PMSI entry × exit modes in use', ok: modes >= 6, value: String(modes), expected: '≥ 6' });
+  out.push({ group: G, name: 'PMSI entry × exit modes in use', ok: modes >= 6, value: `${modes}`, expected: '≥ 6' });
   out.push(
     (await ctx.zero(
       G,
       'ENT_MOD, SOR_MOD in MS_ENT_V, MS_SOR_V; provenance with a transfer, destination with an exit elsewhere',
-      `SELECT count(*) FROM T_MCOaaB WHERE ENT_MOD NOT IN ('0', '6', '7', '8') OR SOR_MOD NOT IN ('0', '6', '7', '8', '9') ` +
-        `OR (ENT_MOD IN ('6', '7') AND ENT_PRV NOT IN ('1', '2', '3', '4', '6')) OR (SOR_MOD IN ('6', '7') AND SOR_DES NOT IN ('1', '2', '3', '4', '6'))`,
+      `SELECT count(*) FROM T_MCOaaB WHERE ENT_MOD NOT IN ('0', '6', '7', '8') ` +
+        `OR SOR_MOD NOT IN ('0', '6', '7', '8', '9') ` +
+        `OR (ENT_MOD IN ('6', '7') AND ENT_PRV NOT IN ('1', '2', '3', '4', '6')) ` +
+        `OR (SOR_MOD IN ('6', '7') AND SOR_DES NOT IN ('1', '2', '3', '4', '6'))`,
       'T_MCOaaB',
     ))!,
   );
@@ -300,7 +307,8 @@ async function pmsiChecks(ctx: CheckContext): Promise<Check[]> {
   if (ctx.present.has('T_MCOaaC')) {
     const rows = await ctx.one('SELECT count(*) FROM T_MCOaaC');
     const ret = await ctx.one(
-      `SELECT count(*) FROM T_MCOaaC WHERE NIR_RET OR NAI_RET <> '0' OR SEX_RET OR SEJ_RET OR FHO_RET OR PMS_RET OR DAT_RET <> '0'`,
+      `SELECT count(*) FROM T_MCOaaC ` +
+        `WHERE NIR_RET OR NAI_RET <> '0' OR SEX_RET OR SEJ_RET OR FHO_RET OR PMS_RET OR DAT_RET <> '0'`,
     );
     out.push(
       shareCheck(
