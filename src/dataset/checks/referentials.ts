@@ -313,7 +313,7 @@ async function pmsiChecks(ctx: CheckContext): Promise<Check[]> {
     out.push(
       shareCheck(
         G,
-        'chaining rows with a return code ≠ 0 (issue 16: about 2%)',
+        'chaining rows with a return code ≠ 0 (assumed: about 2%)',
         (100 * ret) / rows,
         100 * r.pmsi_return_codes.share,
         0.5,
@@ -338,7 +338,7 @@ async function flowChecks(ctx: CheckContext): Promise<Check[]> {
   out.push(
     shareCheck(
       G,
-      'lines processed within 6 months of care (issue 16: about 98%)',
+      'lines processed within 6 months of care (assumed: about 98%)',
       (100 * Number(six)) / lines,
       (100 * (r.flows.within_six_months + 2 * reg * 0.9)) / (1 + 2 * reg),
       1,
