@@ -134,6 +134,32 @@ export const referentialChecks: CheckGroup = async (ctx) => {
         c,
       ),
     );
+    const [[overbilled, permanent, unqualified]] = (await ctx.rows(
+      `SELECT count(*), count(*) FILTER (WHERE DPN_QLF = 14), ` +
+        `count(*) FILTER (WHERE DPN_QLF NOT IN (12, 14) OR PRS_DPN_QLP <> DPN_QLF) ` +
+        `FROM ER_PRS_F WHERE PRS_DEP_MNT <> 0`,
+    )) as number[][];
+    out.push({
+      group: G,
+      name: 'overbilled lines qualified (DPN_QLF and PRS_DPN_QLP 12 or 14, IR_DEP_V)',
+      ok: Number(unqualified) === 0,
+      value: String(unqualified),
+      expected: '0',
+    });
+    const qualifiers = r.overbilling_qualifier.codes as [number, number][];
+    const permanentShare = qualifiers.find(([code]) => code === 14)![1];
+    const o = Number(overbilled);
+    out.push(
+      shareCheck(
+        G,
+        'overbilled lines as dépassement permanent, DPN_QLF 14 (assumed)',
+        (100 * Number(permanent)) / Math.max(1, o),
+        100 * permanentShare,
+        // Drawn per professional: the lines cluster by who bills them, hence the wide tolerance.
+        10,
+        o,
+      ),
+    );
   }
 
   const msa = await ctx.one(`SELECT count(*) FROM IR_BEN_R WHERE starts_with(ORG_AFF_BEN, '02')`);
