@@ -14,11 +14,12 @@ import { sampled, Z, type Check, type CheckContext, type CheckGroup } from './ch
 import { calendarChecks } from './checks/calendar.js';
 import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
+import { referentialChecks } from './checks/referentials.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
@@ -159,7 +160,15 @@ export async function validate(dir: string): Promise<Check[]> {
   await orphans('IR_IMB_R', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   for (const d of ['T_MCOaaC', 'T_MCOaaD', 'T_MCOaaA']) await orphans(d, 'T_MCOaaB', ['ETA_NUM', 'RSA_NUM']);
   await orphans('T_MCOaaB', 'T_MCOaaC', ['ETA_NUM', 'RSA_NUM']);
-  await orphans('T_MCOaaC', 'IR_BEN_R', ['NIR_ANO_17'], ['BEN_NIR_PSA']);
+  // A row whose NIR failed the PMSI checks (NIR_RET) carries a placeholder and is left out of the chaining.
+  await zero(
+    'joins',
+    'T_MCOaaC → IR_BEN_R on NIR_ANO_17 (rows without a return code)',
+    `SELECT count(*) FROM T_MCOaaC c WHERE NOT c.NIR_RET AND NOT EXISTS ` +
+      `(SELECT 1 FROM IR_BEN_R p WHERE p.BEN_NIR_PSA = c.NIR_ANO_17) AND c.NIR_ANO_17 IS NOT NULL`,
+    'T_MCOaaC',
+    'IR_BEN_R',
+  );
   await orphans('KI_CCI_R', 'IR_BEN_R', ['BEN_IDT_ANO']);
   await orphans('KI_ECD_R', 'KI_CCI_R', ['DCD_IDT_ENC']);
   await orphans('ER_PRS_F', 'DA_PRA_R', ['PFS_EXE_NUM'], ['PFS_PFS_NUM']);
@@ -224,8 +233,9 @@ export async function validate(dir: string): Promise<Check[]> {
   );
   await zero(
     'amounts',
-    'reimbursed ≤ paid, amounts ≥ 0',
-    `SELECT count(*) FROM ER_PRS_F WHERE NOT (BSE_REM_MNT <= PRS_PAI_MNT AND BSE_REM_MNT >= 0 AND PRS_DEP_MNT >= 0)`,
+    'reimbursed ≤ paid, amounts ≥ 0 (≤ 0 on the regularisation lines, of negative quantity)',
+    `SELECT count(*) FROM (SELECT *, CASE WHEN PRS_ACT_QTE < 0 THEN -1 ELSE 1 END AS s FROM ER_PRS_F) ` +
+      `WHERE NOT (s * BSE_REM_MNT <= s * PRS_PAI_MNT AND s * BSE_REM_MNT >= 0 AND s * PRS_DEP_MNT >= 0)`,
     'ER_PRS_F',
   );
   await zero(

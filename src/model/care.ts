@@ -5,6 +5,8 @@ import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from '.
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
+import { otherAldExoneration } from './coverage.js';
+import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { deathOf } from './death.js';
@@ -31,6 +33,8 @@ export interface Claim {
   specialty: number;
   /** ALD exoneration: care for a long-term condition, reimbursed at 100%. */
   ald: boolean;
+  /** EXO_MTF when not the ALD liste's 41 (coverage.ts: hors liste 43, polypathologie 45). */
+  exo?: number;
   drugs: DrugLine[];
   tests: number[];
   act: string;
@@ -184,11 +188,19 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   };
 
   // GP consultations.
-  const gp = pv.gpOf(who.index);
+  const gp = pv.gpOf(who.index, y);
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
     const c = base('gp', on(when.gp), gp, 1);
+    const exo = otherAldExoneration(p, who, c.date);
+    if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
+    const imaging = gpImaging(rng, who.sex, age);
+    if (imaging) {
+      const a = base('ccam', Math.min(to - 1, c.date + rng.int(14)), pv.specialistOf(RADIOLOGY, who.index), RADIOLOGY);
+      [a.act, a.prescriber, a.ald] = [imaging, gp, c.ald];
+      claims.push(a);
+    }
     prescribe(gp, c.date, 'gp');
   }
 
@@ -198,13 +210,20 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const doc = pv.specialistOf(spe, who.index);
     const c = base('specialist', on(when.specialist), doc, spe);
     c.ald = ald;
-    if (rng.chance(m.specialist.hospital_outpatient_probability)) c.outpatientEstablishment = pv.establishmentOf(rng);
+    if (rng.chance(m.specialist.hospital_outpatient_probability))
+      c.outpatientEstablishment = pv.establishmentOf(rng, who.index);
     claims.push(c);
     if (ccam && rng.chance(actProbability) && allowed('ccam', ccam, who.sex, ageAt(who, c.date))) {
       const a = base('ccam', c.date, doc, spe);
       a.act = ccam;
       a.ald = ald;
       claims.push(a);
+    }
+    const technical = technicalActAt(rng, spe, who.sex, ageAt(who, c.date));
+    if (technical) {
+      const t = base('ccam', c.date, doc, spe);
+      [t.act, t.ald] = [technical, ald];
+      claims.push(t);
     }
     prescribe(doc, c.date, 'specialist');
   };
@@ -270,7 +289,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const addStay = (entry: number, exit: number, dp: string, acts: string[], associated: string[], died = false) => {
     const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: Math.max(0, ageAt(who, entry)), died });
     const s: Stay = {
-      establishment: pv.establishmentOf(rng),
+      establishment: pv.establishmentOf(rng, who.index),
       entry,
       exit,
       dp,

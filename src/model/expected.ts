@@ -19,6 +19,8 @@ import {
 } from './constants.js';
 import { allowed, codeWeight } from './restrictions.js';
 import { proceduresFor } from './grouping.js';
+import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
+import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -179,9 +181,7 @@ export function expectedRows(p: Params): ExpectedRows {
   };
   const acute = acutePrescription();
   const tests = mean(m.checkup_biology.tests_per_visit);
-  let privates = 0;
-  for (let e = 0; e < pv.establishments; e++) if (pv.isPrivate(e)) privates++;
-  const privateShare = privates / pv.establishments;
+  const privateShare = pv.privateStayShare;
   const conditionStays = m.conditions.map((c) => c.stays?.per_year ?? 0);
 
   // Conditions and death enter through their probabilities, care through its mean rates.
@@ -191,7 +191,16 @@ export function expectedRows(p: Params): ExpectedRows {
     const prevalence = m.conditions.map((_, c) => cal.prevalence[c][(sex - 1) * bands + startBand]);
     const sum = (g: (c: Condition) => number) => m.conditions.reduce((s, c, i) => s + prevalence[i] * g(c), 0);
     add('IR_BEN_R', null, people);
-    add('IR_IMB_R', null, people * sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)));
+    add(
+      'IR_IMB_R',
+      null,
+      people *
+        meanAldRows(
+          p,
+          startBand,
+          sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)),
+        ),
+    );
     const causes = meanCausesOfDeath(prevalence, sex * bands + startBand);
     const startAge = Math.max(0, p.firstYear - yearOf(birth));
     // Associated codes are coded at their weight for the person (0 where they do not fit).
@@ -245,7 +254,17 @@ export function expectedRows(p: Params): ExpectedRows {
             sex,
             age,
           ) +
-        sum(conditionActs) * f;
+        sum(conditionActs) * f +
+        general *
+          meanOver(
+            m.specialist.mix,
+            (x) => x.weight,
+            (x) => meanTechnicalActs(x.spe),
+            sex,
+            age,
+          ) +
+        sum((c) => c.specialists.reduce((s, x) => s + x.per_year * meanTechnicalActs(x.spe), 0)) * f +
+        gp * meanGpImaging();
       const prescriptions = (gp + visits) * m.gp.prescription_probability;
       const deliveries = deliveriesPerYear * f;
       const checkup = m.checkup_biology.visit_probability[band] * f;
@@ -296,5 +315,8 @@ export function expectedRows(p: Params): ExpectedRows {
       add('T_MCOaaA', y, people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths));
     }
   }
+  // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.
+  for (const t of ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'])
+    for (const [y, n] of rows.get(t) ?? []) rows.get(t)!.set(y, n * REGULARISATION_FACTOR());
   return rows;
 }

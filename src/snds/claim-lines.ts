@@ -5,6 +5,7 @@ import type { Claim } from '../model/care.js';
 import { type DrugRate } from '../model/constants.js';
 import { drugPrice } from './referentials.js';
 import { readCsv } from '../util/csv.js';
+import { technicalActTariff } from '../model/technical-acts.js';
 
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
@@ -81,7 +82,7 @@ export function claimLines(c: Claim, y: number): Line[] {
       ];
     }
     case 'ccam': {
-      const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? 30;
+      const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? technicalActTariff(c.act) ?? 30;
       return [{ nature: ccamNature(c.act), base: price, overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
     }
     case 'clinic': {

@@ -39,6 +39,7 @@ export const REFERENTIAL_COLUMNS = {
     ['DTE_MOI_FIN', 'str'],
     ['PFS_PRA_SPE', 'str'],
     ['ACT_CAB_COD', 'str'],
+    ['PFS_COD_POS', 'str'],
   ],
   BE_IDE_R: [
     ['IDE_ETA_NUM', 'str'],
@@ -93,6 +94,7 @@ export function emitReferentials(p: Params, out: ReferentialOut): void {
           DTE_MOI_FIN: '12',
           PFS_PRA_SPE: String(pv.professionals.specialty(j)).padStart(2, '0'),
           ACT_CAB_COD: String(pv.professionals.activity(j)).padStart(2, '0'),
+          PFS_COD_POS: postalCode(pv.professionals.dept(j)),
         },
       );
     }
@@ -112,4 +114,9 @@ export function emitReferentials(p: Params, out: ReferentialOut): void {
       );
     }
   }
+}
+
+/** A postal code of the département, synthetic (`75000`, `20000` for Corsica, `97100`): the practice's place. */
+function postalCode(dept: string): string {
+  return (dept === '2A' || dept === '2B' ? '20' : dept).padEnd(5, '0');
 }

@@ -5,11 +5,14 @@ import { base32, certificateId, permute, pseudonym } from '../model/ids.js';
 import { calibration, snDept } from '../model/calibration.js';
 import { careOfYear, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
-import { ageAt, personRng, STREAM, type Params, type Person } from '../model/population.js';
+import { ageAt, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
 import { deathOf } from '../model/death.js';
 import { cipOf, drugPrice } from './referentials.js';
 import { claimLines } from './claim-lines.js';
+import { aldPeriodsOf, coverageOf, hashDraw, referentialParams } from '../model/coverage.js';
+import { relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
+import { decomptesOf, signedLines } from './regularisation.js';
 
 const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'],
@@ -51,6 +54,7 @@ export const GENERATED = {
     ['MAX_TRT_DTD', 'date'],
     ['BEN_DTE_INS', 'date'],
     ['BEN_DTE_MAJ', 'date'],
+    ['BEN_RES_COM', 'str'],
   ],
   IR_IMB_R: [
     ['BEN_NIR_PSA', 'str'],
@@ -93,6 +97,11 @@ export const GENERATED = {
     ['EXO_MTF', 'int'],
     ['PRS_PPU_SEC', 'int'],
     ['DPN_QLF', 'int'],
+    ['BEN_CMU_TOP', 'int'],
+    ['RGM_GRG_COD', 'int'],
+    ['RGM_COD', 'int'],
+    ['BEN_RES_COM', 'str'],
+    ['PRS_DPN_QLP', 'int'],
   ],
   ER_PHA_F: [
     ...DCIR_KEYS,
@@ -137,6 +146,7 @@ export const GENERATED = {
     ['NBR_DGN', 'int'],
     ['NBR_ACT', 'int'],
     ['NBR_SEA', 'int'],
+    ['DGN_REL', 'str'],
   ],
   T_MCOaaC: [
     ...STAY_KEYS,
@@ -148,6 +158,13 @@ export const GENERATED = {
     ['SOR_ANN', 'str'],
     ['SOR_MOI', 'str'],
     ['SEJ_NUM', 'int'],
+    ['NIR_RET', 'bool'],
+    ['NAI_RET', 'str'],
+    ['SEX_RET', 'bool'],
+    ['SEJ_RET', 'bool'],
+    ['FHO_RET', 'bool'],
+    ['PMS_RET', 'bool'],
+    ['DAT_RET', 'str'],
   ],
   T_MCOaaD: [...STAY_KEYS, ['ASS_DGN', 'str'], ['DGN_ASS_NUM', 'int']],
   T_MCOaaA: [...STAY_KEYS, ['CDC_ACT', 'str'], ['ENT_DAT_DEL', 'int'], ['NBR_EXE_ACT', 'int']],
@@ -214,9 +231,10 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
   const psa = pseudonym('psa', who.index, p.seed);
   const birthYearText = String(parts(who.birth)[0]);
   const dept = snDept(who.dept);
-  const fund = calibration().fundOf.get(who.dept)!;
-  const gpNumber = pv.professionalNumber(pv.gpOf(who.index));
-  const endOfData = day(p.lastYear, 12, 31);
+  const cov = coverageOf(p, who);
+  const fund = cov.org;
+  const declared = pv.declaredGpOf(who.index, y, ageAt(who, day(y, 1, 1)));
+  const gpNumber = declared >= 0 ? pv.professionalNumber(declared) : null;
   let lastProcessed = SENTINEL_DATE;
   const { claims, stays } = careOfYear(p, who, y);
   const prs = out('ER_PRS_F', y);
@@ -224,12 +242,11 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
   const bio = out('ER_BIO_F', y);
   const cam = out('ER_CAM_F', y);
   const ete = out('ER_ETE_F', y);
-  claims.slice(0, MAX_DECOMPTES).forEach((c, seq) => {
+  decomptesOf(p, who.index, y, claims, MAX_DECOMPTES).forEach(({ claim: c, sign, treated }, seq) => {
     const k = decompteKey(who.index, y, seq);
-    const treated = Math.min(endOfData + 60, c.end + 1 + personRng(p, who.index, STREAM.care, y * 4096 + seq).int(45));
     lastProcessed = Math.max(lastProcessed, treated);
     const disseminated = firstOfNextMonth(treated);
-    const lines = claimLines(c, y);
+    const lines = signedLines(claimLines(c, y), sign);
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
       const keys: RowOf<typeof DCIR_KEYS> = {
@@ -270,9 +287,15 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           PSP_SPE_COD: c.prescriber >= 0 ? pv.professionals.specialty(c.prescriber) : null,
           PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
           ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
-          EXO_MTF: c.ald ? 41 : 0,
+          EXO_MTF: c.ald ? (c.exo ?? 41) : 0,
           PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
-          DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
+          DPN_QLF:
+            line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : c.outpatientEstablishment >= 0 ? 71 : 0,
+          BEN_CMU_TOP: cov.css ? 1 : 0,
+          RGM_GRG_COD: cov.schemeGroup,
+          RGM_COD: cov.scheme,
+          BEN_RES_COM: cov.commune,
+          PRS_DPN_QLP: line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : 0,
         });
       }
       if (pha && c.kind === 'pharmacy') {
@@ -288,7 +311,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
         });
       }
       if (bio && c.kind === 'lab')
-        c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
+        c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: sign, BIO_ORD_NUM: n + 1 }));
       if (cam && c.kind === 'ccam')
         cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
@@ -308,12 +331,12 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
 
 /** The rows of person `who` in IR_BEN_R, IR_IMB_R and, if they died, the CépiDC tables. */
 export function emitPersonTables(p: Params, who: Person, lastProcessed: number, out: Out): void {
-  const m = calibration().model;
   const psa = pseudonym('psa', who.index, p.seed);
   const ano = pseudonym('ano', who.index, p.seed);
   const [birthYear, birthMonth] = parts(who.birth);
   const dept = snDept(who.dept);
-  const fund = calibration().fundOf.get(who.dept)!;
+  const cov = coverageOf(p, who);
+  const fund = cov.org;
   const endOfData = day(p.lastYear, 12, 31);
 
   if (who.death !== SENTINEL_DATE) emitDeath(p, who, ano, out);
@@ -340,33 +363,36 @@ export function emitPersonTables(p: Params, who: Person, lastProcessed: number, 
         MAX_TRT_DTD: lastProcessed,
         BEN_DTE_INS: who.newborn ? who.birth : SENTINEL_DATE,
         BEN_DTE_MAJ: endOfData,
+        BEN_RES_COM: cov.commune,
       },
     );
   }
   const imb = out('IR_IMB_R', null);
   if (imb) {
-    const rng = personRng(p, who.index, STREAM.conditions, 1);
-    for (const k of who.conditions) {
-      const c = m.conditions[k];
-      if (!who.ald.has(k) || !('ald' in c) || !c.ald) continue;
-      const start = Math.max(who.birth, day(p.firstYear, 1, 1) - rng.int(3650));
-      const icd = who.sex === 1 && 'icd10_male' in c.ald && c.ald.icd10_male ? c.ald.icd10_male : c.ald.icd10;
+    for (const a of aldPeriodsOf(p, who)) {
       imb.put(
         {},
         {
           BEN_NIR_PSA: psa,
           BEN_RNG_GEM: 1,
-          IMB_ALD_DTD: start,
-          IMB_ALD_DTF: SENTINEL_DATE,
-          IMB_ALD_NUM: c.ald.number,
-          IMB_ETM_NAT: 41,
-          MED_MTF_COD: icd.slice(0, 5),
-          INS_DTE: start,
+          IMB_ALD_DTD: a.start,
+          IMB_ALD_DTF: a.end,
+          IMB_ALD_NUM: a.number,
+          IMB_ETM_NAT: a.nature,
+          MED_MTF_COD: a.icd10.slice(0, 5),
+          INS_DTE: a.start,
           UPD_DTE: endOfData,
         },
       );
     }
   }
+}
+
+/** DPN_QLF of an overbilled line: by the professional, at the shares of calibration/referentials.json. */
+function overbillingQualifier(p: Params, executant: number): number {
+  const codes = referentialParams().overbilling_qualifier.codes;
+  let u = hashDraw(p, 300, executant);
+  return (codes.find(([, share]) => (u -= share) < 0) ?? codes[0])[0];
 }
 
 /** BEN_AMA_COD: age in years from 2, else 1000 + months. */
@@ -385,11 +411,15 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
   const C = out('T_MCOaaC', y);
   const D = out('T_MCOaaD', y);
   const A = out('T_MCOaaA', y);
+  const aldCodes = aldPeriodsOf(p, who).map((a) => a.icd10);
   stays.forEach((s, seq) => {
     const keys: RowOf<typeof STAY_KEYS> = { ETA_NUM: pv.finess(s.establishment), RSA_NUM: rsaNum(who.index, y, seq) };
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
+    const h = (k: number) => hashDraw(p, 200 + k, who.index, y, seq);
+    const modes = stayModes(h(0), h(1), s.died, s.entry === who.birth);
+    const ret = returnCode(h(2), h(3));
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {
@@ -406,18 +436,20 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
         SEJ_NBJ: nights,
         SOR_ANN: String(sy),
         SOR_MOI: pad2(sm),
-        ENT_MOD: '8',
-        ENT_PRV: ' ',
-        SOR_MOD: s.died ? '9' : '8',
-        SOR_DES: s.died ? null : ' ',
+        ENT_MOD: modes.entryMode,
+        ENT_PRV: modes.provenance,
+        SOR_MOD: modes.exitMode,
+        SOR_DES: modes.destination,
         NBR_DGN: s.associated.length,
         NBR_ACT: s.acts.length,
         NBR_SEA: s.seances,
+        DGN_REL: relatedDiagnosis(s.dp, [...s.associated, ...aldCodes]),
       });
     }
     if (C) {
       C.put(keys, {
-        NIR_ANO_17: psa,
+        // A row whose NIR failed the checks cannot be chained: its NIR_ANO_17 is the placeholder.
+        NIR_ANO_17: ret === 'NIR_RET' ? 'xxxxxxxxxxxxxxxxx' : psa,
         ENT_DAT: ddmmyyyy(s.entry),
         SOR_DAT: ddmmyyyy(s.exit),
         EXE_SOI_DTD: s.entry,
@@ -425,6 +457,13 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
         SOR_ANN: String(sy),
         SOR_MOI: pad2(sm),
         SEJ_NUM: Math.max(0, s.entry - who.birth) % 100000,
+        NIR_RET: ret === 'NIR_RET' ? 1 : 0,
+        NAI_RET: ret === 'NAI_RET' ? '1' : '0',
+        SEX_RET: ret === 'SEX_RET' ? 1 : 0,
+        SEJ_RET: ret === 'SEJ_RET' ? 1 : 0,
+        FHO_RET: ret === 'FHO_RET' ? 1 : 0,
+        PMS_RET: ret === 'PMS_RET' ? 1 : 0,
+        DAT_RET: ret === 'DAT_RET' ? '1' : '0',
       });
     }
     if (D) s.associated.forEach((code, n) => D.put(keys, { ASS_DGN: code, DGN_ASS_NUM: n + 1 }));
