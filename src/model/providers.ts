@@ -1,6 +1,7 @@
 // Health professionals and establishments: pools sized from the number of beneficiaries, so every
 // shard knows the same referential without generating it. A claim points at a pool member by index.
 import { calibration } from './calibration.js';
+import { prescribingSpecialties } from './drug-catalogue.js';
 import { mix32, type Rng } from './rng.js';
 import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
@@ -38,6 +39,7 @@ function build(p: Params): Providers {
     ...new Set([
       ...m.specialist.mix.map((s) => s.spe),
       ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe)),
+      ...prescribingSpecialties(),
     ]),
   ].sort((a, b) => a - b);
   const gps = pool(per.beneficiaries_per_gp);
