@@ -14,11 +14,12 @@ import { sampled, Z, type Check, type CheckContext, type CheckGroup } from './ch
 import { calendarChecks } from './checks/calendar.js';
 import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
+import { drugChecks } from './checks/drugs.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, drugChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
