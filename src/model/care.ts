@@ -164,7 +164,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const pharmacy = pv.pharmacyOf(who.index);
   const deliver = (d: Delivery, prescriber: number) => {
     const c = base('pharmacy', d.date, pharmacy, 0);
-    c.prescriber = d.prescriber === null ? prescriber : d.prescriber.specialty === 1 ? gp : pv.specialistOf(d.prescriber.specialty, who.index);
+    c.prescriber =
+      d.prescriber === null
+        ? prescriber
+        : d.prescriber.specialty === 1
+          ? gp
+          : pv.specialistOf(d.prescriber.specialty, who.index);
     if (d.prescriber?.hospital) c.prescriberEstablishment = pv.establishmentOf(rng);
     c.ald = d.ald;
     c.drugs = d.drugs;

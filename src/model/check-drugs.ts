@@ -55,7 +55,9 @@ export function drugModelProblems(n: Nomenclatures, bands: number): string[] {
     if (!n.IR_BIO_R.has(String(code))) problems.push(`biology.json ${entry} ${code} is not a NABM act (IR_BIO_R)`);
   };
   b.tests.forEach((t) => nabm('tests', t.nabm));
-  [b.blood_forfait, b.preanalytic_forfait, b.bacteriology_forfait, ...b.bacteriology].forEach((c) => nabm('forfaits', c));
+  [b.blood_forfait, b.preanalytic_forfait, b.bacteriology_forfait, ...b.bacteriology].forEach((c) =>
+    nabm('forfaits', c),
+  );
   perBand('biology.json visits_per_person_year', b.visits_per_person_year);
   return problems;
 }

@@ -53,7 +53,8 @@ export function catalogue(): Catalogue {
     const rate = Number(r.rate) as DrugRate;
     if (!ATC.test(r.atc)) throw new Error(`${at}: "${r.atc}" is not an ATC code of a substance`);
     if (!DRUG_RATES.includes(rate)) throw new Error(`${at}: rate ${r.rate} is not ${DRUG_RATES.join('/')}`);
-    if (!(Number(r.pack_size) > 0 && Number(r.price_eur) > 0)) throw new Error(`${at}: pack size and price must be > 0`);
+    if (!(Number(r.pack_size) > 0 && Number(r.price_eur) > 0))
+      throw new Error(`${at}: pack size and price must be > 0`);
     let s = substances.get(r.atc);
     if (!s) {
       s = { atc: r.atc, name: r.substance, kind: r.kind as DrugKind, rate, presentations: [] };

@@ -6,7 +6,13 @@ import { Rng } from './rng.js';
 import { ageBand, calibration } from './calibration.js';
 import { yearCalendar } from './calendar.js';
 import { day } from './dates.js';
-import { chronicDeliveries, otherPrescriptions, vaccineDeliveries, visitPrescription, type PersonYear } from './drugs.js';
+import {
+  chronicDeliveries,
+  otherPrescriptions,
+  vaccineDeliveries,
+  visitPrescription,
+  type PersonYear,
+} from './drugs.js';
 import { dispensingLines } from './dispensing.js';
 import { labLines, labVisits } from './biology.js';
 
@@ -28,7 +34,13 @@ function keyHash(s: string): number {
   return h >>> 0;
 }
 
-function samplePerson(sex: number, age: number, rng: Rng, id: number, conditions: PersonYear['conditions']): PersonYear {
+function samplePerson(
+  sex: number,
+  age: number,
+  rng: Rng,
+  id: number,
+  conditions: PersonYear['conditions'],
+): PersonYear {
   const from = day(SAMPLE_YEAR, 1, 1);
   return {
     sex,
@@ -84,7 +96,14 @@ export function personYearRows(sex: number, age: number, prevalence: number[], p
     for (let k = 0; k < PERSONS; k++) {
       const conditions = m.conditions.flatMap((c, i) =>
         rng.chance(prevalence[i])
-          ? [{ name: c.name, drugs: c.drugs, biology: c.biology, ald: 'ald' in c && !!c.ald && rng.chance(c.ald.share) }]
+          ? [
+              {
+                name: c.name,
+                drugs: c.drugs,
+                biology: c.biology,
+                ald: 'ald' in c && !!c.ald && rng.chance(c.ald.share),
+              },
+            ]
           : [],
       );
       const py = samplePerson(sex, age, rng, keyHash(`${key}:${k}`), conditions);

@@ -139,7 +139,8 @@ export function otherPrescriptions(py: PersonYear): Delivery[] {
     };
     if (rng.chance(d.dental.antibiotic_probability)) add('dental:antibiotics', d.dental.antibiotics);
     add('dental:analgesics', d.dental.analgesics);
-    if (lines.length) out.push({ date, prescriber: { specialty: d.dental.specialty, hospital: false }, ald: false, drugs: lines });
+    if (lines.length)
+      out.push({ date, prescriber: { specialty: d.dental.specialty, hospital: false }, ald: false, drugs: lines });
   }
   const specialties = Object.keys(d.hospital.specialties);
   const speCum = cumulative(specialties.map((s) => (d.hospital.specialties as Record<string, number>)[s]));
@@ -226,7 +227,12 @@ export function treatments(py: PersonYear): Treatment[] {
     const share = 'specialty_share' in cls ? (cls.specialty_share ?? 0) : 0;
     const prescriber = specialty && s.chance(share) ? { specialty, hospital: 'hospital' in cls && !!cls.hospital } : GP;
     for (let i = 0; i < n; i++) {
-      const atc = pickWeighted(`chronic:${cls.name}:${sex}:${Math.min(age, 110)}:${Object.keys(weights).join()}`, weights, (c) => (fits(c) ? 1 : 0), s);
+      const atc = pickWeighted(
+        `chronic:${cls.name}:${sex}:${Math.min(age, 110)}:${Object.keys(weights).join()}`,
+        weights,
+        (c) => (fits(c) ? 1 : 0),
+        s,
+      );
       if (!atc) break;
       delete weights[atc];
       const t = treatment(atc, s, 12, prescriber, false, 'boxes' in cls ? cls.boxes : undefined);
@@ -238,7 +244,10 @@ export function treatments(py: PersonYear): Treatment[] {
     }
   }
   const extras = d.condition_extras as unknown as Record<string, ConditionDrug[]>;
-  const bySpecialty = d.condition_specialty as unknown as Record<string, { specialty: number; share: number; hospital?: boolean }>;
+  const bySpecialty = d.condition_specialty as unknown as Record<
+    string,
+    { specialty: number; share: number; hospital?: boolean }
+  >;
   for (const c of py.conditions) {
     const spec = bySpecialty[c.name];
     for (const drug of [...c.drugs, ...(extras[c.name] ?? [])]) {

@@ -81,7 +81,6 @@ function computeCodesFor(codes: Codes, sex: number, age: number) {
   return { fits: w > 0, acts: w > 0 ? acts / w : 0 };
 }
 
-
 /** Mean KI_ECD_R rows of a death, over the conditions a person of this sex and band may hold. */
 const causesCache = new Map<number, number>();
 function meanCausesOfDeath(prevalence: number[], key: number): number {
@@ -257,11 +256,7 @@ export function expectedRows(p: Params): ExpectedRows {
       const conditionStayActs = sum((c) => (own(c)?.fits ? own(c)!.n * own(c)!.acts : 0)) * f;
       const clinics = stays * privateShare;
 
-      add(
-        'ER_PRS_F',
-        y,
-        people * (gp + visits + acts + drugLines + clinics),
-      );
+      add('ER_PRS_F', y, people * (gp + visits + acts + drugLines + clinics));
       add('ER_PHA_F', y, people * (gp * atGp.pha + visits * atSpecialist.pha + other.pha * f));
       add('ER_BIO_F', y, people * other.bio * f);
       add('ER_CAM_F', y, people * acts);

@@ -1,5 +1,6 @@
 // Referentials the facts point to: a drug referential shaped like IR_PHA_R (one row per presentation of
-// drugs_catalogue.csv: real ATC codes and pack sizes, synthetic CIP13 in a reserved range), professionals (DA_PRA_R) and establishments (BE_IDE_R).
+// drugs_catalogue.csv: real ATC codes and pack sizes, synthetic CIP13 in a reserved range), professionals
+// (DA_PRA_R) and establishments (BE_IDE_R).
 import type { Spec, TableBatch } from './columns.js';
 import { snDept } from '../model/calibration.js';
 import { catalogue, substance } from '../model/drug-catalogue.js';

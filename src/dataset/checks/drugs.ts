@@ -3,6 +3,7 @@
 // prescriptions, who prescribes them, the prescriber's specialty filled, the NABM codes billed.
 // Sources: calibration/reference/drugs_use_indicators.csv and top_drugs.csv (SOURCES.md).
 import { readCsv } from '../../util/csv.js';
+import { drugs } from '../../model/drug-catalogue.js';
 import { referencePath, sampled, shareCheck, Z, type Check, type CheckContext } from './context.js';
 
 const DCIR_KEYS =
@@ -38,8 +39,9 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
   const checks: Check[] = [];
   await ctx.conn.run(`CREATE OR REPLACE TEMP TABLE drug_lines AS ${LINES}`);
   const personYears = await one(
-    `WITH yrs AS (SELECT range AS y FROM range(${firstYear}, ${lastYear + 1})) SELECT count(*) FROM yrs, IR_BEN_R b ` +
-      `WHERE CAST(b.BEN_NAI_ANN AS INTEGER) <= yrs.y AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y)`,
+    `WITH yrs AS (SELECT range AS y FROM range(${firstYear}, ${lastYear + 1})) ` +
+      `SELECT count(*) FROM yrs, IR_BEN_R b WHERE CAST(b.BEN_NAI_ANN AS INTEGER) <= yrs.y ` +
+      `AND (b.BEN_DCD_DTE = DATE '1600-01-01' OR year(b.BEN_DCD_DTE) >= yrs.y)`,
   );
 
   // A count of distinct codes says little on a small dataset: judged from BREADTH_PERSON_YEARS on.
@@ -53,7 +55,13 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
       expected: `≥ ${min}`,
     };
   };
-  checks.push(breadth('distinct substances (ATC) delivered', await one('SELECT count(DISTINCT atc) FROM drug_lines'), MIN_SUBSTANCES));
+  checks.push(
+    breadth(
+      'distinct substances (ATC) delivered',
+      await one('SELECT count(DISTINCT atc) FROM drug_lines'),
+      MIN_SUBSTANCES,
+    ),
+  );
 
   // Boxes per consumer and year, overall and by age: against the published mean, ±tolerance plus the
   // sampling error of a mean over the consumers (from their observed spread).
@@ -83,8 +91,20 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
   };
   await boxes('all ages', 'true', 41, 0.15, 'CNAM 2023');
   await boxes('aged 0-17', 'age < 18', 17.5, 0.2, 'CNAM 2023, 15 to 20 as relayed');
-  await boxes('aged 60+', 'age >= 60', indicator('reimbursed_boxes_per_consumer', '60+'), 0.25, 'Morin & Laroche, 2014');
-  await boxes('aged 65+', 'age >= 65', 12 * indicator('reimbursed_boxes_per_person_per_month', '65+'), 0.2, 'CNAM 2023, 6 a month');
+  await boxes(
+    'aged 60+',
+    'age >= 60',
+    indicator('reimbursed_boxes_per_consumer', '60+'),
+    0.25,
+    'Morin & Laroche, 2014',
+  );
+  await boxes(
+    'aged 65+',
+    'age >= 65',
+    12 * indicator('reimbursed_boxes_per_person_per_month', '65+'),
+    0.2,
+    'CNAM 2023, 6 a month',
+  );
   await boxes('aged 80+', 'age >= 80', 120, 0.2, 'CNAM 2023, about 10 a month');
 
   // Reach: the people with at least one delivery in a year, over the people alive in it.
@@ -100,28 +120,64 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
   if (!paracetamolUsers) throw new Error('top_drugs.csv has no paracetamol patients');
   const paracetamol = (100 * Number(paracetamolUsers.patients_millions) * 1e6) / population;
   checks.push(
-    shareCheck(group, 'paracetamol users, % of the population a year (42.5 M patients, CNAM)', await reach("atc = 'N02BE01'"), paracetamol, 8, personYears),
+    shareCheck(
+      group,
+      'paracetamol users, % of the population a year (42.5 M patients, CNAM)',
+      await reach("atc = 'N02BE01'"),
+      paracetamol,
+      8,
+      personYears,
+    ),
   );
   checks.push(
-    shareCheck(group, 'antibiotic (J01) users, % of the population a year (SpF 2023)', await reach("atc LIKE 'J01%'"), indicator('antibiotic_patients_with_1plus_prescription_share'), 5, personYears),
+    shareCheck(
+      group,
+      'antibiotic (J01) users, % of the population a year (SpF 2023)',
+      await reach("atc LIKE 'J01%'"),
+      indicator('antibiotic_patients_with_1plus_prescription_share'),
+      5,
+      personYears,
+    ),
   );
 
   // Antibiotic prescriptions: the deliveries holding an antibiotic, by the substance and the prescriber.
   const [[prescriptions, amoxicillin, gp, dentist]] = await rows(
-    `SELECT count(*), sum(amox), sum(CASE WHEN spe = 1 THEN 1 ELSE 0 END), sum(CASE WHEN spe = 36 THEN 1 ELSE 0 END) FROM ` +
+    `SELECT count(*), sum(amox), sum(CASE WHEN spe = 1 THEN 1 ELSE 0 END), ` +
+      `sum(CASE WHEN spe = ${drugs().dental.specialty} THEN 1 ELSE 0 END) FROM ` +
       `(SELECT dct, emt, ord, max(CASE WHEN atc = 'J01CA04' THEN 1 ELSE 0 END) AS amox, max(spe) AS spe ` +
       `FROM drug_lines WHERE atc LIKE 'J01%' GROUP BY ALL)`,
   );
   const n = Number(prescriptions);
   const pct = (x: unknown) => (100 * Number(x)) / Math.max(1, n);
   checks.push(
-    shareCheck(group, 'amoxicillin, % of antibiotic prescriptions (SpF 2023)', pct(amoxicillin), indicator('amoxicillin_share_of_antibiotic_prescriptions'), 5, n),
+    shareCheck(
+      group,
+      'amoxicillin, % of antibiotic prescriptions (SpF 2023)',
+      pct(amoxicillin),
+      indicator('amoxicillin_share_of_antibiotic_prescriptions'),
+      5,
+      n,
+    ),
   );
   checks.push(
-    shareCheck(group, 'GPs, % of antibiotic prescriptions (SpF 2022)', pct(gp), indicator('antibiotic_prescriptions_by_gp_share'), 7, n),
+    shareCheck(
+      group,
+      'GPs, % of antibiotic prescriptions (SpF 2022)',
+      pct(gp),
+      indicator('antibiotic_prescriptions_by_gp_share'),
+      7,
+      n,
+    ),
   );
   checks.push(
-    shareCheck(group, 'dentists, % of antibiotic prescriptions (SpF 2022)', pct(dentist), indicator('antibiotic_prescriptions_by_dentist_share'), 4, n),
+    shareCheck(
+      group,
+      'dentists, % of antibiotic prescriptions (SpF 2022)',
+      pct(dentist),
+      indicator('antibiotic_prescriptions_by_dentist_share'),
+      4,
+      n,
+    ),
   );
 
   // The prescriber's specialty on deliveries: the drug lines of ER_PRS_F.
@@ -138,7 +194,9 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
   });
 
   if (present.has('ER_BIO_F'))
-    checks.push(breadth('distinct NABM codes billed', await one('SELECT count(DISTINCT BIO_PRS_IDE) FROM ER_BIO_F'), MIN_NABM));
+    checks.push(
+      breadth('distinct NABM codes billed', await one('SELECT count(DISTINCT BIO_PRS_IDE) FROM ER_BIO_F'), MIN_NABM),
+    );
   await ctx.conn.run('DROP TABLE IF EXISTS drug_lines');
   return checks;
 }
