@@ -15,11 +15,12 @@ import { calendarChecks } from './checks/calendar.js';
 import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
 import { referentialChecks } from './checks/referentials.js';
+import { drugChecks } from './checks/drugs.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks, drugChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',

@@ -9,6 +9,8 @@ import { CODE_COLUMNS, checkModel, type Nomenclatures } from './check.js';
 import { restrictionProblems, type CodeKind } from './restrictions.js';
 import { groupingProblems, type Roots } from './grouping.js';
 import { UsageError } from '../util/errors.js';
+import { catalogue } from './drug-catalogue.js';
+import { drugModelProblems } from './check-drugs.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 
 export type Model = typeof model;
@@ -94,6 +96,7 @@ export function checkCalibration(): void {
   checkModel(model, n);
   const problems = [
     ...restrictionProblems(knownCodes(n)),
+    ...drugModelProblems(n, model.age_bands.length),
     ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
   ];
   if (problems.length) {
@@ -103,7 +106,7 @@ export function checkCalibration(): void {
   checked = true;
 }
 
-/** Whether a code or prefix of each kind names something: the nomenclatures, or the model's drugs for ATC. */
+/** Whether a code or prefix of each kind names something: the nomenclatures, or the drug catalogue for ATC. */
 function knownCodes(n: Nomenclatures): Record<CodeKind, (prefix: string) => boolean> {
   const prefixes = (codes: Iterable<string>) => {
     const set = new Set<string>();
@@ -112,7 +115,7 @@ function knownCodes(n: Nomenclatures): Record<CodeKind, (prefix: string) => bool
   };
   const icd = prefixes([...n.IR_CIM_V, ...n.MS_CIM_V]);
   const ccam = prefixes(n.IR_CCAM_V63);
-  const atc = prefixes(Object.keys(model.drugs).filter((k) => !k.startsWith('_')));
+  const atc = prefixes(catalogue().substances.keys());
   return {
     icd10: (c) => icd.has(c),
     ccam: (c) => ccam.has(c),

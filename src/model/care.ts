@@ -13,15 +13,22 @@ import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
-import { dayIn, seasonRatio, yearCalendar, type DayTable, type Profile } from './calendar.js';
+import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
+import {
+  chronicDeliveries,
+  otherPrescriptions,
+  vaccineDeliveries,
+  visitPrescription,
+  type Delivery,
+  type DrugLine,
+  type PersonYear,
+} from './drugs.js';
+import { labVisits } from './biology.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
 
-export interface DrugLine {
-  atc: string;
-  boxes: number;
-}
+export type { DrugLine } from './drugs.js';
 
 export interface Claim {
   kind: ClaimKind;
@@ -36,6 +43,8 @@ export interface Claim {
   /** EXO_MTF when not the ALD liste's 41 (coverage.ts: hors liste 43, polypathologie 45). */
   exo?: number;
   drugs: DrugLine[];
+  /** The hospital where a delivered prescription was written (ETB_PRE_FIN), -1 for none. */
+  prescriberEstablishment: number;
   tests: number[];
   act: string;
   stay: Stay | null;
@@ -59,34 +68,6 @@ export interface Stay {
 const cal = () => calibration();
 
 let mixCum: Map<string, Float64Array> | undefined;
-
-/**
- * Acute drugs prescribed at a `visits` visit in month `month` of year `y`: the seasonal classes of the
- * calendar (antibiotics, antihistamines) weighted by their season against the visit's, the others taking up
- * the difference, so that the prescriptions' mix follows the seasons and their number does not change;
- * each drug weighed by how it fits the patient.
- */
-const acuteBySeason = new Map<number, CodePicker<{ atc: string; weight: number }>>();
-function acuteAt(y: number, month: number, visits: Profile): CodePicker<{ atc: string; weight: number }> {
-  const key = (y * 12 + month) * 2 + (visits === 'gp' ? 0 : 1);
-  let picker = acuteBySeason.get(key);
-  if (!picker) {
-    const a = cal().model.acute_drugs.atc;
-    const seasonal = cal().model.calendar.acute_drugs_by_season as Record<string, Profile>;
-    const ratio = a.map((x) => {
-      const profile = seasonal[x.atc.slice(0, 3)];
-      return profile ? seasonRatio(y, profile, visits)[month - 1] : NaN;
-    });
-    const total = a.reduce((s, x) => s + x.weight, 0);
-    const before = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight), 0);
-    const after = a.reduce((s, x, i) => s + (isNaN(ratio[i]) ? 0 : x.weight * ratio[i]), 0);
-    const others = (total - after) / (total - before);
-    const factor = new Map(a.map((x, i) => [x, isNaN(ratio[i]) ? others : ratio[i]]));
-    picker = new CodePicker(a, (x, sex, age) => x.weight * factor.get(x)! * codeWeight('atc', x.atc, sex, age));
-    acuteBySeason.set(key, picker);
-  }
-  return picker;
-}
 
 type Chapter = Model['stays']['chapters'][number];
 interface Pickers {
@@ -165,30 +146,45 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     specialty,
     ald: false,
     drugs: [],
+    prescriberEstablishment: -1,
     tests: [],
     act: '',
     stay: null,
     outpatientEstablishment: -1,
   });
-  const prescribe = (prescriber: number, date: number, visits: Profile) => {
-    if (!rng.chance(m.gp.prescription_probability)) return;
-    const lines = m.acute_drugs.lines_per_prescription[rng.int(m.acute_drugs.lines_per_prescription.length)];
-    // Delivered within three days on a day the pharmacy is open, mostly the day of the visit (u³ leans the
-    // draw to the start of the span: about 70% the same day when the pharmacy is open).
-    const u = rng.float();
-    const delivered = dayIn(days, when.pharmacy, date, Math.min(to, date + 3), u * u * u);
-    const c = base('pharmacy', delivered, pv.pharmacyOf(who.index), 0);
-    c.prescriber = prescriber;
-    const acute = acuteAt(y, days.month[date - days.start], visits);
-    for (let l = 0; l < lines; l++) {
-      const atc = acute.pick(rng, who.sex, age)?.atc;
-      if (atc) c.drugs.push({ atc, boxes: 1 + rng.int(2) });
-    }
-    if (c.drugs.length) claims.push(c);
+  const gp = pv.gpOf(who.index, y);
+  const py: PersonYear = {
+    sex: who.sex,
+    age,
+    band,
+    from,
+    to,
+    y,
+    days,
+    rng,
+    stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
+    conditions: held.map((c) => ({ name: c.name, drugs: c.drugs, biology: c.biology, ald: aldFor(c) })),
+  };
+  const pharmacy = pv.pharmacyOf(who.index);
+  const deliver = (d: Delivery, prescriber: number) => {
+    const c = base('pharmacy', d.date, pharmacy, 0);
+    c.prescriber =
+      d.prescriber === null
+        ? prescriber
+        : d.prescriber.specialty === 1
+          ? gp
+          : pv.specialistOf(d.prescriber.specialty, who.index);
+    if (d.prescriber?.hospital) c.prescriberEstablishment = pv.establishmentOf(rng);
+    c.ald = d.ald;
+    c.drugs = d.drugs;
+    claims.push(c);
+  };
+  const prescribe = (prescriber: number, date: number, visits: 'gp' | 'specialist') => {
+    const d = visitPrescription(py, visits, date);
+    if (d) deliver(d, prescriber);
   };
 
   // GP consultations.
-  const gp = pv.gpOf(who.index, y);
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
     const c = base('gp', on(when.gp), gp, 1);
@@ -239,42 +235,17 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
-  // Chronic treatments: monthly (or as stated) deliveries of each condition's drugs.
-  for (const c of held) {
-    for (const d of c.drugs) {
-      if (('sex' in d && d.sex !== who.sex) || !allowed('atc', d.atc, who.sex, age)) continue;
-      if (!personRng(p, who.index, STREAM.conditions, hash(d.atc)).chance(d.share)) continue;
-      for (let k = rng.poisson(d.per_year * fraction); k > 0; k--) {
-        const rx = base('pharmacy', on(when.pharmacy), pv.pharmacyOf(who.index), 0);
-        rx.prescriber = gp;
-        rx.ald = aldFor(c);
-        rx.drugs.push({ atc: d.atc, boxes: 1 + (rng.chance(0.3) ? 2 : 0) });
-        claims.push(rx);
-      }
-    }
-  }
+  // Drugs beside the visits' prescriptions: dentists' and hospitals', long-term treatments, vaccines.
+  for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) deliver(d, gp);
 
-  // Biology: a yearly check-up for some, plus each condition's monitoring tests.
+  // Biology: check-ups and each condition's monitoring tests.
   const lab = pv.labOf(who.index);
-  if (rng.chance(m.checkup_biology.visit_probability[band] * fraction)) {
-    const c = base('lab', on(when.lab), lab, 0);
+  for (const v of labVisits(py)) {
+    const c = base('lab', v.date, lab, 0);
     c.prescriber = gp;
-    const n = m.checkup_biology.tests_per_visit[rng.int(m.checkup_biology.tests_per_visit.length)];
-    const pool = m.checkup_biology.nabm.filter((t) => allowed('nabm', t, who.sex, age));
-    for (let t = 0; t < n && pool.length; t++) c.tests.push(pool.splice(rng.int(pool.length), 1)[0]);
+    c.ald = v.ald;
+    c.tests = v.tests;
     claims.push(c);
-  }
-  for (const cond of held) {
-    for (const b of cond.biology) {
-      if (!allowed('nabm', b.nabm, who.sex, age)) continue;
-      for (let k = rng.poisson(b.per_year * fraction); k > 0; k--) {
-        const c = base('lab', on(when.lab), lab, 0);
-        c.prescriber = gp;
-        c.ald = aldFor(cond);
-        c.tests.push(b.nabm);
-        claims.push(c);
-      }
-    }
   }
 
   // Hospital stays (PMSI MCO): the DP, acts and associated codes fit the person at entry, and the GHM

@@ -1,10 +1,11 @@
 // calibration/model.json checked when loaded: each code it names exists in the nomenclature it comes
 // from, each reference inside it resolves, each per-band list has one entry a band. Unchecked, a bad
-// entry crashes mid-generation (an ATC code missing from `drugs`) or passes silently (an unknown CCAM
+// entry crashes mid-generation (an ATC code missing from the drug catalogue) or passes silently (an unknown CCAM
 // act billed as nature 1352 at €30, an unknown rate as nature 3313).
 import type model from '../../calibration/model.json';
 import { UsageError } from '../util/errors.js';
-import { DRUG_RATES, SAME_DRAW_FROM_AGE } from './constants.js';
+import { SAME_DRAW_FROM_AGE } from './constants.js';
+import { catalogue } from './drug-catalogue.js';
 
 type Model = typeof model;
 
@@ -21,13 +22,10 @@ export const CODE_COLUMNS = {
 /** The codes of each nomenclature in CODE_COLUMNS. */
 export type Nomenclatures = Record<keyof typeof CODE_COLUMNS, ReadonlySet<string>>;
 
-type Drug = { substance: string; price: number; rate: number };
 type Eligibility = { sex?: number; min_age?: number; max_age?: number };
 // The conditions' lists as the checks read them (the JSON's own types are unions of each entry's shape).
 type Specialist = { spe: number; ccam?: string };
 type ChronicDrug = { atc: string; sex?: number };
-
-const ATC = /^[A-Z]\d\d[A-Z]{2}\d\d$/;
 
 /** The model's problems, one line each naming its entry, in the order of the file; empty when sound. */
 export function modelProblems(m: Model, n: Nomenclatures): string[] {
@@ -42,9 +40,8 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   const specialty = listed('IR_SPE_V', 'a specialty');
   const nabm = listed('IR_BIO_R', 'a NABM biology act');
   const ald = listed('IR_ALD_V', 'an ALD number');
-  const drugs = m.drugs as unknown as Record<string, Drug>;
   const drug = (entry: string, atc: string) => {
-    if (atc.startsWith('_') || !Object.hasOwn(drugs, atc)) bad(entry, atc, 'is not in drugs (the drug referential)');
+    if (!catalogue().substances.has(atc)) bad(entry, atc, 'is not in drugs_catalogue.csv (the drug referential)');
   };
   const prices = m.ccam_price_eur as Record<string, number>;
   // An act billed in DCIR (ER_CAM_F) takes its price from ccam_price_eur.
@@ -68,7 +65,6 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   const perBand: [string, number[]][] = [
     ['gp.age_weight', m.gp.age_weight],
     ['specialist.per_person_year', m.specialist.per_person_year],
-    ['checkup_biology.visit_probability', m.checkup_biology.visit_probability],
     ['stays.age_weight', m.stays.age_weight],
     ...m.conditions.map((c): [string, number[]] => [`conditions[${c.name}].age_shape`, c.age_shape]),
   ];
@@ -80,19 +76,6 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
     specialty(`specialist.mix[${i}].spe`, x.spe);
     if (x.ccam) billed(`specialist.mix[${i}].ccam`, x.ccam);
     eligibility(`specialist.mix[${i}]`, x);
-  });
-  m.acute_drugs.atc.forEach((a, i) => drug(`acute_drugs.atc[${i}].atc`, a.atc));
-  for (const [atc, d] of Object.entries(drugs)) {
-    if (atc.startsWith('_')) continue;
-    if (!ATC.test(atc)) bad('drugs', atc, 'is not an ATC code of a substance (7 characters, as A10BA02)');
-    if (!(DRUG_RATES as readonly number[]).includes(d.rate)) {
-      bad(`drugs.${atc}.rate`, d.rate, `is not a reimbursement rate of medicines (${DRUG_RATES.join(', ')})`);
-    }
-  }
-  const { nabm: checkup, tests_per_visit } = m.checkup_biology;
-  checkup.forEach((code, i) => nabm(`checkup_biology.nabm[${i}]`, code));
-  tests_per_visit.forEach((t, i) => {
-    if (t > checkup.length) bad(`checkup_biology.tests_per_visit[${i}]`, t, `exceeds the ${checkup.length} nabm codes`);
   });
   for (const act of Object.keys(prices)) ccam('ccam_price_eur', act);
   m.stays.chapters.forEach((ch) => {

@@ -21,6 +21,7 @@ import { allowed, codeWeight } from './restrictions.js';
 import { proceduresFor } from './grouping.js';
 import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
 import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
+import { personYearRows, visitPrescriptionRows } from './drugs-expected.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -80,22 +81,6 @@ function computeCodesFor(codes: Codes, sex: number, age: number) {
     acts += x * meanActs(code, sex, age);
   }
   return { fits: w > 0, acts: w > 0 ? acts / w : 0 };
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** ER_PRS_F lines and ER_PHA_F rows of an acute prescription: its drugs, grouped by rate. */
-function acutePrescription(): { lines: number; drugs: number } {
-  const m = calibration().model;
-  const drugs = m.drugs as unknown as Record<string, { rate: number }>;
-  const total = m.acute_drugs.atc.reduce((s, a) => s + a.weight, 0);
-  const byRate = new Map<number, number>();
-  for (const a of m.acute_drugs.atc)
-    byRate.set(drugs[a.atc].rate, (byRate.get(drugs[a.atc].rate) ?? 0) + a.weight / total);
-  const lines = mean(
-    m.acute_drugs.lines_per_prescription.map((n) => [...byRate.values()].reduce((s, p) => s + 1 - (1 - p) ** n, 0)),
-  );
-  return { lines, drugs: mean(m.acute_drugs.lines_per_prescription) };
 }
 
 /** Mean KI_ECD_R rows of a death, over the conditions a person of this sex and band may hold. */
@@ -179,8 +164,6 @@ export function expectedRows(p: Params): ExpectedRows {
     if (!t) rows.set(table, (t = new Map()));
     t.set(year, (t.get(year) ?? 0) + n);
   };
-  const acute = acutePrescription();
-  const tests = mean(m.checkup_biology.tests_per_visit);
   const privateShare = pv.privateStayShare;
   const conditionStays = m.conditions.map((c) => c.stays?.per_year ?? 0);
 
@@ -206,13 +189,6 @@ export function expectedRows(p: Params): ExpectedRows {
     // Associated codes are coded at their weight for the person (0 where they do not fit).
     const conditionAssociated = m.conditions.map((c) =>
       c.associated_codes.reduce((n, code) => n + codeWeight('icd10', code, sex, startAge), 0),
-    );
-    const deliveriesPerYear = sum((c) =>
-      c.drugs.reduce(
-        (s, d) =>
-          s + (('sex' in d && d.sex !== sex) || !allowed('atc', d.atc, sex, startAge) ? 0 : d.share * d.per_year),
-        0,
-      ),
     );
     // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
     const conditionStaysTimesAssociated = m.conditions.reduce(
@@ -265,11 +241,11 @@ export function expectedRows(p: Params): ExpectedRows {
           ) +
         sum((c) => c.specialists.reduce((s, x) => s + x.per_year * meanTechnicalActs(x.spe), 0)) * f +
         gp * meanGpImaging();
-      const prescriptions = (gp + visits) * m.gp.prescription_probability;
-      const deliveries = deliveriesPerYear * f;
-      const checkup = m.checkup_biology.visit_probability[band] * f;
-      const monitoring =
-        sum((c) => c.biology.reduce((s, b) => s + (allowed('nabm', b.nabm, sex, age) ? b.per_year : 0), 0)) * f;
+      // Drugs and biology: each visit's prescription, and the person-year's other deliveries and lab visits.
+      const atGp = visitPrescriptionRows('gp', sex, age);
+      const atSpecialist = visitPrescriptionRows('specialist', sex, age);
+      const other = personYearRows(sex, age, prevalence, sex * bands + startBand);
+      const drugLines = gp * atGp.prs + visits * atSpecialist.prs + other.prs * f;
 
       const budget = stayBudget();
       const generalStays = budget.base[band] * f;
@@ -299,13 +275,9 @@ export function expectedRows(p: Params): ExpectedRows {
       const conditionStayActs = sum((c) => (own(c)?.fits ? own(c)!.n * own(c)!.acts : 0)) * f;
       const clinics = stays * privateShare;
 
-      add(
-        'ER_PRS_F',
-        y,
-        people * (gp + visits + acts + prescriptions * acute.lines + deliveries + checkup + monitoring + clinics),
-      );
-      add('ER_PHA_F', y, people * (prescriptions * acute.drugs + deliveries));
-      add('ER_BIO_F', y, people * (checkup * tests + monitoring));
+      add('ER_PRS_F', y, people * (gp + visits + acts + drugLines + clinics));
+      add('ER_PHA_F', y, people * (gp * atGp.pha + visits * atSpecialist.pha + other.pha * f));
+      add('ER_BIO_F', y, people * other.bio * f);
       add('ER_CAM_F', y, people * acts);
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);

@@ -4,6 +4,7 @@
 // professionals of their own département (a specialist or a hospital elsewhere in the region or beyond
 // at the stated shares); a claim points at a pool member by index.
 import { calibration } from './calibration.js';
+import { prescribingSpecialties } from './drug-catalogue.js';
 import { mix32, streamKey, type Rng } from './rng.js';
 import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
@@ -59,6 +60,7 @@ export function specialtyCodes(): number[] {
       ...m.specialist.mix.map((s) => s.spe),
       ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe)),
       ...Object.keys(dens).map(Number),
+      ...prescribingSpecialties(),
     ]),
   ].sort((a, b) => a - b);
 }

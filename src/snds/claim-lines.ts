@@ -2,20 +2,13 @@
 // PRS_NAT_REF codes of IR_NAT_V.
 import { calibration, nomenclaturePath } from '../model/calibration.js';
 import type { Claim } from '../model/care.js';
-import { type DrugRate } from '../model/constants.js';
-import { drugPrice } from './referentials.js';
+import { dispensingLines } from '../model/dispensing.js';
+import { labLines } from '../model/biology.js';
 import { readCsv } from '../util/csv.js';
 import { technicalActTariff } from '../model/technical-acts.js';
 
-const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
+const NATURE = { gp: 1110, specialist: 1112, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
-// Every rate the model check admits has its nature.
-const PHARMACY_NATURE: Record<number, number> = {
-  100: 3311,
-  65: 3313,
-  30: 3312,
-  15: 3341,
-} satisfies Record<DrugRate, number>;
 const gpTariffs = new Map<number, number>();
 function gpTariff(y: number): number {
   let t = gpTariffs.get(y);
@@ -45,10 +38,13 @@ export interface Line {
   rate: number;
   quantity: number;
   drugs: Claim['drugs'];
+  /** The NABM codes the line bills (its ER_BIO_F rows). */
+  tests?: number[];
 }
 
 /** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
-export function claimLines(c: Claim, y: number): Line[] {
+/** `age`: the patient's age on the day of care (the pharmacy's age fee). */
+export function claimLines(c: Claim, y: number, age?: number): Line[] {
   const m = calibration().model;
   const rateOr = (r: number) => (c.ald ? 100 : r);
   switch (c.kind) {
@@ -68,19 +64,8 @@ export function claimLines(c: Claim, y: number): Line[] {
         },
       ];
     }
-    case 'lab': {
-      const base = m.checkup_biology.price_eur * c.tests.length;
-      return [
-        {
-          nature: NATURE.lab,
-          base,
-          overbilling: 0,
-          rate: rateOr(m.checkup_biology.rate),
-          quantity: c.tests.length,
-          drugs: [],
-        },
-      ];
-    }
+    case 'lab':
+      return labLines(c.tests, c.ald).map((l) => ({ ...l, overbilling: 0, drugs: [] }));
     case 'ccam': {
       const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? technicalActTariff(c.act) ?? 30;
       return [{ nature: ccamNature(c.act), base: price, overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
@@ -98,20 +83,7 @@ export function claimLines(c: Claim, y: number): Line[] {
         },
       ];
     }
-    case 'pharmacy': {
-      const byRate = new Map<number, Claim['drugs']>();
-      for (const d of c.drugs) {
-        const rate = rateOr((m.drugs as unknown as Record<string, { rate: number }>)[d.atc].rate);
-        byRate.set(rate, [...(byRate.get(rate) ?? []), d]);
-      }
-      return [...byRate.entries()].map(([rate, drugs]) => ({
-        nature: PHARMACY_NATURE[rate] ?? 3313,
-        base: drugs.reduce((s, d) => s + d.boxes * drugPrice(d.atc), 0),
-        overbilling: 0,
-        rate,
-        quantity: drugs.reduce((s, d) => s + d.boxes, 0),
-        drugs,
-      }));
-    }
+    case 'pharmacy':
+      return dispensingLines(c.drugs, c.ald, age).map((l) => ({ ...l, overbilling: 0 }));
   }
 }

@@ -1,26 +1,16 @@
-// Referentials the facts point to: a drug referential shaped like IR_PHA_R (real ATC codes,
-// synthetic CIP13 in a reserved range), professionals (DA_PRA_R) and establishments (BE_IDE_R).
+// Referentials the facts point to: a drug referential shaped like IR_PHA_R (one row per presentation of
+// drugs_catalogue.csv: real ATC codes and pack sizes, synthetic CIP13 in a reserved range), professionals
+// (DA_PRA_R) and establishments (BE_IDE_R).
 import type { Spec, TableBatch } from './columns.js';
-import { mix32 } from '../model/rng.js';
-import { calibration, snDept } from '../model/calibration.js';
+import { snDept } from '../model/calibration.js';
+import { catalogue, substance } from '../model/drug-catalogue.js';
+import type { DrugLine } from '../model/drugs.js';
 import type { Params } from '../model/population.js';
 import { providers } from '../model/providers.js';
 
-/** Presentations (boxes) per drug in the referential. */
-const PRESENTATIONS = 3;
-
-type Drugs = Record<string, { substance: string; price: number; rate: number }>;
-const drugs = () => calibration().model.drugs as unknown as Drugs;
-const atcCodes = () => Object.keys(drugs()).filter((k) => !k.startsWith('_'));
-
 /** CIP13 `3400999` + 6 digits and CIP7 `99` + 5 digits: no real presentation uses these ranges. */
-export function cipOf(atc: string, beneficiary: number): { c13: number; c7: number } {
-  const n = atcCodes().indexOf(atc) * PRESENTATIONS + (mix32(beneficiary) % PRESENTATIONS);
-  return { c13: 3400999000000 + n, c7: 9900000 + n };
-}
-
-export function drugPrice(atc: string): number {
-  return drugs()[atc].price;
+export function cipOf(d: DrugLine): { c13: number; c7: number } {
+  return { c13: 3400999000000 + d.presentation, c7: 9900000 + d.presentation };
 }
 
 /** The columns each referential draws, typed like GENERATED in tables.ts. */
@@ -59,28 +49,25 @@ export type ReferentialOut = <T extends ReferentialTable>(
 /** Rows each referential has for these parameters, without writing them (for the plan). */
 export function referentialRows(p: Params): Record<string, number> {
   const pv = providers(p);
-  return { IR_PHA_R: atcCodes().length * PRESENTATIONS, DA_PRA_R: pv.professionals.count, BE_IDE_R: pv.establishments };
+  return { IR_PHA_R: catalogue().presentations.length, DA_PRA_R: pv.professionals.count, BE_IDE_R: pv.establishments };
 }
 
 export function emitReferentials(p: Params, out: ReferentialOut): void {
   const pha = out('IR_PHA_R');
   if (pha) {
-    atcCodes().forEach((atc, a) => {
-      for (let k = 0; k < PRESENTATIONS; k++) {
-        const n = a * PRESENTATIONS + k;
-        pha.put(
-          {},
-          {
-            PHA_CIP_C13: 3400999000000 + n,
-            PHA_PRS_IDE: 9900000 + n,
-            PHA_ATC_C07: atc,
-            PHA_ATC_C03: atc.slice(0, 4),
-            PHA_NOM_PA: drugs()[atc].substance,
-            PHA_UPC_NBR: String(28 * (k + 1)),
-          },
-        );
-      }
-    });
+    for (const x of catalogue().presentations) {
+      pha.put(
+        {},
+        {
+          PHA_CIP_C13: 3400999000000 + x.index,
+          PHA_PRS_IDE: 9900000 + x.index,
+          PHA_ATC_C07: x.atc,
+          PHA_ATC_C03: x.atc.slice(0, 4),
+          PHA_NOM_PA: substance(x.atc).name,
+          PHA_UPC_NBR: String(x.packSize),
+        },
+      );
+    }
   }
   const pv = providers(p);
   const pra = out('DA_PRA_R');

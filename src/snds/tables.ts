@@ -8,7 +8,8 @@ import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } f
 import { ageAt, type Params, type Person } from '../model/population.js';
 import { providers } from '../model/providers.js';
 import { deathOf } from '../model/death.js';
-import { cipOf, drugPrice } from './referentials.js';
+import { cipOf } from './referentials.js';
+import { packPrice } from '../model/dispensing.js';
 import { claimLines } from './claim-lines.js';
 import { aldPeriodsOf, coverageOf, hashDraw, referentialParams } from '../model/coverage.js';
 import { relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
@@ -246,7 +247,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
     const k = decompteKey(who.index, y, seq);
     lastProcessed = Math.max(lastProcessed, treated);
     const disseminated = firstOfNextMonth(treated);
-    const lines = signedLines(claimLines(c, y), sign);
+    const lines = signedLines(claimLines(c, y, Math.max(0, ageAt(who, c.date))), sign);
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
       const keys: RowOf<typeof DCIR_KEYS> = {
@@ -286,7 +287,12 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           PSE_SPE_COD: c.specialty,
           PSP_SPE_COD: c.prescriber >= 0 ? pv.professionals.specialty(c.prescriber) : null,
           PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
-          ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
+          ETB_PRE_FIN:
+            c.outpatientEstablishment >= 0
+              ? pv.finess(c.outpatientEstablishment).slice(0, 8)
+              : c.prescriberEstablishment >= 0
+                ? pv.finess(c.prescriberEstablishment).slice(0, 8)
+                : null,
           EXO_MTF: c.ald ? (c.exo ?? 41) : 0,
           PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
           DPN_QLF:
@@ -300,18 +306,18 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
       }
       if (pha && c.kind === 'pharmacy') {
         line.drugs.forEach((d, n) => {
-          const cip = cipOf(d.atc, who.index);
+          const cip = cipOf(d);
           pha.put(keys, {
             PHA_PRS_C13: cip.c13,
             PHA_PRS_IDE: cip.c7,
             PHA_ACT_QSN: d.boxes,
-            PHA_ACT_PRU: drugPrice(d.atc),
+            PHA_ACT_PRU: packPrice(d),
             PHA_ORD_NUM: n + 1,
           });
         });
       }
       if (bio && c.kind === 'lab')
-        c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: sign, BIO_ORD_NUM: n + 1 }));
+        (line.tests ?? []).forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: sign, BIO_ORD_NUM: n + 1 }));
       if (cam && c.kind === 'ccam')
         cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {

@@ -29,14 +29,11 @@ describe('the model check', () => {
   });
 
   const cases: [string, (m: Model) => void, string][] = [
-    ['an unknown ATC code (acute)', (m) => (m.acute_drugs.atc[2].atc = 'Z99ZZ99'), 'acute_drugs.atc[2].atc "Z99ZZ99"'],
     [
       'an unknown ATC code (chronic)',
       (m) => (m.conditions[0].drugs[1].atc = 'A10BJ99'),
       'conditions[diabetes].drugs[1]',
     ],
-    ['a malformed ATC code', (m) => Object.assign(m.drugs, { A10B: m.drugs.A10BA02 }), 'drugs "A10B"'],
-    ['an unknown reimbursement rate', (m) => (m.drugs.N02BE01.rate = 50), 'drugs.N02BE01.rate 50'],
     ['an unknown CCAM act', (m) => (m.specialist.mix[0].ccam = 'BGQP999'), 'specialist.mix[0].ccam "BGQP999"'],
     ['an unpriced CCAM act', (m) => (m.specialist.mix[0].ccam = 'AHQP001'), 'mix[0].ccam "AHQP001" has no price'],
     ['an unknown condition', (m) => (m.deaths.groups[0].condition = 'gout'), 'deaths.groups[tumours].condition "gout"'],
@@ -49,10 +46,13 @@ describe('the model check', () => {
     ['an unknown ICD-10 code (death)', (m) => (m.deaths.groups[3].codes[0] = 'U999'), 'deaths.groups[covid].codes[0]'],
     ['an unknown ALD number', (m) => (m.conditions[0].ald!.number = 31), 'conditions[diabetes].ald.number 31'],
     ['an unknown specialty', (m) => (m.specialist.mix[1].spe = 777), 'specialist.mix[1].spe 777'],
-    ['an unknown NABM act', (m) => (m.checkup_biology.nabm[0] = 999999), 'checkup_biology.nabm[0] 999999'],
+    [
+      'an unknown NABM act',
+      (m) => (m.conditions[0].biology[0].nabm = 999999),
+      'conditions[diabetes].biology[0].nabm 999999',
+    ],
     ['a per-band list of the wrong length', (m) => m.gp.age_weight.pop(), 'gp.age_weight has 6 entries'],
     ['an age bound past the shared draw', (m) => (m.stays.chapters[9].max_age = 60), 'stays.chapters[XV].max_age 60'],
-    ['more tests than codes', (m) => (m.checkup_biology.tests_per_visit[0] = 10), 'tests_per_visit[0] 10'],
   ];
   for (const [what, change, entry] of cases) {
     it(`refuses ${what}, naming the entry on one line`, () => {
@@ -64,9 +64,9 @@ describe('the model check', () => {
 
   it('names the first problem and counts the others', () => {
     const message = refusal((m) => {
-      m.acute_drugs.atc[0].atc = 'Z99ZZ99';
+      m.conditions[0].drugs[0].atc = 'Z99ZZ99';
       m.deaths.groups[0].condition = 'gout';
     });
-    expect(message).toMatch(/acute_drugs\.atc\[0\]\.atc "Z99ZZ99" .* \(and 1 more\)$/);
+    expect(message).toMatch(/conditions\[diabetes\]\.drugs\[0\]\.atc "Z99ZZ99" .* \(and 1 more\)$/);
   });
 });
