@@ -14,11 +14,13 @@ import { sampled, Z, type Check, type CheckContext, type CheckGroup } from './ch
 import { calendarChecks } from './checks/calendar.js';
 import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
+import { ambulatoryChecks } from './checks/ambulatory.js';
+import { GP_ACT_NATURES } from '../model/ambulatory.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, ambulatoryChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
@@ -304,7 +306,7 @@ async function marginals(
     // the mean comes from their observed spread over people.
     const [[visited, gp, squares]] = await rows(
       'SELECT count(*), sum(n), sum(n * n) FROM ' +
-        '(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF = 1110 GROUP BY ALL)',
+        `(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF IN (${GP_ACT_NATURES.join(', ')}) GROUP BY ALL)`,
     );
     const people = Math.max(Number(visited), Number((await rows('SELECT count(*) FROM IR_BEN_R'))[0][0]));
     const perPerson = Number(gp) / people;

@@ -12,9 +12,10 @@ import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, seasonRatio, yearCalendar, type DayTable, type Profile } from './calendar.js';
+import { ambulatoryCare, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 
-export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
+export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic' | 'act';
 
 export interface DrugLine {
   atc: string;
@@ -36,6 +37,10 @@ export interface Claim {
   act: string;
   stay: Stay | null;
   outpatientEstablishment: number;
+  /** Ambulatory lines (ambulatory.ts): a consultation's natures and majorations, or an 'act' claim's lines. */
+  acts?: ActLine[];
+  /** The executant's activity nature (PSE_ACT_NAT, IR_ACT_V) when ambulatory.ts sets it. */
+  activity?: number;
 }
 
 export interface Stay {
@@ -348,6 +353,11 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
+  ambulatoryCare({ p, who, y, from, to, age, held, anyAld: who.ald.size > 0, claims, stays, pv, days, make: (date, executant, specialty) => {
+    const c = base('act', date, executant, specialty);
+    claims.push(c);
+    return c;
+  } });
   claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims, stays };
 }
@@ -375,7 +385,7 @@ export function stayActs(rng: Rng, dp: string, sex: number, age: number): string
   return acts;
 }
 
-const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5 };
+const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5, act: 6 };
 
 /** A string's 32-bit hash: seeds the per-person draw of each chronic drug. */
 export function hash(s: string): number {

@@ -19,6 +19,7 @@ import {
 } from './constants.js';
 import { allowed, codeWeight } from './restrictions.js';
 import { proceduresFor } from './grouping.js';
+import { meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -285,6 +286,19 @@ export function expectedRows(p: Params): ExpectedRows {
         y,
         people * (gp + visits + acts + prescriptions * acute.lines + deliveries + checkup + monitoring + clinics),
       );
+      const ambulatory = meanAmbulatoryRows({
+        sex,
+        age,
+        f,
+        prevalence,
+        gp,
+        specialistVisits: meanSpecialistVisits(general, sex, age, prevalence, f),
+        stays: stays - seances.seances * f,
+        seanceRows: seances.seances * f,
+        deliveries: childbirths,
+      });
+      add('ER_PRS_F', y, people * ambulatory.prs);
+      add('ER_CAM_F', y, people * ambulatory.cam);
       add('ER_PHA_F', y, people * (prescriptions * acute.drugs + deliveries));
       add('ER_BIO_F', y, people * (checkup * tests + monitoring));
       add('ER_CAM_F', y, people * acts);

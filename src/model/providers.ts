@@ -4,6 +4,7 @@ import { calibration } from './calibration.js';
 import { mix32, type Rng } from './rng.js';
 import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
+import { ambulatorySpecialties, gpSpecialty } from './ambulatory.js';
 
 export interface Providers {
   /** Professionals: GPs, then each specialty's pool, then pharmacies, then laboratories. */
@@ -38,6 +39,7 @@ function build(p: Params): Providers {
     ...new Set([
       ...m.specialist.mix.map((s) => s.spe),
       ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe)),
+      ...ambulatorySpecialties(),
     ]),
   ].sort((a, b) => a - b);
   const gps = pool(per.beneficiaries_per_gp);
@@ -54,7 +56,7 @@ function build(p: Params): Providers {
   return {
     professionals: {
       count,
-      specialty: (j) => (j < speStart ? 1 : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0),
+      specialty: (j) => (j < speStart ? gpSpecialty(j) : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0),
       activity: (j) => (j < pharmaStart ? 0 : j < labStart ? 50 : 30),
     },
     establishments,

@@ -5,6 +5,7 @@ import type { Claim } from '../model/care.js';
 import { type DrugRate } from '../model/constants.js';
 import { drugPrice } from './referentials.js';
 import { readCsv } from '../util/csv.js';
+import { ambulatoryLines } from './ambulatory-lines.js';
 
 const NATURE = { gp: 1110, specialist: 1112, lab: 3211, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
@@ -44,12 +45,17 @@ export interface Line {
   rate: number;
   quantity: number;
   drugs: Claim['drugs'];
+  /** A majoration or complement line (CPL_MAJ_TOP). */
+  complement?: boolean;
+  /** The CCAM act the line bills, for its ER_CAM_F row. */
+  ccam?: string;
 }
 
 /** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
 export function claimLines(c: Claim, y: number): Line[] {
   const m = calibration().model;
   const rateOr = (r: number) => (c.ald ? 100 : r);
+  if (c.acts) return ambulatoryLines(c);
   switch (c.kind) {
     case 'gp':
       return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
@@ -97,6 +103,8 @@ export function claimLines(c: Claim, y: number): Line[] {
         },
       ];
     }
+    case 'act':
+      return [];
     case 'pharmacy': {
       const byRate = new Map<number, Claim['drugs']>();
       for (const d of c.drugs) {

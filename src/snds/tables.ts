@@ -93,6 +93,7 @@ export const GENERATED = {
     ['EXO_MTF', 'int'],
     ['PRS_PPU_SEC', 'int'],
     ['DPN_QLF', 'int'],
+    ['CPL_MAJ_TOP', 'int'],
   ],
   ER_PHA_F: [
     ...DCIR_KEYS,
@@ -263,16 +264,17 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           PRS_DEP_MNT: euros(line.overbilling),
           RGO_REM_TAU: line.rate,
           PRS_ACT_QTE: line.quantity,
-          PFS_EXE_NUM: c.kind === 'clinic' ? null : pv.professionalNumber(c.executant),
+          PFS_EXE_NUM: c.kind === 'clinic' || c.executant < 0 ? null : pv.professionalNumber(c.executant),
           PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null,
           PRS_MTT_NUM: gpNumber,
           PSE_SPE_COD: c.specialty,
           PSP_SPE_COD: c.prescriber >= 0 ? pv.professionals.specialty(c.prescriber) : null,
-          PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
+          PSE_ACT_NAT: c.activity ?? (c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0),
           ETB_PRE_FIN: c.outpatientEstablishment >= 0 ? pv.finess(c.outpatientEstablishment).slice(0, 8) : null,
           EXO_MTF: c.ald ? 41 : 0,
           PRS_PPU_SEC: c.kind === 'clinic' ? 2 : c.outpatientEstablishment >= 0 ? 1 : 2,
           DPN_QLF: c.outpatientEstablishment >= 0 ? 71 : 0,
+          CPL_MAJ_TOP: line.complement ? 1 : 0,
         });
       }
       if (pha && c.kind === 'pharmacy') {
@@ -289,8 +291,9 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
       }
       if (bio && c.kind === 'lab')
         c.tests.forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: 1, BIO_ORD_NUM: n + 1 }));
-      if (cam && c.kind === 'ccam')
-        cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      const camAct = c.kind === 'ccam' ? c.act : line.ccam;
+      if (cam && camAct)
+        cam.put(keys, { CAM_PRS_IDE: camAct, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
         const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
         ete.put(keys, {
