@@ -306,7 +306,7 @@ async function marginals(
     // the mean comes from their observed spread over people.
     const [[visited, gp, squares]] = await rows(
       'SELECT count(*), sum(n), sum(n * n) FROM ' +
-        `(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF IN (${GP_ACT_NATURES.join(', ')}) GROUP BY ALL)`,
+        `(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF IN (${GP_ACT_NATURES}) GROUP BY ALL)`,
     );
     const people = Math.max(Number(visited), Number((await rows('SELECT count(*) FROM IR_BEN_R'))[0][0]));
     const perPerson = Number(gp) / people;

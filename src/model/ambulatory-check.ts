@@ -14,7 +14,8 @@ export interface AmbulatoryNomenclatures {
 /** The file's problems, one line each naming its entry; empty when sound. */
 export function ambulatoryProblems(a: Ambulatory, n: AmbulatoryNomenclatures, bands: number): string[] {
   const problems: string[] = [];
-  const bad = (entry: string, value: unknown, why: string) => problems.push(`ambulatory.json ${entry} ${JSON.stringify(value)} ${why}`);
+  const bad = (entry: string, value: unknown, why: string) =>
+    problems.push(`ambulatory.json ${entry} ${JSON.stringify(value)} ${why}`);
   const nature = (entry: string, code: number) => {
     if (!n.natures.has(String(code))) bad(entry, code, 'is not a PRS_NAT_REF nature (IR_NAT_V)');
   };
@@ -34,11 +35,12 @@ export function ambulatoryProblems(a: Ambulatory, n: AmbulatoryNomenclatures, ba
   };
   const c = a.consultations;
   natures('consultations.natures', c.natures);
-  for (const code of Object.keys(c.tariffs)) if (code !== 'PF' && !(code in c.natures)) bad('consultations.tariffs', code, 'has no nature');
+  for (const code of Object.keys(c.tariffs))
+    if (code !== 'PF' && !(code in c.natures)) bad('consultations.tariffs', code, 'has no nature');
   perBand('consultations.gp_home_visit_share', c.gp_home_visit_share);
   perBand('consultations.gp_teleconsultation_share', c.gp_teleconsultation_share);
-  [c.specialist_teleconsultation_share, c.specialist_opinion_share, c.urgent_visit_share, c.night_visit_share].forEach((v) =>
-    share('consultations', v),
+  [c.specialist_teleconsultation_share, c.specialist_opinion_share, c.urgent_visit_share, c.night_visit_share].forEach(
+    (v) => share('consultations', v),
   );
   natures('nurse.natures', a.nurse.natures);
   perBand('nurse.episodes_per_year', a.nurse.episodes_per_year);

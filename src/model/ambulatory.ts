@@ -54,7 +54,14 @@ export interface AmbulatoryContext {
 
 /** IR_ACT_V natures of the non-physicians this module draws, added to the providers' pools. */
 export function ambulatorySpecialties(): number[] {
-  return [data.nurse.spe, data.physiotherapist.spe, data.dentist.spe, data.midwife.spe, data.transport.spe, data.transport.taxi_spe];
+  return [
+    data.nurse.spe,
+    data.physiotherapist.spe,
+    data.dentist.spe,
+    data.midwife.spe,
+    data.transport.spe,
+    data.transport.taxi_spe,
+  ];
 }
 
 const C = data.consultations;
@@ -71,7 +78,10 @@ export function tariffAt(schedule: Schedule, date: number): number {
   return t;
 }
 const consultationTariff = (code: string, date: number) =>
-  tariffAt((C.tariffs as unknown as Record<string, Schedule>)[code === 'GS' || code === 'VG' || code === 'VGS' ? 'G' : code], date);
+  tariffAt(
+    (C.tariffs as unknown as Record<string, Schedule>)[code === 'GS' || code === 'VG' || code === 'VGS' ? 'G' : code],
+    date,
+  );
 
 const gpSpecialtyCum = cumulative(Object.values(C.gp_specialty));
 const gpSpecialtyCodes = Object.keys(C.gp_specialty).map(Number);
@@ -88,7 +98,7 @@ export const GP_ACT_NATURES = [N.GS, N.G, N.TCG, N.VGS, N.VG].sort((a, b) => a -
 
 const rateOf = (c: ClaimLike, r: number) => (c.ald ? 100 : r);
 
-/** A GP consultation's lines: office (G/GS), home visit (VG/VGS with its travel majoration) or teleconsultation (TCG). */
+/** A GP consultation's lines: office (G/GS), home visit (VG/VGS and its majoration) or teleconsultation (TCG). */
 function gpLines(c: ClaimLike, age: number, band: number, rng: Rng, holidays: Set<number>): ActLine[] {
   const line = (code: string, eur = consultationTariff(code, c.date)): ActLine => ({
     nature: N[code],
@@ -124,7 +134,12 @@ function specialistLines(c: ClaimLike, rng: Rng): ActLine[] {
       : u < C.specialist_teleconsultation_share + C.specialist_opinion_share
         ? [c.specialty === 33 ? 'APY' : 'APC']
         : specialistCodes(c.specialty);
-  return codes.map((code) => ({ nature: N[code], quantity: 1, base: consultationTariff(code, c.date), rate: rateOf(c, 70) }));
+  return codes.map((code) => ({
+    nature: N[code],
+    quantity: 1,
+    base: consultationTariff(code, c.date),
+    rate: rateOf(c, 70),
+  }));
 }
 
 /** Extra ER_PRS_F lines (beyond the first) of a specialist consultation of this specialty, on average. */
@@ -167,11 +182,7 @@ function eurPerDay(age: number): number {
 }
 
 /** A programme's chance for the person this year (share by band, raised by its condition). */
-export function programmeShare(
-  prog: Ambulatory['nurse']['programmes'][number],
-  band: number,
-  holds: boolean,
-): number {
+export function programmeShare(prog: Ambulatory['nurse']['programmes'][number], band: number, holds: boolean): number {
   const base = prog.share[band];
   if ('only_condition' in prog && prog.only_condition) return holds ? base : 0;
   return holds && prog.condition_factor !== undefined ? Math.min(0.95, base * prog.condition_factor) : base;
@@ -256,7 +267,9 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
     const home = rng.chance(ph.home_share[band]);
     const n = 1 + rng.poisson(ph.sessions_per_prescription - 1);
     for (const d of series(uniformDay(), n, () => 2 + rng.int(3), to)) {
-      const lines: ActLine[] = [{ nature: pn[code], quantity: 1, base: Math.round(ptar[code] * ph.coefficient * 100) / 100, rate: 60 }];
+      const lines: ActLine[] = [
+        { nature: pn[code], quantity: 1, base: Math.round(ptar[code] * ph.coefficient * 100) / 100, rate: 60 },
+      ];
       if (home) lines.push({ nature: pn.IFA, quantity: 1, base: ptar.IFA, rate: 60 });
       act(d, ph.spe, lines);
     }
@@ -295,7 +308,13 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
       const lines =
         offset === POSTNATAL_DAY
           ? [{ nature: mn.SP, quantity: 1, base: mt.SP, rate: 100 }]
-          : sf(offset < 0 ? mw.coefficients.antenatal : offset <= 3 ? mw.coefficients.home : mw.coefficients.rehabilitation);
+          : sf(
+              offset < 0
+                ? mw.coefficients.antenatal
+                : offset <= 3
+                  ? mw.coefficients.home
+                  : mw.coefficients.rehabilitation,
+            );
       act(d, mw.spe, lines, offset > 3);
     }
   }
@@ -314,7 +333,8 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
     leg(s.entry);
     if (s.exit < to) leg(s.exit);
   }
-  if (rng.chance(tr.other_share[band] * fraction)) for (let t = rng.poisson(tr.other_trips); t > 0; t--) leg(uniformDay());
+  if (rng.chance(tr.other_share[band] * fraction))
+    for (let t = rng.poisson(tr.other_trips); t > 0; t--) leg(uniformDay());
 
   // Daily allowances: sick-leave spells of employees, paid a fortnight at a time.
   const ij = data.daily_allowances;
@@ -326,7 +346,13 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
       for (let k = 0; k < days; k += ij.payment_days) {
         const n = Math.min(ij.payment_days, days - k);
         const nature = k < 91 ? ij.natures.before_3_months : ij.natures.after_3_months;
-        const c = act(start + k, 0, [{ nature, quantity: n, base: n * eurPerDay(age), rate: 100 }], true, start + k + n - 1);
+        const c = act(
+          start + k,
+          0,
+          [{ nature, quantity: n, base: n * eurPerDay(age), rate: 100 }],
+          true,
+          start + k + n - 1,
+        );
         c.activity = 0;
       }
     }
@@ -415,7 +441,11 @@ export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number } {
   }
 
   const ph = data.physiotherapist;
-  prs += ph.prescriptions_per_year[band] * f * keptSessions(ph.sessions_per_prescription, 3, span) * (1 + ph.home_share[band]);
+  prs +=
+    ph.prescriptions_per_year[band] *
+    f *
+    keptSessions(ph.sessions_per_prescription, 3, span) *
+    (1 + ph.home_share[band]);
 
   const de = data.dentist;
   const visits = de.patient_share[band] * f * (1 + de.extra_visits);
@@ -434,13 +464,21 @@ export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number } {
   prs += tr.other_share[band] * f * tr.other_trips;
 
   const ij = data.daily_allowances;
-  const payments = ij.long_share * meanPayments(ij.long_mean_days, span) + (1 - ij.long_share) * meanPayments(ij.short_mean_days, span);
+  const payments =
+    ij.long_share * meanPayments(ij.long_mean_days, span) +
+    (1 - ij.long_share) * meanPayments(ij.short_mean_days, span);
   prs += employedShare(age) * ij.spells_per_year * f * payments;
   return { prs, cam };
 }
 
 /** Mean specialist visits by specialty: the general mix (its entries that fit) and the conditions' follow-up. */
-export function meanSpecialistVisits(general: number, sex: number, age: number, prevalence: number[], f: number): Map<number, number> {
+export function meanSpecialistVisits(
+  general: number,
+  sex: number,
+  age: number,
+  prevalence: number[],
+  f: number,
+): Map<number, number> {
   const m = calibration().model;
   const out = new Map<number, number>();
   const add = (spe: number, n: number) => out.set(spe, (out.get(spe) ?? 0) + n);

@@ -353,11 +353,25 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
-  ambulatoryCare({ p, who, y, from, to, age, held, anyAld: who.ald.size > 0, claims, stays, pv, days, make: (date, executant, specialty) => {
-    const c = base('act', date, executant, specialty);
-    claims.push(c);
-    return c;
-  } });
+  ambulatoryCare({
+    p,
+    who,
+    y,
+    from,
+    to,
+    age,
+    held,
+    anyAld: who.ald.size > 0,
+    claims,
+    stays,
+    pv,
+    days,
+    make: (date, executant, specialty) => {
+      const c = base('act', date, executant, specialty);
+      claims.push(c);
+      return c;
+    },
+  });
   claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims, stays };
 }

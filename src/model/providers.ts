@@ -56,7 +56,8 @@ function build(p: Params): Providers {
   return {
     professionals: {
       count,
-      specialty: (j) => (j < speStart ? gpSpecialty(j) : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0),
+      specialty: (j) =>
+        j < speStart ? gpSpecialty(j) : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0,
       activity: (j) => (j < pharmaStart ? 0 : j < labStart ? 50 : 30),
     },
     establishments,

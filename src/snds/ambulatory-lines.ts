@@ -3,7 +3,6 @@
 import { calibration, nomenclaturePath } from '../model/calibration.js';
 import type { Claim } from '../model/care.js';
 import { readCsv } from '../util/csv.js';
-import type { Line } from './claim-lines.js';
 
 let complements: Set<number> | undefined;
 /** The natures IR_NAT_V marks as a complement or majoration of an act (NAT_CPL_ACT ≠ 0). */
@@ -16,8 +15,20 @@ export function complementNatures(): Set<number> {
   return complements;
 }
 
+/** An ER_PRS_F line as claim-lines.ts's Line has it (declared here: claim-lines.ts imports this module). */
+export interface AmbulatoryLine {
+  nature: number;
+  base: number;
+  overbilling: number;
+  rate: number;
+  quantity: number;
+  drugs: never[];
+  complement: boolean;
+  ccam?: string;
+}
+
 /** A claim's lines from its ambulatory acts; a specialist's overbilling goes on the consultation's line. */
-export function ambulatoryLines(c: Claim): Line[] {
+export function ambulatoryLines(c: Claim): AmbulatoryLine[] {
   const m = calibration().model;
   const cpl = complementNatures();
   const over =

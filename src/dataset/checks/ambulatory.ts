@@ -75,10 +75,12 @@ export const ambulatoryChecks: CheckGroup = async (ctx) => {
   };
   // The share of persons a year with a line matching `where`, among those matching `who` (IR_BEN_R as b).
   const yearlyShare = async (name: string, where: string, reference: number, points: number, who = 'true') => {
+    // `who` names the age as AGE: the age reached in the year.
+    const ageAt = (year: string) => who.replaceAll('AGE', `(${year} - b.BEN_NAI_ANN::INT)`);
     const [[n, hit]] = await rows(
-      `SELECT (SELECT count(*) FROM IR_BEN_R b WHERE ${who.replaceAll('AGE', `(${firstYear} - b.BEN_NAI_ANN::INT)`)}), ` +
+      `SELECT (SELECT count(*) FROM IR_BEN_R b WHERE ${ageAt(`${firstYear}`)}), ` +
         `(SELECT count(*) FROM (SELECT DISTINCT p.BEN_NIR_PSA, year(p.EXE_SOI_DTD) FROM ER_PRS_F p ` +
-        `JOIN IR_BEN_R b USING (BEN_NIR_PSA) WHERE ${where} AND ${who.replaceAll('AGE', 'year(p.EXE_SOI_DTD) - b.BEN_NAI_ANN::INT')}))`,
+        `JOIN IR_BEN_R b USING (BEN_NIR_PSA) WHERE ${where} AND ${ageAt('year(p.EXE_SOI_DTD)')}))`,
     );
     const share = (100 * Number(hit)) / Math.max(1, Number(n) * years);
     checks.push(shareCheck(G, name, share, reference, points, Number(n) * years));
@@ -111,13 +113,20 @@ export const ambulatoryChecks: CheckGroup = async (ctx) => {
   );
 
   const [[office, visits, tele, speTele, speAll]] = await rows(
-    `SELECT count(*) FILTER (WHERE PRS_NAT_REF IN ${list(GP_OFFICE)}), count(*) FILTER (WHERE PRS_NAT_REF IN ${list(GP_VISITS)}), ` +
+    `SELECT count(*) FILTER (WHERE PRS_NAT_REF IN ${list(GP_OFFICE)}), ` +
+      `count(*) FILTER (WHERE PRS_NAT_REF IN ${list(GP_VISITS)}), ` +
       `count(*) FILTER (WHERE PRS_NAT_REF = ${N.TCG}), count(*) FILTER (WHERE PRS_NAT_REF = ${N.TC}), ` +
       `count(*) FILTER (WHERE PRS_NAT_REF IN ${list([N.TC, N.CS, N.CNPSY, N.CSC, N.APC, N.APY])}) FROM ER_PRS_F`,
   );
   const ratio = (name: string, a: number, b: number, reference: number, points: number) =>
     checks.push(shareCheck(G, name, (100 * a) / Math.max(1, b), reference, points, b));
-  ratio('GP home visits per 100 office consultations (15 M : 229 M, 2023)', Number(visits), Number(office), REF.visitsPerConsultation, 2);
+  ratio(
+    'GP home visits per 100 office consultations (15 M : 229 M, 2023)',
+    Number(visits),
+    Number(office),
+    REF.visitsPerConsultation,
+    2,
+  );
   ratio(
     'GP teleconsultations among GP acts (2.2%, 2023)',
     Number(tele),
@@ -125,12 +134,35 @@ export const ambulatoryChecks: CheckGroup = async (ctx) => {
     REF.gpTele,
     1,
   );
-  ratio('specialist teleconsultations among their consultations (2.1%, 2023)', Number(speTele), Number(speAll), REF.specialistTele, 1);
+  ratio(
+    'specialist teleconsultations among their consultations (2.1%, 2023)',
+    Number(speTele),
+    Number(speAll),
+    REF.specialistTele,
+    1,
+  );
 
-  await yearlyShare('adults who saw a dentist in the year (43%, 2014)', 'p.PSE_ACT_NAT = 19', REF.dentistAdults, 5, 'AGE >= 18');
-  await yearlyShare('persons of 85+ who saw a dentist in the year (26%, 2014)', 'p.PSE_ACT_NAT = 19', REF.dentist85, 6, 'AGE >= 85');
+  await yearlyShare(
+    'adults who saw a dentist in the year (43%, 2014)',
+    'p.PSE_ACT_NAT = 19',
+    REF.dentistAdults,
+    5,
+    'AGE >= 18',
+  );
+  await yearlyShare(
+    'persons of 85+ who saw a dentist in the year (26%, 2014)',
+    'p.PSE_ACT_NAT = 19',
+    REF.dentist85,
+    6,
+    'AGE >= 85',
+  );
   await yearlyShare('persons transported in the year (6.4 M, 2023)', 'p.PSE_ACT_NAT IN (55, 56)', REF.transported, 3);
-  await perPersonYear('patient transport trips (about 65 M)', 'count(*) FILTER (WHERE PSE_ACT_NAT IN (55, 56))', REF.trips, 0.3);
+  await perPersonYear(
+    'patient transport trips (about 65 M)',
+    'count(*) FILTER (WHERE PSE_ACT_NAT IN (55, 56))',
+    REF.trips,
+    0.3,
+  );
   await perPersonYear(
     'paid sick-leave days (285.9 M in 2023)',
     'sum(PRS_ACT_QTE) FILTER (WHERE PRS_NAT_REF BETWEEN 6111 AND 6119)',
@@ -162,17 +194,30 @@ export const ambulatoryChecks: CheckGroup = async (ctx) => {
     `SELECT count(*) FROM ER_PRS_F WHERE PRS_NAT_REF = ${N.MDD} AND dayofweek(EXE_SOI_DTD) <> 0 ` +
       `AND EXE_SOI_DTD NOT IN (${holidayList})`,
   );
-  checks.push({ group: G, name: 'Sunday and holiday majorations (MDD) only on Sundays and holidays', ok: weekday === 0, value: String(weekday), expected: '0' });
+  checks.push({
+    group: G,
+    name: 'Sunday and holiday majorations (MDD) only on Sundays and holidays',
+    ok: weekday === 0,
+    value: String(weekday),
+    expected: '0',
+  });
   const adults = await one(
-    `SELECT count(*) FROM ER_PRS_F WHERE PRS_NAT_REF = ${N.MEG} AND BEN_AMA_COD BETWEEN ${ambulatory().consultations.child_majoration_max_age + 1} AND 999`,
+    `SELECT count(*) FROM ER_PRS_F WHERE PRS_NAT_REF = ${N.MEG} ` +
+      `AND BEN_AMA_COD BETWEEN ${ambulatory().consultations.child_majoration_max_age + 1} AND 999`,
   );
-  checks.push({ group: G, name: 'child majorations (MEG) only on children', ok: adults === 0, value: String(adults), expected: '0' });
+  checks.push({
+    group: G,
+    name: 'child majorations (MEG) only on children',
+    ok: adults === 0,
+    value: String(adults),
+    expected: '0',
+  });
 
   const natures = await one('SELECT count(DISTINCT PRS_NAT_REF) FROM ER_PRS_F');
   const judged = people >= NATURES_FROM;
   checks.push({
     group: G,
-    name: `distinct PRS_NAT_REF natures (at least ${MIN_NATURES} from ${NATURES_FROM.toLocaleString('en')} beneficiaries)`,
+    name: `distinct PRS_NAT_REF natures (at least ${MIN_NATURES} from ${NATURES_FROM.toLocaleString('en')} people)`,
     ok: !judged || natures >= MIN_NATURES,
     value: judged ? String(natures) : `${natures} (too few beneficiaries to judge)`,
     expected: `≥ ${MIN_NATURES}`,
