@@ -156,7 +156,7 @@ export async function validate(dir: string): Promise<Check[]> {
       child,
       parent,
     );
-  for (const d of ['ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F']) await orphans(d, 'ER_PRS_F', DCIR_KEYS);
+  for (const d of ['ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F', 'ER_TRS_F']) await orphans(d, 'ER_PRS_F', DCIR_KEYS);
   await orphans('ER_PRS_F', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   await orphans('IR_IMB_R', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   for (const d of ['T_MCOaaC', 'T_MCOaaD', 'T_MCOaaA']) await orphans(d, 'T_MCOaaB', ['ETA_NUM', 'RSA_NUM']);

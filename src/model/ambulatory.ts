@@ -19,6 +19,8 @@ export interface ActLine {
   base: number;
   rate: number;
   ccam?: string;
+  /** A transport leg's departure and arrival times (HHMM), for its ER_TRS_F row. */
+  trip?: { departure: number; arrival: number };
 }
 
 /** The part of care.ts's Claim this module reads and fills (structural, so that care.ts need not be imported). */
@@ -326,7 +328,12 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
   const leg = (date: number) => {
     const mode = pickWeighted(rng, tr.modes, (m) => m.weight);
     const spe = mode.name === 'taxi' ? tr.taxi_spe : tr.spe;
-    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: x.anyAld ? 100 : tr.rate }]);
+    // Between 7:00 and 18:45, 15 to 90 minutes on the road.
+    const start = 7 * 60 + 15 * rng.int(48);
+    const end = Math.min(23 * 60 + 59, start + 15 * (1 + rng.int(6)));
+    const hhmm = (minutes: number) => Math.floor(minutes / 60) * 100 + (minutes % 60);
+    const trip = { departure: hhmm(start), arrival: hhmm(end) };
+    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: x.anyAld ? 100 : tr.rate, trip }]);
   };
   for (const s of x.stays) {
     if (s.seances ? !rng.chance(tr.seance_share) : !rng.chance(tr.stay_share[band])) continue;
@@ -416,8 +423,8 @@ function meanPayments(mean: number, span: number): number {
   return v;
 }
 
-/** Mean ER_PRS_F and ER_CAM_F rows of this module for a person-year, as ambulatoryCare draws them. */
-export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number } {
+/** Mean ER_PRS_F, ER_CAM_F and ER_TRS_F rows of this module for a person-year, as ambulatoryCare draws them. */
+export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number; trs: number } {
   const { age, f } = x;
   const band = ageBand(age);
   const span = Math.max(1, Math.round(365 * f));
@@ -460,15 +467,16 @@ export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number } {
   if (x.sex === 2 && age >= 15 && age <= 49) prs += mw.gynaecology_share * f;
 
   const tr = data.transport;
-  prs += 2 * (x.stays * tr.stay_share[band] + x.seanceRows * tr.seance_share);
-  prs += tr.other_share[band] * f * tr.other_trips;
+  const trs =
+    2 * (x.stays * tr.stay_share[band] + x.seanceRows * tr.seance_share) + tr.other_share[band] * f * tr.other_trips;
+  prs += trs;
 
   const ij = data.daily_allowances;
   const payments =
     ij.long_share * meanPayments(ij.long_mean_days, span) +
     (1 - ij.long_share) * meanPayments(ij.short_mean_days, span);
   prs += employedShare(age) * ij.spells_per_year * f * payments;
-  return { prs, cam };
+  return { prs, cam, trs };
 }
 
 /** Mean specialist visits by specialty: the general mix (its entries that fit) and the conditions' follow-up. */

@@ -25,6 +25,7 @@ export interface AmbulatoryLine {
   drugs: never[];
   complement: boolean;
   ccam?: string;
+  trip?: { departure: number; arrival: number };
 }
 
 /** A claim's lines from its ambulatory acts; a specialist's overbilling goes on the consultation's line. */
@@ -44,5 +45,6 @@ export function ambulatoryLines(c: Claim): AmbulatoryLine[] {
     drugs: [],
     complement: cpl.has(a.nature),
     ccam: a.ccam,
+    trip: a.trip,
   }));
 }

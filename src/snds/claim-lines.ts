@@ -49,6 +49,8 @@ export interface Line {
   complement?: boolean;
   /** The CCAM act the line bills, for its ER_CAM_F row. */
   ccam?: string;
+  /** A transport leg's times (HHMM), for its ER_TRS_F row. */
+  trip?: { departure: number; arrival: number };
 }
 
 /** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */

@@ -111,6 +111,16 @@ export const GENERATED = {
     ['CAM_ACT_PRU', 'double'],
     ['CAM_REM_BSE', 'double'],
   ],
+  ER_TRS_F: [
+    ...DCIR_KEYS,
+    ['ITR_ORD_NUM', 'int'],
+    ['TRS_DEP_CDP', 'str'],
+    ['TRS_ARR_CDP', 'str'],
+    ['TRS_TRP_HRD', 'int'],
+    ['TRS_TRP_HRA', 'int'],
+    ['TRS_DTD_DTE', 'date'],
+    ['TRS_DTF_DTE', 'date'],
+  ],
   ER_ETE_F: [
     ...DCIR_KEYS,
     ['ETB_EXE_FIN', 'str'],
@@ -225,6 +235,9 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
   const bio = out('ER_BIO_F', y);
   const cam = out('ER_CAM_F', y);
   const ete = out('ER_ETE_F', y);
+  const trs = out('ER_TRS_F', y);
+  // A synthetic postal code of the département (its code, then 9s): trips start and end at home's.
+  const postal = (who.dept.startsWith('2') && /[AB]/.test(who.dept) ? '20' : who.dept).padEnd(5, '9');
   claims.slice(0, MAX_DECOMPTES).forEach((c, seq) => {
     const k = decompteKey(who.index, y, seq);
     const treated = Math.min(endOfData + 60, c.end + 1 + personRng(p, who.index, STREAM.care, y * 4096 + seq).int(45));
@@ -294,6 +307,16 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
       const camAct = c.kind === 'ccam' ? c.act : line.ccam;
       if (cam && camAct)
         cam.put(keys, { CAM_PRS_IDE: camAct, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      if (trs && line.trip)
+        trs.put(keys, {
+          ITR_ORD_NUM: 1,
+          TRS_DEP_CDP: postal,
+          TRS_ARR_CDP: postal,
+          TRS_TRP_HRD: line.trip.departure,
+          TRS_TRP_HRA: line.trip.arrival,
+          TRS_DTD_DTE: c.date,
+          TRS_DTF_DTE: c.date,
+        });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
         const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
         ete.put(keys, {
