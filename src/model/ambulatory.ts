@@ -66,6 +66,9 @@ export function ambulatorySpecialties(): number[] {
   ];
 }
 
+/** The activity nature (IR_ACT_V) of a professional of this specialty: its own for this module's, 0 for physicians. */
+export const activityOf = (spe: number): number => (ambulatorySpecialties().includes(spe) ? spe : 0);
+
 const C = data.consultations;
 const N = C.natures as Record<string, number>;
 type Schedule = [string, number][];
@@ -423,15 +426,20 @@ function meanPayments(mean: number, span: number): number {
   return v;
 }
 
-/** Mean ER_PRS_F, ER_CAM_F and ER_TRS_F rows of this module for a person-year, as ambulatoryCare draws them. */
-export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number; trs: number } {
+/** Mean ER_PRS_F, ER_CAM_F, ER_TRS_F and ER_ETE_F rows of this module for a person-year, as ambulatoryCare draws them. */
+export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number; trs: number; ete: number } {
   const { age, f } = x;
   const band = ageBand(age);
   const span = Math.max(1, Math.round(365 * f));
   const conditions = calibration().model.conditions;
   const prevalenceOf = (name: string) => x.prevalence[conditions.findIndex((c) => c.name === name)] ?? 0;
   let prs = x.gp * meanGpExtraLines(age);
-  for (const [spe, n] of x.specialistVisits) prs += n * meanSpecialistExtraLines(spe);
+  // A consultation at a hospital's outpatient clinic has an ER_ETE_F row for each of its lines.
+  let ete = 0;
+  for (const [spe, n] of x.specialistVisits) {
+    prs += n * meanSpecialistExtraLines(spe);
+    ete += n * meanSpecialistExtraLines(spe) * calibration().model.specialist.hospital_outpatient_probability;
+  }
 
   const nu = data.nurse;
   const coefficients = nu.ami_coefficients;
@@ -476,7 +484,7 @@ export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number; tr
     ij.long_share * meanPayments(ij.long_mean_days, span) +
     (1 - ij.long_share) * meanPayments(ij.short_mean_days, span);
   prs += employedShare(age) * ij.spells_per_year * f * payments;
-  return { prs, cam, trs };
+  return { prs, cam, trs, ete };
 }
 
 /** Mean specialist visits by specialty: the general mix (its entries that fit) and the conditions' follow-up. */

@@ -300,6 +300,7 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_PRS_F', y, people * ambulatory.prs);
       add('ER_CAM_F', y, people * ambulatory.cam);
       add('ER_TRS_F', y, people * ambulatory.trs);
+      add('ER_ETE_F', y, people * ambulatory.ete);
       add('ER_PHA_F', y, people * (prescriptions * acute.drugs + deliveries));
       add('ER_BIO_F', y, people * (checkup * tests + monitoring));
       add('ER_CAM_F', y, people * acts);

@@ -4,7 +4,7 @@ import { calibration } from './calibration.js';
 import { mix32, type Rng } from './rng.js';
 import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
-import { ambulatorySpecialties, gpSpecialty } from './ambulatory.js';
+import { activityOf, ambulatorySpecialties, gpSpecialty } from './ambulatory.js';
 
 export interface Providers {
   /** Professionals: GPs, then each specialty's pool, then pharmacies, then laboratories. */
@@ -53,12 +53,13 @@ function build(p: Params): Providers {
   const establishments = Math.max(3, pool(per.beneficiaries_per_establishment));
   const spread = (i: number, n: number) => mix32(i ^ p.seed) % n;
   const depts = calibration().deptCodes;
+  const specialtyOf = (j: number) =>
+    j < speStart ? gpSpecialty(j) : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0;
   return {
     professionals: {
       count,
-      specialty: (j) =>
-        j < speStart ? gpSpecialty(j) : j < pharmaStart ? specialties[Math.floor((j - speStart) / spePool)] : 0,
-      activity: (j) => (j < pharmaStart ? 0 : j < labStart ? 50 : 30),
+      specialty: specialtyOf,
+      activity: (j) => (j < pharmaStart ? activityOf(specialtyOf(j)) : j < labStart ? 50 : 30),
     },
     establishments,
     gpOf: (i) => spread(i, gps),
