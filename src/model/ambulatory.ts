@@ -426,7 +426,7 @@ function meanPayments(mean: number, span: number): number {
   return v;
 }
 
-/** Mean rows of this module a person-year in ER_PRS_F, ER_CAM_F, ER_TRS_F and ER_ETE_F, as ambulatoryCare draws them. */
+/** Mean rows a person-year in ER_PRS_F, ER_CAM_F, ER_TRS_F and ER_ETE_F, as ambulatoryCare draws them. */
 export function meanAmbulatoryRows(x: MeanInput): { prs: number; cam: number; trs: number; ete: number } {
   const { age, f } = x;
   const band = ageBand(age);
