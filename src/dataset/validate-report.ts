@@ -16,6 +16,7 @@ import { datasetManifests } from '../contracts/dataset.js';
 import { sqlString } from '../util/sql.js';
 import { weekdayOf, type Profile } from '../model/calendar.js';
 import { DayCounts, profileIndex, publishedCalendar, seriesSql } from './checks/calendar.js';
+import { GP_ACT_NATURES } from '../model/ambulatory.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 
@@ -161,7 +162,7 @@ export async function validationReport(dir: string, file: string, checks: Check[
         .join(' ')} END`;
     const visits = await rows(
       `SELECT ${bandOf('CASE WHEN BEN_AMA_COD >= 1000 THEN 0 ELSE BEN_AMA_COD END')} AS band, ` +
-        `count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`,
+        `count(*) FROM ${table('ER_PRS_F')} WHERE PRS_NAT_REF IN (${GP_ACT_NATURES}) GROUP BY ALL`,
     );
     const people = await rows(
       `SELECT ${bandOf(`greatest(0, ${firstYear} - CAST(BEN_NAI_ANN AS INTEGER))`)} AS band, ` +

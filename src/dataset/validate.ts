@@ -16,11 +16,13 @@ import { coherence } from './checks/coherence.js';
 import { pathwayChecks } from './checks/pathway.js';
 import { referentialChecks } from './checks/referentials.js';
 import { drugChecks } from './checks/drugs.js';
+import { ambulatoryChecks } from './checks/ambulatory.js';
+import { GP_ACT_NATURES } from '../model/ambulatory.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks, drugChecks];
+const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks, drugChecks, ambulatoryChecks];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
@@ -156,7 +158,7 @@ export async function validate(dir: string): Promise<Check[]> {
       child,
       parent,
     );
-  for (const d of ['ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F']) await orphans(d, 'ER_PRS_F', DCIR_KEYS);
+  for (const d of ['ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F', 'ER_TRS_F']) await orphans(d, 'ER_PRS_F', DCIR_KEYS);
   await orphans('ER_PRS_F', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   await orphans('IR_IMB_R', 'IR_BEN_R', ['BEN_NIR_PSA', 'BEN_RNG_GEM']);
   for (const d of ['T_MCOaaC', 'T_MCOaaD', 'T_MCOaaA']) await orphans(d, 'T_MCOaaB', ['ETA_NUM', 'RSA_NUM']);
@@ -315,7 +317,7 @@ async function marginals(
     // the mean comes from their observed spread over people.
     const [[visited, gp, squares]] = await rows(
       'SELECT count(*), sum(n), sum(n * n) FROM ' +
-        '(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF = 1110 GROUP BY ALL)',
+        `(SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F WHERE PRS_NAT_REF IN (${GP_ACT_NATURES}) GROUP BY ALL)`,
     );
     const people = Math.max(Number(visited), Number((await rows('SELECT count(*) FROM IR_BEN_R'))[0][0]));
     const perPerson = Number(gp) / people;

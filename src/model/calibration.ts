@@ -12,6 +12,8 @@ import { UsageError } from '../util/errors.js';
 import { catalogue } from './drug-catalogue.js';
 import { drugModelProblems } from './check-drugs.js';
 import model from '../../calibration/model.json' with { type: 'json' };
+import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
+import { ambulatoryProblems } from './ambulatory-check.js';
 
 export type Model = typeof model;
 export type Condition = Model['conditions'][number];
@@ -84,6 +86,11 @@ export function readNomenclatures(): Nomenclatures {
   return codes;
 }
 
+/** The codes of one column of a nomenclature that readNomenclatures does not read. */
+function codesOf(table: string, column: string): Set<string> {
+  return new Set(readCsv(nomenclaturePath(table), ';').map((r) => r[column]));
+}
+
 let checked = false;
 
 /**
@@ -98,6 +105,11 @@ export function checkCalibration(): void {
     ...restrictionProblems(knownCodes(n)),
     ...drugModelProblems(n, model.age_bands.length),
     ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
+    ...ambulatoryProblems(
+      ambulatoryModel,
+      { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
+      model.age_bands.length,
+    ),
   ];
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';

@@ -14,6 +14,7 @@ import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
+import { ambulatoryCare, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 import {
   chronicDeliveries,
@@ -26,7 +27,7 @@ import {
 } from './drugs.js';
 import { labVisits } from './biology.js';
 
-export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic';
+export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic' | 'act';
 
 export type { DrugLine } from './drugs.js';
 
@@ -49,6 +50,10 @@ export interface Claim {
   act: string;
   stay: Stay | null;
   outpatientEstablishment: number;
+  /** Ambulatory lines (ambulatory.ts): a consultation's natures and majorations, or an 'act' claim's lines. */
+  acts?: ActLine[];
+  /** The executant's activity nature (PSE_ACT_NAT, IR_ACT_V) when ambulatory.ts sets it. */
+  activity?: number;
 }
 
 export interface Stay {
@@ -338,6 +343,25 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
+  ambulatoryCare({
+    p,
+    who,
+    y,
+    from,
+    to,
+    age,
+    held,
+    anyAld: who.ald.size > 0,
+    claims,
+    stays,
+    pv,
+    days,
+    make: (date, executant, specialty) => {
+      const c = base('act', date, executant, specialty);
+      claims.push(c);
+      return c;
+    },
+  });
   claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims, stays };
 }
@@ -365,7 +389,7 @@ export function stayActs(rng: Rng, dp: string, sex: number, age: number): string
   return acts;
 }
 
-const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5 };
+const kindOrder: Record<ClaimKind, number> = { gp: 0, specialist: 1, ccam: 2, lab: 3, pharmacy: 4, clinic: 5, act: 6 };
 
 /** A string's 32-bit hash: seeds the per-person draw of each chronic drug. */
 export function hash(s: string): number {

@@ -22,6 +22,7 @@ import { proceduresFor } from './grouping.js';
 import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
 import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
 import { personYearRows, visitPrescriptionRows } from './drugs-expected.js';
+import { meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -278,6 +279,21 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_PRS_F', y, people * (gp + visits + acts + drugLines + clinics));
       add('ER_PHA_F', y, people * (gp * atGp.pha + visits * atSpecialist.pha + other.pha * f));
       add('ER_BIO_F', y, people * other.bio * f);
+      const ambulatory = meanAmbulatoryRows({
+        sex,
+        age,
+        f,
+        prevalence,
+        gp,
+        specialistVisits: meanSpecialistVisits(general, sex, age, prevalence, f),
+        stays: stays - seances.seances * f,
+        seanceRows: seances.seances * f,
+        deliveries: childbirths,
+      });
+      add('ER_PRS_F', y, people * ambulatory.prs);
+      add('ER_CAM_F', y, people * ambulatory.cam);
+      add('ER_TRS_F', y, people * ambulatory.trs);
+      add('ER_ETE_F', y, people * ambulatory.ete);
       add('ER_CAM_F', y, people * acts);
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);
@@ -288,7 +304,7 @@ export function expectedRows(p: Params): ExpectedRows {
     }
   }
   // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.
-  for (const t of ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'])
+  for (const t of ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F', 'ER_TRS_F'])
     for (const [y, n] of rows.get(t) ?? []) rows.get(t)!.set(y, n * REGULARISATION_FACTOR());
   return rows;
 }

@@ -10,6 +10,7 @@ import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
 import { deptOf, deptShares, regionOf } from './geography.js';
 import { referentialParams } from './coverage.js';
+import { activityOf, ambulatorySpecialties, gpSpecialty } from './ambulatory.js';
 
 export type EstablishmentStatus = 'public' | 'non_profit' | 'for_profit';
 
@@ -61,6 +62,7 @@ export function specialtyCodes(): number[] {
       ...m.conditions.flatMap((c) => c.specialists.map((s) => s.spe)),
       ...Object.keys(dens).map(Number),
       ...prescribingSpecialties(),
+      ...ambulatorySpecialties(),
     ]),
   ].sort((a, b) => a - b);
 }
@@ -170,11 +172,14 @@ function build(p: Params): Providers {
     return at.start + ((spread(i * 131, at.size) + gpChanges(i, y)) % at.size);
   };
 
+  // A GP's specialty code is 1, 22 or 23 in the shares of calibration/ambulatory.json.
+  const specialty = (j: number) => (j < gpPool.end ? gpSpecialty(j) : kindOf(j).code);
   return {
     professionals: {
       count,
-      specialty: (j) => kindOf(j).code,
-      activity: (j) => kindOf(j).activity,
+      specialty,
+      // Pharmacies and laboratories have their own nature of activity, professions theirs.
+      activity: (j) => kindOf(j).activity || activityOf(specialty(j)),
       dept: deptOfMember,
     },
     establishments: estDept.length,

@@ -6,6 +6,7 @@ import { dispensingLines } from '../model/dispensing.js';
 import { labLines } from '../model/biology.js';
 import { readCsv } from '../util/csv.js';
 import { technicalActTariff } from '../model/technical-acts.js';
+import { ambulatoryLines } from './ambulatory-lines.js';
 
 const NATURE = { gp: 1110, specialist: 1112, clinic: 2211 } as const;
 const CCAM_NATURE: Record<string, number> = { ADC: 1321, ADE: 1324, ADI: 1351, ATM: 1352 };
@@ -40,6 +41,12 @@ export interface Line {
   drugs: Claim['drugs'];
   /** The NABM codes the line bills (its ER_BIO_F rows). */
   tests?: number[];
+  /** A majoration or complement line (CPL_MAJ_TOP). */
+  complement?: boolean;
+  /** The CCAM act the line bills, for its ER_CAM_F row. */
+  ccam?: string;
+  /** A transport leg's times (HHMM), for its ER_TRS_F row. */
+  trip?: { departure: number; arrival: number };
 }
 
 /** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
@@ -47,6 +54,7 @@ export interface Line {
 export function claimLines(c: Claim, y: number, age?: number): Line[] {
   const m = calibration().model;
   const rateOr = (r: number) => (c.ald ? 100 : r);
+  if (c.acts) return ambulatoryLines(c);
   switch (c.kind) {
     case 'gp':
       return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
@@ -83,6 +91,8 @@ export function claimLines(c: Claim, y: number, age?: number): Line[] {
         },
       ];
     }
+    case 'act':
+      return [];
     case 'pharmacy':
       return dispensingLines(c.drugs, c.ald, age).map((l) => ({ ...l, overbilling: 0 }));
   }

@@ -103,6 +103,7 @@ export const GENERATED = {
     ['RGM_COD', 'int'],
     ['BEN_RES_COM', 'str'],
     ['PRS_DPN_QLP', 'int'],
+    ['CPL_MAJ_TOP', 'int'],
   ],
   ER_PHA_F: [
     ...DCIR_KEYS,
@@ -119,6 +120,16 @@ export const GENERATED = {
     ['CAM_ORD_NUM', 'int'],
     ['CAM_ACT_PRU', 'double'],
     ['CAM_REM_BSE', 'double'],
+  ],
+  ER_TRS_F: [
+    ...DCIR_KEYS,
+    ['ITR_ORD_NUM', 'int'],
+    ['TRS_DEP_CDP', 'str'],
+    ['TRS_ARR_CDP', 'str'],
+    ['TRS_TRP_HRD', 'int'],
+    ['TRS_TRP_HRA', 'int'],
+    ['TRS_DTD_DTE', 'date'],
+    ['TRS_DTF_DTE', 'date'],
   ],
   ER_ETE_F: [
     ...DCIR_KEYS,
@@ -243,6 +254,9 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
   const bio = out('ER_BIO_F', y);
   const cam = out('ER_CAM_F', y);
   const ete = out('ER_ETE_F', y);
+  const trs = out('ER_TRS_F', y);
+  // A synthetic postal code of the département (its code, then 9s): trips start and end at home's.
+  const postal = (who.dept.startsWith('2') && /[AB]/.test(who.dept) ? '20' : who.dept).padEnd(5, '9');
   decomptesOf(p, who.index, y, claims, MAX_DECOMPTES).forEach(({ claim: c, sign, treated }, seq) => {
     const k = decompteKey(who.index, y, seq);
     lastProcessed = Math.max(lastProcessed, treated);
@@ -281,12 +295,12 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           PRS_DEP_MNT: euros(line.overbilling),
           RGO_REM_TAU: line.rate,
           PRS_ACT_QTE: line.quantity,
-          PFS_EXE_NUM: c.kind === 'clinic' ? null : pv.professionalNumber(c.executant),
+          PFS_EXE_NUM: c.kind === 'clinic' || c.executant < 0 ? null : pv.professionalNumber(c.executant),
           PFS_PRE_NUM: c.prescriber >= 0 ? pv.professionalNumber(c.prescriber) : null,
           PRS_MTT_NUM: gpNumber,
           PSE_SPE_COD: c.specialty,
           PSP_SPE_COD: c.prescriber >= 0 ? pv.professionals.specialty(c.prescriber) : null,
-          PSE_ACT_NAT: c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0,
+          PSE_ACT_NAT: c.activity ?? (c.kind === 'pharmacy' ? 50 : c.kind === 'lab' ? 30 : 0),
           ETB_PRE_FIN:
             c.outpatientEstablishment >= 0
               ? pv.finess(c.outpatientEstablishment).slice(0, 8)
@@ -302,6 +316,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           RGM_COD: cov.scheme,
           BEN_RES_COM: cov.commune,
           PRS_DPN_QLP: line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : 0,
+          CPL_MAJ_TOP: line.complement ? 1 : 0,
         });
       }
       if (pha && c.kind === 'pharmacy') {
@@ -318,8 +333,19 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
       }
       if (bio && c.kind === 'lab')
         (line.tests ?? []).forEach((t, n) => bio.put(keys, { BIO_PRS_IDE: t, BIO_ACT_QSN: sign, BIO_ORD_NUM: n + 1 }));
-      if (cam && c.kind === 'ccam')
-        cam.put(keys, { CAM_PRS_IDE: c.act, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      const camAct = c.kind === 'ccam' ? c.act : line.ccam;
+      if (cam && camAct)
+        cam.put(keys, { CAM_PRS_IDE: camAct, CAM_ORD_NUM: 1, CAM_ACT_PRU: line.base, CAM_REM_BSE: line.base });
+      if (trs && line.trip)
+        trs.put(keys, {
+          ITR_ORD_NUM: 1,
+          TRS_DEP_CDP: postal,
+          TRS_ARR_CDP: postal,
+          TRS_TRP_HRD: line.trip.departure,
+          TRS_TRP_HRA: line.trip.arrival,
+          TRS_DTD_DTE: c.date,
+          TRS_DTF_DTE: c.date,
+        });
       if (ete && (c.kind === 'clinic' || c.outpatientEstablishment >= 0)) {
         const e = c.kind === 'clinic' ? c.executant : c.outpatientEstablishment;
         ete.put(keys, {

@@ -5,6 +5,7 @@ import { readCsv } from '../../util/csv.js';
 import { dayWeights, publicHolidays, weekdayOf, yearCalendar, type Profile } from '../../model/calendar.js';
 import { day } from '../../model/dates.js';
 import { referencePath, sampled, shareCheck, Z, type Check, type CheckContext } from './context.js';
+import { GP_ACT_NATURES } from '../../model/ambulatory.js';
 
 /** The keys joining a DCIR detail row to its ER_PRS_F row. */
 const DCIR_KEYS =
@@ -15,7 +16,9 @@ const asDay = (column: string) => `CAST(datediff('day', DATE '1970-01-01', ${col
 /** SQL of the day counts of each series, over tables named by `t` (views in validate, files in the report). */
 export function seriesSql(t: (table: string) => string) {
   return {
-    gp: `SELECT ${asDay('EXE_SOI_DTD')}, count(*) FROM ${t('ER_PRS_F')} WHERE PRS_NAT_REF = 1110 GROUP BY ALL`,
+    gp:
+      `SELECT ${asDay('EXE_SOI_DTD')}, count(*) FROM ${t('ER_PRS_F')} WHERE PRS_NAT_REF IN (${GP_ACT_NATURES}) ` +
+      'GROUP BY ALL',
     antibiotics:
       `SELECT ${asDay('p.EXE_SOI_DTD')}, count(*) FROM ${t('ER_PHA_F')} h ` +
       `JOIN ${t('IR_PHA_R')} r ON r.PHA_CIP_C13 = h.PHA_PRS_C13 AND r.PHA_ATC_C07 LIKE 'J01%' ` +
