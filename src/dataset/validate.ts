@@ -18,11 +18,20 @@ import { referentialChecks } from './checks/referentials.js';
 import { drugChecks } from './checks/drugs.js';
 import { ambulatoryChecks } from './checks/ambulatory.js';
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
+import { referentialParams } from '../model/coverage.js';
+import { FACT_TABLES } from '../snds/catalog.js';
 
 export type { Check };
 
 /** The groups of checks that follow the structural ones, each in its own module of checks/. */
-const GROUPS: CheckGroup[] = [coherence, pathwayChecks, calendarChecks, referentialChecks, drugChecks, ambulatoryChecks];
+const GROUPS: CheckGroup[] = [
+  coherence,
+  pathwayChecks,
+  calendarChecks,
+  referentialChecks,
+  drugChecks,
+  ambulatoryChecks,
+];
 
 const DCIR_KEYS = [
   'DCT_ORD_NUM',
@@ -338,6 +347,36 @@ async function marginals(
         '±10%',
         relative,
         0.1,
+      ),
+    );
+  }
+  const dcir = FACT_TABLES.filter((t) => t.startsWith('ER_'));
+  if (dcir.every((t) => present.has(t))) {
+    // The DCIR's volume: every row of its tables, against the published rows a year per inhabitant. Detail
+    // tables carry no beneficiary: the spread over people is ER_PRS_F's, which drives the others.
+    let total = 0;
+    for (const t of dcir) total += Number((await rows(`SELECT count(*) FROM ${t}`))[0][0]);
+    const [[people, lines, squares]] = await rows(
+      'SELECT count(*), sum(n), sum(n * n) FROM (SELECT BEN_NIR_PSA, count(*) AS n FROM ER_PRS_F GROUP BY ALL)',
+    );
+    const v = referentialParams().dcir_volume;
+    const perPerson = Number(lines) / Number(people);
+    const spread = Math.sqrt(Math.max(0, Number(squares) / Number(people) - perPerson ** 2));
+    const relative = spread / Math.sqrt(Number(people)) / Math.max(perPerson, 1e-9);
+    const mean = total / personYears;
+    const tolerance = v.tolerance + Z * relative;
+    checks.push(
+      sampled(
+        {
+          group: 'marginals',
+          name: `DCIR rows per person-year (${dcir.length} tables) vs ${v.rows_per_person_year} (cnam_xdata_2019, ±${100 * v.tolerance}% + sampling)`,
+          ok: Math.abs(mean / v.rows_per_person_year - 1) <= tolerance,
+          value: mean.toFixed(1),
+          expected: `${(v.rows_per_person_year * (1 - tolerance)).toFixed(1)}–${(v.rows_per_person_year * (1 + tolerance)).toFixed(1)}`,
+        },
+        `±${100 * v.tolerance}%`,
+        relative,
+        v.tolerance,
       ),
     );
   }

@@ -90,6 +90,8 @@ const consultationTariff = (code: string, date: number) =>
 
 const gpSpecialtyCum = cumulative(Object.values(C.gp_specialty));
 const gpSpecialtyCodes = Object.keys(C.gp_specialty).map(Number);
+/** The specialty codes a GP carries (PSE_SPE_COD, PFS_PRA_SPE). */
+export const GP_SPECIALTIES: readonly number[] = gpSpecialtyCodes;
 /** The specialty (PSE_SPE_COD) of GP number j: 1, 22 or 23, fixed for the GP. */
 export function gpSpecialty(j: number): number {
   const u = mix32(j ^ 0x5bd1e995) / 4294967296;

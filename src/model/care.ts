@@ -179,7 +179,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
         : d.prescriber.specialty === 1
           ? gp
           : pv.specialistOf(d.prescriber.specialty, who.index);
-    if (d.prescriber?.hospital) c.prescriberEstablishment = pv.establishmentOf(rng);
+    if (d.prescriber?.hospital) c.prescriberEstablishment = pv.establishmentOf(rng, who.index);
     c.ald = d.ald;
     c.drugs = d.drugs;
     claims.push(c);

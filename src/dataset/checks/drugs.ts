@@ -4,6 +4,7 @@
 // Sources: calibration/reference/drugs_use_indicators.csv and top_drugs.csv (SOURCES.md).
 import { readCsv } from '../../util/csv.js';
 import { drugs } from '../../model/drug-catalogue.js';
+import { GP_SPECIALTIES } from '../../model/ambulatory.js';
 import { referencePath, sampled, shareCheck, Z, type Check, type CheckContext } from './context.js';
 
 const DCIR_KEYS =
@@ -142,7 +143,7 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
 
   // Antibiotic prescriptions: the deliveries holding an antibiotic, by the substance and the prescriber.
   const [[prescriptions, amoxicillin, gp, dentist]] = await rows(
-    `SELECT count(*), sum(amox), sum(CASE WHEN spe = 1 THEN 1 ELSE 0 END), ` +
+    `SELECT count(*), sum(amox), sum(CASE WHEN spe IN (${GP_SPECIALTIES.join(', ')}) THEN 1 ELSE 0 END), ` +
       `sum(CASE WHEN spe = ${drugs().dental.specialty} THEN 1 ELSE 0 END) FROM ` +
       `(SELECT dct, emt, ord, max(CASE WHEN atc = 'J01CA04' THEN 1 ELSE 0 END) AS amox, max(spe) AS spe ` +
       `FROM drug_lines WHERE atc LIKE 'J01%' GROUP BY ALL)`,

@@ -4,11 +4,13 @@
 // from calibration/referentials.json (each with its source in calibration/reference/SOURCES.md).
 import { referentialParams } from '../../model/coverage.js';
 import { deptShares } from '../../model/geography.js';
+import { GP_SPECIALTIES } from '../../model/ambulatory.js';
 import { shareCheck, type Check, type CheckContext, type CheckGroup } from './context.js';
 
 const G = 'referentials';
 const NO_DATE = "DATE '1600-01-01'";
 const ALD_EXO = '(41, 42, 43, 44, 45, 46)';
+const GP_CODES = `(${GP_SPECIALTIES.map((c) => `'${String(c).padStart(2, '0')}'`).join(', ')})`;
 
 /** Below this many person-years, the breadth of codes (DP, GHM, CCAM) is not judged. */
 const BREADTH_PERSON_YEARS = 150_000;
@@ -28,7 +30,7 @@ export const referentialChecks: CheckGroup = async (ctx) => {
       (s, sh) => s + Math.max(2, Math.round((people * sh * r.density_per_100k.gp.value) / 1e5)),
       0,
     );
-    const gps = await ctx.one(`SELECT count(*) FROM DA_PRA_R WHERE PFS_PRA_SPE = '01'`);
+    const gps = await ctx.one(`SELECT count(*) FROM DA_PRA_R WHERE PFS_PRA_SPE IN ${GP_CODES}`);
     out.push({
       group: G,
       name:
@@ -41,7 +43,7 @@ export const referentialChecks: CheckGroup = async (ctx) => {
     // The practice's postal code against the residence: 75000 ~ 075, 97100 ~ 971, 20000 ~ 02A and 02B.
     const without = await ctx.one(
       `SELECT count(DISTINCT BEN_RES_DPT) FROM IR_BEN_R b WHERE NOT EXISTS (SELECT 1 FROM DA_PRA_R g ` +
-        `WHERE g.PFS_PRA_SPE = '01' AND CASE ` +
+        `WHERE g.PFS_PRA_SPE IN ${GP_CODES} AND CASE ` +
         `WHEN b.BEN_RES_DPT LIKE '97%' THEN left(g.PFS_COD_POS, 3) = b.BEN_RES_DPT ` +
         `WHEN b.BEN_RES_DPT IN ('02A', '02B') THEN left(g.PFS_COD_POS, 2) = '20' ` +
         `ELSE left(g.PFS_COD_POS, 2) = right(b.BEN_RES_DPT, 2) END)`,
