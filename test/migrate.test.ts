@@ -73,7 +73,7 @@ describe.skipIf(skip)('migration rehearsal', () => {
     expect(up.status, up.stderr).toBe(0);
     expect(cli(['generate', '--beneficiaries', '5000', '--years', '2024', '--out', dataset]).status).toBe(0);
     expect(
-      cli(['generate', '--beneficiaries', '60000', '--years', '2024', '--tables', 'ER_PRS_F,ER_PHA_F', '--out', large])
+      cli(['generate', '--beneficiaries', '15000', '--years', '2024', '--tables', 'ER_PRS_F,ER_PHA_F', '--out', large])
         .status,
     ).toBe(0);
   });

@@ -1,5 +1,6 @@
 // `sndsbench plan` against what `generate` then writes: two configurations a factor 10 apart,
-// predicted rows and bytes per table against the manifests; request counts, upload time and cost.
+// predicted rows and bytes per table against the manifests; the full-scale DCIR against its published
+// volume; request counts, upload time and cost.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +76,15 @@ describe('plan predicts what generate writes', () => {
       expect(Math.abs(predicted.total.rows / total - 1)).toBeLessThan(0.05);
     });
   }
+});
+
+describe('plan at full scale', () => {
+  it("projects one year of France's DCIR within 15% of the published volume", () => {
+    // About 11 billion DCIR rows a year over seven tables (cnam_xdata_2019), for about 68 M people.
+    const p = planJson(['--beneficiaries', '68000000', '--years', '2024']);
+    const dcir = p.tables.filter((t) => t.table.startsWith('ER_')).reduce((s, t) => s + t.rows, 0);
+    expect(Math.abs(dcir / 11e9 - 1), `${dcir.toLocaleString('en')} DCIR rows`).toBeLessThan(0.15);
+  });
 });
 
 describe('plan for a host', () => {

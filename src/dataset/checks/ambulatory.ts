@@ -38,7 +38,7 @@ const REF = {
   sickDays: 285.9 / 68,
 };
 
-/** The smallest dataset on which the count of natures is judged (the 50,000 beneficiaries). */
+/** The smallest dataset on which the count of natures is judged: below it rare natures may not show. */
 const NATURES_FROM = 50_000;
 const MIN_NATURES = 40;
 

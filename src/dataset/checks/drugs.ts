@@ -9,12 +9,12 @@ import { referencePath, sampled, shareCheck, Z, type Check, type CheckContext } 
 
 const DCIR_KEYS =
   'DCT_ORD_NUM, FLX_DIS_DTD, FLX_EMT_NUM, FLX_EMT_ORD, FLX_EMT_TYP, FLX_TRT_DTD, ORG_CLE_NUM, PRS_ORD_NUM, REM_TYP_AFF';
-/** Issue 16's bar for the breadth of the drug and biology mix. */
+/** The least breadth of the drug and biology mix a dataset of 5,000 person-years shows. */
 const MIN_SUBSTANCES = 150;
 const MIN_NABM = 60;
 /** Below this many person-years a count of distinct codes says too little. */
 const BREADTH_PERSON_YEARS = 5000;
-/** Deliveries whose prescriber's specialty is filled, at least (issue 16). */
+/** Deliveries whose prescriber's specialty is filled, at least. */
 const MIN_SPECIALTY_FILL = 80;
 
 /** A published indicator of drugs_use_indicators.csv. */
@@ -50,7 +50,7 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
     const small = personYears < BREADTH_PERSON_YEARS;
     return {
       group,
-      name: `${name} (issue 16: at least ${min})`,
+      name: `${name} (at least ${min})`,
       ok: n >= min || small,
       value: small ? `${n} (too few beneficiaries to judge)` : String(n),
       expected: `≥ ${min}`,
@@ -188,7 +188,7 @@ export async function drugChecks(ctx: CheckContext): Promise<Check[]> {
   );
   checks.push({
     group,
-    name: `prescriber specialty (PSP_SPE_COD) filled on deliveries (issue 16: at least ${MIN_SPECIALTY_FILL}%)`,
+    name: `prescriber specialty (PSP_SPE_COD) filled on deliveries (at least ${MIN_SPECIALTY_FILL}%)`,
     ok: fill >= MIN_SPECIALTY_FILL,
     value: `${fill.toFixed(1)}%`,
     expected: `≥ ${MIN_SPECIALTY_FILL}%`,
