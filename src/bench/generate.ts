@@ -15,7 +15,8 @@ import { GENERATED } from '../snds/tables.js';
 import { ROW_GROUP } from '../dataset/layout.js';
 import { quote, sqlString } from '../util/sql.js';
 
-const DCIR = ['ER_PRS_F', 'ER_PHA_F', 'ER_BIO_F', 'ER_CAM_F', 'ER_ETE_F'];
+/** Every DCIR table the generator writes. */
+const DCIR = Object.keys(GENERATED).filter((t) => t.startsWith('ER_'));
 const BENEFICIARIES = Number(process.env.BENCH_BENEFICIARIES ?? 130000);
 const BASELINE_ROWS = Number(process.env.BENCH_BASELINE_ROWS ?? 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
