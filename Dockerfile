@@ -7,6 +7,4 @@ COPY calibration calibration
 COPY schemas schemas
 COPY scenarios scenarios
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
-# One libuv worker thread, which generate otherwise sets by starting itself again (src/dataset/one-pool.ts).
-ENV UV_THREADPOOL_SIZE=1
 ENTRYPOINT []

@@ -3,9 +3,9 @@
 // runs itself again with one pool thread unless the environment chose a size (src/dataset/one-pool.ts):
 // the figures are then the generating process's own.
 import { generate, type GenerateOptions } from '../dataset/generate.js';
-import { inOnePoolThread } from '../dataset/one-pool.js';
+import { inGenerationProcess } from '../dataset/one-pool.js';
 
-const again = inOnePoolThread();
+const again = inGenerationProcess();
 if (again) process.exit(await again);
 const o = JSON.parse(process.argv[2]) as GenerateOptions;
 const started = process.hrtime.bigint();

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { generate, type GenerateOptions } from '../dataset/generate.js';
 import { generateWithWorkers } from '../dataset/workers.js';
-import { inOnePoolThread } from '../dataset/one-pool.js';
+import { inGenerationProcess } from '../dataset/one-pool.js';
 import { generateToBucket, type BucketTarget } from '../dataset/to-bucket.js';
 import { MAX_BENEFICIARIES } from '../dataset/layout.js';
 import { loadProfile } from '../hosts/profile.js';
@@ -72,8 +72,9 @@ export function generateCommand(y: Argv, exit: (code: number) => void): Argv {
       if (workers > 1 && a.shard !== '0/1') {
         throw new UsageError('--workers and --shard do not combine: --workers N generates the N shards itself');
       }
-      // One process generating: it does so with one pool thread (--workers gives its children one).
-      const again = workers === 1 ? inOnePoolThread() : null;
+      // One process generating: it does so with one pool thread and a bounded heap (--workers gives its
+      // children both).
+      const again = workers === 1 ? inGenerationProcess() : null;
       if (again) return exit(await again);
       const generateAll = workers > 1 ? (o: GenerateOptions) => generateWithWorkers(o, workers) : generate;
       const options = {

@@ -1,4 +1,5 @@
-// A generation runs its DuckDB statements on one libuv worker thread, whatever the user's environment.
+// A generation runs its DuckDB statements on one libuv worker thread, and its JavaScript in a bounded
+// heap, unless the user's environment chose otherwise.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +11,19 @@ import { Worker } from 'node:worker_threads';
  * size when its pool starts, which loading the modules already did: a process must be started with it.
  */
 export const ONE_POOL_THREAD = { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '1' };
+
+/**
+ * V8 lets its heap grow with the limit it is given, and the default limit is a share of the machine's
+ * memory (4 GiB here): the old generation then waits for about 120 MB of garbage before collecting. A
+ * generation's live heap stays under 200 MB at any size (tried: a shard of 127 M beneficiaries), so a
+ * 1 GiB limit costs no collection time and keeps the peak lower (measured: 670 → 554 MB peak RSS,
+ * 62,500 beneficiaries × 2024, every table).
+ */
+const HEAP_LIMIT = '--max-old-space-size=1024';
+const chosenHeap = () =>
+  [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-old-space-size'));
+/** Node's flags for a generating process. */
+export const generationFlags = (): string[] => (chosenHeap() ? [] : [HEAP_LIMIT]);
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Set in the child: the process that started it, whose end ends the child too. */
@@ -28,18 +42,18 @@ function dieWithParent(parent: number): void {
 }
 
 /**
- * Unless the environment chose a pool size, runs this same command again in a child with one pool
- * thread (same arguments, stdio and signals) and resolves to the exit code the caller should exit
- * with; null when this process has the right pool and should do the work itself.
+ * Unless the environment chose a pool size and a heap limit, runs this same command again in a child
+ * with one pool thread and the heap limit (same arguments, stdio and signals) and resolves to the exit
+ * code the caller should exit with; null when this process should do the work itself.
  */
-export function inOnePoolThread(): Promise<number> | null {
+export function inGenerationProcess(): Promise<number> | null {
   const parent = process.env[PARENT];
   if (parent !== undefined) {
     delete process.env[PARENT];
     dieWithParent(Number(parent));
   }
-  if (process.env.UV_THREADPOOL_SIZE !== undefined) return null;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  if (process.env.UV_THREADPOOL_SIZE !== undefined && chosenHeap()) return null;
+  const child = spawn(process.execPath, [...process.execArgv, ...generationFlags(), ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, ...ONE_POOL_THREAD, [PARENT]: String(process.pid) },
   });

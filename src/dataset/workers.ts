@@ -6,7 +6,7 @@ import { prepareOutput, type GenerateOptions } from './generate.js';
 import { mergeManifests } from './manifest.js';
 import { checkCalibration } from '../model/calibration.js';
 import { type Manifest } from '../contracts/dataset.js';
-import { ONE_POOL_THREAD } from './one-pool.js';
+import { generationFlags, ONE_POOL_THREAD } from './one-pool.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
@@ -16,6 +16,7 @@ export async function generateWithWorkers(o: GenerateOptions, workers: number): 
   const years = `${o.firstYear}-${o.lastYear}`;
   const runs = Array.from({ length: workers }, (_, i) => {
     const args = [
+      ...generationFlags(),
       CLI,
       'generate',
       '--beneficiaries',
