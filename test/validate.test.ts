@@ -89,8 +89,9 @@ describe('validate: integrity first', () => {
 describe('validate: tolerances that know the sample size', () => {
   it('4,000 beneficiaries × 2023-2024 pass every marginal, and say which they are too small to judge', () => {
     const marginals = validateJson(small).checks.filter((c) => c.group === 'marginals');
-    expect(marginals).toHaveLength(4);
+    expect(marginals).toHaveLength(5);
     expect(marginals.filter((c) => !c.ok)).toEqual([]);
+    expect(marginals.some((c) => c.name.startsWith('DCIR rows per person-year (6 tables)'))).toBe(true);
     const deaths = marginals.find((c) => c.name.startsWith('deaths per 1,000'))!;
     expect(deaths.value).toContain('too few beneficiaries to judge at ±10%');
   });

@@ -45,9 +45,17 @@ export interface Plan {
   upload?: UploadPlan;
 }
 
-/** Files of one partition: generate cuts a file once it holds --file-rows rows, and writes at least one per shard. */
-function filesOf(rows: number, shards: number, fileRows: number): number {
-  return shards * Math.max(1, Math.ceil(rows / shards / fileRows));
+/**
+ * Files of one partition: generate cuts a file at the first block boundary where it holds --file-rows
+ * rows (so a file holds whole blocks, one more than fit below --file-rows), and writes at least one per
+ * shard.
+ */
+function filesOf(rows: number, shards: number, blocks: number, fileRows: number): number {
+  const perShard = rows / shards;
+  const blocksPerShard = Math.ceil(blocks / shards);
+  const blockRows = perShard / blocksPerShard;
+  const blocksPerFile = blockRows > 0 ? Math.ceil(fileRows / blockRows) : Infinity;
+  return shards * Math.max(1, Math.ceil(blocksPerShard / blocksPerFile));
 }
 
 export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
@@ -73,7 +81,7 @@ export function plan(o: PlanOptions, cal: PlanCalibration): Plan {
     const oneFile = !FACT_TABLES.includes(table);
     let [rows, bytes, files] = [0, 0, 0];
     for (const r of partitions) {
-      const n = oneFile ? 1 : filesOf(r, shards, o.fileRows);
+      const n = oneFile ? 1 : filesOf(r, shards, Math.ceil(o.beneficiaries / BLOCK), o.fileRows);
       rows += r;
       files += n;
       bytes += n * fileBytes(points, r / n);
