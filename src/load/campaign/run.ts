@@ -104,6 +104,12 @@ async function asCandidate<T>(host: string, fn: () => Promise<T>): Promise<T> {
 async function execute(c: Campaign, s: Step, into: string, dataset: string | null, hooks: DatasetHooks) {
   const w = s.workload;
   const source = c.source!;
+  // What a run on both hosts wrote (under its own prefix on each) and the dataset it seeded on the candidate.
+  const bothHosts = (prefix: string): [string, string][] => [
+    [source, prefix],
+    [s.host, prefix],
+    [s.host, `${datasetPrefix(c)}/`],
+  ];
   if (w.kind === 'run') {
     const r = await runScenario({
       scenario: w.scenario,
@@ -146,15 +152,7 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       results: into,
       keepObjects: false,
     });
-    const prefix = `mirror-${basename(r.dir)}/`;
-    return {
-      exit: r.exitCode,
-      owned: [
-        [source, prefix],
-        [s.host, prefix],
-        [s.host, `${datasetPrefix(c)}/`],
-      ],
-    };
+    return { exit: r.exitCode, owned: bothHosts(`mirror-${basename(r.dir)}/`) };
   }
   const front = loadProfile(s.front!);
   if (w.procedure === 'reference' && front.haproxy) await routeToSource(front.haproxy);
@@ -173,15 +171,7 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
     results: into,
     thresholds: DEFAULT_THRESHOLDS,
   });
-  const prefix = `cutover-${basename(r.dir)}/`;
-  return {
-    exit: r.exitCode,
-    owned: [
-      [source, prefix],
-      [s.host, prefix],
-      [s.host, `${datasetPrefix(c)}/`],
-    ],
-  };
+  return { exit: r.exitCode, owned: bothHosts(`cutover-${basename(r.dir)}/`) };
 }
 
 export interface CampaignOutcome {
