@@ -36,7 +36,7 @@ function planJson(args: string[]): PlanJson {
 
 describe('plan predicts what generate writes', () => {
   for (const beneficiaries of [4000, 40000]) {
-    it(`${beneficiaries} beneficiaries × 2023-2024: rows and bytes per table within ±5%`, () => {
+    it(`${beneficiaries} beneficiaries × 2023-2024: rows and bytes per table within ±5% (small files ±10%)`, () => {
       const args = ['--beneficiaries', String(beneficiaries), '--years', '2023-2024', '--seed', '7'];
       const predicted = planJson(args);
       const out = join(work, String(beneficiaries));
@@ -59,15 +59,19 @@ describe('plan predicts what generate writes', () => {
         // of the number of independent draws (a death's causes come together).
         const draws = p.table === 'KI_ECD_R' ? deaths : rows;
         const tolerance = Math.max(0.05, 3 / Math.sqrt(Math.max(draws, 1)));
-        for (const [what, actual, guess] of [
-          ['rows', rows, p.rows],
-          ['bytes', bytes, p.bytes],
+        // DuckDB picks each column's encoding by its content: in files under 1 MB one column switching
+        // between plain and dictionary moves the bytes by up to 10% (IR_IMB_R's dates switch between
+        // 10,600 and 16,500 rows), which no interpolation between calibration files can place.
+        const small = p.bytes / p.files < 1e6 ? 0.1 : 0;
+        for (const [what, actual, guess, bound] of [
+          ['rows', rows, p.rows, tolerance],
+          ['bytes', bytes, p.bytes, Math.max(tolerance, small)],
         ] as const) {
           const error = guess / actual - 1;
-          if (Math.abs(error) > tolerance)
+          if (Math.abs(error) > bound)
             misses.push(
               `${p.table} ${what}: predicted ${guess}, wrote ${actual} ` +
-                `(${(error * 100).toFixed(1)}%, bound ${(tolerance * 100).toFixed(1)}%)`,
+                `(${(error * 100).toFixed(1)}%, bound ${(bound * 100).toFixed(1)}%)`,
             );
         }
       }

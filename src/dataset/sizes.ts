@@ -46,8 +46,14 @@ export function calibrate(dirs: string[]): PlanCalibration {
   return { source: `files of ${sources.join(', ')}`, rows_per_core_second: speed.rows / speed.seconds, tables };
 }
 
-/** Bytes of a file of `rows` rows: linear between the measured files around it, extended by the nearest segment. */
+/**
+ * Bytes of a file of `rows` rows: linear between the measured files around it; below the smallest,
+ * extended by the first segment; above the largest, at its bytes per row (a large file's fixed part is
+ * negligible, and two files of about the same size need not order their bytes as their rows).
+ */
 export function fileBytes(points: [number, number][], rows: number): number {
+  const [rl, bl] = points[points.length - 1];
+  if (rows >= rl && points.length > 1) return (bl * rows) / rl;
   if (points.length === 1 || rows <= points[0][0]) {
     const [r0, b0] = points[0];
     const [r1, b1] = points[1] ?? [2 * r0, 2 * b0];
