@@ -120,8 +120,8 @@ export interface Launch {
   scenario: string;
   /** The run's folder: summaries, samples, the log (k6.log), the command (command.txt), trusted roots. */
   dir: string;
-  /** The scenario's own settings, its environment; never a secret. */
-  settings: Record<string, string>;
+  /** The scenario's own settings, its environment (unset ones left out); never a secret. */
+  settings: Partial<Record<string, string>>;
   /** The S3 host the scenario sends its load to. */
   target: Host;
   /** The host the migration copies from. */
@@ -174,15 +174,18 @@ export async function launch(l: Launch): Promise<Launched> {
     l.dir,
     hosts.map((h) => h.profile),
   );
+  const settings = Object.fromEntries(
+    Object.entries(l.settings).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const env = {
     ...process.env,
-    ...l.settings,
+    ...settings,
     ...targetEnv(l.target),
     ...(l.source ? sourceEnv(l.source) : {}),
     ...roots,
   };
   const shown = {
-    ...l.settings,
+    ...settings,
     ...targetEnv(l.target),
     ...keyNames('S3', l.target.profile),
     ...(l.source ? { ...sourceEnv(l.source), ...keyNames('SOURCE', l.source.profile) } : {}),

@@ -7,28 +7,12 @@ import { loadProfile, type HostProfile } from '../hosts/profile.js';
 import { Histogram } from '../util/histogram.js';
 import { writeAtomic } from '../util/files.js';
 import { readPoints, readSummary } from '../contracts/results.js';
-import type { K6Metric, K6Summary, Layout } from '../contracts/k6.js';
-import { parquetLayout } from './layout.js';
+import type { K6Metric, K6Summary } from '../contracts/k6.js';
+import { scenarioNamed } from './workloads/index.js';
 import { runManifest, sizes } from './provenance.js';
 import { preflight } from '../hosts/preflight.js';
 import { access, removeAll } from '../hosts/sync.js';
 import { launch, runId } from './launcher.js';
-
-export const SCENARIOS = ['ingest', 'read', 'mixed'];
-
-/** Scenario settings per run profile: `ci` keeps each scenario well under a minute. */
-export const RUN_PROFILES: Record<'ci' | 'full', Record<string, Record<string, string>>> = {
-  ci: {
-    ingest: { VUS: '4', DURATION: '10s', OBJECT_SIZE: String(4 * 1024 ** 2) },
-    read: { VUS: '4', DURATION: '10s', OBJECTS: '8' },
-    mixed: { VUS: '4', DURATION: '10s', OBJECT_SIZE: String(1024 ** 2), OBJECTS: '16' },
-  },
-  full: {
-    ingest: { VUS: '16', DURATION: '2m', OBJECT_SIZE: String(64 * 1024 ** 2), PART_SIZE: String(16 * 1024 ** 2) },
-    read: { VUS: '16', DURATION: '2m', OBJECTS: '64' },
-    mixed: { VUS: '16', DURATION: '2m', OBJECT_SIZE: String(16 * 1024 ** 2), OBJECTS: '128' },
-  },
-};
 
 export interface RunOptions {
   scenario: string;
@@ -51,25 +35,18 @@ export interface RunResult {
 }
 
 export async function runScenario(o: RunOptions): Promise<RunResult> {
-  if (!SCENARIOS.includes(o.scenario))
-    throw new UsageError(`unknown scenario "${o.scenario}"; known: ${SCENARIOS.join(', ')}`);
+  const w = scenarioNamed(o.scenario);
+  let settings = w.settings(w.profiles[o.profile], o.env ?? {}, '--set');
   const p = loadProfile(o.host);
   const thresholds = thresholdsFor(p, o.thresholds);
   const c = await preflight(p);
   const id = runId(`${o.scenario}-${p.name}`, 'second');
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
-  const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
   // A prefix of the run's own, so that removing it afterwards touches nothing else in the bucket.
   const ownPrefix = settings.PREFIX === undefined;
   settings.PREFIX ??= `sndsbench-${id}`;
-  if (o.scenario === 'read' && settings.PATTERN !== 'full') {
-    // Read patterns follow a real generated file's layout.
-    if (!settings.PARQUET && !o.sample)
-      throw new UsageError('the read scenario needs a Parquet file: --set PARQUET=FILE');
-    settings.PARQUET = resolve(settings.PARQUET ?? (await o.sample!(join(resolve(o.results), '_sample'))));
-    settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));
-  }
+  if (w.prepare) settings = await w.prepare(settings, { results: o.results, sample: o.sample });
   const n = o.segments;
   // Raw samples: segments are merged from them, and reports draw throughput over time.
   const run = await launch({
@@ -107,7 +84,6 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   );
   // What makes two runs comparable: not the sample file's path nor the run's own prefix.
   const { PARQUET: _sample, PREFIX: _prefix, ...workload } = settings;
-  const size = settings.LAYOUT ? (JSON.parse(settings.LAYOUT) as Layout).size : Number(settings.OBJECT_SIZE ?? 0);
   writeAtomic(
     join(dir, 'manifest.json'),
     JSON.stringify(
@@ -118,7 +94,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         provider: p.provider,
         scenario: o.scenario,
         workload: { scenario: o.scenario, profile: o.profile, segments: n, ...workload },
-        object_sizes: sizes(size ? [size] : []),
+        object_sizes: sizes(w.objectSizes(settings).filter((x) => x > 0)),
         tools: { runner: run.runner },
       }),
       null,
