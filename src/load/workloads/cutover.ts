@@ -30,7 +30,7 @@ export const cutover: RehearsalWorkload<CutoverSettings> = {
   needsFront: true,
   profiles: {
     ci: { procedure: 'reference', stepEvery: 6, at: 5, duration: 15, rate: 30 },
-    full: { procedure: 'reference', stepEvery: 30, at: 60, duration: 180, rate: 100 },
+    full: { procedure: 'reference', stepEvery: 60, at: 60, duration: 180, rate: 40 },
   },
   settings(base, g, where) {
     onlyKeys(where, g, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate']);

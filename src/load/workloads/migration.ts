@@ -26,7 +26,8 @@ export const migration: RehearsalWorkload<MigrationSettings> = {
   needsFront: false,
   profiles: {
     ci: { window: '', streams: 4, partSize: 16 * 1024 ** 2, retries: 4 },
-    full: { window: '', streams: 16, partSize: 64 * 1024 ** 2, retries: 4 },
+    // The rehearsal's size is the dataset's: both profiles copy it alike.
+    full: { window: '', streams: 4, partSize: 16 * 1024 ** 2, retries: 4 },
   },
   settings(base, g, where) {
     onlyKeys(where, g, ['window', 'volume', 'plan', 'streams', 'part_size', 'retries']);

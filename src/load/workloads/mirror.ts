@@ -26,7 +26,7 @@ export const mirror: RehearsalWorkload<MirrorSettings> = {
   needsFront: false,
   profiles: {
     ci: { procedure: 'reference', duration: 20, rate: 20, maxLag: 30, catchUp: 60 },
-    full: { procedure: 'reference', duration: 600, rate: 50, maxLag: 30, catchUp: 300 },
+    full: { procedure: 'reference', duration: 600, rate: 20, maxLag: 30, catchUp: 60 },
   },
   settings(base, g, where) {
     onlyKeys(where, g, ['procedure', 'duration', 'rate', 'max_lag', 'catch_up']);
