@@ -152,8 +152,6 @@ export interface Launched {
   runner: string;
   /** Set when a process wrote no summary: the first error the runner logged. */
   error: Error | null;
-  /** Every secret of the hosts, for what the caller writes besides the log. */
-  secrets: string[];
 }
 
 /** The execution segments of `n` processes: `from:to` of each, and the sequence they belong to. */
@@ -228,7 +226,6 @@ export async function launch(l: Launch): Promise<Launched> {
     samples,
     runner: runner.version(),
     error: missing ? failure(log, `the runner exited with ${codes.find((c) => c !== 0) ?? 0}`, logFile) : null,
-    secrets,
   };
 }
 
