@@ -320,6 +320,7 @@ class Run {
   private startWorkers(loaded: LoadedScript, scriptOptions: unknown): Promise<string | null> {
     const n = Math.max(1, this.a.workers);
     const url = new URL('./worker.js', import.meta.url);
+    const iterations = new SharedArrayBuffer(4 * this.options!.scenarios.length);
     return new Promise((resolve) => {
       let ready = 0;
       for (let w = 0; w < n; w++) {
@@ -334,6 +335,7 @@ class Run {
           worker: w,
           workers: n,
           ca: trustedRoots(this.a.env),
+          iterations,
           logJson: this.a.logJson,
           testStart: now(),
         };
@@ -419,7 +421,7 @@ class Run {
             if (!th.ok && th.abortOnFail && time - this.testStart >= th.delayAbortEvalMs)
               return this.abort(
                 EXIT.thresholds,
-                `thresholds on metrics '${set.key}' were crossed; at least one has abortOnFail enabled, stopping test prematurely`,
+                `thresholds on metrics '${set.key}' were crossed; abortOnFail stops the test`,
               );
       }
       if (!this.a.quiet)

@@ -6,7 +6,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { parseDuration } from './duration.js';
 import type { Tags } from './metrics.js';
-import type { VU } from './vu.js';
+import { epochOf, type Shared } from './shared.js';
 
 export interface ResponseCallback {
   readonly __expected: (status: number) => boolean;
@@ -163,6 +163,15 @@ function bodyBuffer(body: unknown): Buffer | null {
 
 const masked = (u: URL) => (u.username || u.password ? u.href.replace(/\/\/[^@/]*@/, '//****:****@') : u.href);
 
+/** What a client needs of its VU: its tags, its loop, whether it is still in the init context. */
+export interface HttpOwner {
+  readonly initPhase: boolean;
+  readonly shared: Shared;
+  tags(): Tags;
+  begin(): number;
+  end(gen: number): boolean;
+}
+
 export class HttpClient {
   private httpAgent: http.Agent | null = null;
   private httpsAgent: https.Agent | null = null;
@@ -171,7 +180,7 @@ export class HttpClient {
   private received = 0;
   responseCallback: ResponseCallback | null = DEFAULT_CALLBACK;
 
-  constructor(private readonly vu: VU) {}
+  constructor(private readonly vu: HttpOwner) {}
 
   takeBytes() {
     const r = { sent: this.sent, received: this.received };
@@ -209,6 +218,7 @@ export class HttpClient {
   request(method: string, target: string | TemplateUrl, body: unknown, params: Params | null | undefined) {
     const vu = this.vu;
     if (vu.initPhase) return Promise.reject(new Error('making HTTP requests in the init context is not supported'));
+    // Bad arguments reject before anything is registered with the VU's loop.
     return new Promise<Response>((resolve, reject) => this.send(method, target, body, params ?? {}, resolve, reject));
   }
 
@@ -222,7 +232,6 @@ export class HttpClient {
   ) {
     const vu = this.vu;
     const options = vu.shared.options;
-    const gen = vu.begin();
     const u = new URL(String(target));
     const tls = u.protocol === 'https:';
     const tags: Tags = vu.tags();
@@ -247,6 +256,7 @@ export class HttpClient {
     if (!ua) headers['User-Agent'] = options?.userAgent ?? 'sndsbench-engine/1';
     if (buf) headers['Content-Length'] = buf.length;
 
+    const gen = vu.begin();
     const t0 = performance.now();
     let tConn = 0;
     let tConnectStart = 0;
@@ -310,8 +320,8 @@ export class HttpClient {
         const expected = !error && callback.__expected(res.status);
         tags.expected_response = String(expected);
         values.push(expected ? 0 : 1);
-        vu.shared.sink.pushMany(HTTP_METRICS_FAILED, tags, values, performance.timeOrigin + tEnd);
-      } else vu.shared.sink.pushMany(HTTP_METRICS, tags, values, performance.timeOrigin + tEnd);
+        vu.shared.sink.pushMany(HTTP_METRICS_FAILED, tags, values, epochOf(tEnd));
+      } else vu.shared.sink.pushMany(HTTP_METRICS, tags, values, epochOf(tEnd));
       if (error) {
         vu.shared.log('warning', 'Request Failed', { error: error[1] });
         if (options?.throw) return reject(new Error(error[1]));

@@ -14,6 +14,8 @@ export interface WorkerInit {
   worker: number;
   workers: number;
   ca: string[] | undefined;
+  /** One Int32 per scenario: the process's next iteration index, shared by every thread. */
+  iterations: SharedArrayBuffer;
   logJson: boolean;
   testStart: number;
 }

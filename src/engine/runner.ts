@@ -3,7 +3,7 @@
 // dropped_iterations, and arrival-rate pools that grow one background VU at a time up to maxVUs.
 import { arrivalOffset, initialVUsOf, maxVUsOf, rampingVusSteps } from './schedule.js';
 import type { Scenario } from './options.js';
-import type { Stripe } from './segments.js';
+import { weightedStripe, workerStripe, type Stripe } from './segments.js';
 import { now, type Shared } from './shared.js';
 import { VU, type ScenarioState } from './vu.js';
 
@@ -12,12 +12,23 @@ export interface Stripes {
   proc: Stripe;
   /** This thread's share of the process's. */
   thread: Stripe;
+  worker: number;
+  workers: number;
+  /** Per scenario, the process's next iteration index, shared by its threads (k6's one counter). */
+  iterations: Int32Array;
+}
+
+/** How many of `v` thread `w` of `n` gets. */
+function threadCount(w: number, n: number, v: number): number {
+  return workerStripe(w, n).count(v);
 }
 
 class ScenarioRun {
   readonly busy = new Set<VU>();
-  /** Iterations started by this thread: the thread-local index k of the next one. */
+  /** Iterations this thread started. */
   started = 0;
+  /** Arrival-rate scenarios: the thread's share of the schedule, in proportion to its VUs. */
+  readonly schedule: Stripe;
   regularEnd = 0;
   hardEnd = 0;
   start = 0;
@@ -26,15 +37,27 @@ class ScenarioRun {
   constructor(
     readonly sc: Scenario,
     readonly stripes: Stripes,
-  ) {}
+    readonly index: number,
+  ) {
+    const { proc, worker, workers } = stripes;
+    const weights = Array.from({ length: workers }, (_, w) => threadCount(w, workers, proc.count(maxVUsOf(sc))));
+    this.schedule = weightedStripe(weights, worker);
+  }
+  /** This thread's share of a count the process gets `proc.count(v)` of. */
   count(v: number) {
     return this.stripes.thread.count(this.stripes.proc.count(v));
   }
-  inInstance(k: number) {
-    return this.stripes.thread.global(k);
+  /** The process-wide index of the next iteration (one counter for all threads). */
+  next(): number {
+    return Atomics.add(this.stripes.iterations, this.index, 1);
   }
-  inTest(k: number) {
-    return this.stripes.proc.global(this.stripes.thread.global(k));
+  /** The test-wide index of the process's j-th. */
+  inTest(j: number) {
+    return this.stripes.proc.global(j);
+  }
+  /** The process-wide index of this thread's k-th VU. */
+  vuInInstance(k: number) {
+    return this.stripes.thread.global(k);
   }
   /** Resolves at `at` or when the scenario stops, whichever is first. */
   sleepUntil(at: number): Promise<void> {
@@ -79,8 +102,8 @@ export class ThreadRunner {
 
   /** Initialises every scenario's pre-allocated VUs (before setup, as k6 does). */
   async init(): Promise<void> {
-    for (const sc of this.scenarios) {
-      const run = new ScenarioRun(sc, this.stripes);
+    for (const [i, sc] of this.scenarios.entries()) {
+      const run = new ScenarioRun(sc, this.stripes, i);
       this.runs.push(run);
       const n = run.count(initialVUsOf(sc));
       const pool: VU[] = [];
@@ -159,11 +182,12 @@ export class ThreadRunner {
     return vu.scenario!;
   }
 
-  /** One iteration of `vu` in `run`, as the k-th this thread starts; true when it completed. */
-  private async iterate(vu: VU, run: ScenarioRun, k: number): Promise<boolean> {
+  /** One iteration of `vu` in `run`, the process's j-th (test-wide g-th); true when it completed. */
+  private async iterate(vu: VU, run: ScenarioRun, j: number, g = run.inTest(j)): Promise<boolean> {
+    run.started++;
     const state = this.stateFor(vu, run);
-    state.iterationInInstance = run.inInstance(k);
-    state.iterationInTest = run.inTest(k);
+    state.iterationInInstance = j;
+    state.iterationInTest = g;
     const fn = vu.exports[run.sc.exec];
     if (typeof fn !== 'function')
       throw new Error(`scenario ${run.sc.name}: the script exports no function ${run.sc.exec}`);
@@ -200,7 +224,7 @@ export class ThreadRunner {
     const pool = this.pools.get(run.sc.name)!;
     await Promise.all(
       pool.map(async (vu) => {
-        while (!run.stopped && now() < run.regularEnd && more(vu)) await this.iterate(vu, run, run.started++);
+        while (!run.stopped && now() < run.regularEnd && more(vu)) await this.iterate(vu, run, run.next());
       }),
     );
   }
@@ -211,7 +235,7 @@ export class ThreadRunner {
       pool.map(async (vu) => {
         let done = 0;
         while (done < run.sc.iterations && !run.stopped && now() < run.regularEnd) {
-          await this.iterate(vu, run, run.started++);
+          await this.iterate(vu, run, run.next());
           done++;
         }
         this.dropped(run, run.sc.iterations - done, vu);
@@ -220,21 +244,37 @@ export class ThreadRunner {
   }
 
   private async sharedIterations(run: ScenarioRun): Promise<void> {
-    const total = run.count(run.sc.iterations);
-    await this.looping(run, () => run.started < total);
-    this.dropped(run, total - run.started);
+    // One counter for the process's VUs in every thread: a VU takes the next iteration while some are left.
+    const total = run.stripes.proc.count(run.sc.iterations);
+    const pool = this.pools.get(run.sc.name)!;
+    const counter = run.stripes.iterations;
+    await Promise.all(
+      pool.map(async (vu) => {
+        while (!run.stopped && now() < run.regularEnd) {
+          const j = Atomics.add(counter, run.index, 1);
+          if (j >= total) break;
+          await this.iterate(vu, run, j);
+        }
+      }),
+    );
+    // Stopped by the clock with iterations left: the first thread to close the counter reports what was
+    // never attempted (a thread without VUs stopped at once and reports nothing).
+    if (pool.length && Atomics.load(counter, run.index) < total) {
+      const taken = Atomics.exchange(counter, run.index, total);
+      if (taken < total) this.dropped(run, total - taken);
+    }
   }
 
   private async rampingVus(run: ScenarioRun): Promise<void> {
     const sc = run.sc;
     const pool = this.pools.get(sc.name)!;
     // The VU of global index g runs while the planned count is above g.
-    const globalIndex = pool.map((_, k) => run.inTest(k));
+    const globalIndex = pool.map((_, k) => run.inTest(run.vuInInstance(k)));
     let target = 0;
     const loops = new Map<VU, Promise<void>>();
     const rampDown = new Set<NodeJS.Timeout>();
     const loop = async (vu: VU, g: number) => {
-      while (!run.stopped && now() < run.regularEnd && target > g) await this.iterate(vu, run, run.started++);
+      while (!run.stopped && now() < run.regularEnd && target > g) await this.iterate(vu, run, run.next());
       loops.delete(vu);
     };
     const apply = (count: number) => {
@@ -274,7 +314,9 @@ export class ThreadRunner {
     const running = new Set<Promise<void>>();
     const durationOffset = sc.durationMs;
     for (let k = 0; ; k++) {
-      const g = run.inTest(k);
+      const j = run.schedule.global(k);
+      if (!Number.isFinite(j)) break;
+      const g = run.inTest(j);
       const offset = arrivalOffset(sc, g);
       if (!(offset < durationOffset)) break;
       const due = run.start + offset;
@@ -306,8 +348,7 @@ export class ThreadRunner {
         }
         continue;
       }
-      run.started++;
-      const p: Promise<void> = this.iterate(vu, run, k).then(() => {
+      const p: Promise<void> = this.iterate(vu, run, j, g).then(() => {
         idle.push(vu);
         running.delete(p);
       });

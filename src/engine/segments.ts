@@ -101,6 +101,17 @@ function stripeOfLengths(lengths: Rat[], index: number): Stripe {
   return new SequenceStripe(lcd, positions[index]);
 }
 
+/** Share `index` of integer `weights` (a thread's VUs): positive weights only get indices. */
+export function weightedStripe(weights: number[], index: number): Stripe {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (weights[index] <= 0) return { count: () => 0, global: () => Infinity };
+  const live = weights.map((w, i) => [w, i]).filter(([w]) => w > 0);
+  return stripeOfLengths(
+    live.map(([w]) => rat(BigInt(w), BigInt(total))),
+    live.findIndex(([, i]) => i === index),
+  );
+}
+
 /** Worker `w` of `n` threads: an equal share of the process's indices, striped the same way. */
 export function workerStripe(w: number, n: number): Stripe {
   return stripeOfLengths(

@@ -31,8 +31,15 @@ export interface Shared {
   fail(reason: string): void;
 }
 
+// performance.timeOrigin of a worker thread is not the main thread's wall clock: each thread anchors its
+// monotonic clock to Date.now() once, so every thread reads the same epoch to about a millisecond.
+const anchor = Date.now() - performance.now();
+
 /** Epoch milliseconds with sub-millisecond precision, on a clock shared by every thread. */
-export const now = () => performance.timeOrigin + performance.now();
+export const now = () => anchor + performance.now();
+
+/** The epoch time of a performance.now() reading. */
+export const epochOf = (perf: number) => anchor + perf;
 
 /** Thrown into script code by exec.test.abort(): ends what the VU was doing. */
 export class AbortRun extends Error {}

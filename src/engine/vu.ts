@@ -5,21 +5,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { renderArgs } from './log.js';
-import type { Scenario } from './options.js';
+import type { ScenarioState } from './scenario-state.js';
+import type { VuApi } from './vu-api.js';
 import { AbortRun, now, type Shared } from './shared.js';
 import type { Tags } from './metrics.js';
 import { makeModules } from './modules/index.js';
 import { HttpClient } from './http.js';
-
-export interface ScenarioState {
-  scenario: Scenario;
-  /** Epoch ms when the scenario started. */
-  start: number;
-  progress(): number;
-  /** The scenario-wide index of the iteration starting now: in the instance and in the test. */
-  iterationInInstance: number;
-  iterationInTest: number;
-}
 
 interface Registry {
   contexts: Map<string, unknown>;
@@ -45,7 +36,9 @@ function registry(): Registry {
 
 let instances = 0;
 
-export class VU {
+export type { ScenarioState };
+
+export class VU implements VuApi {
   /** The module's exports, once init ran. */
   exports: Record<string, unknown> = {};
   initPhase = true;

@@ -49,6 +49,9 @@ async function main() {
   const stripes = {
     proc: stripeOf(init.segment, init.sequence),
     thread: workerStripe(init.worker, init.workers),
+    worker: init.worker,
+    workers: init.workers,
+    iterations: new Int32Array(init.iterations),
   };
   const runner = new ThreadRunner(shared, init.bundleUrl, shared.options.scenarios, stripes);
   await runner.init();

@@ -7,7 +7,7 @@ import { encodingModule } from './encoding.js';
 import { expectedStatuses, templateUrl, type Params, type ResponseCallback, type TemplateUrl } from '../http.js';
 import { METRIC_NAME, type MetricDef, type MetricType, type Tags } from '../metrics.js';
 import { AbortRun, now } from '../shared.js';
-import type { VU } from '../vu.js';
+import type { VuApi as VU } from '../vu-api.js';
 
 const blocking = (name: string, hint: string) => () => {
   throw new Error(`${name} is a blocking call this engine does not serve: ${hint}`);
