@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/*.test.ts'],
+          include: ['test/*.test.ts', 'test/engine/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,

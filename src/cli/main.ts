@@ -40,6 +40,11 @@ const COMMANDS: Register[] = [
 ];
 
 async function main(): Promise<number> {
+  // `sndsbench k6 run [k6 flags] SCRIPT.ts`: k6's own flags and exit codes, so no yargs here.
+  if (process.argv[2] === 'k6') {
+    const { engineMain } = await import('../engine/cli.js');
+    return engineMain(process.argv.slice(3));
+  }
   let code = 0;
   const exit = (c: number) => {
     code = c;
@@ -48,7 +53,8 @@ async function main(): Promise<number> {
     .scriptName('sndsbench')
     .usage(
       '$0 <command> [options]\n\n' +
-        'Synthetic SNDS-shaped Parquet datasets and load scenarios for benchmarking storage hosts.',
+        'Synthetic SNDS-shaped Parquet datasets and load scenarios for benchmarking storage hosts.\n' +
+        '`$0 k6 run [k6 flags] SCRIPT.ts` runs a k6 script on the engine.',
     );
   for (const register of COMMANDS) register(cli, exit);
   await cli
@@ -56,7 +62,7 @@ async function main(): Promise<number> {
       1,
       'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
         'mirror, ' +
-        'replicate, report',
+        'replicate, report, k6',
     )
     .strict()
     .fail((msg, err) => {

@@ -16,10 +16,11 @@ export const ALLOWED: Record<string, string[]> = {
   dataset: ['snds', 'model', 'hosts', 'contracts', 'util'],
   load: ['hosts', 'contracts', 'util', 'scenarios'],
   report: ['contracts', 'hosts', 'util'],
-  cli: ['util', 'contracts', 'model', 'snds', 'dataset', 'hosts', 'load', 'report'],
-  bench: ['util', 'contracts', 'model', 'snds', 'dataset', 'hosts', 'load', 'report'],
+  cli: ['util', 'contracts', 'model', 'snds', 'dataset', 'hosts', 'load', 'report', 'engine'],
+  bench: ['util', 'contracts', 'model', 'snds', 'dataset', 'hosts', 'load', 'report', 'engine'],
   entry: ['cli'],
   scenarios: ['contracts'],
+  engine: [],
 };
 
 function sources(dir: string): string[] {

@@ -1,0 +1,391 @@
+// k6/http on node:http and node:https: one keep-alive pool per VU (never shared between VUs), TLS that
+// trusts SSL_CERT_FILE / SSL_CERT_DIR as Go does, k6's timings from the socket's events, its tags,
+// http_req_failed through the response callback, and the error codes of network failures.
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { parseDuration } from './duration.js';
+import type { Tags } from './metrics.js';
+import { epochOf, type Shared } from './shared.js';
+
+export interface ResponseCallback {
+  readonly __expected: (status: number) => boolean;
+}
+
+const DEFAULT_CALLBACK: ResponseCallback = { __expected: (s) => s >= 200 && s < 400 };
+
+export function expectedStatuses(...args: (number | { min: number; max: number })[]): ResponseCallback {
+  for (const a of args)
+    if (typeof a !== 'number' && !(a && typeof a.min === 'number' && typeof a.max === 'number'))
+      throw new Error('expectedStatuses: arguments must be integers or {min, max} objects');
+  return {
+    __expected: (s) => args.some((a) => (typeof a === 'number' ? s === a : s >= a.min && s <= a.max)),
+  };
+}
+
+/** http.url`...${x}...`: the URL, and a name with each hole written ${}. */
+export class TemplateUrl {
+  constructor(
+    readonly url: string,
+    readonly name: string,
+  ) {}
+  toString() {
+    return this.url;
+  }
+}
+export function templateUrl(strings: TemplateStringsArray, ...values: unknown[]): TemplateUrl {
+  let url = strings[0];
+  let name = strings[0];
+  for (let i = 0; i < values.length; i++) {
+    url += String(values[i]) + strings[i + 1];
+    name += '${}' + strings[i + 1];
+  }
+  return new TemplateUrl(url, name);
+}
+
+export interface Params {
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+  timeout?: string | number;
+  responseType?: 'text' | 'binary' | 'none';
+  responseCallback?: ResponseCallback | null;
+  redirects?: number;
+}
+
+export interface Timings {
+  duration: number;
+  blocked: number;
+  connecting: number;
+  tls_handshaking: number;
+  sending: number;
+  waiting: number;
+  receiving: number;
+}
+
+export class Response {
+  status = 0;
+  status_text = '';
+  proto = 'HTTP/1.1';
+  url = '';
+  headers: Record<string, string> = {};
+  body: string | ArrayBuffer | null = null;
+  cookies: Record<string, unknown[]> = {};
+  error = '';
+  error_code = 0;
+  remote_ip = '';
+  remote_port = 0;
+  tls_version = '';
+  tls_cipher_suite = '';
+  timings: Timings = {
+    duration: 0,
+    blocked: 0,
+    connecting: 0,
+    tls_handshaking: 0,
+    sending: 0,
+    waiting: 0,
+    receiving: 0,
+  };
+  request: { method: string; url: string; headers: Record<string, string[]>; body: string } = {
+    method: '',
+    url: '',
+    headers: {},
+    body: '',
+  };
+  json(selector?: string): unknown {
+    if (typeof this.body !== 'string') throw new Error('json(): the response has no text body');
+    const v = JSON.parse(this.body) as unknown;
+    if (!selector) return v;
+    return selector.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], v);
+  }
+  html(): never {
+    throw new Error('Response.html() is not supported by this engine');
+  }
+}
+
+/** Go's canonical header key: each dash-separated word capitalised. */
+export function canonicalKey(k: string): string {
+  return k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+}
+
+const SENT = Symbol('sent');
+const READ = Symbol('read');
+type CountedSocket = Socket & { [SENT]?: number; [READ]?: number };
+
+const HTTP_METRICS = [
+  'http_reqs',
+  'http_req_duration',
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+];
+const HTTP_METRICS_FAILED = [...HTTP_METRICS, 'http_req_failed'];
+
+/** k6's error code and text of a network failure. */
+export function networkError(e: NodeJS.ErrnoException, timedOut: boolean): [number, string] {
+  if (timedOut) return [1050, 'request timeout'];
+  const code = e.code ?? '';
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return [1101, `lookup: no such host (${e.message})`];
+    case 'ECONNREFUSED':
+      return [1212, `dial: connection refused (${e.message})`];
+    case 'ETIMEDOUT':
+      return [1211, `dial: i/o timeout (${e.message})`];
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return [1220, `read: connection reset by peer (${e.message})`];
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_UNTRUSTED':
+      return [1310, `x509: certificate signed by unknown authority (${code})`];
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return [1311, `x509: certificate is not valid for this host (${e.message})`];
+  }
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_')) return [1300, `tls: ${e.message}`];
+  return [1000, e.message];
+}
+
+function bodyBuffer(body: unknown): Buffer | null {
+  if (body === null || body === undefined) return null;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (typeof body === 'object')
+    return Buffer.from(new URLSearchParams(body as Record<string, string>).toString(), 'utf8');
+  return Buffer.from(String(body), 'utf8');
+}
+
+const masked = (u: URL) => (u.username || u.password ? u.href.replace(/\/\/[^@/]*@/, '//****:****@') : u.href);
+
+/** What a client needs of its VU: its tags, its loop, whether it is still in the init context. */
+export interface HttpOwner {
+  readonly initPhase: boolean;
+  readonly shared: Shared;
+  tags(): Tags;
+  begin(): number;
+  end(gen: number): boolean;
+}
+
+export class HttpClient {
+  private httpAgent: http.Agent | null = null;
+  private httpsAgent: https.Agent | null = null;
+  private readonly inflight = new Set<ClientRequest>();
+  private sent = 0;
+  private received = 0;
+  responseCallback: ResponseCallback | null = DEFAULT_CALLBACK;
+
+  constructor(private readonly vu: HttpOwner) {}
+
+  takeBytes() {
+    const r = { sent: this.sent, received: this.received };
+    this.sent = 0;
+    this.received = 0;
+    return r;
+  }
+
+  dropInFlight() {
+    for (const r of this.inflight) r.destroy();
+    this.inflight.clear();
+  }
+
+  private agent(tls: boolean): http.Agent {
+    if (!tls) return (this.httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: Infinity, scheduling: 'lifo' }));
+    const o = this.vu.shared.options;
+    return (this.httpsAgent ??= new https.Agent({
+      keepAlive: true,
+      maxSockets: Infinity,
+      scheduling: 'lifo',
+      ca: this.vu.shared.ca,
+      rejectUnauthorized: !o?.insecureSkipTLSVerify,
+    }));
+  }
+
+  private count(s: CountedSocket) {
+    const w = s.bytesWritten;
+    const r = s.bytesRead;
+    this.sent += w - (s[SENT] ?? 0);
+    this.received += r - (s[READ] ?? 0);
+    s[SENT] = w;
+    s[READ] = r;
+  }
+
+  request(method: string, target: string | TemplateUrl, body: unknown, params: Params | null | undefined) {
+    const vu = this.vu;
+    if (vu.initPhase) return Promise.reject(new Error('making HTTP requests in the init context is not supported'));
+    // Bad arguments reject before anything is registered with the VU's loop.
+    return new Promise<Response>((resolve, reject) => this.send(method, target, body, params ?? {}, resolve, reject));
+  }
+
+  private send(
+    method: string,
+    target: string | TemplateUrl,
+    body: unknown,
+    params: Params,
+    resolve: (r: Response) => void,
+    reject: (e: unknown) => void,
+  ) {
+    const vu = this.vu;
+    const options = vu.shared.options;
+    const u = new URL(String(target));
+    const tls = u.protocol === 'https:';
+    const tags: Tags = vu.tags();
+    if (params.tags) Object.assign(tags, params.tags);
+    const name = params.tags?.name ?? (target instanceof TemplateUrl ? target.name : undefined);
+    const url = masked(u);
+    tags.method = method;
+    tags.url = name ?? url;
+    tags.name = name ?? url;
+    tags.proto = 'HTTP/1.1';
+    const responseType = params.responseType ?? (options?.discardResponseBodies ? 'none' : 'text');
+    const callback = params.responseCallback === undefined ? this.responseCallback : params.responseCallback;
+    const timeoutMs = params.timeout === undefined ? 60_000 : parseDuration(params.timeout, 'timeout');
+    const buf = bodyBuffer(body);
+    const headers: Record<string, string | number> = {};
+    let ua = false;
+    if (params.headers)
+      for (const k in params.headers) {
+        headers[k] = params.headers[k];
+        if (k.length === 10 && k.toLowerCase() === 'user-agent') ua = true;
+      }
+    if (!ua) headers['User-Agent'] = options?.userAgent ?? 'sndsbench-engine/1';
+    if (buf) headers['Content-Length'] = buf.length;
+
+    const gen = vu.begin();
+    const t0 = performance.now();
+    let tConn = 0;
+    let tConnectStart = 0;
+    let tConnected = 0;
+    let tSecured = 0;
+    let tWritten = 0;
+    let tFirst = 0;
+    let timedOut = false;
+    let socket: CountedSocket | null = null;
+    const res = new Response();
+    res.url = u.href;
+    res.request = { method, url: u.href, headers: {}, body: typeof body === 'string' ? body : '' };
+
+    const req = (tls ? https : http).request({
+      method,
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port || (tls ? 443 : 80),
+      path: u.pathname + u.search,
+      headers,
+      agent: this.agent(tls),
+      servername: tls && !/^[\d.]+$|:/.test(u.hostname) ? u.hostname : undefined,
+    });
+    this.inflight.add(req);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new Error('request timeout'));
+    }, timeoutMs);
+
+    let finished = false;
+    const finish = (error: [number, string] | null) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      this.inflight.delete(req);
+      if (socket) this.count(socket);
+      if (!vu.end(gen)) return; // interrupted: the sample is dropped and the promise never settles
+      const tEnd = performance.now();
+      if (!tConn) tConn = tEnd;
+      if (!tWritten) tWritten = tEnd;
+      const blocked = tConn - t0;
+      const connecting = tConnected ? tConnected - tConnectStart : 0;
+      const tlsTime = tSecured ? tSecured - tConnected : 0;
+      const sending = Math.max(0, tWritten - tConn);
+      const waiting = tFirst ? Math.max(0, tFirst - tWritten) : Math.max(0, tEnd - tWritten);
+      const receiving = tFirst ? tEnd - tFirst : 0;
+      const duration = sending + waiting + receiving;
+      res.timings = { duration, blocked, connecting, tls_handshaking: tlsTime, sending, waiting, receiving };
+      tags.status = String(res.status);
+      if (tls && res.tls_version) tags.tls_version = res.tls_version;
+      if (error) {
+        res.error_code = error[0];
+        res.error = error[1];
+        tags.error_code = String(error[0]);
+        tags.error = error[1];
+      } else if (res.status >= 400) {
+        res.error_code = 1000 + res.status;
+        tags.error_code = String(res.error_code);
+      }
+      const values = [1, duration, blocked, connecting, tlsTime, sending, waiting, receiving];
+      if (callback) {
+        const expected = !error && callback.__expected(res.status);
+        tags.expected_response = String(expected);
+        values.push(expected ? 0 : 1);
+        vu.shared.sink.pushMany(HTTP_METRICS_FAILED, tags, values, epochOf(tEnd));
+      } else vu.shared.sink.pushMany(HTTP_METRICS, tags, values, epochOf(tEnd));
+      if (error) {
+        vu.shared.log('warning', 'Request Failed', { error: error[1] });
+        if (options?.throw) return reject(new Error(error[1]));
+      }
+      resolve(res);
+    };
+
+    req.on('socket', (s: CountedSocket) => {
+      socket = s;
+      if (!s.connecting) {
+        tConn = performance.now();
+        return;
+      }
+      tConnectStart = performance.now();
+      s.once('connect', () => {
+        tConnected = performance.now();
+        if (!tls) tConn = tConnected;
+      });
+      if (tls) s.once('secureConnect', () => (tConn = tSecured = performance.now()));
+    });
+    req.on('finish', () => (tWritten = performance.now()));
+    req.on('error', (e: NodeJS.ErrnoException) => finish(networkError(e, timedOut)));
+    req.on('response', (m: IncomingMessage) => {
+      tFirst = performance.now();
+      res.status = m.statusCode ?? 0;
+      res.status_text = `${res.status} ${m.statusMessage ?? ''}`.trim();
+      res.proto = `HTTP/${m.httpVersion}`;
+      const raw = m.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) {
+        const k = canonicalKey(raw[i].toLowerCase());
+        res.headers[k] = res.headers[k] === undefined ? raw[i + 1] : `${res.headers[k]}, ${raw[i + 1]}`;
+      }
+      const s = m.socket as (Socket & { getProtocol?: () => string | null }) | null;
+      if (s) {
+        res.remote_ip = s.remoteAddress ?? '';
+        res.remote_port = s.remotePort ?? 0;
+        const p = s.getProtocol?.();
+        if (p) res.tls_version = p.replace(/^TLSv/, 'tls');
+      }
+      if (responseType === 'none' || method === 'HEAD') {
+        m.on('end', () => finish(null));
+        m.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      m.on('data', (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+      });
+      m.on('end', () => {
+        if (responseType === 'binary') {
+          const out = Buffer.allocUnsafeSlow(size);
+          let at = 0;
+          for (const c of chunks) {
+            c.copy(out, at);
+            at += c.length;
+          }
+          res.body = out.buffer as ArrayBuffer;
+        } else res.body = Buffer.concat(chunks, size).toString('utf8');
+        finish(null);
+      });
+      m.on('error', (e: NodeJS.ErrnoException) => finish(networkError(e, timedOut)));
+    });
+    req.end(buf ?? undefined);
+  }
+}

@@ -1,0 +1,162 @@
+// Loading a script: esbuild bundles its TypeScript into one ES module, with `k6` and `k6/*` resolved to
+// virtual modules that hand out the calling VU's own module objects (the banner binds the module to its
+// VU through import.meta.url). Anything else but relative files is refused here, as are the synchronous
+// calls the engine does not serve (http.get, sleep...), each in one line.
+import { build, type Plugin } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export class LoadError extends Error {}
+
+interface ModuleSpec {
+  id: string;
+  exports: string[];
+  /** Blocking calls: refused at load time (the script must use the async form). */
+  sync: string[];
+}
+
+/** The k6 modules the engine serves, with their named exports. */
+export const MODULES: Record<string, ModuleSpec> = {
+  k6: { id: 'k6', exports: ['check', 'group', 'fail', 'randomSeed'], sync: ['sleep'] },
+  'k6/http': {
+    id: 'http',
+    exports: ['asyncRequest', 'setResponseCallback', 'expectedStatuses', 'url', 'file'],
+    sync: ['request', 'get', 'post', 'put', 'del', 'patch', 'head', 'options', 'batch'],
+  },
+  'k6/crypto': {
+    id: 'crypto',
+    exports: [
+      'md4',
+      'md5',
+      'sha1',
+      'sha256',
+      'sha384',
+      'sha512',
+      'sha512_224',
+      'sha512_256',
+      'ripemd160',
+      'hmac',
+      'createHash',
+      'createHMAC',
+      'randomBytes',
+    ],
+    sync: [],
+  },
+  'k6/encoding': { id: 'encoding', exports: ['b64encode', 'b64decode'], sync: [] },
+  'k6/execution': { id: 'execution', exports: ['vu', 'scenario', 'instance', 'test'], sync: [] },
+  'k6/metrics': { id: 'metrics', exports: ['Counter', 'Gauge', 'Rate', 'Trend'], sync: [] },
+  'k6/experimental/fs': { id: 'fs', exports: ['open', 'SeekMode'], sync: [] },
+  'k6/timers': { id: 'timers', exports: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'], sync: [] },
+  'k6/data': { id: 'data', exports: ['SharedArray'], sync: [] },
+};
+
+const ASYNC_HINT: Record<string, string> = {
+  sleep: 'await a timer instead: `await new Promise((r) => setTimeout(r, ms))` (setTimeout from k6/timers)',
+};
+const hint = (name: string) => ASYNC_HINT[name] ?? `use \`await http.asyncRequest(method, url, body, params)\` instead`;
+
+function virtualModule(spec: string, m: ModuleSpec): string {
+  const mod = `__k6mod_${m.id}`;
+  const lines = [`const ${mod} = __k6ctx.modules[${JSON.stringify(spec)}];`, `export default ${mod};`];
+  for (const e of m.exports) lines.push(`export const ${e} = ${mod}.${e};`);
+  for (const e of m.sync) {
+    lines.push(`function __k6sync_${m.id}_${e}(...a) { return ${mod}.${e}(...a); }`);
+    lines.push(`export { __k6sync_${m.id}_${e} as ${e} };`);
+  }
+  return lines.join('\n');
+}
+
+const GLOBALS: Record<string, string> = {
+  __ENV: '__k6ctx.env',
+  __VU: '__k6ctx.vu',
+  __ITER: '__k6ctx.iter',
+  'Math.random': '__k6ctx.random',
+  open: '__k6ctx.open',
+  console: '__k6ctx.console',
+  setTimeout: '__k6ctx.timers.setTimeout',
+  clearTimeout: '__k6ctx.timers.clearTimeout',
+  setInterval: '__k6ctx.timers.setInterval',
+  clearInterval: '__k6ctx.timers.clearInterval',
+};
+
+const k6Plugin: Plugin = {
+  name: 'k6-modules',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (a) => {
+      if (a.kind === 'entry-point' || a.path.startsWith('./') || a.path.startsWith('../')) return undefined;
+      if (a.path === 'k6' || a.path.startsWith('k6/')) {
+        if (!MODULES[a.path]) return { errors: [{ text: `unsupported k6 module "${a.path}"` }] };
+        return { path: a.path, namespace: 'k6' };
+      }
+      return { errors: [{ text: `import "${a.path}" refused: a script may import only k6, k6/* and relative files` }] };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'k6' }, (a) => ({
+      contents: virtualModule(a.path, MODULES[a.path]),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The synchronous calls a bundle makes, as `http.get` or `sleep`. */
+export function syncCalls(code: string): string[] {
+  const found = new Set<string>();
+  for (const m of code.matchAll(/(function\s+)?\b__k6sync_([a-z0-9]+)_(\w+?)\d*\s*\(/g))
+    if (!m[1]) found.add(m[2] === 'k6' ? m[3] : `${m[2]}.${m[3]}`);
+  const byId = Object.values(MODULES);
+  for (const m of code.matchAll(/\b__k6mod_([a-z0-9]+)\d*\s*\.\s*(\w+)\s*\(/g)) {
+    const spec = byId.find((s) => s.id === m[1]);
+    if (spec?.sync.includes(m[2])) found.add(m[1] === 'k6' ? m[2] : `${m[1]}.${m[2]}`);
+  }
+  return [...found];
+}
+
+export interface LoadedScript {
+  /** The entry script's path and directory (open() resolves against the directory). */
+  script: string;
+  dir: string;
+  /** file:// URL of the bundle; each VU imports it with its own query string. */
+  url: string;
+  cleanup(): void;
+}
+
+export async function loadScript(script: string): Promise<LoadedScript> {
+  const entry = resolve(script);
+  let code: string;
+  try {
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+      plugins: [k6Plugin],
+      define: GLOBALS,
+      banner: { js: 'const __k6ctx = globalThis.__k6engine.bind(import.meta.url);' },
+      sourcemap: 'inline',
+      mainFields: ['module', 'main'],
+    });
+    code = out.outputFiles[0].text;
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors;
+    const first = errors?.[0];
+    if (first)
+      throw new LoadError(`${first.location ? `${first.location.file}:${first.location.line}: ` : ''}${first.text}`);
+    throw new LoadError((e as Error).message);
+  }
+  const sync = syncCalls(code);
+  if (sync.length)
+    throw new LoadError(`the script calls ${sync[0]}, a blocking call this engine does not serve: ${hint(sync[0])}`);
+  const dir = mkdtempSync(join(tmpdir(), 'sndsbench-engine-'));
+  const file = join(dir, 'script.mjs');
+  writeFileSync(file, code);
+  return {
+    script: entry,
+    dir: dirname(entry),
+    url: pathToFileURL(file).href,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
