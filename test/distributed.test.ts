@@ -1,6 +1,6 @@
 // The distributed paths, rehearsed on one machine with the environment the Kubernetes manifests give
-// their pods: k6-operator runs `k6 archive`s of the scenarios, and the Indexed Job's pods write their
-// shards straight to a bucket, which `manifest merge` then accepts.
+// their pods: the load Job's pods each run one execution segment, which `results merge` joins, and the
+// generate Job's pods write their shards straight to a bucket, which `manifest merge` then accepts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './support/scratch.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { s3Request } from '../src/hosts/s3node.js';
-import { access, removeAll } from '../src/hosts/sync.js';
+import { access, list, removeAll } from '../src/hosts/sync.js';
 import { sampleParquet } from '../src/dataset/sample.js';
 import { parquetLayout } from '../src/load/layout.js';
 import { LAB, lacking } from './support/tools.js';
@@ -19,7 +19,6 @@ import { LAB, lacking } from './support/tools.js';
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
-const K6 = join(ROOT, '.tools', 'bin', 'k6');
 const work = scratch('distributed');
 
 function cli(args: string[], env: Record<string, string> = {}) {
@@ -42,72 +41,89 @@ afterAll(() => {
   if (!skip) cli(['lab', 'down']);
 });
 
-describe.skipIf(skip)("k6-operator: k6 archives of the scenarios, run with the TestRun pods' environment", () => {
-  const [testRun] = manifest('k6-testrun.yaml');
-  const podEnv: Record<string, string> = Object.fromEntries(
-    testRun.spec.runner.env.map((e: { name: string; value: string }) => [e.name, e.value]),
-  );
+describe.skipIf(skip)('load Job: each pod runs one execution segment, then the segments are merged', () => {
+  const [configMap, job] = manifest('load-job.yaml');
   const target = loadProfile('local-target');
-  const keys = labKeys();
+  const prefix = `load-job-${Date.now().toString(36)}`;
+  // The ConfigMap's parameters, at a size for one machine: 2 segments of a 4-second ingest at 4 VUs.
+  const params: Record<string, string> = {
+    ...configMap.data,
+    SEGMENTS: '2',
+    VUS: '4',
+    DURATION: '4s',
+    OBJECT_SIZE: String(4 * 1024 ** 2),
+    PART_SIZE: String(5 * 1024 ** 2),
+    RESULTS: `s3://${target.bucket}/${prefix}`,
+  };
+  const host = {
+    ...JSON.parse(params['host.json']),
+    endpoint: target.endpoint,
+    bucket: target.bucket,
+    region: target.region,
+    ca_bundle: target.ca_bundle,
+  };
+  const hostFile = join(work, 'load-host.json');
+  const results = join(work, 'load-results');
 
-  for (const scenario of ['ingest', 'read', 'mixed']) {
-    it(`${scenario}: archived, then run from the archive against the lab with 0 failed requests`, async () => {
-      const archive = join(work, `${scenario}.tar`);
-      // What the archive carries, as the TestRun's comment says: the pod's endpoint and bucket (the pod
-      // environment may override them), no key; the read pattern's real Parquet file, opened at init.
-      const baked: Record<string, string> = { S3_ENDPOINT: podEnv.S3_ENDPOINT, S3_BUCKET: podEnv.S3_BUCKET };
-      if (scenario === 'read') {
-        baked.PARQUET = await sampleParquet(join(work, 'sample'));
-        baked.LAYOUT = JSON.stringify(await parquetLayout(baked.PARQUET));
-      }
-      const a = spawnSync(
-        K6,
-        [
-          'archive',
-          ...Object.entries(baked).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-          '-O',
-          archive,
-          join(ROOT, 'scenarios', `${scenario}.ts`),
-        ],
-        { encoding: 'utf8', env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } },
+  it("every pod's command runs its segment; results merge joins them and removes the run's objects", async () => {
+    writeFileSync(hostFile, JSON.stringify(host));
+    const keys = labKeys();
+    const secret = {
+      [host.credentials.access_key_env]: keys[target.credentials.access_key_env],
+      [host.credentials.secret_key_env]: keys[target.credentials.secret_key_env!],
+    };
+    const container = job.spec.template.spec.containers[0];
+    const command = String(container.args[0]).replace('/etc/sndsbench/host.json', hostFile);
+    const pods = await Promise.all(
+      Array.from(
+        { length: Number(params.SEGMENTS) },
+        (_, i) =>
+          new Promise<{ status: number; out: string }>((resolve) => {
+            const env = { ...process.env, ...params, ...secret, CI: 'true', JOB_COMPLETION_INDEX: String(i) };
+            const child = spawn(container.command[0], [...container.command.slice(1), command], { cwd: ROOT, env });
+            let log = '';
+            child.stdout.on('data', (d) => (log += d));
+            child.stderr.on('data', (d) => (log += d));
+            child.on('exit', (code) => resolve({ status: code ?? -1, out: log }));
+          }),
+      ),
+    );
+    for (const pod of pods) expect(pod.status, pod.out).toBe(0);
+    const where = `${params.RESULTS}/${params.RUN}`;
+    // Each segment's summary says what it did; the merge must add them up, losing nothing.
+    const parts = await Promise.all(
+      [0, 1].map(async (i) => {
+        const r = await s3Request(access(target), 'GET', `${prefix}/${params.RUN}/summary-${i}.json`);
+        expect(r.status).toBe(200);
+        return JSON.parse(r.body.toString()).metrics;
+      }),
+    );
+    for (const m of parts) expect(m.iterations.values.count).toBeGreaterThan(0);
+
+    const merged = cli(['results', 'merge', where, '--host', hostFile, '--results', results], secret);
+    expect(merged.status, merged.stderr).toBe(0);
+    const dir = join(results, params.RUN);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.merged_from_segments).toBe(2);
+    for (const metric of ['iterations', 'http_reqs', 's3_objects', 's3_bytes'])
+      expect(summary.metrics[metric].values.count, metric).toBe(
+        parts[0][metric].values.count + parts[1][metric].values.count,
       );
-      expect(a.status, a.stderr).toBe(0);
-      // The pod's environment, pointed at the lab (the secret's two keys, the lab CA), scaled down; the
-      // Prometheus output of the TestRun's arguments is replaced by the end-of-test summary.
-      const env = {
-        PATH: process.env.PATH!,
-        HOME: process.env.HOME!,
-        ...podEnv,
-        S3_ENDPOINT: target.endpoint,
-        S3_BUCKET: target.bucket,
-        S3_REGION: target.region,
-        SSL_CERT_FILE: target.ca_bundle!,
-        S3_ACCESS_KEY: keys[target.credentials.access_key_env],
-        S3_SECRET_KEY: keys[target.credentials.secret_key_env!],
-        VUS: '2',
-        DURATION: '3s',
-        OBJECT_SIZE: String(4 * 1024 ** 2),
-        PART_SIZE: String(5 * 1024 ** 2),
-        SUMMARY_JSON: join(work, `${scenario}-summary.json`),
-        PREFIX: `distributed-${scenario}-${Date.now().toString(36)}`,
-      };
-      const args = String(testRun.spec.arguments)
-        .split(/\s+/)
-        .filter((x, i, all) => x !== '--out' && all[i - 1] !== '--out');
-      const r = await new Promise<{ status: number; out: string }>((resolve) => {
-        const child = spawn(K6, ['run', '--quiet', ...args, archive], { env });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (out += d));
-        child.on('exit', (code) => resolve({ status: code ?? -1, out }));
-      });
-      expect(r.status, r.out).toBe(0);
-      const m = JSON.parse(readFileSync(env.SUMMARY_JSON, 'utf8')).metrics;
-      expect(m.http_req_failed.values.rate).toBe(0);
-      expect(m.s3_objects.values.count).toBeGreaterThan(0);
-      expect(await removeAll(access(target), `${env.PREFIX}/`)).toBeGreaterThan(0);
-    });
-  }
+    expect(summary.metrics.http_req_failed.values.rate).toBe(0);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect([run.segments, run.exit, run.settings.VUS]).toEqual([2, 0, '4']);
+    expect(run.objects_removed).toBeGreaterThan(0);
+    expect((await list(access(target), `${run.settings.PREFIX}/`)).size).toBe(0);
+    expect(cli(['report', results, '--out', join(work, 'load-report')]).status).toBe(0);
+
+    // A missing segment is named, and nothing merged.
+    const key = `${prefix}/${params.RUN}/summary-1.json`;
+    expect((await s3Request(access(target), 'DELETE', key)).status).toBe(204);
+    const broken = cli(['results', 'merge', where, '--host', hostFile, '--results', join(work, 'broken')], secret);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain('segment 1 of 2 missing');
+    expect(await removeAll(access(target), `${prefix}/`)).toBeGreaterThan(0);
+  });
 });
 
 describe.skipIf(skip)('Indexed Job: shards written straight to the bucket by N processes, then merged there', () => {

@@ -41,11 +41,11 @@ export function parseYears(s: string): [number, number] {
   return [a, b];
 }
 
-export function parseShard(s: string): { index: number; count: number } {
+export function parseShard(s: string, flag = '--shard'): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(s);
-  if (!m) throw new UsageError(`--shard must be i/N (for example 0/4), got "${s}"`);
+  if (!m) throw new UsageError(`${flag} must be i/N (for example 0/4), got "${s}"`);
   const [index, count] = [Number(m[1]), Number(m[2])];
-  if (count < 1 || index >= count) throw new UsageError(`--shard ${s}: the shard index must be in 0..${count - 1}`);
+  if (count < 1 || index >= count) throw new UsageError(`${flag} ${s}: the index must be in 0..${count - 1}`);
   return { index, count };
 }
 

@@ -18,6 +18,7 @@ import { manifestCommand } from './manifest.js';
 import { seedCommand } from './seed.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
+import { resultsCommand } from './results.js';
 import { campaignCommand } from './campaign.js';
 
 /** In the order `sndsbench --help` lists them. */
@@ -37,6 +38,7 @@ const COMMANDS: Register[] = [
   seedCommand,
   probeCommand,
   runCommand,
+  resultsCommand,
 ];
 
 async function main(): Promise<number> {

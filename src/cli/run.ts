@@ -4,7 +4,7 @@ import { UsageError } from '../util/errors.js';
 import { runScenario } from '../load/run.js';
 import { SCENARIOS } from '../load/workloads/index.js';
 import { sampleParquet } from '../dataset/sample.js';
-import { positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
+import { parseShard, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
 
 /** --set KEY=VALUE settings, as the scenario's environment. */
 function settings(set: string[]): Record<string, string> {
@@ -35,7 +35,15 @@ export function runCommand(y: Argv, exit: SetExitCode): Argv {
           default: '1',
           describe: 'load processes, each running one execution segment; results merged',
         })
-        .option('results', RESULTS_OPTION)
+        .option('segment', {
+          type: 'string',
+          describe: 'run only execution segment I of N (a pod of deploy/k8s/load-job.yaml); "results merge" joins them',
+        })
+        .option('name', { type: 'string', describe: "the run's folder name, the same for every segment of one run" })
+        .option('results', {
+          ...RESULTS_OPTION,
+          describe: `${RESULTS_OPTION.describe}; with --segment, also s3://bucket/prefix on --host`,
+        })
         .option('thresholds', { type: 'string', describe: 'k6 thresholds as JSON, replacing the scenario default' })
         .option('keep-objects', {
           type: 'boolean',
@@ -59,6 +67,8 @@ export function runCommand(y: Argv, exit: SetExitCode): Argv {
         thresholds: a.thresholds,
         keepObjects: a.keepObjects,
         sample: sampleParquet,
+        segment: a.segment === undefined ? undefined : parseShard(a.segment, '--segment'),
+        name: a.name,
       });
       console.log(`results in ${r.dir}${r.exitCode ? ' (a threshold failed)' : ''}`);
       exit(r.exitCode);

@@ -40,7 +40,7 @@ export function engineRunner(): Runner {
 }
 
 /** The runner every scenario is started with: the one line to change to run them on another. */
-export const runnerCommand = (): Runner => k6Runner();
+export const runnerCommand = (): Runner => engineRunner();
 
 /** The folder name of a run: its start (to the second, or to the millisecond where runs of one command
  * may follow each other closely) and what it did, e.g. 20250102T030405-read-local-source. */
@@ -130,6 +130,8 @@ export interface Launch {
   others?: ResolvedCredentials[];
   /** Processes, each running one execution segment of the load (1 by default). */
   segments?: number;
+  /** Runs only this one of the `segments` (a pod of the load Job), its files named as the others'. */
+  only?: number;
   /** Raw samples: samples.json.gz, or samples-I.json.gz per segment. */
   samples?: boolean;
   /** Logs as JSON lines: what the scenarios' events are read from. */
@@ -190,11 +192,13 @@ export async function launch(l: Launch): Promise<Launched> {
     ...roots,
   };
   const file = (name: string, i: number) => join(l.dir, n > 1 ? `${name}-${i}` : name);
-  const summaries = Array.from({ length: n }, (_, i) => file('summary', i) + '.json');
-  const samples = l.samples ? Array.from({ length: n }, (_, i) => file('samples', i) + '.json.gz') : [];
+  const mine = l.only === undefined ? Array.from({ length: n }, (_, i) => i) : [l.only];
+  const summaries = mine.map((i) => file('summary', i) + '.json');
+  const samples = l.samples ? mine.map((i) => file('samples', i) + '.json.gz') : [];
   const commands: string[] = [];
   const done = await Promise.all(
-    summaries.map((summary, i) => {
+    summaries.map((summary, k) => {
+      const i = mine[k];
       const args = [
         ...runner.argv.slice(1),
         'run',
@@ -202,7 +206,7 @@ export async function launch(l: Launch): Promise<Launched> {
         '--quiet',
         ...(l.jsonLog ? ['--log-format', 'json'] : []),
         ...segmentFlags(i, n),
-        ...(l.samples ? ['--out', `json=${samples[i]}`] : []),
+        ...(l.samples ? ['--out', `json=${samples[k]}`] : []),
         projectPath('scenarios', `${l.scenario}.ts`),
       ];
       const vars = { ...shown, SUMMARY_JSON: summary };

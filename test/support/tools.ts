@@ -3,8 +3,8 @@
 import { basename } from 'node:path';
 import { findTool } from '../../src/util/paths.js';
 
-/** The lab's servers and the load generator (`npm run setup` builds or installs them). */
-export const LAB = ['k6', 'versitygw', 'toxiproxy-server', 'haproxy', 'openssl', 'azurite-blob'];
+/** The lab's servers (`npm run setup` builds or installs them); the load runs on the project's own engine. */
+export const LAB = ['versitygw', 'toxiproxy-server', 'haproxy', 'openssl', 'azurite-blob'];
 
 /** True when `file` must be skipped for want of a tool. */
 export function lacking(file: string, tools: string[]): boolean {
