@@ -65,7 +65,8 @@ describe('bytes', () => {
 describe('TLS', () => {
   const script = once(`
   const r = await http.asyncRequest('GET', __ENV.URL + '/secure');
-  console.log(JSON.stringify({ status: r.status, code: r.error_code, tls: r.tls_version, hs: r.timings.tls_handshaking }));`);
+  const hs = r.timings.tls_handshaking;
+  console.log(JSON.stringify({ status: r.status, code: r.error_code, tls: r.tls_version, hs }));`);
 
   it('trusts the roots SSL_CERT_FILE names, as Go does, and refuses an unknown authority (1310)', async () => {
     const trusted = await runScript(script, [], { URL: tls.url, SSL_CERT_FILE: ca });

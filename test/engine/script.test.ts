@@ -63,7 +63,8 @@ export default function () {
   let strict = 'accepted';
   try { encoding.b64decode('YWJj=', 'std'); } catch (e) { strict = 'refused'; }
   console.log(JSON.stringify({
-    sha: crypto.sha256('abc', 'hex'), md5: crypto.md5('abc', 'base64'), bin: bin instanceof ArrayBuffer && bin.byteLength,
+    sha: crypto.sha256('abc', 'hex'), md5: crypto.md5('abc', 'base64'),
+    bin: bin instanceof ArrayBuffer && bin.byteLength,
     hmac: crypto.hmac('sha256', 'key', 'The quick brown fox jumps over the lazy dog', 'hex'),
     inc: crypto.createHash('sha1').update('a').update('bc').digest('hex'),
     b64: encoding.b64encode('hi?', 'rawurl'), dec: encoding.b64decode('aGk_', 'rawurl', 's'), strict,
