@@ -286,7 +286,7 @@ async function accuracy() {
   // A bandwidth cap on the responses: toxiproxy's rate is in KB/s (1000 bytes) and per connection, so one
   // VU; the rate is read over the requests' own time (bytes / the sum of http_req_duration), which does not
   // depend on how many whole objects fit in the run.
-  const rateKBs = 20_000;
+  const rateKBs = 5_000;
   await addToxic('local-target', 'bench_bandwidth', {
     type: 'bandwidth',
     stream: 'downstream',
