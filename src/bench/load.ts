@@ -1,118 +1,358 @@
-// `npm run bench:load`: warp and our k6 scenarios against the same versitygw, with the same object
-// size and concurrency, in one run, over plain HTTP (the lab's source) and over HTTPS (its target, with
-// the lab CA). One JSON line per comparison; the peer is measured here too.
+// `npm run bench:load`: the engine against its peers on the same versitygw, in one run, over plain HTTP
+// (the lab's source) and HTTPS (its target, behind toxiproxy, with the lab CA). One JSON line per figure:
+// {"metric","op","scheme","ours","peer","peer_value","ratio"}. Peers: rclone copy to and from the bucket,
+// a tuned @aws-sdk/client-s3 loop, and a bare loop of the engine's own HTTP client signing the same requests.
+// Then the engine's accuracy: a toxiproxy bandwidth cap and injected latency read back, and a constant
+// arrival rate's count of iterations.
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labUp } from '../hosts/lab.js';
+import type { Readable } from 'node:stream';
+import { run, type RunArgs } from '../engine/engine.js';
+import { HttpClient, type HttpOwner } from '../engine/http.js';
+import { SampleBuffer } from '../engine/samples.js';
+import type { Shared } from '../engine/shared.js';
+import { DEFAULT_BASE_PORT, labDown, labUp } from '../hosts/lab.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
+import { s3Request, s3Signed, type S3Access } from '../hosts/s3node.js';
+import { addToxic, clearToxics } from '../hosts/toxics.js';
 import { projectPath } from '../util/paths.js';
-import { sampleParquet } from '../dataset/sample.js';
-import { runScenario } from '../load/run.js';
 
-const SIZE_MIB = Number(process.env.BENCH_OBJECT_MIB ?? 4);
+const MIB = 1024 ** 2;
+const SIZE = Number(process.env.BENCH_OBJECT_MIB ?? 4) * MIB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+const SECONDS = Number(process.env.BENCH_DURATION_S ?? 8);
+const SMALL = 4096;
+const SMALL_VUS = 64;
+const OBJECTS = 16;
+const SCRIPT = projectPath('bench', 'objects.ts');
+const work = mkdtempSync(join(tmpdir(), 'sndsbench-bench-load-'));
 
-function warp(
-  op: 'put' | 'get',
-  p: HostProfile,
-  c: { accessKey: string; secretKey: string },
-): { mib: number; obj: number } {
-  const endpoint = new URL(p.endpoint);
-  // warp keeps its raw data in a file of its own: a temporary folder, not the working directory.
-  const data = join(mkdtempSync(join(tmpdir(), 'sndsbench-warp-')), op);
-  const args = [
-    op,
-    '--host',
-    endpoint.host,
-    ...(endpoint.protocol === 'https:' ? ['--tls'] : []),
-    '--bucket',
-    `warp-${op}`,
-    '--obj.size',
-    `${SIZE_MIB}MiB`,
-    '--concurrent',
-    String(CONCURRENCY),
-    '--duration',
-    `${DURATION_S}s`,
-    '--noprefix',
-    '--benchdata',
-    data,
-  ];
-  if (op === 'get') args.push('--objects', '64');
-  const r = spawnSync(projectPath('.tools', 'bin', 'warp'), args, {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      WARP_ACCESS_KEY: c.accessKey,
-      WARP_SECRET_KEY: c.secretKey,
-      ...(p.ca_bundle ? { SSL_CERT_FILE: p.ca_bundle } : {}),
-    },
-  });
-  const m = /Report: (PUT|GET)[\s\S]*?Average: ([\d.]+) MiB\/s, ([\d.]+) obj\/s/.exec(r.stdout);
-  if (!m) throw new Error(`warp ${op} gave no report: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  return { mib: Number(m[2]), obj: Number(m[3]) };
+interface Target {
+  profile: HostProfile;
+  access: S3Access;
+  scheme: string;
+  env: Record<string, string>;
 }
 
-async function ours(op: 'put' | 'get', host: string): Promise<{ mib: number; obj: number }> {
-  const results = mkdtempSync(join(tmpdir(), 'sndsbench-bench-'));
-  const env = {
-    VUS: String(CONCURRENCY),
-    DURATION: `${DURATION_S}s`,
-    OBJECT_SIZE: String(SIZE_MIB * 1024 ** 2),
-    ...(op === 'get' ? { PATTERN: 'full', OBJECTS: '64' } : {}),
+function target(name: string): Target {
+  const profile = loadProfile(name);
+  const c = credentialsOf(profile);
+  const access: S3Access = {
+    endpoint: profile.endpoint,
+    region: profile.region,
+    bucket: profile.bucket,
+    accessKey: c.accessKey,
+    secretKey: c.secretKey,
+    ca: profile.ca_bundle,
   };
-  const r = await runScenario({
-    scenario: op === 'put' ? 'ingest' : 'read',
-    host,
-    profile: 'ci',
-    segments: 1,
-    results,
-    env,
-    sample: sampleParquet,
-  });
-  const m = (r.summary as { metrics: Record<string, { values: Record<string, number> }> }).metrics;
-  return { mib: m.s3_bytes.values.rate / 1024 ** 2, obj: m.s3_objects.values.rate };
+  const env: Record<string, string> = {
+    S3_ENDPOINT: profile.endpoint,
+    S3_BUCKET: profile.bucket,
+    S3_ACCESS_KEY: c.accessKey,
+    S3_SECRET_KEY: c.secretKey,
+  };
+  if (profile.ca_bundle) env.SSL_CERT_FILE = profile.ca_bundle;
+  return { profile, access, scheme: new URL(profile.endpoint).protocol.replace(':', ''), env };
 }
 
-async function main(): Promise<void> {
-  await labUp();
-  for (const host of ['local-source', 'local-target']) {
-    const p = loadProfile(host);
-    const c = credentialsOf(p);
-    const scheme = new URL(p.endpoint).protocol.replace(':', '');
-    for (const op of ['put', 'get'] as const) {
-      const peer = warp(op, p, c);
-      const mine = await ours(op, host);
-      for (const [metric, a, b] of [
-        ['throughput_mib_s', mine.mib, peer.mib],
-        ['objects_per_s', mine.obj, peer.obj],
-      ] as const) {
-        console.log(
-          JSON.stringify({
-            metric,
-            op,
-            scheme,
-            ours: round(a),
-            peer: 'warp',
-            peer_value: round(b),
-            ratio: round(a / b),
-            object_mib: SIZE_MIB,
-            concurrency: CONCURRENCY,
-          }),
-        );
-      }
+interface Measured {
+  /** Per second: MiB or requests. */
+  rate: number;
+  /** CPU microseconds of this process per request, when measured in-process. */
+  cpuUsPerRequest?: number;
+  summary?: Record<string, Record<string, number>>;
+}
+
+/** The engine, in this process (its CPU is this process's), on bench/objects.ts. */
+async function engine(t: Target, vars: Record<string, string>, workers: number, size: number): Promise<Measured> {
+  const exportFile = join(work, `summary-${Date.now()}.json`);
+  const args: RunArgs = {
+    script: SCRIPT,
+    quiet: true,
+    logJson: true,
+    outJson: null,
+    summaryExport: exportFile,
+    env: { ...(process.env as Record<string, string>), ...t.env, SIZE: String(size), ...vars },
+    segment: null,
+    sequence: null,
+    overrides: {},
+    workers,
+    noThresholds: true,
+  };
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const code = await run(args);
+  const wall = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  if (code !== 0) throw new Error(`the engine exited with ${code}`);
+  const summary = JSON.parse(readFileSync(exportFile, 'utf8')).metrics as Record<string, Record<string, number>>;
+  const seconds = Number(vars.DURATION?.replace('s', '') ?? SECONDS);
+  const reqs = summary.http_reqs?.count ?? 0;
+  void wall;
+  return {
+    rate: (summary.bench_bytes?.count ?? 0) / seconds / (size >= MIB ? MIB : size),
+    cpuUsPerRequest: (used.user + used.system) / reqs,
+    summary,
+  };
+}
+
+/** `concurrency` loops for `seconds`, each calling `op`; per second: bytes moved or requests. */
+async function loops(concurrency: number, seconds: number, op: (i: number) => Promise<void>) {
+  const end = performance.now() + seconds * 1000;
+  const cpu = process.cpuUsage();
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await op(n++);
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return { count: n, cpuUs: used.user + used.system };
+}
+
+function sdk(t: Target, sockets: number): S3Client {
+  const agent = { keepAlive: true, maxSockets: sockets };
+  return new S3Client({
+    endpoint: t.access.endpoint,
+    region: t.access.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: t.access.accessKey, secretAccessKey: t.access.secretKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new http.Agent(agent),
+      httpsAgent: new https.Agent({ ...agent, ca: t.access.ca ? readFileSync(t.access.ca) : undefined }),
+    }),
+  });
+}
+
+async function sdkLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number): Promise<Measured> {
+  const client = sdk(t, concurrency);
+  const body = Buffer.alloc(size, 1);
+  const prefix = size >= MIB ? 'objects' : 'small';
+  const r = await loops(concurrency, SECONDS, async (i) => {
+    if (op === 'put') {
+      await client.send(new PutObjectCommand({ Bucket: t.access.bucket, Key: `sdk/${i}`, Body: body }));
+      return;
     }
-  }
+    const o = await client.send(new GetObjectCommand({ Bucket: t.access.bucket, Key: `${prefix}/${i % OBJECTS}` }));
+    const stream = o.Body as Readable;
+    await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
+  });
+  client.destroy();
+  return { rate: (r.count * size) / SECONDS / (size >= MIB ? MIB : size), cpuUsPerRequest: r.cpuUs / r.count };
+}
+
+/** The engine's HTTP client alone: what a VU costs beyond it is the engine's own overhead. */
+async function bareLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number): Promise<Measured> {
+  const shared = {
+    options: null,
+    sink: new SampleBuffer(),
+    log: () => {},
+    ca: t.access.ca ? [readFileSync(t.access.ca, 'utf8')] : undefined,
+  } as unknown as Shared;
+  const prefix = size >= MIB ? 'objects' : 'small';
+  const body = new Uint8Array(size).buffer;
+  const clients = Array.from({ length: concurrency }, () => {
+    const owner: HttpOwner = { initPhase: false, shared, tags: () => ({}), begin: () => 0, end: () => true };
+    return new HttpClient(owner);
+  });
+  let c = 0;
+  const r = await loops(concurrency, SECONDS, async (i) => {
+    const key = op === 'put' ? `bare/${i}` : `${prefix}/${i % OBJECTS}`;
+    const method = op === 'put' ? 'PUT' : 'GET';
+    const { url, headers } = s3Signed(t.access, method, key);
+    const res = await clients[c++ % concurrency].request(method, url, op === 'put' ? body : null, {
+      headers,
+      responseType: 'none',
+    });
+    if (res.status !== 200) throw new Error(`bare ${method} answered ${res.status}`);
+    shared.sink = new SampleBuffer(); // samples are not what is measured here
+  });
+  return { rate: (r.count * size) / SECONDS / (size >= MIB ? MIB : size), cpuUsPerRequest: r.cpuUs / r.count };
+}
+
+/** rclone copy of `OBJECTS * 4` files to the bucket and back, with as many transfers as the others' concurrency. */
+function rclone(t: Target, op: 'put' | 'get'): Measured {
+  const u = new URL(t.access.endpoint);
+  const env = {
+    ...process.env,
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: t.access.accessKey,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: t.access.secretKey,
+    RCLONE_CONFIG_BENCH_ENDPOINT: u.origin,
+    RCLONE_CONFIG_BENCH_REGION: t.access.region,
+    RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+  };
+  const files = OBJECTS * 4;
+  const local = join(work, `rclone-${op}-${t.scheme}`);
+  mkdirSync(local, { recursive: true });
+  if (op === 'put') for (let i = 0; i < files; i++) writeFileSync(join(local, `f${i}`), Buffer.alloc(SIZE, i));
+  const remote = `bench:${t.access.bucket}/rclone-${t.scheme}`;
+  const args = ['copy', ...(op === 'put' ? [local, remote] : [remote, local]), '--transfers', String(CONCURRENCY)];
+  args.push('--s3-upload-cutoff', '5G', '--s3-disable-checksum', '--no-check-dest', '--ignore-checksum');
+  if (t.access.ca) args.push('--ca-cert', t.access.ca);
+  const start = performance.now();
+  const r = spawnSync(projectPath('.tools', 'bin', 'rclone'), args, { env, encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`rclone ${op}: ${r.stderr.trim().split('\n').pop()}`);
+  rmSync(local, { recursive: true, force: true });
+  return { rate: (files * SIZE) / MIB / seconds };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+function line(metric: string, op: string, scheme: string, ours: number, peer: string, value: number, extra = {}) {
+  console.log(
+    JSON.stringify({
+      metric,
+      op,
+      scheme,
+      ours: round(ours),
+      peer,
+      peer_value: round(value),
+      ratio: round(ours / value),
+      ...extra,
+    }),
+  );
+}
+
+async function seed(t: Target) {
+  const big = Buffer.alloc(SIZE, 7);
+  const small = Buffer.alloc(SMALL, 7);
+  for (let i = 0; i < OBJECTS; i++) {
+    for (const [prefix, body] of [
+      ['objects', big],
+      ['small', small],
+    ] as const) {
+      const r = await s3Request(t.access, 'PUT', `${prefix}/${i}`, { body });
+      if (r.status !== 200) throw new Error(`seeding ${prefix}/${i}: HTTP ${r.status}`);
+    }
+  }
+}
+
+async function speed(t: Target) {
+  await seed(t);
+  const vars = (op: string, size: number, vus: number) => ({
+    OP: op,
+    VUS: String(vus),
+    DURATION: `${SECONDS}s`,
+    OBJECTS: String(OBJECTS),
+    PREFIX: size >= MIB ? 'objects' : 'small',
+  });
+  for (const op of ['put', 'get'] as const) {
+    const ours = await engine(t, vars(op, SIZE, CONCURRENCY), 1, SIZE);
+    const extra = { object_mib: SIZE / MIB, concurrency: CONCURRENCY };
+    line('mib_per_s', op, t.scheme, ours.rate, 'rclone', rclone(t, op).rate, extra);
+    line('mib_per_s', op, t.scheme, ours.rate, 'aws-sdk-v3', (await sdkLoop(t, op, SIZE, CONCURRENCY)).rate, extra);
+    line(
+      'mib_per_s',
+      op,
+      t.scheme,
+      ours.rate,
+      'engine-http-bare',
+      (await bareLoop(t, op, SIZE, CONCURRENCY)).rate,
+      extra,
+    );
+  }
+  const one = await engine(t, vars('get', SMALL, SMALL_VUS), 1, SMALL);
+  const two = await engine(t, vars('get', SMALL, SMALL_VUS), 2, SMALL);
+  const peer = await sdkLoop(t, 'get', SMALL, SMALL_VUS);
+  const bare = await bareLoop(t, 'get', SMALL, SMALL_VUS);
+  const extra = { object_bytes: SMALL, vus: SMALL_VUS };
+  line('req_per_s', 'get_small', t.scheme, one.rate, 'aws-sdk-v3', peer.rate, extra);
+  line('req_per_s', 'get_small', t.scheme, one.rate, 'engine-http-bare', bare.rate, extra);
+  line('req_per_s', 'get_small', t.scheme, two.rate, 'engine-one-thread', one.rate, { ...extra, threads: 2 });
+  // CPU per request: lower is better, so the ratio is the peer's over ours.
+  const cpu = (peerName: string, p: Measured) =>
+    line('cpu_us_per_req', 'get_small', t.scheme, p.cpuUsPerRequest!, peerName, one.cpuUsPerRequest!, {
+      ...extra,
+      note: 'ratio = peer / engine (above 1: the engine costs less)',
+    });
+  cpu('aws-sdk-v3', peer);
+  cpu('engine-http-bare', bare);
+}
+
+async function accuracy() {
+  const t = target('local-target');
+  const vars = { OP: 'get', OBJECTS: String(OBJECTS) };
+  // A bandwidth cap on the responses: toxiproxy's rate is in KB/s (1000 bytes) and per connection, so one
+  // VU; the rate is read over the requests' own time (bytes / the sum of http_req_duration), which does not
+  // depend on how many whole objects fit in the run.
+  const rateKBs = 5_000;
+  await addToxic('local-target', 'bench_bandwidth', {
+    type: 'bandwidth',
+    stream: 'downstream',
+    attributes: { rate: rateKBs },
+  });
+  try {
+    const m = await engine(t, { ...vars, VUS: '1', DURATION: '10s', PREFIX: 'objects' }, 1, SIZE);
+    const d = m.summary!.http_req_duration;
+    const got = m.summary!.bench_bytes.count / MIB / ((d.avg * d.count) / 1000);
+    const capMiB = (rateKBs * 1000) / MIB;
+    line('bandwidth_cap_read_back', 'get', t.scheme, got, 'toxiproxy-cap', capMiB, { unit: 'MiB/s', within: '±5%' });
+  } finally {
+    await clearToxics('local-target');
+  }
+  const base = await engine(t, { ...vars, VUS: '1', DURATION: '5s', PREFIX: 'small' }, 1, SMALL);
+  const latency = 100;
+  await addToxic('local-target', 'bench_latency', { type: 'latency', stream: 'downstream', attributes: { latency } });
+  try {
+    const m = await engine(t, { ...vars, VUS: '1', DURATION: '5s', PREFIX: 'small' }, 1, SMALL);
+    for (const p of ['med', 'p(99)']) {
+      const got = m.summary!.http_req_waiting[p] - base.summary!.http_req_waiting[p];
+      line('injected_latency_read_back', p, t.scheme, got, 'toxiproxy-latency', latency, {
+        unit: 'ms',
+        within: '±10%',
+      });
+    }
+  } finally {
+    await clearToxics('local-target');
+  }
+  const source = target('local-source');
+  const rate = 50;
+  const seconds = 10;
+  const m = await engine(
+    source,
+    { ...vars, VUS: '8', RATE: String(rate), DURATION: `${seconds}s`, PREFIX: 'small' },
+    2,
+    SMALL,
+  );
+  const started = (m.summary!.iterations?.count ?? 0) + (m.summary!.dropped_iterations?.count ?? 0);
+  line('arrival_rate_iterations', 'get_small', source.scheme, started, 'rate_x_duration', rate * seconds, {
+    dropped: m.summary!.dropped_iterations?.count ?? 0,
+    within: '±1',
+  });
+}
+
+async function main(): Promise<void> {
+  await labUp(DEFAULT_BASE_PORT);
+  // BENCH_ONLY=speed or accuracy runs one half.
+  const only = process.env.BENCH_ONLY;
+  if (only !== 'accuracy') for (const host of ['local-source', 'local-target']) await speed(target(host));
+  if (only !== 'speed') {
+    if (only === 'accuracy') await seed(target('local-target'));
+    await accuracy();
+  }
+}
+
 // The lab goes down afterwards, as the demo's does: nothing keeps running behind the figures.
 main()
-  .finally(() => labDown())
-  .catch((e) => {
-    console.error(`bench:load: ${(e as Error).message}`);
-    process.exit(1);
-  });
+  .finally(() => {
+    rmSync(work, { recursive: true, force: true });
+    return labDown();
+  })
+  .then(
+    () => process.exit(0),
+    (e) => {
+      console.error(`bench:load: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );

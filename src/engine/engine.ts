@@ -121,6 +121,17 @@ class Run {
   }
 
   async execute(): Promise<number> {
+    const unhandled = (e: unknown) =>
+      this.log('error', `Uncaught (in promise) ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.on('unhandledRejection', unhandled);
+    try {
+      return await this.execute1();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  }
+
+  private async execute1(): Promise<number> {
     try {
       this.loaded = await loadScript(this.a.script);
     } catch (e) {

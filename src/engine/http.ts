@@ -4,6 +4,7 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import tls from 'node:tls';
 import { parseDuration } from './duration.js';
 import type { Tags } from './metrics.js';
 import { epochOf, type Shared } from './shared.js';
@@ -172,6 +173,15 @@ export interface HttpOwner {
   end(gen: number): boolean;
 }
 
+// One TLS context per set of roots and thread: parsing the roots for every connection of every VU would
+// cost more than the handshake.
+const contexts = new Map<string[] | undefined, tls.SecureContext>();
+function trustContext(ca: string[] | undefined): tls.SecureContext {
+  let c = contexts.get(ca);
+  if (!c) contexts.set(ca, (c = tls.createSecureContext(ca ? { ca } : {})));
+  return c;
+}
+
 export class HttpClient {
   private httpAgent: http.Agent | null = null;
   private httpsAgent: https.Agent | null = null;
@@ -201,7 +211,7 @@ export class HttpClient {
       keepAlive: true,
       maxSockets: Infinity,
       scheduling: 'lifo',
-      ca: this.vu.shared.ca,
+      secureContext: trustContext(this.vu.shared.ca),
       rejectUnauthorized: !o?.insecureSkipTLSVerify,
     }));
   }

@@ -104,10 +104,16 @@ export function syncCalls(code: string): string[] {
   const found = new Set<string>();
   for (const m of code.matchAll(/(function\s+)?\b__k6sync_([a-z0-9]+)_(\w+?)\d*\s*\(/g))
     if (!m[1]) found.add(m[2] === 'k6' ? m[3] : `${m[2]}.${m[3]}`);
+  // A default import is the module object itself, or an alias esbuild gives it (`var http_default = ...`).
+  const names = new Map<string, string>();
+  for (const m of code.matchAll(/\b(__k6mod_([a-z0-9]+))\b/g)) names.set(m[1], m[2]);
+  for (const m of code.matchAll(/\b(?:var|let|const)\s+([\w$]+)\s*=\s*(__k6mod_[a-z0-9]+)\s*;/g))
+    names.set(m[1], names.get(m[2]) ?? '');
   const byId = Object.values(MODULES);
-  for (const m of code.matchAll(/\b__k6mod_([a-z0-9]+)\d*\s*\.\s*(\w+)\s*\(/g)) {
-    const spec = byId.find((s) => s.id === m[1]);
-    if (spec?.sync.includes(m[2])) found.add(m[1] === 'k6' ? m[2] : `${m[1]}.${m[2]}`);
+  for (const m of code.matchAll(/([\w$]+)\s*\.\s*(\w+)\s*\(/g)) {
+    const id = names.get(m[1]);
+    const spec = id === undefined ? undefined : byId.find((s) => s.id === id);
+    if (spec?.sync.includes(m[2])) found.add(id === 'k6' ? m[2] : `${id}.${m[2]}`);
   }
   return [...found];
 }

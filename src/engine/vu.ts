@@ -156,7 +156,7 @@ export class VU implements VuApi {
     return done;
   }
 
-  private uncaught(e: unknown, promise: boolean, what: string) {
+  uncaught(e: unknown, promise: boolean, what: string) {
     if (e instanceof AbortRun) return;
     if (!this.idleResolve && what === 'iteration') return; // an interrupted iteration's errors are not logged
     const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -191,6 +191,8 @@ export class VU implements VuApi {
         if (!vu.live(gen)) return;
         try {
           cb(...args);
+        } catch (e) {
+          vu.uncaught(e, false, 'timer');
         } finally {
           vu.end(gen);
         }
@@ -207,7 +209,12 @@ export class VU implements VuApi {
     const every = (cb: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
       const gen = vu.begin();
       const t: NodeJS.Timeout = setInterval(() => {
-        if (vu.live(gen)) cb(...args);
+        if (!vu.live(gen)) return;
+        try {
+          cb(...args);
+        } catch (e) {
+          vu.uncaught(e, false, 'timer');
+        }
       }, ms ?? 0);
       vu.timers.add(t);
       return t;

@@ -73,6 +73,12 @@ async function main() {
   post({ type: 'ready' });
 }
 
+// A promise the script rejected without a handler (fire-and-forget work) is logged, as k6 logs it, rather
+// than ending the thread.
+process.on('unhandledRejection', (e: unknown) =>
+  shared.log('error', `Uncaught (in promise) ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+);
+
 main().catch((e: unknown) => {
   flush();
   post({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

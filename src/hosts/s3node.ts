@@ -101,6 +101,17 @@ export function s3Request(
   opts: S3RequestOptions = {},
   timeoutMs?: number,
 ): Promise<Reply> {
+  const { url, headers } = s3Signed(a, method, key, opts);
+  return rawRequest(url, method, headers, opts.body, a.ca, timeoutMs);
+}
+
+/** The URL and signed headers of an S3 request, for any HTTP client. */
+export function s3Signed(
+  a: S3Access,
+  method: string,
+  key: string,
+  opts: S3RequestOptions = {},
+): { url: string; headers: Record<string, string> } {
   const u = new URL(a.endpoint);
   if (a.virtual) u.hostname = virtualHostname(a.endpoint, a.bucket);
   const path = a.virtual ? `/${key}` : key ? `/${a.bucket}/${key}` : `/${a.bucket}`;
@@ -122,7 +133,7 @@ export function s3Request(
         .join('&')
     : '';
   if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-  return rawRequest(`${u.origin}${uriEncode(path, true)}${qs}`, method, headers, opts.body, a.ca, timeoutMs);
+  return { url: `${u.origin}${uriEncode(path, true)}${qs}`, headers };
 }
 
 export interface AzureAccess {

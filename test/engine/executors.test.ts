@@ -137,7 +137,7 @@ describe('threads and processes', () => {
   const script = `${imports}
 export const options = { scenarios: {
   s: { executor: 'shared-iterations', vus: 4, iterations: 40 },
-  r: { executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 2 } } };
+  r: { executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 4 } } };
 export default function () {
   console.log(JSON.stringify({ s: exec.scenario.name, id: exec.vu.idInTest, i: exec.scenario.iterationInTest }));
 }`;
@@ -150,9 +150,13 @@ export default function () {
     for (const r of [one, two]) {
       expect(r.code).toBe(0);
       expect(tally(r.logged, 's').sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
-      expect(tally(r.logged, 'r').sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+      // Every due arrival either started (once, with its own index) or was dropped (a busy machine).
+      const started = tally(r.logged, 'r');
+      expect(new Set(started).size).toBe(started.length);
+      for (const i of started) expect(i).toBeLessThan(20);
+      expect(started.length + count(r, 'dropped_iterations')).toBe(20);
+      expect(count(r, 'iterations') + count(r, 'dropped_iterations')).toBe(60);
     }
-    expect(count(two, 'iterations')).toBe(count(one, 'iterations'));
   });
 
   it('execution segments across processes compose with threads: the union is the whole test', async () => {
@@ -160,9 +164,10 @@ export default function () {
     const a = await runScript(script, ['--execution-segment', '0:1/3', ...seq, '--workers', '2']);
     const b = await runScript(script, ['--execution-segment', '1/3:1', ...seq, '--workers', '1']);
     const s = [...tally(a.logged, 's'), ...tally(b.logged, 's')].sort((x, y) => x - y);
-    const rr = [...tally(a.logged, 'r'), ...tally(b.logged, 'r')].sort((x, y) => x - y);
+    const rr = [...tally(a.logged, 'r'), ...tally(b.logged, 'r')];
     expect(s).toEqual([...Array(40).keys()]);
-    expect(rr).toEqual([...Array(20).keys()]);
+    expect(new Set(rr).size).toBe(rr.length);
+    expect(rr.length + count(a, 'dropped_iterations') + count(b, 'dropped_iterations')).toBe(20);
     const ids = (x: typeof a) => new Set(x.logged.map((l) => l.id as number));
     const both = [...ids(a)].filter((i) => ids(b).has(i));
     expect(both).toEqual([]);
