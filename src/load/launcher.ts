@@ -1,12 +1,12 @@
 // Starting a scenario, for `run`, `migrate`, `cutover`, `mirror` and campaigns alike: the runner (named
 // here only), its environment (the scenario's settings, the hosts it reaches, the roots it trusts), one
 // process per execution segment, their log with every secret redacted, and the files they wrote.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../util/errors.js';
-import { findTool, projectPath } from '../util/paths.js';
+import { projectPath } from '../util/paths.js';
 import { VERSION } from '../util/version.js';
 import type { HostProfile, ResolvedCredentials } from '../hosts/profile.js';
 
@@ -20,18 +20,6 @@ export interface Runner {
   version(): string;
 }
 
-/** k6, as a user installs it. */
-export function k6Runner(): Runner {
-  const bin = findTool('k6');
-  if (!bin) throw new UsageError('k6 is not installed: run "npm run setup"');
-  return {
-    argv: [bin],
-    // Nothing leaves the machine but the load itself.
-    runFlags: ['--no-usage-report'],
-    version: () => spawnSync(bin, ['version'], { encoding: 'utf8' }).stdout.split('\n')[0].trim(),
-  };
-}
-
 /** The project's own engine (src/engine), once built. */
 export function engineRunner(): Runner {
   const cli = projectPath('dist', 'src', 'engine', 'cli.js');
@@ -39,7 +27,8 @@ export function engineRunner(): Runner {
   return { argv: [process.execPath, cli], runFlags: [], version: () => `sndsbench engine ${VERSION}` };
 }
 
-/** The runner every scenario is started with: the one line to change to run them on another. */
+/** The runner every scenario is started with: the project's engine (a user's own k6 runs the same scripts
+ * with `k6 run`, see the README). */
 export const runnerCommand = (): Runner => engineRunner();
 
 /** The folder name of a run: its start (to the second, or to the millisecond where runs of one command

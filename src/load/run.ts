@@ -24,7 +24,7 @@ export interface RunOptions {
   results: string;
   env?: Record<string, string>;
   thresholds?: string;
-  /** Leaves the objects the scenario wrote under its run prefix (removed by default, as warp does). */
+  /** Leaves the objects the scenario wrote under its run prefix (removed by default). */
   keepObjects?: boolean;
   /** Makes a real Parquet file for the read scenario's layout, into the folder given, unless PARQUET names one. */
   sample?: (dir: string) => Promise<string>;
