@@ -43,6 +43,9 @@ export interface Rehearsal {
   streams: number;
   retries: number;
   throttled: number;
+  /** Throttled answers (429, 503) by kind of request, and in each second of the copy (from raw samples). */
+  throttled_by_kind?: Record<string, number>;
+  throttled_per_second?: { second: number; op: string; count: number }[];
   failed: ObjectResult[];
 }
 
@@ -59,6 +62,13 @@ export interface Verdict {
   verdict: 'PASS' | 'FAIL';
   margin_seconds: number;
   to_meet: { streams: number; k6_instances: number; prefixes: number | null };
+  /** The full volume's uploads under the target's rules: PUT requests (parts included), the most parts
+   * one object takes and its part size, and the caps they were held against (requests/s per bucket). */
+  put_requests?: number;
+  most_parts?: { parts: number; part_size: number; object_bytes: number };
+  caps?: { write: number | null; read: number | null; all: number | null };
+  /** Reading every object back at the read cap, after the copy (not in `seconds`). */
+  verify_seconds_by_requests?: number | null;
 }
 
 /** migration.json (not written when a delta had nothing to copy). */
