@@ -12,6 +12,8 @@ export interface PartRules {
   maxSinglePut?: number | null;
   /** Largest request that finishes within the host's upload time limit at the connection's bandwidth. */
   maxRequestBytes?: number | null;
+  /** Every part but the last of one size (the last no larger): what every plan here gives anyway. */
+  equalParts?: boolean | null;
 }
 
 /** S3's own bounds: parts of 5 MiB to 5 GiB, at most 10,000 of them. */
@@ -47,6 +49,9 @@ export function partPlan(bytes: number, wanted: number, r: PartRules): PartPlan 
   const singleMax = Math.min(partSize, r.maxSinglePut ?? Infinity);
   if (bytes <= singleMax) return { single: true, partSize, parts: 1, requests: 1 };
   const parts = Math.ceil(bytes / partSize);
+  const last = bytes - (parts - 1) * partSize;
+  // Parts of one size, the last shorter: the shape a host demanding equal parts accepts.
+  if (r.equalParts && last > partSize) return { refused: `the last part (${bytesOf(last)}) would be the largest` };
   return { single: false, partSize, parts, requests: parts + 2 };
 }
 

@@ -38,7 +38,7 @@ export const LIMIT_KINDS = {
   bandwidth_per_connection: {
     meaning: 'bytes per second one connection carries, as published (for example "1Gbit")',
     unit: 'bandwidth',
-    rules: ['src/hosts/limits.ts#connectionBandwidth', 'src/hosts/caps.ts#capToxics'],
+    rules: ['src/hosts/limits.ts#connectionBandwidth'],
   },
   max_object: {
     meaning: 'largest object the host stores',

@@ -17,6 +17,7 @@ export function partRules(p: HostProfile, connectionBytesPerSecond: number | nul
     maxParts: l.max_parts ?? d.maxParts,
     maxObject: l.max_object ?? null,
     maxSinglePut: l.max_single_put ?? null,
+    equalParts: l.equal_parts ?? null,
     maxRequestBytes: l.upload_time_limit_s && rate ? Math.floor(l.upload_time_limit_s * rate) : null,
   };
 }
