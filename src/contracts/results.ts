@@ -36,7 +36,10 @@ export interface ObjectResult {
 export interface Rehearsal {
   objects: number;
   bytes: number;
+  /** From the first copy's start to the last copy's end. */
   seconds: number;
+  /** From the first copy's start to the last read-back's end. */
+  seconds_with_verify?: number;
   bytes_per_second: number;
   objects_per_second: number;
   put_requests_per_object: number;

@@ -31,7 +31,9 @@ export function labCaps(p: HostProfile, scale: number): LabCaps {
 
 /** One line for `lab up` and `lab status`. */
 export function describeCaps(c: LabCaps): string {
-  const part = (v: number | null, what: string) => (v === null ? [] : [`${v} ${what}/s`]);
+  // A kind's cap equal to the cap on all requests is not a cap of its own.
+  const part = (v: number | null, what: string) =>
+    v === null || (what !== 'requests' && v === c.caps.all) ? [] : [`${v} ${what}/s`];
   const caps = [...part(c.caps.all, 'requests'), ...part(c.caps.write, 'writes'), ...part(c.caps.read, 'reads')];
   const answer = c.status === 503 ? '503 SlowDown' : '429 Too Many Requests';
   const scale = c.scale === 1 ? '' : ` ×${c.scale}`;
@@ -54,11 +56,12 @@ export function capsConfig(c: LabCaps, port: number, certificate: string, backen
     ['read', c.caps.read, 'is_read'],
   ] as const;
   const iff = (acl: string) => (acl ? ` if ${acl}` : '');
-  const used = kinds.filter(([, cap]) => cap !== null);
+  // A kind's cap equal to the cap on all requests adds nothing: the latter binds first.
+  const used = kinds.filter(([kind, cap]) => cap !== null && (kind === 'all' || cap !== c.caps.all));
   const answer =
     c.status === 503
       ? `status 503 content-type application/xml string '${SLOWDOWN}'`
-      : `status 429 content-type application/xml hdr Retry-After 1 string '${TOO_MANY}'`;
+      : `status 429 content-type application/xml string '${TOO_MANY}' hdr Retry-After 1`;
   const lines = [
     'frontend s3_capped',
     `  bind 127.0.0.1:${port} ssl crt ${certificate}`,

@@ -25,7 +25,7 @@ import {
 import { preflight } from '../hosts/preflight.js';
 import { partPlanFor, partRules } from '../hosts/parts.js';
 import { connectionBandwidth, requestCaps } from '../hosts/limits.js';
-import { throttledOverTime } from './throttling.js';
+import { throttledOverTime } from '../contracts/throttling.js';
 import { duration, human, parseWindow, parseVolume } from '../util/units.js';
 import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
 
@@ -144,11 +144,15 @@ export async function migrate(
   // One log line per object and phase.
   const copies = new Map<string, CopyEvent>();
   const verified = new Map<string, string>();
+  let lastVerified = 0;
   const deletes: DeleteEvent[] = [];
   const { code, log } = await runK6(k6, args, env, (line) => {
     const e = migrationEvent(line);
     if (e?.migration === 'copy') copies.set(e.key, e);
-    if (e?.migration === 'verify') verified.set(e.key, e.error);
+    if (e?.migration === 'verify') {
+      verified.set(e.key, e.error);
+      lastVerified = Math.max(lastVerified, e.end ?? 0);
+    }
     if (e?.migration === 'delete') deletes.push(e);
   });
   writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
@@ -179,6 +183,8 @@ export async function migrate(
   const starts = [...copies.values()].map((c) => c.start);
   const ends = [...copies.values()].map((c) => c.end);
   const seconds = copies.size ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
+  // From the first copy to the last read-back: what a cap shared by writes and reads paces.
+  const withVerify = copies.size && lastVerified ? (lastVerified - Math.min(...starts)) / 1000 : null;
   const summary = readSummary(join(dir, 'summary.json'));
   const count = (m: string) => stat(summary, m, 'count');
   const bytes = good.reduce((s, r) => s + r.bytes, 0);
@@ -188,6 +194,7 @@ export async function migrate(
     bytes,
     seconds,
     bytes_per_second: seconds > 0 ? bytes / seconds : 0,
+    ...(withVerify !== null ? { seconds_with_verify: withVerify } : {}),
     objects_per_second: seconds > 0 ? good.length / seconds : 0,
     put_requests_per_object: good.length
       ? good.reduce((s, r) => s + partPlanFor(to, r.bytes, o.partSize).requests, 0) / good.length

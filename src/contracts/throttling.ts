@@ -1,6 +1,6 @@
 // Throttled answers (429, 503 SlowDown) over time, from a run's raw samples: how many of each kind of
 // request (the scenarios' `op` tag) the host refused, and in which second of the run.
-import { readPoints } from '../contracts/results.js';
+import { readPoints } from './results.js';
 
 export interface Throttling {
   /** Throttled answers by kind of request (put, multipart_part, get...). */
