@@ -64,7 +64,7 @@ export interface Verdict {
   window_seconds: number;
   verdict: 'PASS' | 'FAIL';
   margin_seconds: number;
-  to_meet: { streams: number; k6_instances: number; prefixes: number | null };
+  to_meet: { streams: number; load_instances: number; prefixes: number | null };
   /** The full volume's uploads under the target's rules: PUT requests (parts included), the most parts
    * one object takes and its part size, and the caps they were held against (requests/s per bucket). */
   put_requests?: number;
@@ -81,7 +81,8 @@ export interface MigrationResult {
   to: string;
   dataset: string;
   delta: boolean;
-  k6: string;
+  /** The runner's version (src/load/launcher.ts). */
+  runner: string;
   rehearsal: Rehearsal;
   verdict: Verdict;
   objects: ObjectResult[];
@@ -184,7 +185,7 @@ export interface CutoverReport {
 }
 
 /** cutover.json. */
-export type CutoverResult = CutoverReport & { k6: string };
+export type CutoverResult = CutoverReport & { runner: string };
 
 /** One change the mirror load acknowledged on the old host and how long the new host took to show it. */
 export interface MirrorLag {
@@ -241,7 +242,7 @@ export interface MirrorReport {
 }
 
 /** mirror.json. */
-export type MirrorResult = MirrorReport & { k6: string };
+export type MirrorResult = MirrorReport & { runner: string };
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
