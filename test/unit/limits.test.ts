@@ -158,7 +158,8 @@ describe('lab caps and backoff', () => {
     expect(config).toMatch(/return status 503 .*<Code>SlowDown<\/Code>.* if +\{ sc_gpc0_rate\(0\) ge 20 \}/);
     expect(config).not.toMatch(/caps_write/);
     const too = labCaps({ ...scaleway, limits: { ...scaleway.limits, over_cap_status: 429 } }, 0.02);
-    expect(capsConfig(too, 17076, '/x.pem', 's3_target')).toMatch(/return status 429 .*TooManyRequests.* hdr Retry-After 1 if/);
+    const answer429 = /return status 429 .*TooManyRequests.* hdr Retry-After 1 if/;
+    expect(capsConfig(too, 17076, '/x.pem', 's3_target')).toMatch(answer429);
     const outscale = labCaps(loadProfile('outscale'), 0.1);
     expect(outscale.caps).toEqual({ write: 20, read: 30, all: null });
     expect(() => labCaps(loadProfile('cloud-temple'), 1)).toThrow(/no request cap/);
