@@ -1,18 +1,19 @@
 // Backing off from a throttled host, in k6 (the scenarios) and in Node (seed) alike: this file imports
 // nothing. Exponential with full jitter, so that clients throttled together do not come back together;
-// a Retry-After the host sends is a floor, with the jitter on top.
+// a Retry-After the host sends is a floor, with up to as long again on top, so that the clients it held
+// back together come back spread over that time rather than all at once.
 
 export interface Backoff {
   baseMs: number;
   capMs: number;
 }
 
-export const BACKOFF: Backoff = { baseMs: 50, capMs: 5000 };
+export const BACKOFF: Backoff = { baseMs: 50, capMs: 1000 };
 
 /** Milliseconds to wait before retry `attempt` (1 for the first retry); `random` in [0, 1). */
 export function backoffMs(attempt: number, retryAfterS: number | null, random: number, b: Backoff = BACKOFF): number {
-  const jitter = random * Math.min(b.capMs, b.baseMs * 2 ** Math.max(0, attempt - 1));
-  return retryAfterS === null ? jitter : retryAfterS * 1000 + jitter;
+  if (retryAfterS !== null) return (retryAfterS * 1000 || b.baseMs) * (1 + random);
+  return random * Math.min(b.capMs, b.baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 /** A Retry-After header's delay in seconds (delay-seconds or an HTTP date), or null. */

@@ -48,6 +48,7 @@ export interface Rehearsal {
   throttled: number;
   /** Throttled answers (429, 503) by kind of request, and in each second of the copy (from raw samples). */
   throttled_by_kind?: Record<string, number>;
+  throttled_by_status?: Record<string, number>;
   throttled_per_second?: { second: number; op: string; count: number }[];
   failed: ObjectResult[];
 }
@@ -70,8 +71,10 @@ export interface Verdict {
   put_requests?: number;
   most_parts?: { parts: number; part_size: number; object_bytes: number };
   caps?: { write: number | null; read: number | null; all: number | null };
-  /** Reading every object back at the read cap, after the copy (not in `seconds`). */
+  /** Reading every object back at the read cap, after the copy (not in `seconds`); the copy and the
+   * read-back together, writes and reads sharing a cap on all requests where the host has one. */
   verify_seconds_by_requests?: number | null;
+  copy_and_verify_seconds_by_requests?: number | null;
 }
 
 /** migration.json (not written when a delta had nothing to copy). */

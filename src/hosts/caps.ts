@@ -65,6 +65,9 @@ export function capsConfig(c: LabCaps, port: number, certificate: string, backen
   const lines = [
     'frontend s3_capped',
     `  bind 127.0.0.1:${port} ssl crt ${certificate}`,
+    '  # Read what fits of a body before answering: an answer sent while a client is still writing its body',
+    '  # can reach it as a reset connection rather than as the 503 or 429.',
+    '  option http-buffer-request',
     '  # The bucket: the first segment of a path-style request.',
     '  http-request set-var(txn.bucket) path,field(2,/)',
     '  acl is_write method PUT POST DELETE',

@@ -285,10 +285,13 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
 const TENANT_MAP = join(LAB, 'tenants.map');
 
 function haproxyConfig(p: Ports, tls: LabTls, caps: LabCaps | null): string {
+  // The capped front reads a request's body (up to a buffer) before refusing it: with buffers of 1 MiB,
+  // an object of up to 1 MiB is refused with the provider's answer rather than a reset connection.
+  const CAPS_GLOBAL = '  tune.bufsize 1048576\n';
   return `global
   stats socket ${join(LAB, 'haproxy.sock')} mode 600 level admin
   maxconn 4096
-defaults
+${caps ? CAPS_GLOBAL : ''}defaults
   mode http
   timeout connect 2s
   timeout client 300s

@@ -161,7 +161,8 @@ export async function migrate(
   const count = (m: string) => stat(summary, m, 'count');
   const bytes = good.reduce((s, r) => s + r.bytes, 0);
   const samples = run.samples[0];
-  const throttling = samples && existsSync(samples) ? await throttledOverTime(samples) : { byKind: {}, perSecond: [] };
+  const throttling =
+    samples && existsSync(samples) ? await throttledOverTime(samples) : { byKind: {}, byStatus: {}, perSecond: [] };
   const rehearsal: Rehearsal = {
     objects: good.length,
     bytes,
@@ -176,6 +177,7 @@ export async function migrate(
     retries: count('migration_retries'),
     throttled: count('s3_throttled'),
     throttled_by_kind: throttling.byKind,
+    throttled_by_status: throttling.byStatus,
     throttled_per_second: throttling.perSecond,
     failed: [...results.filter((r) => !r.ok), ...failedDeletes],
   };
@@ -325,6 +327,11 @@ export function extrapolate(
   const byRequests = caps.write ? requests / (caps.write * o.prefixes) : null;
   const seconds = Math.max(byBytes, byRequests ?? 0);
   const needRate = v.bytes / window;
+  // The read-back after the copy: at the read cap, and writes and reads together at a cap on all requests.
+  const verify = caps.read ? v.objects / (caps.read * o.prefixes) : null;
+  const phases = byRequests !== null && verify !== null ? byRequests + verify : null;
+  const shared = caps.all ? (requests + v.objects) / (caps.all * o.prefixes) : null;
+  const copyAndVerify = phases === null ? shared : Math.max(phases, shared ?? 0);
   return {
     volume_bytes: v.bytes,
     volume_objects: v.objects,
@@ -344,7 +351,8 @@ export function extrapolate(
     put_requests: requests,
     most_parts: most,
     caps,
-    verify_seconds_by_requests: caps.read ? v.objects / (caps.read * o.prefixes) : null,
+    verify_seconds_by_requests: verify,
+    copy_and_verify_seconds_by_requests: copyAndVerify,
   };
 }
 
@@ -366,11 +374,14 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
   for (const f of r.failed) lines.push(`  FAILED ${f.key}: ${f.error}`);
   lines.push(`full volume: ${human(v.volume_bytes, 'B')} in ${n(v.volume_objects)} objects (${v.volume_source})`);
   const writeCap = v.caps?.write ?? null;
-  if (v.put_requests !== undefined && v.most_parts)
+  const most = v.most_parts;
+  if (v.put_requests !== undefined && most)
     lines.push(
-      `  ${n(v.put_requests)} PUT requests, parts included; at most ${n(v.most_parts.parts)} parts per object ` +
-        `(${human(v.most_parts.object_bytes, 'B')} objects in parts of ${human(v.most_parts.part_size, 'B')}; ` +
-        `${to.name} takes at most ${n(to.limits.max_parts ?? 10000)})`,
+      `  ${n(v.put_requests)} PUT requests, parts included; ` +
+        (most.parts > 1
+          ? `at most ${n(most.parts)} parts per object (${human(most.object_bytes, 'B')} objects in parts of ` +
+            `${human(most.part_size, 'B')}; ${to.name} takes at most ${n(to.limits.max_parts ?? 10000)})`
+          : 'every object in one PUT'),
     );
   const byRequests =
     v.seconds_by_requests === null
@@ -378,7 +389,10 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
       : `${duration(v.seconds_by_requests)} at ${writeCap} writes/s × ` + `${o.prefixes} bucket(s) or prefix(es)`;
   lines.push(`  by bytes: ${duration(v.seconds_by_bytes)} at the measured rate; by requests: ${byRequests}`);
   if (v.verify_seconds_by_requests)
-    lines.push(`  reading every object back: ${duration(v.verify_seconds_by_requests)} at ${v.caps?.read} reads/s`);
+    lines.push(
+      `  reading every object back: ${duration(v.verify_seconds_by_requests)} at ${v.caps?.read} reads/s; ` +
+        `copy and read-back: ${duration(v.copy_and_verify_seconds_by_requests ?? 0)} at the caps`,
+    );
   const margin =
     v.margin_seconds >= 0
       ? `margin ${duration(v.margin_seconds)} (${((v.margin_seconds / v.window_seconds) * 100).toFixed(0)}% ` +

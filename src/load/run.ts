@@ -38,6 +38,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const w = scenarioNamed(o.scenario);
   let settings = w.settings(w.profiles[o.profile], o.env ?? {}, '--set');
   const p = loadProfile(o.host);
+  if (w.fitHost) settings = w.fitHost(settings, p);
   const thresholds = thresholdsFor(p, o.thresholds);
   const c = await preflight(p);
   const id = runId(`${o.scenario}-${p.name}`, 'second');
