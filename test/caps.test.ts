@@ -15,10 +15,10 @@ const skip = lacking(__filename, LAB);
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 const work = scratch('caps');
-// 1,000 requests/s × 0.008: 8 requests/s per bucket. The copy and the read-back of 91 objects take
-// 182 requests, about 23 s at that cap: the cap, not the machine, sets the pace.
+// 1,000 requests/s × 0.008: 8 requests/s per bucket. The copy and the read-back of 61 objects take
+// 122 requests, about 15 s at that cap: the cap, not the machine, sets the pace.
 const SCALE = '0.008';
-const OBJECTS = 90;
+const OBJECTS = 60;
 
 function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
@@ -62,9 +62,9 @@ function migrateUnderCaps(data: string): MigrateJson {
   return JSON.parse(r.stdout) as MigrateJson;
 }
 
-/** Every object copied and read back, throttled answers of both kinds counted, and the plan's time at
- * the cap within 10% of the measured one. */
-function checkRun(m: MigrateJson, status: string): void {
+/** Every object copied and read back, throttled answers of both kinds counted, and the measured time
+ * within `below` under and `above` over the plan's time at the cap. */
+function checkRun(m: MigrateJson, status: string, below: number, above: number): void {
   const r = m.rehearsal;
   const v = m.verdict;
   expect(r.failed).toEqual([]);
@@ -81,7 +81,8 @@ function checkRun(m: MigrateJson, status: string): void {
   const planned = v.copy_and_verify_seconds_by_requests!;
   const measured = r.seconds_with_verify!;
   console.log(`caps answered ${status}: planned ${planned.toFixed(1)} s, measured ${measured.toFixed(1)} s`);
-  expect(Math.abs(measured / planned - 1), `planned ${planned} s, measured ${measured} s`).toBeLessThan(0.1);
+  expect(measured / planned - 1, `planned ${planned} s, measured ${measured} s`).toBeGreaterThan(-below);
+  expect(measured / planned - 1, `planned ${planned} s, measured ${measured} s`).toBeLessThan(above);
 }
 
 describe.skipIf(skip)('rehearsals under a provider caps', () => {
@@ -101,7 +102,7 @@ describe.skipIf(skip)('rehearsals under a provider caps', () => {
     expect(up.status, up.stderr).toBe(0);
     const status = cli(['lab', 'status']);
     expect(status.stdout).toMatch(/caps\s+127\.0\.0\.1:\d+\s+scaleway's caps ×0\.008: 8 requests\/s per bucket, .*503/);
-    checkRun(migrateUnderCaps(data), '503');
+    checkRun(migrateUnderCaps(data), '503', 0.1, 0.1);
   });
 
   it('the same cap answered 429 with Retry-After: the same outcome', () => {
@@ -111,7 +112,9 @@ describe.skipIf(skip)('rehearsals under a provider caps', () => {
     const up = cli(['lab', 'up', '--caps', file, '--caps-scale', SCALE]);
     expect(up.status, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/answered 429 Too Many Requests/);
-    checkRun(migrateUnderCaps(data), '429');
+    // Never faster than the cap; slower by the whole seconds of Retry-After that a client waits when few
+    // requests are left to fill the cap (at the start and at the end), up to a fifth on a short run.
+    checkRun(migrateUnderCaps(data), '429', 0.1, 0.2);
   });
 
   it('seed backs off a throttling host and verifies every object', () => {
