@@ -115,6 +115,10 @@ describe.skipIf(skip)('rehearsals under a provider caps', () => {
     // Never faster than the cap; slower by the whole seconds of Retry-After that a client waits when few
     // requests are left to fill the cap (at the start and at the end), up to a fifth on a short run.
     checkRun(migrateUnderCaps(data), '429', 0.1, 0.2);
+    // The report draws both runs' throttled answers over time.
+    const report = cli(['report', join(work, 'results'), '--out', join(work, 'report')]);
+    expect(report.status, report.stderr).toBe(0);
+    expect(readFileSync(join(work, 'report', 'report.html'), 'utf8')).toContain('throttled answers over time');
   });
 
   it('seed backs off a throttling host and verifies every object', () => {
