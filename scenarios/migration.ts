@@ -10,7 +10,7 @@ import { Counter } from 'k6/metrics';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record, recordStatus } from './lib/metrics.ts';
 import { summaryOutputs } from './lib/summary.ts';
-import { partSize, S3_PART_RULES } from './lib/parts.ts';
+import { partPlan, S3_PART_RULES } from './lib/parts.ts';
 import { uploadParts } from './lib/upload.ts';
 import { azureSource, s3Source, type Listed, type Source } from './lib/source.ts';
 import { delay } from './lib/delay.ts';
@@ -26,6 +26,8 @@ const RULES = {
   min: Number(__ENV.PART_MIN || S3_PART_RULES.min),
   max: Number(__ENV.PART_MAX || S3_PART_RULES.max),
   maxParts: Number(__ENV.MAX_PARTS || S3_PART_RULES.maxParts),
+  maxSinglePut: Number(__ENV.MAX_SINGLE_PUT || 0) || null,
+  maxRequestBytes: Number(__ENV.MAX_REQUEST_BYTES || 0) || null,
 };
 // Seed-time checksums {key: {bytes, sha256}}, and for --delta the previous copy's etags {key: etag}.
 const CHECKSUMS = JSON.parse(__ENV.CHECKSUMS ? open(__ENV.CHECKSUMS) : '{}') as Record<
@@ -49,6 +51,8 @@ declare const console: { log(message: string): void };
 const retries = new Counter('migration_retries');
 const failed = new Counter('migration_failed');
 const target = new S3(targetFromEnv());
+// A capped host throttles: each request is sent again after a backoff, as many times as this.
+target.throttleRetries = Number(__ENV.THROTTLE_RETRIES || 30);
 
 function source(): Source {
   if (__ENV.SOURCE_KIND === 'azure-blob') {
@@ -96,8 +100,11 @@ const targetKey = (key: string) => TARGET_PREFIX + key.slice(PREFIX.length);
 /** Writes one object to the target; true when every request was acknowledged. */
 async function put(key: string, body: ArrayBuffer, sha256: string): Promise<boolean> {
   const meta = { 'x-amz-meta-sha256': sha256 };
-  const part = partSize(body.byteLength, PART_SIZE, RULES);
-  if (body.byteLength <= part) return record('put', await target.put(key, body, meta), body.byteLength);
+  const plan = partPlan(body.byteLength, PART_SIZE, RULES);
+  // Refused before the run by the runner; a source object grown since is named as failed.
+  if (plan.refused !== undefined) return false;
+  const part = plan.partSize;
+  if (plan.single) return record('put', await target.put(key, body, meta), body.byteLength);
   let id: string;
   try {
     id = await target.createMultipart(key, meta);
@@ -204,7 +211,7 @@ export default async function (work: Work): Promise<void> {
   }
   for (const [o, sha256] of copied) {
     const error = await verify(o, sha256);
-    log({ migration: 'verify', key: o.key, ok: error === '', error });
+    log({ migration: 'verify', key: o.key, ok: error === '', error, end: Date.now() });
     if (error) failed.add(1);
   }
 }

@@ -19,7 +19,7 @@ export function recordStatus(op: string, status: number, size: number): boolean 
     bytes.add(size, { op });
     objects.add(1, { op });
   } else {
-    if (status === 429 || status === 503) throttled.add(1, { op });
+    if (status === 429 || status === 503) throttled.add(1, { op, status: String(status) });
     errors.add(1, { op, status: String(status) });
   }
   return ok;

@@ -5,6 +5,9 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import exec from 'k6/execution';
 import { amzDate, sign, UNSIGNED, uriEncode, type Credentials } from './sigv4.ts';
 import { k6Hashing } from './k6crypto.ts';
+import { throttled } from './metrics.ts';
+import { backoffMs, isThrottled, retryAfterSeconds } from './backoff.ts';
+import { delay } from './delay.ts';
 
 export interface S3Target extends Credentials {
   endpoint: string; // http://127.0.0.1:7070
@@ -50,6 +53,9 @@ export class S3 {
   private readonly scheme: string;
   /** Sent with every request, unsigned: what a front routes by (the cutover's client id). */
   unsigned: Record<string, string> = {};
+  /** Times a throttled request (429, 503) is sent again, after a backoff with jitter that honours
+   * Retry-After; each throttled answer is counted by kind of request. 0: answered as it comes. */
+  throttleRetries = 0;
 
   constructor(readonly t: S3Target) {
     const m = /^(https?):\/\/([^/]+)/.exec(t.endpoint);
@@ -58,7 +64,17 @@ export class S3 {
     this.host = t.pathStyle ? m[2] : `${t.bucket}.${m[2]}`;
   }
 
-  request(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
+  async request(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.once(method, key, body, o);
+      if (!isThrottled(r.status) || attempt > this.throttleRetries) return r;
+      throttled.add(1, { op: o.op, status: String(r.status) });
+      const after = retryAfterSeconds(String(r.headers['Retry-After'] ?? ''), Date.now());
+      await delay(backoffMs(attempt, after, Math.random()) / 1000);
+    }
+  }
+
+  private once(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
     if (!this.t.accessKey || !this.t.secretKey)
       exec.test.abort(`missing environment variable ${this.t.accessKey ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'}`);
     const path = this.t.pathStyle ? `/${this.t.bucket}/${key}` : `/${key}`;

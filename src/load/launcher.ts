@@ -102,7 +102,7 @@ export function redact(text: string, secrets: string[]): string {
 }
 
 /** A word as a POSIX shell reads it back (a `$VAR` stays a variable). */
-const shellWord = (s: string) => (/^[\w@%+=:,./$-]*$/.test(s) && s !== '' ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const shellWord = (s: string) => (/^[\w@%+=:,./$-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export interface Launch {
   /** The scenario: scenarios/<scenario>.ts. */
@@ -199,9 +199,9 @@ export async function launch(l: Launch): Promise<Launched> {
         projectPath('scenarios', `${l.scenario}.ts`),
       ];
       const vars = { ...shown, SUMMARY_JSON: summary };
-      commands.push(
-        [...Object.entries(vars).map(([k, v]) => `${k}=${v}`), runner.argv[0], ...args].map(shellWord).join(' '),
-      );
+      // Quoted values, unquoted names: the shell reads each as an assignment.
+      const assignments = Object.entries(vars).map(([k, v]) => `${k}=${shellWord(v)}`);
+      commands.push([...assignments, ...[runner.argv[0], ...args].map(shellWord)].join(' '));
       return spawnLogged(runner.argv[0], args, { ...env, SUMMARY_JSON: summary }, l.onLine);
     }),
   );

@@ -61,6 +61,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const w = scenarioNamed(o.scenario);
   let settings = w.settings(w.profiles[o.profile], o.env ?? {}, '--set');
   const p = loadProfile(o.host);
+  if (w.fitHost) settings = w.fitHost(settings, p);
   const thresholds = thresholdsFor(p, o.thresholds);
   const pushTo = o.results.startsWith('s3:') ? o.results : null;
   if (pushTo && !o.segment) throw new UsageError('--results s3://... is for one segment of a run (--segment I/N)');

@@ -1,6 +1,6 @@
 // Ingest (scenarios/ingest.ts): PUTs of synthetic objects of a Parquet file's size, single or multipart,
 // at a fixed concurrency or a fixed arrival rate.
-import { putRequests } from '../../hosts/parts.js';
+import { partPlanFor, putRequests } from '../../hosts/parts.js';
 import { parseSeconds } from '../../util/units.js';
 import { scenarioSettings, type ScenarioWorkload, type SettingKind } from './workload.js';
 
@@ -41,4 +41,13 @@ export const ingest: ScenarioWorkload<IngestSettings> = {
     return { seconds, put: iterations * puts, get: 0, written: iterations * size, read: 0 };
   },
   objectSizes: (s) => [number(s, 'OBJECT_SIZE', 8 * 1024 ** 2)],
+  // The host's multipart rules: parts raised to fit its part count and bounds, and multipart where one
+  // PUT may not carry the object; an object no plan fits is refused here, before any request.
+  fitHost(s, host) {
+    const size = number(s, 'OBJECT_SIZE', 8 * 1024 ** 2);
+    const wanted = number(s, 'PART_SIZE', 0);
+    const plan = partPlanFor(host, size, wanted || size);
+    if (wanted === 0 && plan.single) return s;
+    return { ...s, PART_SIZE: String(plan.partSize) };
+  },
 };

@@ -64,6 +64,8 @@ export interface ScenarioWorkload<S extends ScenarioSettings = ScenarioSettings>
   kind: 'scenario';
   /** Readies what the script reads before the load (a sample file for the read scenario). */
   prepare?(s: S, p: Preparation): Promise<S>;
+  /** The settings within the host's published limits (part sizes), or a UsageError before any request. */
+  fitHost?(s: S, host: HostProfile): S;
   /** The object sizes the run writes or reads, for its manifest. */
   objectSizes(s: S): number[];
 }
