@@ -1,6 +1,6 @@
 // The report's shapes: a run read back from its folder, the scorecard's criteria, and report.json.
 import type { Limits } from '../hosts/profile.js';
-import type { CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
+import type { ConsistencyReport, CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
 import type { Interval } from './intervals.js';
 
 /** A run's figures by name (throughput_mib_s, p99_ms, verdict...): what criteria and tables refer to. */
@@ -19,6 +19,8 @@ export interface Loaded {
   window: [number, number] | null;
   /** A mirror's lag and divergence, per second of its run (mirrors only). */
   mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
+  /** A consistency run's anomalies per second, by kind (consistency runs only). */
+  consistency?: Pick<ConsistencyReport, 'timeline'>;
   /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
   steps?: { step: string; from: number; to: number }[];
 }
