@@ -55,7 +55,7 @@ export async function probeConditional(a: S3Access, prefix: string, written: str
 
   // Rounds of concurrent writers: on a new key with If-None-Match, then on it with its ETag.
   const winners: number[] = [];
-  for (let round = 0; round < ROUNDS && winners.every((n) => n === 1); round++) {
+  for (let round = 0; round < ROUNDS && !winners.some((n) => n !== 1); round++) {
     const k = `${prefix}race-${round}-${randomBytes(3).toString('hex')}`;
     const writers = (headers: () => Record<string, string>) =>
       Promise.all(Array.from({ length: WRITERS }, () => put(k, headers()).then((r) => r.status)));

@@ -43,6 +43,22 @@ describe('campaign plan', () => {
     ]);
   });
 
+  it('a consistency workload needs no source nor dataset; its requests are estimated; a bad mix is one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sndsbench-campaign-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { duration: 60, vus: 2, writers: 4 }\n');
+    const c = loadCampaign(file);
+    expect(c.workloads[0]).toMatchObject({ kind: 'consistency', duration: 60, vus: 2, writers: 4, size: 1024 });
+    const [e] = planCampaign(c, null).estimates;
+    expect(e.put).toBeGreaterThan(0);
+    expect(e.get).toBeGreaterThan(e.put / 4);
+    expect(e.seconds).toBeGreaterThanOrEqual(60);
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { mix: "create=1,copy=2" }\n');
+    expect(() => loadCampaign(file)).toThrow(/workload consistency.mix: must be shares of create/);
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { writers: -1 }\n');
+    expect(() => loadCampaign(file)).toThrow(UsageError);
+  });
+
   it('a malformed file is one line naming it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sndsbench-campaign-')), 'bad.yaml');
     writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - scenario: ingest\n    speed: 3\n');

@@ -8,6 +8,7 @@ import { parseSeconds, parseVolume, parseWindow } from '../../util/units.js';
 import { credentialsOf, loadProfile } from '../../hosts/profile.js';
 import { RUN_PROFILES, SCENARIOS } from '../run.js';
 import { planSteps } from '../steps.js';
+import { DEFAULT_MIX, parseMix, type Mix } from '../consistency.js';
 
 export interface Candidate {
   host: string;
@@ -28,6 +29,7 @@ export type Workload =
       retries: number;
     }
   | { id: string; kind: 'mirror'; procedure: string; duration: number; rate: number; maxLag: number; catchUp: number }
+  | { id: string; kind: 'consistency'; duration: number; vus: number; writers: number; mix: Mix; size: number }
   | {
       id: string;
       kind: 'cutover';
@@ -97,8 +99,9 @@ function years(file: string, v: unknown): [number, number] {
 
 function workload(file: string, w: unknown, i: number): Workload {
   if (!isObject(w)) fail(file, `workloads[${i}] must be a mapping`);
-  const kinds = ['scenario', 'migration', 'mirror', 'cutover'].filter((k) => k in w);
-  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover`);
+  const kinds = ['scenario', 'migration', 'mirror', 'cutover', 'consistency'].filter((k) => k in w);
+  if (kinds.length !== 1)
+    fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover, consistency`);
   const id = w.id === undefined ? undefined : String(w.id);
   if (kinds[0] === 'scenario') {
     only(file, `workloads[${i}]`, w, ['id', 'scenario', 'profile', 'settings']);
@@ -145,6 +148,27 @@ function workload(file: string, w: unknown, i: number): Workload {
       rate: num(file, `${where}.rate`, spec.rate, 20),
       maxLag: num(file, `${where}.max_lag`, spec.max_lag, 30),
       catchUp: num(file, `${where}.catch_up`, spec.catch_up, 60),
+    };
+  }
+  if (kinds[0] === 'consistency') {
+    only(file, where, spec, ['duration', 'vus', 'writers', 'mix', 'size']);
+    const writers = spec.writers === undefined ? 8 : Number(spec.writers);
+    if (!Number.isInteger(writers) || writers < 0 || writers > 64)
+      fail(file, `${where}.writers must be a whole number from 0 to 64, got ${JSON.stringify(spec.writers)}`);
+    let mix = DEFAULT_MIX;
+    try {
+      if (spec.mix !== undefined) mix = parseMix(String(spec.mix), 'mix');
+    } catch (e) {
+      fail(file, `${where}.mix: ${(e as Error).message.replace(/^--mix /, '')}`);
+    }
+    return {
+      id: id ?? 'consistency',
+      kind: 'consistency',
+      duration: num(file, `${where}.duration`, spec.duration, 20),
+      vus: Math.round(num(file, `${where}.vus`, spec.vus, 8)),
+      writers,
+      mix,
+      size: Math.round(num(file, `${where}.size`, spec.size, 1024)),
     };
   }
   only(file, where, spec, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate']);
@@ -249,7 +273,7 @@ export function loadCampaign(path: string, results?: string): Campaign {
   const dup = ids.find((x, i) => ids.indexOf(x) !== i);
   if (dup) fail(file, `workload id "${dup}" is used twice (give each an id)`);
   const source = raw.source === undefined ? null : String(raw.source);
-  const needsSource = workloads.find((w) => w.kind !== 'run');
+  const needsSource = workloads.find((w) => w.kind !== 'run' && w.kind !== 'consistency');
   if (needsSource && !source) fail(file, `workload ${needsSource.id} needs a source (the old host) at the top level`);
   const d = dataset(file, raw.dataset);
   if (needsSource && !d) fail(file, `workload ${needsSource.id} needs a dataset (generate or folder)`);

@@ -91,6 +91,35 @@ function scenarioEstimate(c: Campaign, w: Extract<Workload, { kind: 'run' }>, p:
   };
 }
 
+/** Requests of each action of the consistency mix: its write, then the reads that check it. */
+const ACTION_REQUESTS = {
+  create: [1, 2],
+  overwrite: [1, 1],
+  delete: [1, 2],
+  get: [0, 1],
+  head: [0, 1],
+  list: [0, 1],
+} as const;
+
+function consistencyEstimate(c: Campaign, w: Extract<Workload, { kind: 'consistency' }>, p: HostProfile) {
+  const sum = Object.values(w.mix).reduce((a, b) => a + b, 0);
+  const [put, get] = (Object.keys(ACTION_REQUESTS) as (keyof typeof ACTION_REQUESTS)[]).reduce(
+    ([u, g], a) => [u + (w.mix[a] / sum) * ACTION_REQUESTS[a][0], g + (w.mix[a] / sum) * ACTION_REQUESTS[a][1]],
+    [0, 0],
+  );
+  const request = perRequestSeconds(c, p, w.size);
+  const iterations = (w.vus * w.duration) / ((put + get) * request);
+  // A round: the writers' PUTs at once, twice, a HEAD and a DELETE, then a pause of 0.1 s.
+  const rounds = w.writers ? w.duration / (4 * request + 0.1) : 0;
+  return {
+    seconds: w.duration,
+    put: iterations * put + rounds * (2 * w.writers + 1),
+    get: iterations * get + rounds,
+    written: (iterations * put + rounds * 2 * w.writers) * w.size,
+    read: iterations * get * w.size,
+  };
+}
+
 function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | null) {
   const d = data ?? { files: 0, bytes: 0 };
   if (w.kind === 'run') return scenarioEstimate(c, w, p);
@@ -106,6 +135,7 @@ function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | 
     const writes = w.rate * w.duration;
     return { seconds, put: writes + d.files, get: seconds * 4 + writes, written: writes * 16384 + d.bytes, read: 0 };
   }
+  if (w.kind === 'consistency') return consistencyEstimate(c, w, p);
   const seconds = w.steps ? w.stepEvery * (w.steps.split(',').length + 1) : w.duration;
   const requests = w.rate * seconds;
   return {

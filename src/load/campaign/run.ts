@@ -13,6 +13,7 @@ import { keysOn } from '../../hosts/sync.js';
 import { runScenario } from '../run.js';
 import { migrate } from '../migrate.js';
 import { mirror } from '../mirror.js';
+import { consistency } from '../consistency.js';
 import { cutover, DEFAULT_THRESHOLDS } from '../cutover.js';
 import { planSteps } from '../steps.js';
 import { duration } from '../../util/units.js';
@@ -121,6 +122,19 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       sample: hooks.sample,
     });
     return { exit: r.exitCode, owned: [[s.host, `sndsbench-${basename(r.dir)}/`]] };
+  }
+  if (w.kind === 'consistency') {
+    const r = await consistency({
+      host: s.host,
+      duration: w.duration,
+      vus: w.vus,
+      writers: w.writers,
+      mix: w.mix,
+      size: w.size,
+      results: into,
+      keepObjects: false,
+    });
+    return { exit: r.exitCode, owned: [[s.host, r.result.prefix]] };
   }
   if (w.kind === 'migration') {
     const r = await migrate({
