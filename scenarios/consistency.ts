@@ -7,9 +7,9 @@
 // result (src/contracts/events.ts); the runner's analysis holds each read against the writes.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
-import { setTimeout } from 'k6/timers';
-import { AsyncS3, type Answer } from './lib/s3-async.ts';
-import { targetFromEnv } from './lib/s3.ts';
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import { S3, targetFromEnv } from './lib/s3.ts';
+import { delay } from './lib/delay.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import type { ConsistencyEvent, OperationEvent, WriteOp } from '../src/contracts/events.ts';
 
@@ -37,7 +37,19 @@ export const options = {
   thresholds: {},
 };
 
-const s3 = new AsyncS3(targetFromEnv());
+type Answer = RefinedResponse<ResponseType>;
+const client = new S3(targetFromEnv());
+/** The calls of this scenario: a GET reads the body as text, a 404 is an answer like any other. */
+const s3 = {
+  put: (key: string, body: string, headers?: Record<string, string>, expected?: number[]) =>
+    client.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true, headers, expected }),
+  get: (key: string) =>
+    client.request('GET', key, null, { name: 'GetObject', op: 'get', text: true, expected: [200, 404] }),
+  head: (key: string) =>
+    client.request('HEAD', key, null, { name: 'HeadObject', op: 'head', discard: true, expected: [200, 404] }),
+  delete: (key: string) => client.delete(key),
+  list: (prefix: string, token?: string) => client.list(prefix, 1000, token),
+};
 const log = (e: ConsistencyEvent) => console.log(JSON.stringify({ consistency: true, ...e }));
 const servedBy = (r: Answer) => {
   const h = r.headers['X-Served-By'];
@@ -161,7 +173,7 @@ export async function race(): Promise<void> {
   const etag = head.headers['Etag'];
   if (head.status === 200 && etag) await round('overwrite', key, { 'If-Match': etag });
   await s3.delete(key);
-  await new Promise<void>((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
+  await delay(ROUND_PAUSE_MS / 1000);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

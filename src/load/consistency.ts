@@ -1,21 +1,20 @@
 // `sndsbench consistency --host H`: what a host promises a client that reads its own writes, tested.
-// k6 runs scenarios/consistency.ts (the operation mix and the conditional rounds) and logs every
-// operation; the analysis (consistency-check.ts) counts the anomalies of each kind per 100,000 checks
-// and the conditional rounds lost; the run's objects are removed afterwards.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// The launcher runs scenarios/consistency.ts (the operation mix and the conditional rounds), which logs
+// every operation; the analysis (consistency-check.ts) counts the anomalies of each kind per 100,000
+// checks and the conditional rounds lost; the run's objects are removed afterwards.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { UsageError } from '../util/errors.js';
-import { projectPath } from '../util/paths.js';
 import { writeAtomic } from '../util/files.js';
-import { credentialsOf, loadProfile } from '../hosts/profile.js';
+import { loadProfile } from '../hosts/profile.js';
 import { preflight } from '../hosts/preflight.js';
 import { access, removeAll } from '../hosts/sync.js';
 import { consistencyEvent, type OperationEvent, type RoundEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
 import { ANOMALY_KINDS, readSummary, type ConsistencyReport, type ConsistencyResult } from '../contracts/results.js';
 import { runManifest } from './provenance.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+import { launch, runId } from './launcher.js';
 import { analyseOperations, analyseRounds } from './consistency-check.js';
 
 /** The actions of the operation mix; a create, a delete and an overwrite read their key back. */
@@ -60,44 +59,35 @@ export async function consistency(
   const p = loadProfile(o.host);
   if (p.kind !== 's3') throw new UsageError(`${p.name} is not an S3 host: the consistency scenario speaks S3`);
   const c = await preflight(p);
-  const k6 = k6Binary();
   const id = runId(`consistency-${p.name}`, 'millisecond');
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const prefix = `consistency-${id}/`;
-  const env = k6Env(dir, [p], {
-    DURATION: `${o.duration}s`,
-    VUS: String(o.vus),
-    WRITERS: String(o.writers),
-    MIX: JSON.stringify(o.mix),
-    SIZE: String(o.size),
-    PREFIX: prefix,
-    ...targetEnv(p, c),
-    SUMMARY_JSON: join(dir, 'summary.json'),
-  });
-  const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'consistency.ts')];
   const ops: OperationEvent[] = [];
   const rounds: RoundEvent[] = [];
   let loadStarted = 0;
-  const secrets = secretsOf([credentialsOf(p)]);
-  const done = await runK6(k6, args, env, (line) => {
-    const e = consistencyEvent(line);
-    if (e?.event === 'op') ops.push(e);
-    else if (e?.event === 'round') rounds.push(e);
-    else if (e?.event === 'load') loadStarted = e.t;
+  const load = await launch({
+    scenario: 'consistency',
+    dir,
+    settings: {
+      DURATION: `${o.duration}s`,
+      VUS: String(o.vus),
+      WRITERS: String(o.writers),
+      MIX: JSON.stringify(o.mix),
+      SIZE: String(o.size),
+      PREFIX: prefix,
+    },
+    target: { profile: p, credentials: c },
+    jsonLog: true,
+    onLine: (line) => {
+      const e = consistencyEvent(line);
+      if (e?.event === 'op') ops.push(e);
+      else if (e?.event === 'round') rounds.push(e);
+      else if (e?.event === 'load') loadStarted = e.t;
+    },
   });
   const loadEnded = Date.now();
-  // The events are kept, not the raw log: one JSON line per operation, the analysis's whole input.
-  writeFileSync(
-    join(dir, 'k6.log'),
-    redact(
-      done.log
-        .split('\n')
-        .filter((l) => !consistencyEvent(l))
-        .join('\n'),
-      secrets,
-    ),
-  );
+  // The analysis's whole input, one JSON line per operation or round.
   writeFileSync(
     join(dir, 'operations.jsonl.gz'),
     gzipSync([...ops, ...rounds].map((e) => JSON.stringify(e)).join('\n') + '\n'),
@@ -108,9 +98,8 @@ export async function consistency(
         console.error(`sndsbench: warning: objects under ${prefix} on ${p.name} were not removed: ${e.message}`);
         return null;
       });
-  if (!existsSync(join(dir, 'summary.json')))
-    throw k6Failure(done.log, `k6 exited with ${done.code}`, secrets, join(dir, 'k6.log'));
-  const summary = readSummary(join(dir, 'summary.json'));
+  if (load.error) throw load.error;
+  const summary = readSummary(load.summaries[0]);
 
   const t0 = loadStarted || ops.reduce((m, x) => Math.min(m, x.start), Infinity);
   const a = analyseOperations(ops, t0);
@@ -136,8 +125,7 @@ export async function consistency(
   };
   report.failed = judge(report);
   report.verdict = report.failed.length ? 'FAIL' : 'PASS';
-  const version = k6Version(k6);
-  const result: ConsistencyResult = { ...report, k6: version };
+  const result: ConsistencyResult = { ...report, runner: load.runner };
   writeAtomic(join(dir, 'consistency.json'), JSON.stringify(result, null, 1) + '\n');
   writeAtomic(
     join(dir, 'manifest.json'),
@@ -157,7 +145,7 @@ export async function consistency(
           size: o.size,
         },
         object_sizes: { count: ops.filter((x) => x.op === 'create').length, min: o.size, median: o.size, max: o.size },
-        tools: { k6: version },
+        tools: { runner: load.runner },
       }),
       null,
       1,
