@@ -161,7 +161,11 @@ describe.skipIf(skip)('consistency: anomalies and conditional races on the lab',
       absentAt.set(key, presentBy.has(key) ? before : last);
     }
     const replicaReads = ops.filter(
-      (o) => (o.op === 'get' || o.op === 'head') && o.host === 'replica' && o.start >= (acked.get(o.key) ?? Infinity),
+      (o) =>
+        (o.op === 'get' || o.op === 'head') &&
+        o.host === 'replica' &&
+        (o.status === 200 || o.status === 404) &&
+        o.start >= (acked.get(o.key) ?? Infinity),
     );
     const surely = replicaReads.filter((o) => o.end <= absentAt.get(o.key)!).length;
     const maybe = replicaReads.filter((o) => o.start < (presentBy.get(o.key) ?? Infinity)).length;
