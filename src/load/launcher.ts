@@ -113,7 +113,7 @@ export function redact(text: string, secrets: string[]): string {
 }
 
 /** A word as a POSIX shell reads it back (a `$VAR` stays a variable). */
-const shellWord = (s: string) => (/^[\w@%+=:,./$-]*$/.test(s) && s !== '' ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const shellWord = (s: string) => (/^[\w@%+=:,./$-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export interface Launch {
   /** The scenario: scenarios/<scenario>.ts. */
@@ -152,8 +152,6 @@ export interface Launched {
   runner: string;
   /** Set when a process wrote no summary: the first error the runner logged. */
   error: Error | null;
-  /** Every secret of the hosts, for what the caller writes besides the log. */
-  secrets: string[];
 }
 
 /** The execution segments of `n` processes: `from:to` of each, and the sequence they belong to. */
@@ -208,9 +206,9 @@ export async function launch(l: Launch): Promise<Launched> {
         projectPath('scenarios', `${l.scenario}.ts`),
       ];
       const vars = { ...shown, SUMMARY_JSON: summary };
-      commands.push(
-        [...Object.entries(vars).map(([k, v]) => `${k}=${v}`), runner.argv[0], ...args].map(shellWord).join(' '),
-      );
+      // Quoted values, unquoted names: the shell reads each as an assignment.
+      const assignments = Object.entries(vars).map(([k, v]) => `${k}=${shellWord(v)}`);
+      commands.push([...assignments, ...[runner.argv[0], ...args].map(shellWord)].join(' '));
       return spawnLogged(runner.argv[0], args, { ...env, SUMMARY_JSON: summary }, l.onLine);
     }),
   );
@@ -228,7 +226,6 @@ export async function launch(l: Launch): Promise<Launched> {
     samples,
     runner: runner.version(),
     error: missing ? failure(log, `the runner exited with ${codes.find((c) => c !== 0) ?? 0}`, logFile) : null,
-    secrets,
   };
 }
 
