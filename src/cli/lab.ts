@@ -24,8 +24,8 @@ export function labCommand(y: Argv, exit: SetExitCode): Argv {
           type: 'string',
           default: String(DEFAULT_BASE_PORT),
           describe:
-            'first of seven consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API, ' +
-            'capped front ' +
+            'first of eight consecutive ports: source, target, target via toxiproxy, front, Azurite, toxiproxy API, ' +
+            'capped front, lagging front ' +
             '(SeaweedFS takes base+10 to base+15 too); the default is SNDSBENCH_LAB_BASE_PORT when set',
         })
         .option('s3', {

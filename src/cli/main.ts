@@ -9,6 +9,7 @@ import { planCommand } from './plan.js';
 import { migrateCommand } from './migrate.js';
 import { cutoverCommand } from './cutover.js';
 import { mirrorCommand } from './mirror.js';
+import { consistencyCommand } from './consistency.js';
 import { replicateCommand } from './replicate.js';
 import { reportCommand } from './report.js';
 import { demoCommand } from './demo.js';
@@ -28,6 +29,7 @@ const COMMANDS: Register[] = [
   migrateCommand,
   cutoverCommand,
   mirrorCommand,
+  consistencyCommand,
   replicateCommand,
   reportCommand,
   demoCommand,
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
     .demandCommand(
       1,
       'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
-        'mirror, ' +
+        'mirror, consistency, ' +
         'replicate, report, k6',
     )
     .strict()

@@ -172,3 +172,73 @@ export function mirrorEvent(line: string): MirrorEvent | null {
       return null;
   }
 }
+
+/** consistency.ts logs each as `{ "consistency": true, ...event }`; times are epoch milliseconds. */
+export type ConsistencyEvent = LoadEvent | OperationEvent | RoundEvent;
+export type WriteOp = 'create' | 'overwrite' | 'delete';
+export type ReadOp = 'get' | 'head' | 'list';
+/** One operation: when it was sent (`start`), when its answer came (`end`: the acknowledgement of a
+ * write) and what the answer said. Each key has one writer, which writes it in order. */
+export interface OperationEvent {
+  event: 'op';
+  op: WriteOp | ReadOp;
+  /** The object's key; for a listing, the prefix listed. */
+  key: string;
+  start: number;
+  end: number;
+  /** The HTTP status; 0 when no answer came (a timeout, a reset). */
+  status: number;
+  /** A write: the body's version (1 for the create). A GET: the version its body names, 0 when the
+   * object was not found, -1 for a body of no version of this key. */
+  version?: number;
+  /** A write: its body's MD5 (the ETag of a single PUT). A HEAD: the ETag answered. */
+  etag?: string;
+  /** A listing: the keys it listed. */
+  keys?: string[];
+  /** The server that answered, when a front names it (its x-served-by header). */
+  host?: string;
+}
+/** A round of concurrent conditional PUTs on one key: `create` sends `If-None-Match: *` to an absent
+ * key, `overwrite` sends `If-Match` with its current ETag; exactly one should win. */
+export interface RoundEvent {
+  event: 'round';
+  kind: 'create' | 'overwrite';
+  key: string;
+  /** Every writer's HTTP status (0: no answer). */
+  statuses: number[];
+  start: number;
+  end: number;
+}
+
+const OPS = ['create', 'overwrite', 'delete', 'get', 'head', 'list'];
+
+/** A consistency scenario's event from one log line, or null for any other line. */
+export function consistencyEvent(line: string): ConsistencyEvent | null {
+  const m = line.includes('consistency') ? scenarioMessage(line) : null;
+  if (!m || m.consistency !== true) return null;
+  const { op, key, start, end, status, version, etag, keys, host, kind, statuses, t } = m;
+  if (m.event === 'load') return isNumber(t) ? { event: 'load', t } : null;
+  if (m.event === 'round') {
+    if ((kind !== 'create' && kind !== 'overwrite') || !isString(key) || !isNumber(start) || !isNumber(end))
+      return null;
+    if (!Array.isArray(statuses) || !statuses.every(isNumber)) return null;
+    return { event: 'round', kind, key, statuses: [...statuses], start, end };
+  }
+  if (m.event !== 'op' || !isString(op) || !OPS.includes(op) || !isString(key)) return null;
+  if (!isNumber(start) || !isNumber(end) || !isNumber(status)) return null;
+  if (version !== undefined && !isNumber(version)) return null;
+  if (etag !== undefined && !isString(etag)) return null;
+  if (keys !== undefined && !(Array.isArray(keys) && keys.every(isString))) return null;
+  return {
+    event: 'op',
+    op: op as OperationEvent['op'],
+    key,
+    start,
+    end,
+    status,
+    ...(version === undefined ? {} : { version }),
+    ...(etag === undefined ? {} : { etag }),
+    ...(keys === undefined ? {} : { keys: [...keys] }),
+    ...(isString(host) ? { host } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 // What the load commands write into results/<run-id>/ and the report reads back: manifest.json,
-// summary.json, samples*.json.gz, migration.json, cutover.json and mirror.json.
+// summary.json, samples*.json.gz, migration.json, cutover.json, mirror.json and consistency.json.
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,7 +9,7 @@ import type { K6Point, K6Summary } from './k6.js';
 /** manifest.json: what a result was measured with. Two results are compared only when their workloads
  * match, and every figure of a report links to its run's manifest. */
 export interface RunManifest {
-  kind: 'run' | 'migration' | 'cutover' | 'mirror';
+  kind: 'run' | 'migration' | 'cutover' | 'mirror' | 'consistency';
   id: string;
   host: string;
   provider: string;
@@ -247,6 +247,83 @@ export interface MirrorReport {
 /** mirror.json. */
 export type MirrorResult = MirrorReport & { runner: string };
 
+/** What a store promises, broken: a read or a listing begun after a write's acknowledgement that
+ * shows an earlier state of the key. */
+export const ANOMALY_KINDS = [
+  'read-after-create',
+  'read-after-overwrite',
+  'read-after-delete',
+  'list-after-create',
+  'list-after-delete',
+] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+/** One read or listing that showed an earlier state than the last acknowledged write of its key. */
+export interface Anomaly {
+  kind: AnomalyKind;
+  key: string;
+  op: 'get' | 'head' | 'list';
+  /** When the read was sent, epoch milliseconds, and how long after the write's acknowledgement. */
+  start: number;
+  since_ms: number;
+  /** The versions (0: absent, -1: a body of no version of the key): the acknowledged one, the one read. */
+  expected: number;
+  got: number;
+  /** The server that answered, when the front names it. */
+  host?: string;
+}
+
+/** One kind of check: how many, how many failed, per 100,000 checks; an episode is one write's
+ * anomalies, and `lasted_ms` how long after its acknowledgement the last of them was sent. */
+export interface AnomalyFigures {
+  checks: number;
+  anomalies: number;
+  per_100k: number;
+  episodes: number;
+  lasted_ms: { p50: number; p90: number; p99: number; max: number };
+}
+
+/** Rounds of concurrent conditional PUTs of one kind: exactly one writer must win. */
+export interface RoundFigures {
+  rounds: number;
+  one_winner: number;
+  no_winner: number;
+  several_winners: number;
+  /** Rounds where a writer got neither 2xx nor 412/409 (an error, or the condition not supported). */
+  errors: number;
+  no_winner_keys: string[];
+  several_winners_keys: string[];
+  /** How many writers won, across rounds: "1": 40, "2": 3... */
+  winners: Record<string, number>;
+}
+
+/** consistency.json: the anomalies of one host under the consistency mix, and the conditional races. */
+export interface ConsistencyReport {
+  id: string;
+  host: string;
+  prefix: string;
+  load_started: number;
+  load_ended: number;
+  requests: number;
+  /** Operations that got no answer or a 5xx: they are checked against neither state. */
+  failed_operations: number;
+  operations: Record<string, number>;
+  kinds: Record<AnomalyKind, AnomalyFigures>;
+  conditional: { writers: number; create: RoundFigures; overwrite: RoundFigures; races_lost: number };
+  /** Anomalies per second of the run, by kind. */
+  timeline: ({ second: number; checks: number } & Record<AnomalyKind, number>)[];
+  /** The first anomalies, in the order they were sent (all of them are counted in `kinds`). */
+  anomalies: Anomaly[];
+  /** Servers that answered reads, when a front names them, and how many reads each. */
+  served_by: Record<string, number>;
+  removed: number | null;
+  failed: string[];
+  verdict: 'PASS' | 'FAIL';
+}
+
+/** consistency.json. */
+export type ConsistencyResult = ConsistencyReport & { runner: string };
+
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 // The files are this program's own output, trusted as written.
@@ -255,6 +332,7 @@ export const readSummary = (file: string) => readJson(file) as K6Summary;
 export const readMigration = (dir: string) => readJson(join(dir, 'migration.json')) as MigrationResult;
 export const readCutover = (dir: string) => readJson(join(dir, 'cutover.json')) as CutoverResult;
 export const readMirror = (dir: string) => readJson(join(dir, 'mirror.json')) as MirrorResult;
+export const readConsistency = (dir: string) => readJson(join(dir, 'consistency.json')) as ConsistencyResult;
 
 /** The measurements of the given metrics in one of k6's raw sample files (gzip, one JSON object a line). */
 export async function* readPoints(file: string, metrics: readonly string[]): AsyncGenerator<K6Point> {

@@ -2,6 +2,8 @@
 // one implementation (versitygw, SeaweedFS or rclone's serve s3), Azurite (an Azure Blob source),
 // toxiproxy in front of the target, and an HAProxy front whose backend is switched between source and
 // target through its runtime API. The target and the front speak TLS, with certificates of a lab CA.
+// HAProxy also serves a lagging front: writes to the source, reads shared between the source and the
+// target, which trails the source by what a replication (`sndsbench replicate`) has not copied yet.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
@@ -30,6 +32,8 @@ export interface Ports {
   toxiproxy: number;
   /** HAProxy's second front, with a provider's request caps (lab up --caps). */
   capped: number;
+  /** HAProxy's lagging front: writes to the source, reads shared with the target (consistency tests). */
+  lagging: number;
 }
 
 /** The lab's first port: --base-port, else SNDSBENCH_LAB_BASE_PORT, else 17070. */
@@ -44,6 +48,7 @@ export function portsFrom(base: number): Ports {
     azurite: base + 4,
     toxiproxy: base + 5,
     capped: base + 6,
+    lagging: base + 7,
   };
 }
 
@@ -311,6 +316,20 @@ backend s3_hosts
   server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} weight 100 disabled
 backend s3_target
   server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca}
+# The lagging front: a primary that takes every write and a replica that serves half the reads (GET and
+# HEAD, listings included) while a replication copies the primary to it, as a read-scaling gateway does.
+frontend s3_lagging
+  bind 127.0.0.1:${p.lagging}
+  acl read method GET HEAD
+  use_backend s3_lagging_reads if read
+  default_backend s3_lagging_primary
+  http-after-response set-header x-served-by %s
+backend s3_lagging_primary
+  server primary 127.0.0.1:${p.source}
+backend s3_lagging_reads
+  balance roundrobin
+  server primary 127.0.0.1:${p.source}
+  server replica 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca}
 ${caps ? capsConfig(caps, p.capped, tls.combined, 's3_target') : ''}`;
 }
 
@@ -514,6 +533,12 @@ function writeProfiles(
         tenant_map: TENANT_MAP,
         tenant_backend: 's3_target',
       },
+    },
+    // Reads from the source or from the target, writes to the source: the target lags by what the
+    // replication has not copied (sndsbench replicate --from local-source --to local-target).
+    'local-lagging': {
+      ...s3('local-lagging', 'HAProxy front, reads shared with a lagging replica', p.lagging, 'source', false),
+      provider: 'HAProxy front: writes to the source, reads to the source or the lagging target',
     },
     'local-azure-source': {
       name: 'local-azure-source',

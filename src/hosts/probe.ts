@@ -1,12 +1,14 @@
 // `sndsbench probe --host P`: which S3 features a host really has, observed with real requests under a
 // prefix of its own (removed afterwards). The scenarios rely on the first four; the others are
-// features some implementations lack, which the harness works around or names.
+// features some implementations lack, which the harness works around or names (conditional writes:
+// probe-conditional.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { HostProfile } from './profile.js';
 import { access } from './sync.js';
 import { s3Request, type S3Access } from './s3node.js';
 import { tag } from '../../scenarios/lib/xml.js';
 import { forEachLimited } from '../util/pool.js';
+import { probeConditional } from './probe-conditional.js';
 
 export const CAPABILITIES = [
   'single PUT',
@@ -17,6 +19,9 @@ export const CAPABILITIES = [
   'unsigned payload',
   'x-amz-checksum-sha256',
   'virtual-host addressing',
+  'conditional create',
+  'conditional overwrite',
+  'atomic under concurrency',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 /** What the scenarios cannot do without. */
@@ -93,6 +98,11 @@ export async function probe(p: HostProfile, listed = 1001): Promise<Observation[
           ? 'a wrong checksum is refused'
           : 'a wrong checksum is accepted (ignored)',
     );
+
+    const conditional = await probeConditional(a, prefix, written);
+    note('conditional create', ...conditional.create);
+    note('conditional overwrite', ...conditional.overwrite);
+    note('atomic under concurrency', ...conditional.concurrent);
 
     note('multipart', ...(await multipart(a, prefix + 'multipart', written)));
     note('ListObjectsV2 paging', ...(await paging(a, prefix, listed, put)));

@@ -1,16 +1,20 @@
 // The results folders a report is made from, read back through their contracts: each run's manifest and
-// the figures its kind yields (a run's summary and samples, migration.json, cutover.json, mirror.json).
+// the figures its kind yields (a run's summary and samples, migration.json, cutover.json, mirror.json,
+// consistency.json).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { stat, type K6Summary } from '../contracts/k6.js';
 import {
+  readConsistency,
   readCutover,
   readManifest,
   readMigration,
   readMirror,
   readPoints,
   readSummary,
+  ANOMALY_KINDS,
+  type ConsistencyResult,
   type CutoverResult,
   type MigrationResult,
   type MirrorResult,
@@ -55,6 +59,10 @@ export async function readRun(dir: string): Promise<Loaded> {
     const j = readMirror(dir);
     base.metrics = mirrorMetrics(j);
     base.mirror = { lag: j.lag, lag_timeline: j.lag_timeline, divergence_timeline: j.divergence_timeline };
+  } else if (manifest.kind === 'consistency') {
+    const j = readConsistency(dir);
+    base.metrics = consistencyMetrics(j);
+    base.consistency = { timeline: j.timeline };
   } else {
     const j = readCutover(dir);
     base.metrics = cutoverMetrics(j);
@@ -129,6 +137,19 @@ function mirrorMetrics(j: MirrorResult): Metrics {
     mirror_never_shown: j.lag.never,
     mirror_catch_up_s: j.catch_up.reached ? j.catch_up.seconds : 'not reached',
     mirror_divergence_after_catch_up: j.audit.differences.length,
+  };
+}
+
+/** Anomalies per 100,000 checks of each kind (consistency_read_after_create_per_100k...), and the
+ * conditional rounds without exactly one winner. */
+export function consistencyMetrics(j: ConsistencyResult): Metrics {
+  const kinds = ANOMALY_KINDS.map((k) => [`consistency_${k.replace(/-/g, '_')}_per_100k`, j.kinds[k].per_100k]);
+  return {
+    verdict: j.verdict,
+    ...Object.fromEntries(kinds),
+    consistency_anomalies: ANOMALY_KINDS.reduce((n, k) => n + j.kinds[k].anomalies, 0),
+    conditional_races_lost: j.conditional.races_lost,
+    conditional_rounds: j.conditional.create.rounds + j.conditional.overwrite.rounds,
   };
 }
 

@@ -1,6 +1,6 @@
 // The report's shapes: a run read back from its folder, the scorecard's criteria, and report.json.
 import type { Limits } from '../hosts/profile.js';
-import type { CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
+import type { ConsistencyReport, CutoverReport, MirrorReport, RunManifest } from '../contracts/results.js';
 import type { Interval } from './intervals.js';
 
 /** A run's figures by name (throughput_mib_s, p99_ms, verdict...): what criteria and tables refer to. */
@@ -21,6 +21,8 @@ export interface Loaded {
   mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
   /** Throttled answers (429, 503) in each second of the run, by kind of request (runs and migrations). */
   throttling?: { second: number; op: string; count: number }[];
+  /** A consistency run's anomalies per second, by kind (consistency runs only). */
+  consistency?: Pick<ConsistencyReport, 'timeline'>;
   /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
   steps?: { step: string; from: number; to: number }[];
 }

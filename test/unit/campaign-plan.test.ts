@@ -36,7 +36,7 @@ describe('campaign plan', () => {
     c.workloads[0] = { ...c.workloads[0], workload: 'ingest-v2' };
     expect(() => planCampaign(c, null)).toThrow(UsageError);
     expect(() => planCampaign(c, null)).toThrow(
-      'unknown workload "ingest-v2" (known: ingest, read, mixed, migration, mirror, cutover)',
+      'unknown workload "ingest-v2" (known: ingest, read, mixed, migration, mirror, cutover, consistency)',
     );
   });
 
@@ -73,6 +73,22 @@ describe('campaign plan', () => {
       'r2-ingest-ovhcloud',
       'r2-ingest-outscale',
     ]);
+  });
+
+  it('a consistency workload needs no source nor dataset; its requests are estimated; a bad mix is one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sndsbench-campaign-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { duration: 60, vus: 2, writers: 4 }\n');
+    const c = loadCampaign(file);
+    expect(c.workloads[0]).toMatchObject({ workload: 'consistency', settings: { duration: 60, vus: 2, writers: 4 } });
+    const [e] = planCampaign(c, null).estimates;
+    expect(e.put).toBeGreaterThan(0);
+    expect(e.get).toBeGreaterThan(e.put / 4);
+    expect(e.seconds).toBeGreaterThanOrEqual(60);
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { mix: "create=1,copy=2" }\n');
+    expect(() => loadCampaign(file)).toThrow(/workload consistency.mix: must be shares of create/);
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - consistency: { writers: -1 }\n');
+    expect(() => loadCampaign(file)).toThrow(UsageError);
   });
 
   it('a malformed file is one line naming it', () => {

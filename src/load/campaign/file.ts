@@ -195,7 +195,10 @@ export function loadCampaign(path: string, results?: string): Campaign {
   const dup = ids.find((x, i) => ids.indexOf(x) !== i);
   if (dup) fail(file, `workload id "${dup}" is used twice (give each an id)`);
   const source = raw.source === undefined ? null : String(raw.source);
-  const needsSource = workloads.find((w) => workloadNamed(w.workload).kind === 'rehearsal');
+  const needsSource = workloads.find((w) => {
+    const def = workloadNamed(w.workload);
+    return def.kind === 'rehearsal' && !def.standalone;
+  });
   if (needsSource && !source) fail(file, `workload ${needsSource.id} needs a source (the old host) at the top level`);
   const d = dataset(file, raw.dataset);
   if (needsSource && !d) fail(file, `workload ${needsSource.id} needs a dataset (generate or folder)`);

@@ -101,10 +101,11 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
   const w = workloadNamed(s.workload.workload);
   if (w.kind === 'rehearsal')
     return w.execute(s.workload.settings, {
-      source: c.source!,
+      // A standalone workload (consistency) reads neither.
+      source: c.source ?? '',
       host: s.host,
       front: s.front,
-      dataset: dataset!,
+      dataset: dataset ?? '',
       datasetPrefix: datasetPrefix(c),
       results: into,
     });
@@ -151,7 +152,11 @@ export async function runCampaign(
   let dataset: string | null = null;
   if (c.dataset) {
     dataset = c.dataset.folder ?? (await hooks.prepare(c.dataset.generate!, datasetFolder(c)));
-    if (c.source && c.workloads.some((w) => workloadNamed(w.workload).kind === 'rehearsal')) {
+    const seeded = (w: Workload) => {
+      const def = workloadNamed(w.workload);
+      return def.kind === 'rehearsal' && !def.standalone;
+    };
+    if (c.source && c.workloads.some(seeded)) {
       own(state, c.source, `${datasetPrefix(c)}/`);
       writeState(c.results, state);
       say(`seeding the dataset on ${c.source} under ${datasetPrefix(c)}/`);

@@ -75,6 +75,8 @@ export interface RehearsalWorkload<S extends object = object> extends Common<S> 
   kind: 'rehearsal';
   /** A front between the load and the hosts. */
   needsFront: boolean;
+  /** Tests the candidate alone: needs no old host and no dataset. */
+  standalone?: boolean;
   execute(s: S, c: StepContext): Promise<StepOutcome>;
 }
 

@@ -1,8 +1,10 @@
 // The report's charts, group by group: for runs their throughput and latency, for each cutover its
 // timeline, for mirrors their lag distribution and each run's lag and divergence over time, for
-// migrations their time against the window; for both, throttled answers over time.
+// migrations their time against the window; for both, throttled answers over time; for consistency runs
+// their anomalies over time.
 import type { Loaded } from '../types.js';
 import type { Chart } from './chart.js';
+import { consistencyAnomaliesChart } from './consistency-anomalies.js';
 import { cutoverTimelineChart } from './cutover-timeline.js';
 import { latencyChart } from './latency.js';
 import { migrationWindowChart } from './migration-window.js';
@@ -20,6 +22,7 @@ export function charts(groups: Loaded[][]): Chart[] {
       const kind = g[0].manifest.kind;
       if (kind === 'run') return [throughputChart(g), latencyChart(g), throttlingChart(g)];
       if (kind === 'cutover') return g.map(cutoverTimelineChart);
+      if (kind === 'consistency') return g.map(consistencyAnomaliesChart);
       if (kind === 'mirror')
         return [
           mirrorLagDistributionChart(g),
