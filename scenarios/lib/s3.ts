@@ -1,6 +1,6 @@
 // The S3 calls the scenarios make, signed with SigV4, path-style by default. Every request carries
 // a fixed `name` tag so that object keys never become metric series.
-import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import http, { type Params, type RefinedResponse, type ResponseType } from 'k6/http';
 import exec from 'k6/execution';
 import { amzDate, sign, UNSIGNED, uriEncode, type Credentials } from './sigv4.ts';
 import { k6Hashing } from './k6crypto.ts';
@@ -58,6 +58,17 @@ export class S3 {
   }
 
   request(method: string, key: string, body: Body, o: CallOptions): RefinedResponse<ResponseType> {
+    const [url, params] = this.signed(method, key, o);
+    return http.request(method, url, body, params);
+  }
+
+  /** The same request without blocking the VU: several are in flight at once, as a Parquet reader's are. */
+  requestAsync(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
+    const [url, params] = this.signed(method, key, o);
+    return http.asyncRequest(method, url, body, params);
+  }
+
+  private signed(method: string, key: string, o: CallOptions): [string, Params] {
     if (!this.t.accessKey || !this.t.secretKey)
       exec.test.abort(`missing environment variable ${this.t.accessKey ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'}`);
     const path = this.t.pathStyle ? `/${this.t.bucket}/${key}` : `/${key}`;
@@ -77,13 +88,16 @@ export class S3 {
           .join('&')
       : '';
     const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
-    return http.request(method, url, body, {
-      headers: { ...headers, ...this.unsigned },
-      tags: { name: o.name, op: o.op },
-      responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
-      ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
-      timeout: '120s',
-    });
+    return [
+      url,
+      {
+        headers: { ...headers, ...this.unsigned },
+        tags: { name: o.name, op: o.op },
+        responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
+        ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
+        timeout: '120s',
+      },
+    ];
   }
 
   put(key: string, body: ArrayBuffer, headers?: Record<string, string>) {

@@ -18,6 +18,7 @@ import { manifestCommand } from './manifest.js';
 import { seedCommand } from './seed.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
+import { researchCommand } from './research.js';
 import { campaignCommand } from './campaign.js';
 
 /** In the order `sndsbench --help` lists them. */
@@ -37,6 +38,7 @@ const COMMANDS: Register[] = [
   seedCommand,
   probeCommand,
   runCommand,
+  researchCommand,
 ];
 
 async function main(): Promise<number> {
@@ -54,7 +56,8 @@ async function main(): Promise<number> {
   await cli
     .demandCommand(
       1,
-      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
+      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, research, migrate, ' +
+        'cutover, ' +
         'mirror, ' +
         'replicate, report',
     )

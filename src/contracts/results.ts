@@ -9,7 +9,7 @@ import type { K6Point, K6Summary } from './k6.js';
 /** manifest.json: what a result was measured with. Two results are compared only when their workloads
  * match, and every figure of a report links to its run's manifest. */
 export interface RunManifest {
-  kind: 'run' | 'migration' | 'cutover' | 'mirror';
+  kind: 'run' | 'migration' | 'cutover' | 'mirror' | 'research';
   id: string;
   host: string;
   provider: string;

@@ -1,0 +1,13 @@
+// Rebuilds scenarios/vendor/hyparquet.js, the committed single-module copy of hyparquet and fzstd (both
+// MIT) that the research scenario imports: k6 scripts may import only k6 modules and relative files.
+import { rolldown } from 'rolldown';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = await rolldown({
+  input: `${root}scripts/reader-entry.js`,
+  cwd: root,
+  platform: 'neutral',
+  resolve: { mainFields: ['module', 'main'] },
+});
+await bundle.write({ file: `${root}scenarios/vendor/hyparquet.js`, format: 'esm' });
