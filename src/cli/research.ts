@@ -54,9 +54,11 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
         .option('read-ahead', { type: 'boolean', default: true, describe: "a file's row groups asked at once" })
         .option('inflight', { type: 'string', default: '8', describe: 'ranges in flight per researcher' })
         .option('check', {
-          choices: ['first', 'every', 'none'] as const,
-          default: 'first' as const,
-          describe: "decode and check a query's answer: the first time each researcher runs it, every time, never",
+          choices: ['setup', 'first', 'every', 'none'] as const,
+          default: 'setup' as const,
+          describe:
+            'check answers: each query once before the load (setup), and also the first time each researcher ' +
+            'runs it (first), or every time (every); none: never',
         })
         .option('request-ms', {
           type: 'string',

@@ -39,7 +39,7 @@ export interface ResearchOptions {
   /** One copy of the extraction per researcher (true), or all reading the seeded dataset. */
   projects: boolean;
   reader: Partial<ReaderSettings> & { preset?: 'duckdb' | 'arrow' };
-  check: 'first' | 'every' | 'none';
+  check: 'setup' | 'first' | 'every' | 'none';
   results: string;
   /** Request time assumed by the prediction. */
   requestMs: number;

@@ -84,17 +84,20 @@ export interface SummaryContext {
   predictedCapacity: number | null;
 }
 
-export function summarise(events: ResearchEvent[], predicted: QueryCost[], x: SummaryContext): ResearchResult {
+export function summarise(all: ResearchEvent[], predicted: QueryCost[], x: SummaryContext): ResearchResult {
+  // Researcher 0 is the check pass before the load: its answers count, its times do not.
+  const events = all.filter((e) => e.researcher > 0);
   const queries: QueryStats[] = predicted.map((p) => {
     const es = events.filter((e) => e.query === p.query);
+    const checks = all.filter((e) => e.query === p.query && e.checked);
     const warm = es.filter((e) => e.phase === 'warm');
     const steady = warm.length ? warm : es;
     return {
       query: p.query,
       class: p.class,
       answers: es.length,
-      checked: es.filter((e) => e.checked).length,
-      wrong: es.filter((e) => e.wrong).length,
+      checked: checks.length,
+      wrong: checks.filter((e) => e.wrong).length,
       ms: percentiles(es.map((e) => e.ms)),
       warm_ms: percentiles(warm.map((e) => e.ms)),
       gets: mean(steady.map((e) => e.gets)),
@@ -102,7 +105,7 @@ export function summarise(events: ResearchEvent[], predicted: QueryCost[], x: Su
       rounds: mean(steady.map((e) => e.rounds)),
       inflight: Math.max(0, ...es.map((e) => e.inflight)),
       throttled: es.reduce((n, e) => n + e.throttled, 0),
-      decode_ms: mean(es.filter((e) => e.checked).map((e) => e.decode_ms)),
+      decode_ms: mean(checks.map((e) => e.decode_ms)),
       predicted: { gets: p.gets, bytes: p.bytes, rounds: p.rounds, cold_gets: p.cold.gets },
     };
   });
@@ -142,7 +145,7 @@ export function summarise(events: ResearchEvent[], predicted: QueryCost[], x: Su
     queries,
     classes,
     levels,
-    wrong: events.filter((e) => e.wrong).map((e) => ({ query: e.query, researcher: e.researcher, why: e.wrong! })),
+    wrong: all.filter((e) => e.wrong).map((e) => ({ query: e.query, researcher: e.researcher, why: e.wrong! })),
     throttled: events.reduce((n, e) => n + e.throttled, 0),
     capacity: {
       request_ms: x.requestMs,
