@@ -1,6 +1,7 @@
 // Rebuilds scenarios/vendor/hyparquet.js, the committed single-module copy of hyparquet and fzstd (both
 // MIT) that the research scenario imports: k6 scripts may import only k6 modules and relative files.
 import { rolldown } from 'rolldown';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -10,4 +11,8 @@ const bundle = await rolldown({
   platform: 'neutral',
   resolve: { mainFields: ['module', 'main'] },
 });
-await bundle.write({ file: `${root}scenarios/vendor/hyparquet.js`, format: 'esm' });
+const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, 'utf8')).version;
+const banner =
+  `// hyparquet ${version('hyparquet')} (MIT, Hyperparam) and fzstd ${version('fzstd')} (MIT, Arjun Barrett), ` +
+  'bundled by scripts/bundle-reader.mjs;\n// their licences: LICENSE.hyparquet and LICENSE.fzstd beside this file.';
+await bundle.write({ file: `${root}scenarios/vendor/hyparquet.js`, format: 'esm', banner });

@@ -1,3 +1,5 @@
+// hyparquet 1.31.5 (MIT, Hyperparam) and fzstd 0.1.1 (MIT, Arjun Barrett), bundled by scripts/bundle-reader.mjs;
+// their licences: LICENSE.hyparquet and LICENSE.fzstd beside this file.
 // node_modules/hyparquet/src/constants.js
 /** @type {import('../src/types.d.ts').ParquetType[]} */
 const ParquetTypes = [

@@ -30,6 +30,18 @@ export type Workload =
   | { id: string; kind: 'mirror'; procedure: string; duration: number; rate: number; maxLag: number; catchUp: number }
   | {
       id: string;
+      kind: 'research';
+      researchers: number;
+      duration: number;
+      ramp: number;
+      think: number;
+      burst: number;
+      queries?: string;
+      /** The project extraction researchers query: generated apart (small), or the campaign's dataset. */
+      extraction: { beneficiaries: number; firstYear: number; lastYear: number; seed: number } | null;
+    }
+  | {
+      id: string;
       kind: 'cutover';
       procedure: string;
       steps?: string;
@@ -97,8 +109,8 @@ function years(file: string, v: unknown): [number, number] {
 
 function workload(file: string, w: unknown, i: number): Workload {
   if (!isObject(w)) fail(file, `workloads[${i}] must be a mapping`);
-  const kinds = ['scenario', 'migration', 'mirror', 'cutover'].filter((k) => k in w);
-  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover`);
+  const kinds = ['scenario', 'migration', 'mirror', 'cutover', 'research'].filter((k) => k in w);
+  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover, research`);
   const id = w.id === undefined ? undefined : String(w.id);
   if (kinds[0] === 'scenario') {
     only(file, `workloads[${i}]`, w, ['id', 'scenario', 'profile', 'settings']);
@@ -133,6 +145,40 @@ function workload(file: string, w: unknown, i: number): Workload {
       streams: num(file, `${where}.streams`, spec.streams, 4),
       partSize: num(file, `${where}.part_size`, spec.part_size, 16 * 1024 ** 2),
       retries: num(file, `${where}.retries`, spec.retries, 4),
+    };
+  }
+  if (kinds[0] === 'research') {
+    only(file, where, spec, ['researchers', 'duration', 'ramp', 'think', 'burst', 'queries', 'extraction']);
+    const researchers = num(file, `${where}.researchers`, spec.researchers, 1);
+    if (!Number.isInteger(researchers)) fail(file, `${where}.researchers must be a whole number`);
+    const seconds = (k: string, d: number) => {
+      const v = spec[k] === undefined ? d : Number(spec[k]);
+      if (!(v >= 0)) fail(file, `${where}.${k} must be seconds (0 or more), got ${JSON.stringify(spec[k])}`);
+      return v;
+    };
+    let extraction = null;
+    if (spec.extraction !== undefined) {
+      const e = spec.extraction;
+      if (!isObject(e)) fail(file, `${where}.extraction must be a mapping (beneficiaries, years, seed)`);
+      only(file, `${where}.extraction`, e, ['beneficiaries', 'years', 'seed']);
+      const [firstYear, lastYear] = years(file, e.years);
+      const seed = e.seed === undefined ? 42 : Number(e.seed);
+      if (!Number.isInteger(seed)) fail(file, `${where}.extraction.seed must be an integer`);
+      const beneficiaries = Math.round(num(file, `${where}.extraction.beneficiaries`, e.beneficiaries));
+      extraction = { beneficiaries, firstYear, lastYear, seed };
+    }
+    if (spec.queries !== undefined && !existsSync(resolve(String(spec.queries))))
+      fail(file, `${where}: no query file ${spec.queries}`);
+    return {
+      id: id ?? 'research',
+      kind: 'research',
+      researchers,
+      duration: num(file, `${where}.duration`, spec.duration, 30),
+      ramp: seconds('ramp', 0),
+      think: seconds('think', 5),
+      burst: Math.round(num(file, `${where}.burst`, spec.burst, 3)),
+      ...(spec.queries !== undefined ? { queries: resolve(String(spec.queries)) } : {}),
+      extraction,
     };
   }
   if (kinds[0] === 'mirror') {
@@ -249,10 +295,12 @@ export function loadCampaign(path: string, results?: string): Campaign {
   const dup = ids.find((x, i) => ids.indexOf(x) !== i);
   if (dup) fail(file, `workload id "${dup}" is used twice (give each an id)`);
   const source = raw.source === undefined ? null : String(raw.source);
-  const needsSource = workloads.find((w) => w.kind !== 'run');
+  const needsSource = workloads.find((w) => w.kind !== 'run' && w.kind !== 'research');
   if (needsSource && !source) fail(file, `workload ${needsSource.id} needs a source (the old host) at the top level`);
   const d = dataset(file, raw.dataset);
   if (needsSource && !d) fail(file, `workload ${needsSource.id} needs a dataset (generate or folder)`);
+  const noData = workloads.find((w) => w.kind === 'research' && !w.extraction);
+  if (noData && !d) fail(file, `workload ${noData.id} needs an extraction or the campaign's dataset`);
   const noFront = workloads.some((w) => w.kind === 'cutover') && candidates.find((c) => !c.front);
   if (noFront) fail(file, `candidate ${noFront.host} has no front, which the cutover workload needs`);
   // Unknown hosts are named here, in one line, before anything is sent.

@@ -10,6 +10,7 @@ import { loadProfile, type HostProfile } from '../../hosts/profile.js';
 import { putRequests } from '../../hosts/parts.js';
 import { RUN_PROFILES } from '../run.js';
 import type { Campaign, Workload } from './file.js';
+import { capacityLine } from '../research/predict.js';
 
 /** What a dataset is, for the plan: how many objects, how many bytes. */
 export interface DatasetSize {
@@ -106,6 +107,7 @@ function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | 
     const writes = w.rate * w.duration;
     return { seconds, put: writes + d.files, get: seconds * 4 + writes, written: writes * 16384 + d.bytes, read: 0 };
   }
+  if (w.kind === 'research') return researchEstimate(c, w);
   const seconds = w.steps ? w.stepEvery * (w.steps.split(',').length + 1) : w.duration;
   const requests = w.rate * seconds;
   return {
@@ -115,6 +117,20 @@ function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | 
     written: (requests / 2) * 16384 + d.bytes,
     read: 0,
   };
+}
+
+/** Researchers: the check pass reads every query once, then each researcher runs bursts of `burst` queries
+ * (about 5 GETs in 2 rounds each on a small extraction) with `think` seconds between bursts; the extraction
+ * is copied once per researcher, server-side. */
+function researchEstimate(c: Campaign, w: Extract<Workload, { kind: 'research' }>) {
+  const seconds = w.duration + w.ramp * w.researchers + 30;
+  const perQuery = { gets: 5, rounds: 2, bytes: 150_000 };
+  const burstSeconds = w.burst * perQuery.rounds * (c.assume.requestMs / 1000) + w.think;
+  const queriesPerS = (w.researchers * w.burst) / burstSeconds;
+  const load = w.duration + w.ramp * w.researchers;
+  const get = queriesPerS * load * perQuery.gets + 10 * perQuery.gets;
+  const copies = w.researchers * 30;
+  return { seconds, put: copies, get, written: 0, read: (get / perQuery.gets) * perQuery.bytes };
 }
 
 function priceOf(p: HostProfile, key: string): number {
@@ -212,6 +228,8 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
           `${human(e.written, 'B')} written, ${human(e.read, 'B')} read, ${showDuration(e.seconds)}${cost}`,
       );
     }
+    if (c.workloads.some((w) => w.kind === 'research'))
+      lines.push(`  ${capacityLine(cand.host, p.limits.get_per_second_per_bucket)}`);
   }
   const t = plan.total;
   const cost = t.cost === null ? 'no prices listed' : `${t.cost.toFixed(2)} ${t.currency ?? ''} at list prices`;

@@ -15,6 +15,7 @@ import { migrate } from '../migrate.js';
 import { mirror } from '../mirror.js';
 import { cutover, DEFAULT_THRESHOLDS } from '../cutover.js';
 import { planSteps } from '../steps.js';
+import { research } from '../research/run.js';
 import { duration } from '../../util/units.js';
 import { UsageError } from '../../util/errors.js';
 import { datasetPrefix, hostsOf, type Campaign, type Workload } from './file.js';
@@ -121,6 +122,28 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       sample: hooks.sample,
     });
     return { exit: r.exitCode, owned: [[s.host, `sndsbench-${basename(r.dir)}/`]] };
+  }
+  if (w.kind === 'research') {
+    // The researchers' extraction, seeded on the candidate under a prefix of the campaign's own.
+    const data = w.extraction ? await hooks.prepare(w.extraction, join(c.results, `extraction-${w.id}`)) : dataset!;
+    const prefix = `${datasetPrefix(c)}-${w.id}`;
+    await hooks.seed(data, s.host, prefix);
+    const r = await research({
+      host: s.host,
+      dataset: data,
+      researchers: w.researchers,
+      queries: w.queries,
+      ramp: w.ramp,
+      duration: w.duration,
+      think: w.think,
+      burst: w.burst,
+      projects: true,
+      reader: {},
+      check: 'setup',
+      results: into,
+      requestMs: c.assume.requestMs,
+    });
+    return { exit: r.exitCode, owned: [[s.host, `${prefix}/`]] };
   }
   if (w.kind === 'migration') {
     const r = await migrate({

@@ -62,3 +62,19 @@ export function researcherRate(costs: QueryCost[], requestMs: number): number {
 
 /** Active researchers a cap of `cap` requests/s allows, each at `rate` GET/s (the last one not throttled). */
 export const researchersWithin = (cap: number, rate: number): number => (rate > 0 ? Math.floor(cap / rate) : Infinity);
+
+/** Before any data is read: one active researcher's GET/s is its ranges in flight over the request time
+ * (8 at 50 ms: 160 GET/s), and a bucket's published cap divided by that is the active researchers it allows. */
+export function capacityFromCap(cap: number | null | undefined, inflight = 8, requestMs = 50) {
+  const rate = inflight / (requestMs / 1000);
+  return { rate, researchers: cap ? researchersWithin(cap, rate) : null };
+}
+
+export function capacityLine(host: string, cap: number | null | undefined, inflight = 8, requestMs = 50): string {
+  const c = capacityFromCap(cap, inflight, requestMs);
+  const each = `${c.rate.toFixed(0)} GET/s each (${inflight} ranges in flight at ${requestMs} ms a request)`;
+  return cap
+    ? `researchers: ${host}'s cap of ${cap} GET/s per bucket allows about ${c.researchers} active researchers ` +
+        `per bucket at ${each}`
+    : `researchers: ${host} publishes no per-bucket GET cap; an active researcher makes about ${each}`;
+}
