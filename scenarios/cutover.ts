@@ -80,15 +80,15 @@ export function setup(): void {
   log({ event: 'load', t: Date.now() });
 }
 
-function read(g: Group): void {
+async function read(g: Group): Promise<void> {
   const o = g.objects[Math.floor(Math.random() * g.objects.length)];
   if (Math.random() < 0.5 && o.bytes > 1024) {
-    const r = s3.get(o.key, [0, 1023], false);
+    const r = await s3.get(o.key, [0, 1023], false);
     served(r);
     if (record('get_range', r, 1024) && (r.body as ArrayBuffer).byteLength !== 1024) integrity.add(1);
     return;
   }
-  const r = s3.get(o.key, undefined, false);
+  const r = await s3.get(o.key, undefined, false);
   served(r);
   if (!record('get', r, o.bytes)) return;
   if (crypto.sha256(r.body as ArrayBuffer, 'hex') !== o.sha256) {
@@ -100,12 +100,12 @@ function read(g: Group): void {
 /** This VU's acknowledged writes of new objects, the oldest first: what it may delete. */
 const written: string[] = [];
 
-function write(g: Group): void {
+async function write(g: Group): Promise<void> {
   const key = `${g.write_prefix}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
   const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
   const sha256 = crypto.sha256(body, 'hex');
   const start = Date.now();
-  const r = s3.put(key, body, { 'x-amz-meta-sha256': sha256 });
+  const r = await s3.put(key, body, { 'x-amz-meta-sha256': sha256 });
   const host = served(r);
   if (record('put', r, WRITE_SIZE)) {
     written.push(key);
@@ -114,22 +114,22 @@ function write(g: Group): void {
 }
 
 /** Deletes this VU's oldest write (a researcher cleaning up an export): it must not come back. */
-function remove(): void {
+async function remove(): Promise<void> {
   const key = written.shift()!;
-  const r = s3.delete(key);
+  const r = await s3.delete(key);
   const host = served(r);
   if (record('delete', r, 0)) log({ event: 'delete', key, t: Date.now(), host });
 }
 
 /** Reads this VU's state object (it must hold the last acknowledged version), then writes the next version:
  * a read through another host than the write's is the read-your-writes probe. */
-function readModifyWrite(g: Group): void {
+async function readModifyWrite(g: Group): Promise<void> {
   const key = stateKey(g);
   const version = versions[g.name] ?? 0;
   const start = Date.now();
   if (version > 0) {
     // Not found is an answer here, not a failure: a host without the state object, measured as a stale read.
-    const r = s3.request('GET', key, null, { name: 'GetObject', op: 'get', expected: [200, 404] });
+    const r = await s3.request('GET', key, null, { name: 'GetObject', op: 'get', expected: [200, 404] });
     const host = served(r, r.status === 404);
     const got =
       r.status === 200
@@ -141,7 +141,7 @@ function readModifyWrite(g: Group): void {
   }
   const body = String(version + 1);
   const sha256 = crypto.sha256(body, 'hex');
-  const r = s3.request('PUT', key, body, {
+  const r = await s3.request('PUT', key, body, {
     name: 'PutObject',
     op: 'put',
     discard: true,
@@ -155,14 +155,14 @@ function readModifyWrite(g: Group): void {
   }
 }
 
-export default function (): void {
+export default async function (): Promise<void> {
   s3.unsigned = { 'x-sndsbench-client': `vu-${exec.vu.idInTest}` };
   const g = GROUPS[Math.floor(Math.random() * GROUPS.length)];
   const x = Math.random();
-  if (x < 0.5) read(g);
-  else if (x < 0.7 || written.length === 0) write(g);
-  else if (x < 0.75) remove();
-  else readModifyWrite(g);
+  if (x < 0.5) await read(g);
+  else if (x < 0.7 || written.length === 0) await write(g);
+  else if (x < 0.75) await remove();
+  else await readModifyWrite(g);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

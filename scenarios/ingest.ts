@@ -38,14 +38,14 @@ const s3 = new S3(targetFromEnv());
 const body = PART > 0 ? makePayload(PART, __VU) : makePayload(SIZE, __VU);
 const lastPart = PART > 0 && SIZE % PART !== 0 ? makePayload(SIZE % PART, __VU) : null;
 
-export default function (): void {
+export default async function (): Promise<void> {
   const key = `${PREFIX}/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`;
   if (PART === 0) {
-    record('put', s3.put(key, body), SIZE);
+    record('put', await s3.put(key, body), SIZE);
     return;
   }
-  const id = s3.createMultipart(key);
-  uploadParts(s3, key, id, SIZE, PART, (_, length) => (length < PART ? lastPart! : body));
+  const id = await s3.createMultipart(key);
+  await uploadParts(s3, key, id, SIZE, PART, (_, length) => (length < PART ? lastPart! : body));
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

@@ -6,7 +6,6 @@
 // line per object and phase (src/contracts/events.ts), for the runner.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
-import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { record, recordStatus } from './lib/metrics.ts';
@@ -14,6 +13,7 @@ import { summaryOutputs } from './lib/summary.ts';
 import { partSize, S3_PART_RULES } from './lib/parts.ts';
 import { uploadParts } from './lib/upload.ts';
 import { azureSource, s3Source, type Listed, type Source } from './lib/source.ts';
+import { delay } from './lib/delay.ts';
 import type { MigrationEvent } from '../src/contracts/events.ts';
 
 const STREAMS = Number(__ENV.STREAMS || 4);
@@ -81,8 +81,8 @@ interface Work {
 }
 
 /** The objects to copy: all of them, or with PREVIOUS only those new or changed since that copy. */
-export function setup(): Work {
-  const listed = from.list(PREFIX);
+export async function setup(): Promise<Work> {
+  const listed = await from.list(PREFIX);
   const todo = PREVIOUS ? listed.filter((o) => PREVIOUS[o.key] !== o.etag) : listed;
   const present = new Set(listed.map((o) => o.key));
   const gone = PREVIOUS ? Object.keys(PREVIOUS).filter((k) => !present.has(k)) : [];
@@ -94,13 +94,13 @@ export function setup(): Work {
 const targetKey = (key: string) => TARGET_PREFIX + key.slice(PREFIX.length);
 
 /** Writes one object to the target; true when every request was acknowledged. */
-function put(key: string, body: ArrayBuffer, sha256: string): boolean {
+async function put(key: string, body: ArrayBuffer, sha256: string): Promise<boolean> {
   const meta = { 'x-amz-meta-sha256': sha256 };
   const part = partSize(body.byteLength, PART_SIZE, RULES);
-  if (body.byteLength <= part) return record('put', target.put(key, body, meta), body.byteLength);
+  if (body.byteLength <= part) return record('put', await target.put(key, body, meta), body.byteLength);
   let id: string;
   try {
-    id = target.createMultipart(key, meta);
+    id = await target.createMultipart(key, meta);
   } catch {
     return false;
   }
@@ -110,14 +110,14 @@ function put(key: string, body: ArrayBuffer, sha256: string): boolean {
 type Outcome = { ok: boolean; attempts: number; error: string; sha256: string };
 
 /** Copies one object, retrying with backoff; the checksum is the seed's, else the source content's. */
-function copy(o: Listed): Outcome {
+async function copy(o: Listed): Promise<Outcome> {
   let error = '';
   for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
     if (attempt > 1) {
       retries.add(1);
-      sleep(Math.min(3, 0.2 * 2 ** (attempt - 2)));
+      await delay(Math.min(3, 0.2 * 2 ** (attempt - 2)));
     }
-    const got = from.get(o.key);
+    const got = await from.get(o.key);
     if (!recordStatus('source_get', got.status, o.size) || !got.body) {
       error = `source GET answered ${got.status}`;
       continue;
@@ -129,7 +129,7 @@ function copy(o: Listed): Outcome {
       error = `source sent ${got.body.byteLength} bytes of ${o.size}`;
       continue;
     }
-    if (!put(targetKey(o.key), got.body, expected)) {
+    if (!(await put(targetKey(o.key), got.body, expected))) {
       error = 'target PUT failed';
       continue;
     }
@@ -139,13 +139,13 @@ function copy(o: Listed): Outcome {
 }
 
 /** Reads the copy back: same size and SHA-256 as recorded, else the object is named as failed. */
-function verify(o: Listed, sha256: string): string {
+async function verify(o: Listed, sha256: string): Promise<string> {
   for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
-    const r = target.get(targetKey(o.key), undefined, false);
+    const r = await target.get(targetKey(o.key), undefined, false);
     if (r.status !== 200) {
       if (attempt <= RETRIES) {
         retries.add(1);
-        sleep(Math.min(3, 0.2 * 2 ** (attempt - 1)));
+        await delay(Math.min(3, 0.2 * 2 ** (attempt - 1)));
         continue;
       }
       return `target GET answered ${r.status}`;
@@ -160,25 +160,25 @@ function verify(o: Listed, sha256: string): string {
 }
 
 /** Deletes from the target an object the source deleted, then checks that it is gone. */
-function remove(key: string): string {
+async function remove(key: string): Promise<string> {
   for (let attempt = 1; attempt <= RETRIES + 1; attempt++) {
     if (attempt > 1) {
       retries.add(1);
-      sleep(Math.min(3, 0.2 * 2 ** (attempt - 2)));
+      await delay(Math.min(3, 0.2 * 2 ** (attempt - 2)));
     }
-    const d = target.delete(targetKey(key));
+    const d = await target.delete(targetKey(key));
     if (d.status !== 204 && d.status !== 200 && d.status !== 404) continue;
-    const r = target.head(targetKey(key));
+    const r = await target.head(targetKey(key));
     if (r.status === 404) return '';
     if (attempt > RETRIES) return `still on the target after DELETE (HEAD answered ${r.status})`;
   }
   return 'target DELETE failed';
 }
 
-export default function (work: Work): void {
+export default async function (work: Work): Promise<void> {
   const ours = <T>(_: T, i: number) => i % STREAMS === exec.vu.idInTest - 1;
   for (const key of work.gone.filter(ours)) {
-    const error = remove(key);
+    const error = await remove(key);
     log({ migration: 'delete', key, ok: error === '', error });
     if (error) failed.add(1);
   }
@@ -186,7 +186,7 @@ export default function (work: Work): void {
   const copied: [Listed, string][] = [];
   for (const o of mine) {
     const start = Date.now();
-    const r = copy(o);
+    const r = await copy(o);
     const end = Date.now();
     log({
       migration: 'copy',
@@ -203,7 +203,7 @@ export default function (work: Work): void {
     else failed.add(1);
   }
   for (const [o, sha256] of copied) {
-    const error = verify(o, sha256);
+    const error = await verify(o, sha256);
     log({ migration: 'verify', key: o.key, ok: error === '', error });
     if (error) failed.add(1);
   }

@@ -52,14 +52,14 @@ export function setup(): void {
   log({ event: 'load', t: Date.now() });
 }
 
-function read(): void {
+async function read(): Promise<void> {
   const o = OBJECTS[Math.floor(Math.random() * OBJECTS.length)];
   if (Math.random() < 0.5 && o.bytes > 1024) {
-    const r = s3.get(o.key, [0, 1023], false);
+    const r = await s3.get(o.key, [0, 1023], false);
     if (record('get_range', r, 1024) && (r.body as ArrayBuffer).byteLength !== 1024) integrity.add(1);
     return;
   }
-  const r = s3.get(o.key, undefined, false);
+  const r = await s3.get(o.key, undefined, false);
   if (!record('get', r, o.bytes)) return;
   if (crypto.sha256(r.body as ArrayBuffer, 'hex') !== o.sha256) {
     integrity.add(1);
@@ -68,38 +68,38 @@ function read(): void {
 }
 
 /** A new body (every iteration's differs) under `key`, logged once acknowledged. */
-function put(key: string, kind: 'write' | 'overwrite'): boolean {
+async function put(key: string, kind: 'write' | 'overwrite'): Promise<boolean> {
   const body = makePayload(WRITE_SIZE, exec.scenario.iterationInTest + 1);
   const sha256 = crypto.sha256(body, 'hex');
-  if (!record('put', s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE)) return false;
+  if (!record('put', await s3.put(key, body, { 'x-amz-meta-sha256': sha256 }), WRITE_SIZE)) return false;
   log({ event: 'mutation', kind, key, sha256, md5: crypto.md5(body, 'hex'), t: Date.now() });
   return true;
 }
 
-function write(): void {
+async function write(): Promise<void> {
   const key = `${WRITE_PREFIX}w-${exec.vu.idInTest}-${exec.vu.iterationInInstance}`;
-  if (put(key, 'write')) live.push(key);
+  if (await put(key, 'write')) live.push(key);
 }
 
-function overwrite(): void {
-  put(live[Math.floor(Math.random() * live.length)], 'overwrite');
+async function overwrite(): Promise<void> {
+  await put(live[Math.floor(Math.random() * live.length)], 'overwrite');
 }
 
-function remove(): void {
+async function remove(): Promise<void> {
   const i = Math.floor(Math.random() * live.length);
   const key = live[i];
-  const r = s3.delete(key);
+  const r = await s3.delete(key);
   if (!record('delete', r, 0)) return;
   live.splice(i, 1);
   log({ event: 'mutation', kind: 'delete', key, t: Date.now() });
 }
 
-export default function (): void {
+export default async function (): Promise<void> {
   const x = Math.random();
-  if (x < 0.5) read();
-  else if (x < 0.7 || live.length === 0) write();
-  else if (x < 0.85) overwrite();
-  else remove();
+  if (x < 0.5) await read();
+  else if (x < 0.7 || live.length === 0) await write();
+  else if (x < 0.85) await overwrite();
+  else await remove();
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

@@ -27,9 +27,9 @@ const s3 = new S3(targetFromEnv());
 const body = makePayload(SIZE, __VU);
 const key = (i: number) => `${PREFIX}/data/part-${i}.parquet`;
 
-export function setup(): void {
+export async function setup(): Promise<void> {
   for (let i = 0; i < OBJECTS; i++) {
-    const r = s3.put(key(i), makePayload(SIZE, i));
+    const r = await s3.put(key(i), makePayload(SIZE, i));
     if (r.status !== 200) throw new Error(`setup: PUT ${key(i)} answered ${r.status}`);
   }
 }
@@ -37,16 +37,20 @@ export function setup(): void {
 const ops = Object.keys(MIX);
 const total = ops.reduce((s, k) => s + MIX[k], 0);
 
-export default function (): void {
+export default async function (): Promise<void> {
   let x = Math.random() * total;
   const op = ops.find((o) => (x -= MIX[o]) < 0) ?? ops[ops.length - 1];
   const k = key(Math.floor(Math.random() * OBJECTS));
-  if (op === 'get_range') record(op, s3.get(k, [0, Math.min(SIZE, 65536) - 1]), Math.min(SIZE, 65536));
-  else if (op === 'get') record(op, s3.get(k), SIZE);
+  if (op === 'get_range') record(op, await s3.get(k, [0, Math.min(SIZE, 65536) - 1]), Math.min(SIZE, 65536));
+  else if (op === 'get') record(op, await s3.get(k), SIZE);
   else if (op === 'put')
-    record(op, s3.put(`${PREFIX}/results/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`, body), SIZE);
-  else if (op === 'head') record(op, s3.head(k), 0);
-  else if (op === 'list') record(op, s3.list(`${PREFIX}/data/`, 100), 0);
+    record(
+      op,
+      await s3.put(`${PREFIX}/results/${exec.vu.idInTest}-${exec.vu.iterationInInstance}.parquet`, body),
+      SIZE,
+    );
+  else if (op === 'head') record(op, await s3.head(k), 0);
+  else if (op === 'list') record(op, await s3.list(`${PREFIX}/data/`, 100), 0);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

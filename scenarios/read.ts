@@ -42,22 +42,23 @@ export async function setup(): Promise<void> {
     read += n;
   }
   for (let i = 0; i < OBJECTS; i++) {
-    const r = s3.put(key(i), body.buffer);
+    const r = await s3.put(key(i), body.buffer);
     if (r.status !== 200) throw new Error(`setup: PUT ${key(i)} answered ${r.status}`);
   }
 }
 
-export default function (): void {
+export default async function (): Promise<void> {
   const k = key(Math.floor(Math.random() * OBJECTS));
   if (PATTERN === 'full') {
-    record('get', s3.get(k), SIZE);
+    record('get', await s3.get(k), SIZE);
     return;
   }
-  record('head', s3.head(k), 0);
-  record('get_range', s3.get(k, [LAYOUT.size - 8, LAYOUT.size - 1]), 8);
-  record('get_range', s3.get(k, [LAYOUT.size - 8 - LAYOUT.footer, LAYOUT.size - 9]), LAYOUT.footer);
-  for (const [offset, length] of LAYOUT.chunks) record('get_range', s3.get(k, [offset, offset + length - 1]), length);
-  if (Math.random() * FULL_EVERY < 1) record('get', s3.get(k), LAYOUT.size);
+  record('head', await s3.head(k), 0);
+  record('get_range', await s3.get(k, [LAYOUT.size - 8, LAYOUT.size - 1]), 8);
+  record('get_range', await s3.get(k, [LAYOUT.size - 8 - LAYOUT.footer, LAYOUT.size - 9]), LAYOUT.footer);
+  for (const [offset, length] of LAYOUT.chunks)
+    record('get_range', await s3.get(k, [offset, offset + length - 1]), length);
+  if (Math.random() * FULL_EVERY < 1) record('get', await s3.get(k), LAYOUT.size);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

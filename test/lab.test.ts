@@ -302,6 +302,11 @@ describe.skipIf(skip)('run: bad input stops before k6, with one line and exit 2'
     expect(r.stderr).toMatch(pattern);
   };
 
+  it('a setting the scenario does not know, before the host is even looked up', () =>
+    expectRejected(
+      cli(['run', 'ingest', '--host', 'no-such-host', '--results', results, '--set', 'VUSES=4']),
+      /--set: ingest has no setting VUSES \(known: MODE, VUS, DURATION,/,
+    ));
   it('unknown profile', () =>
     expectRejected(cli(['run', 'ingest', '--host', 'no-such-host', '--results', results]), /unknown host profile/));
   it('missing credential variable', () => {

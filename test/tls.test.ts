@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './support/scratch.js';
 import { certificateAuthority, serverCertificate } from '../src/hosts/tls.js';
 import { LAB, lacking } from './support/tools.js';
+import { runnerCommand } from '../src/load/launcher.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
@@ -63,7 +64,7 @@ describe.skipIf(skip)('TLS', () => {
     }
   });
 
-  it("k6 trusts the profile's ca_bundle, and fails without it", () => {
+  it("the runner trusts the profile's ca_bundle, and fails without it", () => {
     const results = join(work, 'results');
     const ok = cli(['run', 'ingest', '--host', 'local-target', '--results', results, '--set', 'DURATION=3s']);
     expect(ok.status, ok.stderr).toBe(0);
@@ -78,15 +79,15 @@ describe.skipIf(skip)('TLS', () => {
       .split('\n')
       .map((l) => l.split('='));
     const keys = Object.fromEntries(env.map(([k, ...v]) => [k, v.join('=')]));
+    const runner = runnerCommand();
     const bare = spawnSync(
-      join(ROOT, '.tools', 'bin', 'k6'),
-      ['run', '--quiet', join(ROOT, 'scenarios', 'ingest.ts')],
+      runner.argv[0],
+      [...runner.argv.slice(1), 'run', ...runner.runFlags, '--quiet', join(ROOT, 'scenarios', 'ingest.ts')],
       {
         encoding: 'utf8',
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
-          K6_NO_USAGE_REPORT: 'true',
           S3_ENDPOINT: labProfile('local-target').endpoint,
           S3_BUCKET: 'snds',
           S3_REGION: 'us-east-1',

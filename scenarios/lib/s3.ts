@@ -1,6 +1,7 @@
-// The S3 calls the scenarios make, signed with SigV4, path-style by default. Every request carries
-// a fixed `name` tag so that object keys never become metric series.
-import http, { type Params, type RefinedResponse, type ResponseType } from 'k6/http';
+// The S3 calls the scenarios make, signed with SigV4, path-style by default, each a promise
+// (http.asyncRequest) so that a VU never blocks its thread. Every request carries a fixed `name` tag so
+// that object keys never become metric series.
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import exec from 'k6/execution';
 import { amzDate, sign, UNSIGNED, uriEncode, type Credentials } from './sigv4.ts';
 import { k6Hashing } from './k6crypto.ts';
@@ -57,18 +58,7 @@ export class S3 {
     this.host = t.pathStyle ? m[2] : `${t.bucket}.${m[2]}`;
   }
 
-  request(method: string, key: string, body: Body, o: CallOptions): RefinedResponse<ResponseType> {
-    const [url, params] = this.signed(method, key, o);
-    return http.request(method, url, body, params);
-  }
-
-  /** The same request without blocking the VU: several are in flight at once, as a Parquet reader's are. */
-  requestAsync(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
-    const [url, params] = this.signed(method, key, o);
-    return http.asyncRequest(method, url, body, params);
-  }
-
-  private signed(method: string, key: string, o: CallOptions): [string, Params] {
+  request(method: string, key: string, body: Body, o: CallOptions): Promise<RefinedResponse<ResponseType>> {
     if (!this.t.accessKey || !this.t.secretKey)
       exec.test.abort(`missing environment variable ${this.t.accessKey ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY'}`);
     const path = this.t.pathStyle ? `/${this.t.bucket}/${key}` : `/${key}`;
@@ -88,16 +78,13 @@ export class S3 {
           .join('&')
       : '';
     const url = `${this.scheme}://${this.host}${uriEncode(path, true)}${qs ? '?' + qs : ''}`;
-    return [
-      url,
-      {
-        headers: { ...headers, ...this.unsigned },
-        tags: { name: o.name, op: o.op },
-        responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
-        ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
-        timeout: '120s',
-      },
-    ];
+    return http.asyncRequest(method, url, body, {
+      headers: { ...headers, ...this.unsigned },
+      tags: { name: o.name, op: o.op },
+      responseType: o.discard ? 'none' : o.text ? 'text' : 'binary',
+      ...(o.expected ? { responseCallback: http.expectedStatuses(...o.expected) } : {}),
+      timeout: '120s',
+    });
   }
 
   put(key: string, body: ArrayBuffer, headers?: Record<string, string>) {
@@ -128,8 +115,8 @@ export class S3 {
     return this.request('GET', '', null, { query, name: 'ListObjectsV2', op: 'list', text: true });
   }
 
-  createMultipart(key: string, headers?: Record<string, string>): string {
-    const r = this.request('POST', key, null, {
+  async createMultipart(key: string, headers?: Record<string, string>): Promise<string> {
+    const r = await this.request('POST', key, null, {
       query: { uploads: '' },
       name: 'CreateMultipartUpload',
       op: 'multipart_create',

@@ -20,17 +20,17 @@ export interface Read {
 }
 
 export interface Source {
-  list(prefix: string): Listed[];
-  get(key: string): Read;
+  list(prefix: string): Promise<Listed[]>;
+  get(key: string): Promise<Read>;
 }
 
 export function s3Source(s3: S3): Source {
   return {
-    list(prefix) {
+    async list(prefix) {
       const out: Listed[] = [];
       let token: string | undefined;
       do {
-        const r = s3.list(prefix, 1000, token);
+        const r = await s3.list(prefix, 1000, token);
         if (r.status !== 200) throw new Error(`source ListObjectsV2 answered ${r.status}`);
         const xml = String(r.body);
         for (const c of xml.split('<Contents>').slice(1))
@@ -39,8 +39,8 @@ export function s3Source(s3: S3): Source {
       } while (token);
       return out;
     },
-    get(key) {
-      const r = s3.request('GET', key, null, { name: 'SourceGet', op: 'source_get' });
+    async get(key) {
+      const r = await s3.request('GET', key, null, { name: 'SourceGet', op: 'source_get' });
       return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null };
     },
   };
@@ -68,7 +68,7 @@ export function azureSource(a: AzureSource): Source {
       ...Object.keys(query).map((k) => `${k}=${encodeURIComponent(query[k])}`),
       ...(a.sas ? [a.sas] : []),
     ].join('&');
-    return http.request(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, {
+    return http.asyncRequest(method, `${a.endpoint.replace(/\/$/, '')}${path}${qs ? '?' + qs : ''}`, null, {
       headers,
       tags: { name, op: name === 'SourceGet' ? 'source_get' : 'list' },
       responseType: binary ? 'binary' : 'text',
@@ -76,13 +76,13 @@ export function azureSource(a: AzureSource): Source {
     });
   };
   return {
-    list(prefix) {
+    async list(prefix) {
       const out: Listed[] = [];
       let marker = '';
       do {
         const q: Record<string, string> = { restype: 'container', comp: 'list', prefix, maxresults: '1000' };
         if (marker) q.marker = marker;
-        const r = call('GET', '', q, 'ListBlobs', false);
+        const r = await call('GET', '', q, 'ListBlobs', false);
         if (r.status !== 200) throw new Error(`source List Blobs answered ${r.status}`);
         const xml = String(r.body);
         for (const b of xml.split('<Blob>').slice(1))
@@ -95,8 +95,8 @@ export function azureSource(a: AzureSource): Source {
       } while (marker);
       return out;
     },
-    get(key) {
-      const r = call('GET', key, {}, 'SourceGet', true);
+    async get(key) {
+      const r = await call('GET', key, {}, 'SourceGet', true);
       return { status: r.status, body: r.status === 200 ? (r.body as ArrayBuffer) : null };
     },
   };

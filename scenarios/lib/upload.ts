@@ -5,23 +5,23 @@ import { record } from './metrics.ts';
 
 /** Sends `size` bytes in parts of `part` (the last may be shorter), the bytes of each from `chunk`.
  * True when every part and the completion were acknowledged. */
-export function uploadParts(
+export async function uploadParts(
   s3: S3,
   key: string,
   uploadId: string,
   size: number,
   part: number,
   chunk: (offset: number, length: number) => ArrayBuffer,
-): boolean {
+): Promise<boolean> {
   const etags: string[] = [];
   for (let offset = 0, n = 1; offset < size; offset += part, n++) {
     const body = chunk(offset, Math.min(part, size - offset));
-    const r = s3.uploadPart(key, uploadId, n, body);
+    const r = await s3.uploadPart(key, uploadId, n, body);
     if (!record('multipart_part', r, body.byteLength)) {
-      s3.abortMultipart(key, uploadId);
+      await s3.abortMultipart(key, uploadId);
       return false;
     }
     etags.push(String(r.headers.Etag || r.headers.ETag || ''));
   }
-  return record('put', s3.completeMultipart(key, uploadId, etags), 0);
+  return record('put', await s3.completeMultipart(key, uploadId, etags), 0);
 }

@@ -1,5 +1,9 @@
 // `sndsbench cutover`: the switch to the new host rehearsed under load; exit code 1 when a threshold fails.
 import type { Argv } from 'yargs';
+import { cutover as workload } from '../load/workloads/cutover.js';
+
+/** The command's defaults: the workload's full profile. */
+const FULL = workload.profiles.full;
 import { UsageError } from '../util/errors.js';
 import { parseSeconds } from '../util/units.js';
 import { cutover, DEFAULT_THRESHOLDS, type Thresholds } from '../load/cutover.js';
@@ -40,10 +44,10 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
           demandOption: true,
           describe: 'the switch: a command (yours), or "reference" (delta sync, HAProxy switch, delta sync)',
         })
-        .option('at', { type: 'string', describe: 'when the procedure starts, after the load (default 60s)' })
+        .option('at', { type: 'string', describe: `when the procedure starts, after the load (default ${FULL.at}s)` })
         .option('duration', {
           type: 'string',
-          describe: 'how long the load runs (default 180s; progressive: every step and a last interval)',
+          describe: `how long the load runs (default ${FULL.duration}s; progressive: every step and a last interval)`,
         })
         .option('steps', {
           type: 'string',
@@ -53,14 +57,18 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
           type: 'string',
           describe: 'progressive: prefixes under the dataset moved one per step, such as ER_PRS_F,ER_PHA_F',
         })
-        .option('step-every', { type: 'string', default: '60s', describe: 'progressive: time between steps' })
+        .option('step-every', {
+          type: 'string',
+          default: `${FULL.stepEvery}s`,
+          describe: 'progressive: time between steps',
+        })
         .option('rollback-at', {
           type: 'string',
           describe: 'progressive: the step that moves all traffic back to the old host (the run ends after it)',
         })
         .option('rate', {
           type: 'string',
-          default: '40',
+          default: String(FULL.rate),
           describe: 'iterations per second (reads, writes, read-modify-writes)',
         })
         .option('no-reuse', {
@@ -97,8 +105,8 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
         to: a.to,
         dataset: a.dataset,
         procedure: a.procedure,
-        at: at ?? 60,
-        duration: plan?.duration ?? duration ?? 180,
+        at: at ?? FULL.at,
+        duration: plan?.duration ?? duration ?? FULL.duration,
         plan,
         rate: positiveInteger('rate', a.rate, 10000),
         noReuse: a['no-reuse'],

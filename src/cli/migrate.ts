@@ -1,5 +1,9 @@
 // `sndsbench migrate`: a migration rehearsal from --from to --to, or (--verify) a read-back of the target.
 import type { Argv } from 'yargs';
+import { migration } from '../load/workloads/migration.js';
+
+/** The command's defaults: the workload's full profile. */
+const FULL = migration.profiles.full;
 import { migrate, verifyTarget } from '../load/migrate.js';
 import { absolute, parseRetries, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
 
@@ -29,7 +33,11 @@ export function migrateCommand(y: Argv, exit: SetExitCode): Argv {
           describe: 'or the JSON of "sndsbench plan --json" (its bytes and objects)',
           coerce: absolute,
         })
-        .option('streams', { type: 'string', default: '4', describe: 'parallel copy streams (k6 VUs)' })
+        .option('streams', {
+          type: 'string',
+          default: String(FULL.streams),
+          describe: 'parallel copy streams (virtual users)',
+        })
         .option('prefixes', {
           type: 'string',
           default: '1',
@@ -37,12 +45,12 @@ export function migrateCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('part-size', {
           type: 'string',
-          default: String(16 * 1024 * 1024),
+          default: String(FULL.partSize),
           describe: "multipart part size, kept within the target profile's rules",
         })
         .option('retries', {
           type: 'string',
-          default: '4',
+          default: String(FULL.retries),
           describe: 'retries per object before it is named as failed',
         })
         .option('delta', {

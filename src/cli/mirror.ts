@@ -1,6 +1,10 @@
 // `sndsbench mirror`: double hosting rehearsed under load; exit code 1 when the new host trails too far
 // or ends up different from the old one.
 import type { Argv } from 'yargs';
+import { mirror as workload } from '../load/workloads/mirror.js';
+
+/** The command's defaults: the workload's full profile. */
+const FULL = workload.profiles.full;
 import { parseSeconds } from '../util/units.js';
 import { mirror } from '../load/mirror.js';
 import { absolute, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
@@ -21,19 +25,23 @@ export function mirrorCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('procedure', {
           type: 'string',
-          default: 'reference',
+          default: FULL.procedure,
           describe: 'the replication: a command (yours), or "reference" (sndsbench replicate: continuous delta sync)',
         })
-        .option('duration', { type: 'string', default: '10m', describe: 'how long the load runs' })
-        .option('max-lag', { type: 'string', default: '30s', describe: 'the replication lag p99 that passes' })
+        .option('duration', { type: 'string', default: `${FULL.duration}s`, describe: 'how long the load runs' })
+        .option('max-lag', {
+          type: 'string',
+          default: `${FULL.maxLag}s`,
+          describe: 'the replication lag p99 that passes',
+        })
         .option('catch-up', {
           type: 'string',
-          default: '60s',
+          default: `${FULL.catchUp}s`,
           describe: 'how long the new host has to catch up after the load, before the audit',
         })
         .option('rate', {
           type: 'string',
-          default: '20',
+          default: String(FULL.rate),
           describe: 'iterations per second (reads, writes, overwrites, deletes)',
         })
         .option('front', { type: 'string', describe: 'a host profile the load goes through instead of --from' })

@@ -1,7 +1,8 @@
-// `sndsbench run <scenario> --host P`: one k6 scenario; exit code 1 when a threshold fails.
+// `sndsbench run <scenario> --host P`: one scenario of the registry; exit code 1 when a threshold fails.
 import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
-import { SCENARIOS, runScenario } from '../load/run.js';
+import { runScenario } from '../load/run.js';
+import { SCENARIOS } from '../load/workloads/index.js';
 import { sampleParquet } from '../dataset/sample.js';
 import { positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
 
@@ -19,7 +20,7 @@ function settings(set: string[]): Record<string, string> {
 export function runCommand(y: Argv, exit: SetExitCode): Argv {
   return y.command(
     'run <scenario>',
-    `Run a k6 scenario (${SCENARIOS.join(', ')}) against a host profile; results in results/<run-id>/`,
+    `Run a scenario (${SCENARIOS.map((w) => w.name).join(', ')}) against a host profile; results in results/<run-id>/`,
     (y) =>
       y
         .positional('scenario', { type: 'string', demandOption: true })
@@ -32,7 +33,7 @@ export function runCommand(y: Argv, exit: SetExitCode): Argv {
         .option('segments', {
           type: 'string',
           default: '1',
-          describe: 'k6 processes, each running one execution segment; results merged',
+          describe: 'load processes, each running one execution segment; results merged',
         })
         .option('results', RESULTS_OPTION)
         .option('thresholds', { type: 'string', describe: 'k6 thresholds as JSON, replacing the scenario default' })

@@ -58,7 +58,7 @@ export interface Verdict {
   window_seconds: number;
   verdict: 'PASS' | 'FAIL';
   margin_seconds: number;
-  to_meet: { streams: number; k6_instances: number; prefixes: number | null };
+  to_meet: { streams: number; load_instances: number; prefixes: number | null };
 }
 
 /** migration.json (not written when a delta had nothing to copy). */
@@ -68,7 +68,8 @@ export interface MigrationResult {
   to: string;
   dataset: string;
   delta: boolean;
-  k6: string;
+  /** The runner's version (src/load/launcher.ts). */
+  runner: string;
   rehearsal: Rehearsal;
   verdict: Verdict;
   objects: ObjectResult[];
@@ -171,7 +172,7 @@ export interface CutoverReport {
 }
 
 /** cutover.json. */
-export type CutoverResult = CutoverReport & { k6: string };
+export type CutoverResult = CutoverReport & { runner: string };
 
 /** One change the mirror load acknowledged on the old host and how long the new host took to show it. */
 export interface MirrorLag {
@@ -228,7 +229,7 @@ export interface MirrorReport {
 }
 
 /** mirror.json. */
-export type MirrorResult = MirrorReport & { k6: string };
+export type MirrorResult = MirrorReport & { runner: string };
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 

@@ -2,10 +2,9 @@
 // the evidence: every acknowledged write checked on the target, reads after the switch checked for
 // the latest version, a per-second timeline, the switch window's error rate and latency, the longest
 // run of failures, and the data acknowledged on the source but absent from the target at the switch.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { projectPath } from '../util/paths.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
 import { access, DeltaSync, removeAll } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
@@ -16,7 +15,7 @@ import { seedRecord } from '../contracts/dataset.js';
 import { cutoverEvent, type DeletedEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
 import { readSummary, type CutoverReport, type CutoverResult, type Thresholds } from '../contracts/results.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+import { launch, redact, runId, secretsOf } from './launcher.js';
 import { checkProcedure, runCommand } from './procedure.js';
 import { haproxyEnv, referenceProcedure } from './switch.js';
 import { checkStartingState } from './starting-state.js';
@@ -82,7 +81,6 @@ export async function cutover(
   await preflight(from);
   await preflight(to);
   await checkStartingState(front, from, to);
-  const k6 = k6Binary();
 
   const id = runId(`cutover-${to.name}`, 'millisecond');
   const dir = join(resolve(o.results), id);
@@ -100,7 +98,7 @@ export async function cutover(
   const tenantSyncs = new Map(tenants.map((t) => [t, syncs[0].scoped(`${seed.prefix}/${t}/`)]));
   const pathBase = front.addressing === 'virtual' ? '' : `/${front.bucket}`;
 
-  const env = k6Env(dir, [front], {
+  const settings = {
     RATE: String(o.rate),
     DURATION: `${o.duration}s`,
     WRITE_PREFIX: writePrefix,
@@ -109,18 +107,7 @@ export async function cutover(
       tenants.map((t) => ({ name: t, key_prefix: `${seed.prefix}/${t}/`, write_prefix: tenantWrites(t) })),
     ),
     NO_REUSE: String(o.noReuse),
-    ...targetEnv(front, fc),
-    SUMMARY_JSON: join(dir, 'summary.json'),
-  });
-  const args = [
-    'run',
-    '--quiet',
-    '--log-format',
-    'json',
-    '--out',
-    `json=${join(dir, 'samples.json.gz')}`,
-    projectPath('scenarios', 'cutover.ts'),
-  ];
+  };
   const secrets = secretsOf([front, from, to].map(credentialsOf));
   const writes: WriteEvent[] = [];
   const deleted = new Map<string, DeletedEvent>();
@@ -128,14 +115,23 @@ export async function cutover(
   let loadStarted = 0;
   let onLoad: () => void = () => undefined;
   const loadBegins = new Promise<void>((r) => (onLoad = r));
-  const exited = runK6(k6, args, env, (line) => {
-    const e = cutoverEvent(line);
-    if (e?.event === 'load') {
-      loadStarted = e.t;
-      onLoad();
-    } else if (e?.event === 'write') writes.push(e);
-    else if (e?.event === 'delete') deleted.set(e.key, e);
-    else if (e?.event === 'state-read') stateReads.push(e);
+  const exited = launch({
+    scenario: 'cutover',
+    dir,
+    settings,
+    target: { profile: front, credentials: fc },
+    others: [from, to].map(credentialsOf),
+    samples: true,
+    jsonLog: true,
+    onLine: (line) => {
+      const e = cutoverEvent(line);
+      if (e?.event === 'load') {
+        loadStarted = e.t;
+        onLoad();
+      } else if (e?.event === 'write') writes.push(e);
+      else if (e?.event === 'delete') deleted.set(e.key, e);
+      else if (e?.event === 'state-read') stateReads.push(e);
+    },
   });
 
   // The procedure at --at (or each step's), then what the final host lacks of the writes acknowledged
@@ -193,19 +189,16 @@ export async function cutover(
     const absent = await missingOn(finalHost, acked);
     rpo = { objects: absent.length, bytes: absent.reduce((s, w) => s + w.bytes, 0) };
   }
-  const { code, log } = await exited;
-  writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
+  const load = await exited;
   writeFileSync(join(dir, 'procedure.log'), `${procedure.command}\nexit ${procedure.exit}\n${procedure.output}\n`);
-  if (!existsSync(join(dir, 'summary.json')))
-    throw k6Failure(log, `k6 exited with ${code}`, secrets, join(dir, 'k6.log'));
+  if (load.error) throw load.error;
 
   const progress = plan ? { plan, runs, finalHost } : null;
   const hosts = { front, from, to, final: finalHost };
   const report = await analyse(o, dir, id, hosts, procedure, loadStarted, writes, deleted, stateReads, rpo, progress);
   // A tenant's writes sit among the dataset's objects: removed from both hosts once judged.
   for (const t of tenants) await Promise.all([from, to].map((h) => removeAll(access(h), tenantWrites(t))));
-  const version = k6Version(k6);
-  const result: CutoverResult = { ...report, k6: version };
+  const result: CutoverResult = { ...report, runner: load.runner };
   writeAtomic(join(dir, 'cutover.json'), JSON.stringify(result, null, 1) + '\n');
   const workload = {
     scenario: 'cutover',
@@ -234,7 +227,7 @@ export async function cutover(
         scenario: 'cutover',
         workload,
         object_sizes: sizes(objects.map((x) => x.bytes)),
-        tools: { k6: version },
+        tools: { runner: load.runner },
       }),
       null,
       1,

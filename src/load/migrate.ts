@@ -1,13 +1,12 @@
 // `sndsbench migrate`: rehearses the migration of a seeded dataset from one host to another with the
-// migration scenario (k6), then extrapolates the measured rates to the full volume and gives a verdict
+// migration scenario, then extrapolates the measured rates to the full volume and gives a verdict
 // against the window, with what would meet it. `--delta` copies only what changed since the last copy;
 // `--verify` reads the target back against the seed-time checksums without copying.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { projectPath } from '../util/paths.js';
-import { credentialNames, loadProfile, type HostProfile } from '../hosts/profile.js';
+import { loadProfile, type HostProfile } from '../hosts/profile.js';
 import { s3Request } from '../hosts/s3node.js';
 import { access, keysOn } from '../hosts/sync.js';
 import { writeAtomic } from '../util/files.js';
@@ -25,7 +24,7 @@ import {
 import { preflight } from '../hosts/preflight.js';
 import { partRules, putRequests } from '../hosts/parts.js';
 import { duration, human, parseWindow, parseVolume } from '../util/units.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+import { launch, runId } from './launcher.js';
 
 export interface MigrateOptions {
   from: string;
@@ -70,7 +69,7 @@ function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; se
 export async function migrate(
   options: MigrateOptions,
 ): Promise<{ dir: string; rehearsal: Rehearsal; verdict: Verdict | null; exitCode: number; text: string }> {
-  // k6 opens these files: absolute, whatever the caller's working directory.
+  // The scenario opens these files: absolute, whatever the caller's working directory.
   const o = {
     ...options,
     dataset: resolve(options.dataset),
@@ -85,7 +84,6 @@ export async function migrate(
     );
   const fc = await preflight(from);
   const tc = await preflight(to);
-  const k6 = k6Binary();
 
   const id = runId(`migration-${from.name}-to-${to.name}`, 'millisecond');
   const dir = join(o.results, id);
@@ -104,43 +102,25 @@ export async function migrate(
     CHECKSUMS: join(dir, 'checksums.json'),
     ...(o.delta ? { PREVIOUS: recordPath } : {}),
   };
-  const env = k6Env(dir, [from, to], {
-    ...settings,
-    SOURCE_KIND: from.kind ?? 's3',
-    SOURCE_ENDPOINT: from.endpoint,
-    SOURCE_BUCKET: from.bucket,
-    SOURCE_REGION: from.region,
-    SOURCE_PATH_STYLE: String(from.addressing !== 'virtual'),
-    SOURCE_ACCESS_KEY: fc.accessKey,
-    SOURCE_SECRET_KEY: fc.secretKey,
-    SOURCE_SAS: fc.sasToken ?? '',
-    ...targetEnv(to, tc),
-    SUMMARY_JSON: join(dir, 'summary.json'),
-  });
-  const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'migration.ts')];
-  const secrets = secretsOf([fc, tc]);
   // One log line per object and phase.
   const copies = new Map<string, CopyEvent>();
   const verified = new Map<string, string>();
   const deletes: DeleteEvent[] = [];
-  const { code, log } = await runK6(k6, args, env, (line) => {
-    const e = migrationEvent(line);
-    if (e?.migration === 'copy') copies.set(e.key, e);
-    if (e?.migration === 'verify') verified.set(e.key, e.error);
-    if (e?.migration === 'delete') deletes.push(e);
+  const run = await launch({
+    scenario: 'migration',
+    dir,
+    settings,
+    target: { profile: to, credentials: tc },
+    source: { profile: from, credentials: fc },
+    jsonLog: true,
+    onLine: (line) => {
+      const e = migrationEvent(line);
+      if (e?.migration === 'copy') copies.set(e.key, e);
+      if (e?.migration === 'verify') verified.set(e.key, e.error);
+      if (e?.migration === 'delete') deletes.push(e);
+    },
   });
-  writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
-  const names = credentialNames;
-  const hosts = `SOURCE_ENDPOINT=${from.endpoint} (keys ${names(from)}) S3_ENDPOINT=${to.endpoint} (keys ${names(to)})`;
-  const command = `${hosts} ${k6} ${args.join(' ')}`;
-  writeFileSync(
-    join(dir, 'command.txt'),
-    `${Object.entries(settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')} ${command}\n`,
-  );
-  if (!existsSync(join(dir, 'summary.json')))
-    throw k6Failure(log, `k6 exited with ${code}`, secrets, join(dir, 'k6.log'));
+  if (run.error) throw run.error;
 
   const results: ObjectResult[] = [...copies.entries()].map(([key, c]) => {
     const verifyError = verified.get(key);
@@ -157,7 +137,7 @@ export async function migrate(
   const starts = [...copies.values()].map((c) => c.start);
   const ends = [...copies.values()].map((c) => c.end);
   const seconds = copies.size ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
-  const summary = readSummary(join(dir, 'summary.json'));
+  const summary = readSummary(run.summaries[0]);
   const count = (m: string) => stat(summary, m, 'count');
   const bytes = good.reduce((s, r) => s + r.bytes, 0);
   const rehearsal: Rehearsal = {
@@ -183,7 +163,6 @@ export async function migrate(
   for (const key of deleted) delete previous[key];
   writeAtomic(recordPath, JSON.stringify(previous, null, 1) + '\n');
 
-  const version = k6Version(k6);
   const deletions = deletes.length
     ? `deleted on the source since the last copy: ${deletes.length} objects, ${deleted.length} deleted from ` +
       `${to.name}${failedDeletes.length ? `, ${failedDeletes.length} still there` : ''}`
@@ -207,7 +186,7 @@ export async function migrate(
     to: to.name,
     dataset: o.dataset,
     delta: o.delta,
-    k6: version,
+    runner: run.runner,
     rehearsal,
     verdict,
     objects: results,
@@ -236,7 +215,7 @@ export async function migrate(
         scenario: 'migration',
         workload,
         object_sizes: sizes(seed.objects.map((x) => x.bytes)),
-        tools: { k6: version },
+        tools: { runner: run.runner },
       }),
       null,
       1,
@@ -295,7 +274,7 @@ export function extrapolate(
     margin_seconds: window - seconds,
     to_meet: {
       streams: Math.ceil((o.streams * needRate) / Math.max(r.bytes_per_second, 1e-9)),
-      k6_instances: Math.ceil(needRate / Math.max(r.bytes_per_second, 1e-9)),
+      load_instances: Math.ceil(needRate / Math.max(r.bytes_per_second, 1e-9)),
       prefixes: cap ? Math.ceil(requests / (cap * window)) : null,
     },
   };
@@ -329,7 +308,7 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
   );
   const meet = [
     `${v.to_meet.streams} streams`,
-    `${v.to_meet.k6_instances} k6 instance(s) at ${mb(r.bytes_per_second)}/s each`,
+    `${v.to_meet.load_instances} load instance(s) at ${mb(r.bytes_per_second)}/s each`,
   ];
   if (v.to_meet.prefixes !== null)
     meet.push(`${v.to_meet.prefixes} bucket(s) or prefix(es) at ${to.limits.put_per_second_per_bucket} PUT/s`);

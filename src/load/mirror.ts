@@ -18,7 +18,7 @@ import { mirrorEvent, type MutationEvent } from '../contracts/events.js';
 import { stat, type K6Summary } from '../contracts/k6.js';
 import { readSummary, type MirrorReport, type MirrorResult } from '../contracts/results.js';
 import { runManifest, sizes } from './provenance.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
+import { launch, redact, runId, secretsOf } from './launcher.js';
 import { checkProcedure, startProcedure, type Running, type Stopped } from './procedure.js';
 import { analyseLag, Ledger, percentile, seconds } from './mirror-lag.js';
 import { Probe } from './mirror-probe.js';
@@ -68,7 +68,6 @@ export async function mirror(
   await preflight(to);
   // Through a front, the load must reach the old host only, as double hosting starts.
   if (front) await checkStartingState(front, from, to);
-  const k6 = k6Binary();
 
   const id = runId(`mirror-${to.name}`, 'millisecond');
   const dir = join(resolve(o.results), id);
@@ -80,16 +79,13 @@ export async function mirror(
 
   const objects = seed.objects.filter((x) => x.sha256 && x.bytes > 0 && !x.key.endsWith('.json'));
   writeFileSync(join(dir, 'objects.json'), JSON.stringify(objects));
-  const env = k6Env(dir, [loadHost], {
+  const settings = {
     RATE: String(o.rate),
     DURATION: `${o.duration}s`,
     WRITE_PREFIX: prefixes.run,
     WRITE_SIZE: String(WRITE_SIZE),
     OBJECTS: join(dir, 'objects.json'),
-    ...targetEnv(loadHost, lc),
-    SUMMARY_JSON: join(dir, 'summary.json'),
-  });
-  const args = ['run', '--quiet', '--log-format', 'json', projectPath('scenarios', 'mirror.ts')];
+  };
   const secrets = secretsOf([loadHost, from, to].map(credentialsOf));
   const procedureEnv = {
     SNDSBENCH_FROM: from.name,
@@ -101,14 +97,22 @@ export async function mirror(
 
   const mutations: MutationEvent[] = [];
   let loadStarted = 0;
-  const exited = runK6(k6, args, env, (line) => {
-    const e = mirrorEvent(line);
-    if (e?.event === 'load') {
-      loadStarted = e.t;
-    } else if (e?.event === 'mutation') mutations.push(e);
+  const exited = launch({
+    scenario: 'mirror',
+    dir,
+    settings,
+    target: { profile: loadHost, credentials: lc },
+    others: [from, to].map(credentialsOf),
+    jsonLog: true,
+    onLine: (line) => {
+      const e = mirrorEvent(line);
+      if (e?.event === 'load') {
+        loadStarted = e.t;
+      } else if (e?.event === 'mutation') mutations.push(e);
+    },
   });
 
-  // The replication and the probe start with k6, so that they are under way when the first change is
+  // The replication and the probe start with the load, so that they are under way when the first change is
   // acknowledged: double hosting is measured in its steady state, not while a process boots.
   const probe = new Probe(dst, prefixes.run, PROBE_EVERY_MS);
   const procedureStart = Date.now();
@@ -130,13 +134,13 @@ export async function mirror(
   let catchUp: MirrorReport['catch_up'];
   let found: Audit;
   let summary: K6Summary;
+  let runner: string;
   try {
-    const k6Exit = await exited;
+    const load = await exited;
     loadEnded = Date.now();
-    writeFileSync(join(dir, 'k6.log'), redact(k6Exit.log, secrets));
-    if (!existsSync(join(dir, 'summary.json')))
-      throw k6Failure(k6Exit.log, `k6 exited with ${k6Exit.code}`, secrets, join(dir, 'k6.log'));
-    summary = readSummary(join(dir, 'summary.json'));
+    runner = load.runner;
+    if (load.error) throw load.error;
+    summary = readSummary(load.summaries[0]);
 
     catchUp = await waitForCatchUp(new Ledger(mutations), probe, o.catchUp);
     await probe.stop();
@@ -210,8 +214,7 @@ export async function mirror(
   report.failed = judge(report);
   report.verdict = report.failed.length ? 'FAIL' : 'PASS';
 
-  const version = k6Version(k6);
-  const result: MirrorResult = { ...report, k6: version };
+  const result: MirrorResult = { ...report, runner };
   writeAtomic(join(dir, 'mirror.json'), JSON.stringify(result, null, 1) + '\n');
   const workload = {
     scenario: 'mirror',
@@ -233,7 +236,7 @@ export async function mirror(
         scenario: 'mirror',
         workload,
         object_sizes: sizes(objects.map((x) => x.bytes)),
-        tools: { k6: version, replication: command },
+        tools: { runner, replication: command },
       }),
       null,
       1,

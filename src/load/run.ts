@@ -1,35 +1,18 @@
 // `sndsbench run SCENARIO --host PROFILE`: checks the host before any load (reachable, credentials
-// accepted, bucket present), runs k6 with the scenario's settings, and writes results/<run-id>/.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// accepted, bucket present), runs the scenario with its settings, and writes results/<run-id>/.
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
-import { projectPath } from '../util/paths.js';
 import { loadProfile, type HostProfile } from '../hosts/profile.js';
 import { Histogram } from '../util/histogram.js';
 import { writeAtomic } from '../util/files.js';
 import { readPoints, readSummary } from '../contracts/results.js';
-import type { K6Metric, K6Summary, Layout } from '../contracts/k6.js';
-import { parquetLayout } from './layout.js';
+import type { K6Metric, K6Summary } from '../contracts/k6.js';
+import { scenarioNamed } from './workloads/index.js';
 import { runManifest, sizes } from './provenance.js';
 import { preflight } from '../hosts/preflight.js';
 import { access, removeAll } from '../hosts/sync.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from './k6.js';
-
-export const SCENARIOS = ['ingest', 'read', 'mixed'];
-
-/** Scenario settings per run profile: `ci` keeps each scenario well under a minute. */
-export const RUN_PROFILES: Record<'ci' | 'full', Record<string, Record<string, string>>> = {
-  ci: {
-    ingest: { VUS: '4', DURATION: '10s', OBJECT_SIZE: String(4 * 1024 ** 2) },
-    read: { VUS: '4', DURATION: '10s', OBJECTS: '8' },
-    mixed: { VUS: '4', DURATION: '10s', OBJECT_SIZE: String(1024 ** 2), OBJECTS: '16' },
-  },
-  full: {
-    ingest: { VUS: '16', DURATION: '2m', OBJECT_SIZE: String(64 * 1024 ** 2), PART_SIZE: String(16 * 1024 ** 2) },
-    read: { VUS: '16', DURATION: '2m', OBJECTS: '64' },
-    mixed: { VUS: '16', DURATION: '2m', OBJECT_SIZE: String(16 * 1024 ** 2), OBJECTS: '128' },
-  },
-};
+import { launch, runId } from './launcher.js';
 
 export interface RunOptions {
   scenario: string;
@@ -52,75 +35,33 @@ export interface RunResult {
 }
 
 export async function runScenario(o: RunOptions): Promise<RunResult> {
-  if (!SCENARIOS.includes(o.scenario))
-    throw new UsageError(`unknown scenario "${o.scenario}"; known: ${SCENARIOS.join(', ')}`);
+  const w = scenarioNamed(o.scenario);
+  let settings = w.settings(w.profiles[o.profile], o.env ?? {}, '--set');
   const p = loadProfile(o.host);
   const thresholds = thresholdsFor(p, o.thresholds);
-  const k6 = k6Binary();
   const c = await preflight(p);
   const id = runId(`${o.scenario}-${p.name}`, 'second');
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
-  const settings: Record<string, string> = { ...RUN_PROFILES[o.profile][o.scenario], ...(o.env ?? {}) };
   // A prefix of the run's own, so that removing it afterwards touches nothing else in the bucket.
   const ownPrefix = settings.PREFIX === undefined;
   settings.PREFIX ??= `sndsbench-${id}`;
-  if (o.scenario === 'read' && settings.PATTERN !== 'full') {
-    // Read patterns follow a real generated file's layout.
-    if (!settings.PARQUET && !o.sample)
-      throw new UsageError('the read scenario needs a Parquet file: --set PARQUET=FILE');
-    settings.PARQUET = resolve(settings.PARQUET ?? (await o.sample!(join(resolve(o.results), '_sample'))));
-    settings.LAYOUT ??= JSON.stringify(await parquetLayout(settings.PARQUET));
-  }
-  const script = projectPath('scenarios', `${o.scenario}.ts`);
-  const env = k6Env(dir, [p], { ...settings, ...thresholds, ...targetEnv(p, c) });
+  if (w.prepare) settings = await w.prepare(settings, { results: o.results, sample: o.sample });
   const n = o.segments;
-  const sequence = Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`)).join(',');
-  const commands: string[][] = [];
-  const runs = Array.from({ length: n }, (_, i) => {
-    const args = ['run', '--quiet', script];
-    const seg = n > 1 ? `-${i}` : '';
-    if (n > 1)
-      args.push(
-        '--execution-segment',
-        `${i === 0 ? '0' : `${i}/${n}`}:${i + 1 === n ? '1' : `${i + 1}/${n}`}`,
-        '--execution-segment-sequence',
-        sequence,
-      );
-    // Raw samples: segments are merged from them, and reports draw throughput over time.
-    args.push('--out', `json=${join(dir, `samples${seg}.json.gz`)}`);
-    commands.push([k6, ...args]);
-    const dashboard = join(dir, `dashboard${seg}.html`);
-    return runK6(k6, args, {
-      ...env,
-      SUMMARY_JSON: join(dir, `summary${seg}.json`),
-      K6_WEB_DASHBOARD: 'true',
-      K6_WEB_DASHBOARD_PORT: '-1',
-      K6_WEB_DASHBOARD_PERIOD: '1s',
-      K6_WEB_DASHBOARD_EXPORT: dashboard,
-    });
+  // Raw samples: segments are merged from them, and reports draw throughput over time.
+  const run = await launch({
+    scenario: o.scenario,
+    dir,
+    settings: { ...settings, ...thresholds },
+    target: { profile: p, credentials: c },
+    segments: n,
+    samples: true,
   });
-  const done = await Promise.all(runs);
-  const settingNames = Object.keys(settings)
-    .map((k) => `${k}=${settings[k]}`)
-    .join(' ');
-  // Runnable as written: the keys by the names of their variables.
-  const keys = `S3_ACCESS_KEY=$${p.credentials.access_key_env} S3_SECRET_KEY=$${p.credentials.secret_key_env}`;
-  const target = `S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} ${keys}`;
-  writeFileSync(
-    join(dir, 'command.txt'),
-    commands.map((c) => `${settingNames} ${target} ${c.join(' ')}`).join('\n') + '\n',
-  );
-  const log = done.map((d) => d.log).join('\n');
-  const secrets = secretsOf([c]);
-  writeFileSync(join(dir, 'k6.log'), redact(log, secrets));
-  const missing = Array.from({ length: n }, (_, i) => join(dir, n > 1 ? `summary-${i}.json` : 'summary.json'));
-  if (missing.some((f) => !existsSync(f))) throw k6Failure(log, 'no summary written', secrets, join(dir, 'k6.log'));
-  const summary = n > 1 ? await mergeSegments(dir, n) : readSummary(join(dir, 'summary.json'));
+  if (run.error) throw run.error;
+  const summary = n > 1 ? await mergeSegments(dir, n) : readSummary(run.summaries[0]);
   if (n > 1) writeAtomic(join(dir, 'summary.json'), JSON.stringify(summary, null, 1));
-  const exitCode = done.some((d) => d.code !== 0) ? 1 : 0;
+  const exitCode = run.code !== 0 ? 1 : 0;
   const removed = ownPrefix && !o.keepObjects ? await removeRunObjects(p, `${settings.PREFIX}/`) : null;
-  const version = k6Version(k6);
   writeAtomic(
     join(dir, 'run.json'),
     JSON.stringify(
@@ -132,9 +73,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         profile: o.profile,
         segments: n,
         settings,
-        k6: version,
+        runner: run.runner,
         exit: exitCode,
-        thresholds_failed: done.some((d) => d.code === 99),
+        thresholds_failed: run.codes.includes(99),
         objects_removed: removed,
       },
       null,
@@ -143,7 +84,6 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   );
   // What makes two runs comparable: not the sample file's path nor the run's own prefix.
   const { PARQUET: _sample, PREFIX: _prefix, ...workload } = settings;
-  const size = settings.LAYOUT ? (JSON.parse(settings.LAYOUT) as Layout).size : Number(settings.OBJECT_SIZE ?? 0);
   writeAtomic(
     join(dir, 'manifest.json'),
     JSON.stringify(
@@ -154,8 +94,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         provider: p.provider,
         scenario: o.scenario,
         workload: { scenario: o.scenario, profile: o.profile, segments: n, ...workload },
-        object_sizes: sizes(size ? [size] : []),
-        tools: { k6: version },
+        object_sizes: sizes(w.objectSizes(settings).filter((x) => x > 0)),
+        tools: { runner: run.runner },
       }),
       null,
       1,

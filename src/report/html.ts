@@ -85,10 +85,7 @@ export async function html(r: Report, groups: Loaded[][]): Promise<string> {
       `<tr><td>${k}</td>${r.candidates.map((h) => `<td>${esc(String(r.limits[h]?.[k] ?? '—'))}</td>`).join('')}</tr>`,
   ).join('\n');
   const provenance = r.runs
-    .map((x) => {
-      const dashboard = x.dashboard ? ` (<a href="${esc(x.dashboard)}">k6 dashboard</a>)` : '';
-      return `<li>${esc(x.kind)} on ${esc(x.host)}: <a href="${esc(x.manifest)}">${esc(x.id)}</a>${dashboard}</li>`;
-    })
+    .map((x) => `<li>${esc(x.kind)} on ${esc(x.host)}: <a href="${esc(x.manifest)}">${esc(x.id)}</a></li>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sndsbench report</title>

@@ -1,7 +1,7 @@
 // `sndsbench report RESULTS_DIR... --out DIR`: the candidate hosts side by side on the same workloads,
 // as one self-contained HTML page (SVG charts, no script, no network), Markdown and JSON, with a
 // scorecard against the evaluator's criteria and every figure linked to its run's manifest.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProfile } from '../hosts/profile.js';
 import { writeAtomic } from '../util/files.js';
@@ -51,17 +51,9 @@ export async function report(
   for (const r of runs) {
     mkdirSync(join(out, 'runs', r.id), { recursive: true });
     copyFileSync(join(r.dir, 'manifest.json'), join(out, 'runs', r.id, 'manifest.json'));
-    const dashboard = existsSync(join(r.dir, 'dashboard.html'));
-    if (dashboard) copyFileSync(join(r.dir, 'dashboard.html'), join(out, 'runs', r.id, 'dashboard.html'));
     const manifest = `runs/${r.id}/manifest.json`;
     const kind = r.manifest.kind;
-    links.push({
-      id: r.id,
-      kind,
-      host: r.manifest.host,
-      manifest,
-      dashboard: dashboard ? `runs/${r.id}/dashboard.html` : null,
-    });
+    links.push({ id: r.id, kind, host: r.manifest.host, manifest });
   }
 
   const result: Report = {

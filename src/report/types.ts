@@ -57,7 +57,7 @@ export interface Report {
     runs: { host: string; id: string; metrics: Metrics; intervals?: Record<string, Interval | null>; n?: number }[];
   }[];
   limits: Record<string, Limits | null>;
-  runs: { id: string; kind: string; host: string; manifest: string; dashboard: string | null }[];
+  runs: { id: string; kind: string; host: string; manifest: string }[];
 }
 
 /** A figure as the tables show it. */

@@ -8,6 +8,7 @@ import { loadCampaign } from '../../src/load/campaign/file.js';
 import { planCampaign } from '../../src/load/campaign/plan.js';
 import { schedule } from '../../src/load/campaign/run.js';
 import { UsageError } from '../../src/util/errors.js';
+import type { ReadSettings } from '../../src/load/workloads/read.js';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'campaigns', 'evaluation.yaml');
 
@@ -22,12 +23,43 @@ describe('campaign plan', () => {
 
   it('refuses a workload above a cap, and a budget too small', () => {
     const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
-    const read = c.workloads.find((w) => w.kind === 'run' && w.scenario === 'read')!;
-    if (read.kind === 'run') read.settings.VUS = '64';
+    const read = c.workloads.find((w) => w.workload === 'read')!;
+    (read.settings as ReadSettings).VUS = '64';
     c.budget.requests = 10;
     const refusals = planCampaign(c, null).refusals;
     expect(refusals[0]).toMatch(/^workload read on outscale: about \d+ GET\/s, above the 300 GET\/s per bucket/);
     expect(refusals.at(-1)).toMatch(/requests, above the budget of 10$/);
+  });
+
+  it('refuses a workload the registry does not know, naming those it does, rather than estimate another', () => {
+    const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
+    c.workloads[0] = { ...c.workloads[0], workload: 'ingest-v2' };
+    expect(() => planCampaign(c, null)).toThrow(UsageError);
+    expect(() => planCampaign(c, null)).toThrow(
+      'unknown workload "ingest-v2" (known: ingest, read, mixed, migration, mirror, cutover, research)',
+    );
+  });
+
+  it("each workload's estimate follows its own settings", () => {
+    const c = loadCampaign(EXAMPLE, join(tmpdir(), 'unused'));
+    c.workloads = c.workloads.filter((w) => w.workload === 'ingest');
+    c.candidates = c.candidates.slice(0, 1);
+    const base = planCampaign(c, null).estimates[0];
+    (c.workloads[0].settings as Record<string, string>).MODE = 'rate';
+    (c.workloads[0].settings as Record<string, string>).RATE = '3';
+    const rated = planCampaign(c, null).estimates[0];
+    // 3 objects a second for the full profile's 2 minutes, each in 64 MiB / 16 MiB parts + create + complete.
+    expect(rated.put).toBe(3 * 120 * 6);
+    expect(rated.written).toBe(3 * 120 * 64 * 1024 ** 2);
+    expect(base.put).not.toBe(rated.put);
+  });
+
+  it('a scenario setting it does not know, or of the wrong kind, is one line naming it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sndsbench-campaign-')), 'typo.yaml');
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - scenario: ingest\n    settings: { VUSES: 3 }\n');
+    expect(() => loadCampaign(file)).toThrow(/workload ingest: ingest has no setting VUSES \(known: MODE, VUS,/);
+    writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - scenario: ingest\n    settings: { VUS: many }\n');
+    expect(() => loadCampaign(file)).toThrow(/workload ingest: VUS must be a positive integer, got "many"/);
   });
 
   it('interleaves candidates, in an order rotated each repetition', () => {

@@ -84,7 +84,7 @@ export class ParquetReader {
         for (let attempt = 0; ; attempt++) {
           active++;
           cost.inflight = Math.max(cost.inflight, active);
-          const r = await this.s3.requestAsync('GET', f.key, null, {
+          const r = await this.s3.request('GET', f.key, null, {
             headers: { Range: `bytes=${f.start}-${f.end - 1}` },
             name: 'GetObjectRange',
             op: 'get_range',

@@ -4,10 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { UsageError } from '../../util/errors.js';
-import { parseSeconds, parseVolume, parseWindow } from '../../util/units.js';
+import { parseVolume } from '../../util/units.js';
 import { credentialsOf, loadProfile } from '../../hosts/profile.js';
-import { RUN_PROFILES, SCENARIOS } from '../run.js';
-import { planSteps } from '../steps.js';
+import { PROFILES, REHEARSALS, SCENARIOS, workloadNamed, type Profile } from '../workloads/index.js';
 
 export interface Candidate {
   host: string;
@@ -15,41 +14,15 @@ export interface Candidate {
   front?: string;
 }
 
-export type Workload =
-  | { id: string; kind: 'run'; scenario: string; profile: 'ci' | 'full'; settings: Record<string, string> }
-  | {
-      id: string;
-      kind: 'migration';
-      window: string;
-      volume?: string;
-      plan?: string;
-      streams: number;
-      partSize: number;
-      retries: number;
-    }
-  | { id: string; kind: 'mirror'; procedure: string; duration: number; rate: number; maxLag: number; catchUp: number }
-  | {
-      id: string;
-      kind: 'research';
-      researchers: number;
-      duration: number;
-      ramp: number;
-      think: number;
-      burst: number;
-      queries?: string;
-      /** The project extraction researchers query: generated apart (small), or the campaign's dataset. */
-      extraction: { beneficiaries: number; firstYear: number; lastYear: number; seed: number } | null;
-    }
-  | {
-      id: string;
-      kind: 'cutover';
-      procedure: string;
-      steps?: string;
-      stepEvery: number;
-      at: number;
-      duration: number;
-      rate: number;
-    };
+/** One workload of the campaign: a registered workload (src/load/workloads) with its checked settings. */
+export interface Workload {
+  id: string;
+  /** Its name in the registry. */
+  workload: string;
+  profile: Profile;
+  /** Typed by the workload's own file, which checked them. */
+  settings: object;
+}
 
 export interface DatasetSpec {
   /** Generate parameters, or null when `folder` names an existing dataset. */
@@ -109,111 +82,38 @@ function years(file: string, v: unknown): [number, number] {
 
 function workload(file: string, w: unknown, i: number): Workload {
   if (!isObject(w)) fail(file, `workloads[${i}] must be a mapping`);
-  const kinds = ['scenario', 'migration', 'mirror', 'cutover', 'research'].filter((k) => k in w);
-  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of scenario, migration, mirror, cutover, research`);
-  const id = w.id === undefined ? undefined : String(w.id);
+  const keys = ['scenario', ...REHEARSALS.map((r) => r.name)];
+  const kinds = keys.filter((k) => k in w);
+  if (kinds.length !== 1) fail(file, `workloads[${i}] must name one of ${keys.join(', ')}`);
+  let name: string;
+  let given: unknown;
+  let where: string;
   if (kinds[0] === 'scenario') {
     only(file, `workloads[${i}]`, w, ['id', 'scenario', 'profile', 'settings']);
-    const scenario = String(w.scenario);
-    if (!SCENARIOS.includes(scenario))
-      fail(file, `unknown workload scenario "${scenario}" (known: ${SCENARIOS.join(', ')})`);
-    const profile = String(w.profile ?? 'ci');
-    if (!(profile in RUN_PROFILES)) fail(file, `workload ${scenario}: profile must be ci or full, got "${profile}"`);
-    if (w.settings !== undefined && !isObject(w.settings))
-      fail(file, `workload ${scenario}: settings must be a mapping`);
-    const settings = Object.fromEntries(Object.entries(w.settings ?? {}).map(([k, v]) => [k, String(v)]));
-    if (settings.DURATION) parseSeconds(`${scenario}.settings.DURATION`, settings.DURATION);
-    return { id: id ?? scenario, kind: 'run', scenario, profile: profile as 'ci' | 'full', settings };
+    name = String(w.scenario);
+    if (!SCENARIOS.some((x) => x.name === name))
+      fail(file, `unknown workload scenario "${name}" (known: ${SCENARIOS.map((x) => x.name).join(', ')})`);
+    where = `workload ${name}`;
+    given = w.settings ?? {};
+    if (!isObject(given)) fail(file, `${where}: settings must be a mapping`);
+  } else {
+    name = kinds[0];
+    only(file, `workloads[${i}]`, w, ['id', name, 'profile']);
+    where = `workload ${name}`;
+    given = w[name] ?? {};
+    if (!isObject(given)) fail(file, `workloads[${i}].${name} must be a mapping`);
   }
-  const spec = w[kinds[0]] ?? {};
-  if (!isObject(spec)) fail(file, `workloads[${i}].${kinds[0]} must be a mapping`);
-  const where = `workload ${kinds[0]}`;
-  if (kinds[0] === 'migration') {
-    only(file, where, spec, ['window', 'volume', 'plan', 'streams', 'part_size', 'retries']);
-    if (spec.window === undefined) fail(file, `${where} needs a window (for example 18h)`);
-    parseWindow(String(spec.window));
-    if (spec.volume !== undefined && spec.plan !== undefined) fail(file, `${where}: give volume or plan, not both`);
-    if (spec.volume !== undefined) parseVolume(String(spec.volume));
-    if (spec.plan !== undefined && !existsSync(resolve(String(spec.plan))))
-      fail(file, `${where}: no plan file ${spec.plan}`);
-    return {
-      id: id ?? 'migration',
-      kind: 'migration',
-      window: String(spec.window),
-      volume: spec.volume === undefined ? undefined : String(spec.volume),
-      plan: spec.plan === undefined ? undefined : resolve(String(spec.plan)),
-      streams: num(file, `${where}.streams`, spec.streams, 4),
-      partSize: num(file, `${where}.part_size`, spec.part_size, 16 * 1024 ** 2),
-      retries: num(file, `${where}.retries`, spec.retries, 4),
-    };
+  const profile = String(w.profile ?? 'ci') as Profile;
+  if (!PROFILES.includes(profile)) fail(file, `${where}: profile must be ${PROFILES.join(' or ')}, got "${profile}"`);
+  const def = workloadNamed(name);
+  let settings: object;
+  try {
+    settings = def.settings(def.profiles[profile], given, where);
+  } catch (e) {
+    if (e instanceof UsageError) fail(file, e.message);
+    throw e;
   }
-  if (kinds[0] === 'research') {
-    only(file, where, spec, ['researchers', 'duration', 'ramp', 'think', 'burst', 'queries', 'extraction']);
-    const researchers = num(file, `${where}.researchers`, spec.researchers, 1);
-    if (!Number.isInteger(researchers)) fail(file, `${where}.researchers must be a whole number`);
-    const seconds = (k: string, d: number) => {
-      const v = spec[k] === undefined ? d : Number(spec[k]);
-      if (!(v >= 0)) fail(file, `${where}.${k} must be seconds (0 or more), got ${JSON.stringify(spec[k])}`);
-      return v;
-    };
-    let extraction = null;
-    if (spec.extraction !== undefined) {
-      const e = spec.extraction;
-      if (!isObject(e)) fail(file, `${where}.extraction must be a mapping (beneficiaries, years, seed)`);
-      only(file, `${where}.extraction`, e, ['beneficiaries', 'years', 'seed']);
-      const [firstYear, lastYear] = years(file, e.years);
-      const seed = e.seed === undefined ? 42 : Number(e.seed);
-      if (!Number.isInteger(seed)) fail(file, `${where}.extraction.seed must be an integer`);
-      const beneficiaries = Math.round(num(file, `${where}.extraction.beneficiaries`, e.beneficiaries));
-      extraction = { beneficiaries, firstYear, lastYear, seed };
-    }
-    if (spec.queries !== undefined && !existsSync(resolve(String(spec.queries))))
-      fail(file, `${where}: no query file ${spec.queries}`);
-    return {
-      id: id ?? 'research',
-      kind: 'research',
-      researchers,
-      duration: num(file, `${where}.duration`, spec.duration, 30),
-      ramp: seconds('ramp', 0),
-      think: seconds('think', 5),
-      burst: Math.round(num(file, `${where}.burst`, spec.burst, 3)),
-      ...(spec.queries !== undefined ? { queries: resolve(String(spec.queries)) } : {}),
-      extraction,
-    };
-  }
-  if (kinds[0] === 'mirror') {
-    only(file, where, spec, ['procedure', 'duration', 'rate', 'max_lag', 'catch_up']);
-    return {
-      id: id ?? 'mirror',
-      kind: 'mirror',
-      procedure: String(spec.procedure ?? 'reference'),
-      duration: num(file, `${where}.duration`, spec.duration, 20),
-      rate: num(file, `${where}.rate`, spec.rate, 20),
-      maxLag: num(file, `${where}.max_lag`, spec.max_lag, 30),
-      catchUp: num(file, `${where}.catch_up`, spec.catch_up, 60),
-    };
-  }
-  only(file, where, spec, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate']);
-  const at = spec.at === undefined ? 5 : Number(spec.at);
-  if (!(at >= 0)) fail(file, `${where}.at must be seconds after the load starts, got ${JSON.stringify(spec.at)}`);
-  if (spec.steps !== undefined) {
-    if (spec.at !== undefined) fail(file, `${where}: at is the single switch's time; with steps use step_every`);
-    try {
-      planSteps({ steps: String(spec.steps), stepEvery: num(file, `${where}.step_every`, spec.step_every, 6) });
-    } catch (e) {
-      fail(file, `${where}.steps: ${(e as Error).message}`);
-    }
-  }
-  return {
-    id: id ?? 'cutover',
-    kind: 'cutover',
-    procedure: String(spec.procedure ?? 'reference'),
-    steps: spec.steps === undefined ? undefined : String(spec.steps),
-    stepEvery: num(file, `${where}.step_every`, spec.step_every, 6),
-    at,
-    duration: num(file, `${where}.duration`, spec.duration, 15),
-    rate: num(file, `${where}.rate`, spec.rate, 30),
-  };
+  return { id: w.id === undefined ? name : String(w.id), workload: name, profile, settings };
 }
 
 function dataset(file: string, d: unknown): DatasetSpec | null {
@@ -295,14 +195,13 @@ export function loadCampaign(path: string, results?: string): Campaign {
   const dup = ids.find((x, i) => ids.indexOf(x) !== i);
   if (dup) fail(file, `workload id "${dup}" is used twice (give each an id)`);
   const source = raw.source === undefined ? null : String(raw.source);
-  const needsSource = workloads.find((w) => w.kind !== 'run' && w.kind !== 'research');
+  const needsSource = workloads.find((w) => workloadNamed(w.workload).kind === 'rehearsal');
   if (needsSource && !source) fail(file, `workload ${needsSource.id} needs a source (the old host) at the top level`);
   const d = dataset(file, raw.dataset);
   if (needsSource && !d) fail(file, `workload ${needsSource.id} needs a dataset (generate or folder)`);
-  const noData = workloads.find((w) => w.kind === 'research' && !w.extraction);
-  if (noData && !d) fail(file, `workload ${noData.id} needs an extraction or the campaign's dataset`);
-  const noFront = workloads.some((w) => w.kind === 'cutover') && candidates.find((c) => !c.front);
-  if (noFront) fail(file, `candidate ${noFront.host} has no front, which the cutover workload needs`);
+  const fronted = workloads.find((w) => REHEARSALS.some((r) => r.name === w.workload && r.needsFront));
+  const noFront = fronted && candidates.find((c) => !c.front);
+  if (noFront) fail(file, `candidate ${noFront.host} has no front, which the ${fronted!.workload} workload needs`);
   // Unknown hosts are named here, in one line, before anything is sent.
   for (const c of candidates) {
     loadProfile(c.host);

@@ -1,16 +1,16 @@
 // `campaign plan`: what the campaign will send to each candidate, before anything is sent. Requests by
-// type are estimated from each workload's settings: a fixed arrival rate is known; at a fixed number of
-// virtual users each request is assumed to take the campaign's `assume.request_ms` plus its bytes at
-// `assume.connection_mib_s` (or the profile's published per-connection bandwidth), an upper estimate.
+// type are each workload's own estimate (src/load/workloads) from its settings: a fixed arrival rate is
+// known; at a fixed number of virtual users each request is assumed to take the campaign's
+// `assume.request_ms` plus its bytes at `assume.connection_mib_s` (or the profile's published
+// per-connection bandwidth), an upper estimate. A workload the registry does not know is refused.
 // A workload whose request rate exceeds a provider's published per-bucket cap, or a campaign over its
 // budget, is refused (exit 2).
 import { UsageError } from '../../util/errors.js';
-import { duration as showDuration, human, parseBandwidth, parseSeconds } from '../../util/units.js';
+import { duration as showDuration, human, parseBandwidth } from '../../util/units.js';
 import { loadProfile, type HostProfile } from '../../hosts/profile.js';
-import { putRequests } from '../../hosts/parts.js';
-import { RUN_PROFILES } from '../run.js';
-import type { Campaign, Workload } from './file.js';
+import { workloadNamed } from '../workloads/index.js';
 import { capacityLine } from '../research/predict.js';
+import type { Campaign, Workload } from './file.js';
 
 /** What a dataset is, for the plan: how many objects, how many bytes. */
 export interface DatasetSize {
@@ -40,7 +40,7 @@ export interface CampaignPlan {
   refusals: string[];
 }
 
-/** Seconds a run takes beyond its load: preflight, k6 start, summaries, cleanup. */
+/** Seconds a run takes beyond its load: preflight, the runner's start, summaries, cleanup. */
 const OVERHEAD_S = 5;
 
 function perRequestSeconds(c: Campaign, p: HostProfile, bytes: number): number {
@@ -49,88 +49,12 @@ function perRequestSeconds(c: Campaign, p: HostProfile, bytes: number): number {
   return c.assume.requestMs / 1000 + bytes / bw;
 }
 
-function scenarioEstimate(c: Campaign, w: Extract<Workload, { kind: 'run' }>, p: HostProfile) {
-  const s = { ...RUN_PROFILES[w.profile][w.scenario], ...w.settings };
-  const seconds = parseSeconds('DURATION', s.DURATION ?? '20s');
-  const vus = Number(s.VUS ?? 4);
-  const size = Number(s.OBJECT_SIZE ?? (w.scenario === 'ingest' ? 8 * 1024 ** 2 : 4 * 1024 ** 2));
-  const objects = Number(s.OBJECTS ?? (w.scenario === 'read' ? 8 : 16));
-  if (w.scenario === 'ingest') {
-    const part = Number(s.PART_SIZE ?? 0);
-    const puts = part > 0 ? putRequests(p, size, part) : 1;
-    const iterations =
-      s.MODE === 'rate'
-        ? Number(s.RATE ?? 10) * seconds
-        : (vus * seconds) / (puts * perRequestSeconds(c, p, size / puts));
-    return { seconds, put: iterations * puts, get: 0, written: iterations * size, read: 0 };
-  }
-  if (w.scenario === 'read') {
-    // HEAD, the tail, the footer, about two column chunks; a full GET every FULL_EVERY iterations.
-    const full = 1 / Number(s.FULL_EVERY ?? 10);
-    const perIteration = 4 + full;
-    const bytesPerIteration = 256 * 1024 + full * size;
-    const iterations = (vus * seconds) / (perIteration * perRequestSeconds(c, p, bytesPerIteration / perIteration));
-    return {
-      seconds,
-      put: objects,
-      get: iterations * perIteration,
-      written: objects * size,
-      read: iterations * bytesPerIteration,
-    };
-  }
-  const mix = JSON.parse(s.MIX ?? '{"get_range":45,"get":15,"put":15,"head":15,"list":10}') as Record<string, number>;
-  const sum = Object.values(mix).reduce((a, b) => a + b, 0) || 1;
-  const share = (k: string) => (mix[k] ?? 0) / sum;
-  const bytes = share('get_range') * 65536 + (share('get') + share('put')) * size;
-  const requests = (vus * seconds) / perRequestSeconds(c, p, bytes);
-  return {
-    seconds,
-    put: objects + requests * share('put'),
-    get: requests * (1 - share('put')),
-    written: (objects + requests * share('put')) * size,
-    read: requests * (share('get_range') * 65536 + share('get') * size),
-  };
-}
-
 function estimate(c: Campaign, w: Workload, p: HostProfile, data: DatasetSize | null) {
-  const d = data ?? { files: 0, bytes: 0 };
-  if (w.kind === 'run') return scenarioEstimate(c, w, p);
-  if (w.kind === 'migration') {
-    // The rehearsal copies the dataset once; the window and volume are extrapolated, not sent.
-    const put = d.files * putRequests(p, d.bytes / Math.max(1, d.files), w.partSize);
-    const seconds = (d.files * perRequestSeconds(c, p, d.bytes / Math.max(1, d.files))) / w.streams;
-    return { seconds, put, get: d.files, written: d.bytes, read: 0 };
-  }
-  if (w.kind === 'mirror') {
-    // Writes at `rate`, replicated; the probe lists the run's prefix four times a second.
-    const seconds = w.duration + w.catchUp / 4;
-    const writes = w.rate * w.duration;
-    return { seconds, put: writes + d.files, get: seconds * 4 + writes, written: writes * 16384 + d.bytes, read: 0 };
-  }
-  if (w.kind === 'research') return researchEstimate(c, w);
-  const seconds = w.steps ? w.stepEvery * (w.steps.split(',').length + 1) : w.duration;
-  const requests = w.rate * seconds;
-  return {
-    seconds,
-    put: requests / 2 + d.files,
-    get: requests / 2,
-    written: (requests / 2) * 16384 + d.bytes,
-    read: 0,
-  };
-}
-
-/** Researchers: the check pass reads every query once, then each researcher runs bursts of `burst` queries
- * (about 5 GETs in 2 rounds each on a small extraction) with `think` seconds between bursts; the extraction
- * is copied once per researcher, server-side. */
-function researchEstimate(c: Campaign, w: Extract<Workload, { kind: 'research' }>) {
-  const seconds = w.duration + w.ramp * w.researchers + 30;
-  const perQuery = { gets: 5, rounds: 2, bytes: 150_000 };
-  const burstSeconds = w.burst * perQuery.rounds * (c.assume.requestMs / 1000) + w.think;
-  const queriesPerS = (w.researchers * w.burst) / burstSeconds;
-  const load = w.duration + w.ramp * w.researchers;
-  const get = queriesPerS * load * perQuery.gets + 10 * perQuery.gets;
-  const copies = w.researchers * 30;
-  return { seconds, put: copies, get, written: 0, read: (get / perQuery.gets) * perQuery.bytes };
+  return workloadNamed(w.workload).estimate(w.settings, {
+    host: p,
+    requestSeconds: (bytes) => perRequestSeconds(c, p, bytes),
+    dataset: data ?? { files: 0, bytes: 0 },
+  });
 }
 
 function priceOf(p: HostProfile, key: string): number {
@@ -228,7 +152,7 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
           `${human(e.written, 'B')} written, ${human(e.read, 'B')} read, ${showDuration(e.seconds)}${cost}`,
       );
     }
-    if (c.workloads.some((w) => w.kind === 'research'))
+    if (c.workloads.some((w) => w.workload === 'research'))
       lines.push(`  ${capacityLine(cand.host, p.limits.get_per_second_per_bucket)}`);
   }
   const t = plan.total;

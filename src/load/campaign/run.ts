@@ -8,14 +8,9 @@ import { basename, join } from 'node:path';
 import { loadProfile } from '../../hosts/profile.js';
 import { preflight } from '../../hosts/preflight.js';
 import { addToxic, clearToxics } from '../../hosts/toxics.js';
-import { routeToSource } from '../../hosts/haproxy.js';
 import { keysOn } from '../../hosts/sync.js';
 import { runScenario } from '../run.js';
-import { migrate } from '../migrate.js';
-import { mirror } from '../mirror.js';
-import { cutover, DEFAULT_THRESHOLDS } from '../cutover.js';
-import { planSteps } from '../steps.js';
-import { research } from '../research/run.js';
+import { workloadNamed } from '../workloads/index.js';
 import { duration } from '../../util/units.js';
 import { UsageError } from '../../util/errors.js';
 import { datasetPrefix, hostsOf, type Campaign, type Workload } from './file.js';
@@ -103,98 +98,29 @@ async function asCandidate<T>(host: string, fn: () => Promise<T>): Promise<T> {
 
 /** One step into `into`; returns its exit code and the prefixes it wrote under, per host. */
 async function execute(c: Campaign, s: Step, into: string, dataset: string | null, hooks: DatasetHooks) {
-  const w = s.workload;
-  const source = c.source!;
-  // What a run on both hosts wrote (under its own prefix on each) and the dataset it seeded on the candidate.
-  const bothHosts = (prefix: string): [string, string][] => [
-    [source, prefix],
-    [s.host, prefix],
-    [s.host, `${datasetPrefix(c)}/`],
-  ];
-  if (w.kind === 'run') {
-    const r = await runScenario({
-      scenario: w.scenario,
+  const w = workloadNamed(s.workload.workload);
+  if (w.kind === 'rehearsal')
+    return w.execute(s.workload.settings, {
+      source: c.source!,
       host: s.host,
-      profile: w.profile,
-      segments: 1,
-      results: into,
-      env: w.settings,
-      sample: hooks.sample,
-    });
-    return { exit: r.exitCode, owned: [[s.host, `sndsbench-${basename(r.dir)}/`]] };
-  }
-  if (w.kind === 'research') {
-    // The researchers' extraction, seeded on the candidate under a prefix of the campaign's own.
-    const data = w.extraction ? await hooks.prepare(w.extraction, join(c.results, `extraction-${w.id}`)) : dataset!;
-    const prefix = `${datasetPrefix(c)}-${w.id}`;
-    await hooks.seed(data, s.host, prefix);
-    const r = await research({
-      host: s.host,
-      dataset: data,
-      researchers: w.researchers,
-      queries: w.queries,
-      ramp: w.ramp,
-      duration: w.duration,
-      think: w.think,
-      burst: w.burst,
-      projects: true,
-      reader: {},
-      check: 'setup',
-      results: into,
-      requestMs: c.assume.requestMs,
-    });
-    return { exit: r.exitCode, owned: [[s.host, `${prefix}/`]] };
-  }
-  if (w.kind === 'migration') {
-    const r = await migrate({
-      from: source,
-      to: s.host,
+      front: s.front,
       dataset: dataset!,
-      window: w.window,
-      volume: w.volume,
-      plan: w.plan,
-      streams: w.streams,
-      prefixes: 1,
-      partSize: w.partSize,
-      retries: w.retries,
-      delta: false,
+      datasetPrefix: datasetPrefix(c),
       results: into,
+      prepare: hooks.prepare,
+      seed: hooks.seed,
     });
-    return { exit: r.exitCode, owned: [[s.host, `${datasetPrefix(c)}/`]] };
-  }
-  if (w.kind === 'mirror') {
-    const r = await mirror({
-      from: source,
-      to: s.host,
-      dataset: dataset!,
-      procedure: w.procedure,
-      duration: w.duration,
-      maxLag: w.maxLag,
-      rate: w.rate,
-      catchUp: w.catchUp,
-      results: into,
-      keepObjects: false,
-    });
-    return { exit: r.exitCode, owned: bothHosts(`mirror-${basename(r.dir)}/`) };
-  }
-  const front = loadProfile(s.front!);
-  if (w.procedure === 'reference' && front.haproxy) await routeToSource(front.haproxy);
-  const plan = w.steps ? planSteps({ steps: w.steps, stepEvery: w.stepEvery }) : null;
-  const r = await cutover({
-    front: s.front!,
-    from: source,
-    to: s.host,
-    dataset: dataset!,
-    procedure: w.procedure,
-    at: w.at,
-    duration: plan ? plan.duration : w.duration,
-    plan,
-    rate: w.rate,
-    noReuse: false,
+  const r = await runScenario({
+    scenario: w.name,
+    host: s.host,
+    profile: s.workload.profile,
+    segments: 1,
     results: into,
-    thresholds: DEFAULT_THRESHOLDS,
+    // A scenario's checked settings are its environment.
+    env: s.workload.settings as Record<string, string>,
+    sample: hooks.sample,
   });
-  return { exit: r.exitCode, owned: bothHosts(`cutover-${basename(r.dir)}/`) };
+  return { exit: r.exitCode, owned: [[s.host, `sndsbench-${basename(r.dir)}/`]] as [string, string][] };
 }
 
 export interface CampaignOutcome {
@@ -227,7 +153,7 @@ export async function runCampaign(
   let dataset: string | null = null;
   if (c.dataset) {
     dataset = c.dataset.folder ?? (await hooks.prepare(c.dataset.generate!, datasetFolder(c)));
-    if (c.source && c.workloads.some((w) => w.kind !== 'run')) {
+    if (c.source && c.workloads.some((w) => workloadNamed(w.workload).kind === 'rehearsal')) {
       own(state, c.source, `${datasetPrefix(c)}/`);
       writeState(c.results, state);
       say(`seeding the dataset on ${c.source} under ${datasetPrefix(c)}/`);

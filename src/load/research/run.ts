@@ -3,21 +3,19 @@
 // answer with DuckDB on the local copy and the reader's predicted requests, gives each researcher its own
 // project's extraction (a server-side copy of the files the queries read, under the run's prefix), runs
 // the research scenario in k6 and writes results/<run-id>/ (research.json, manifest.json, the k6 log).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../util/errors.js';
-import { projectPath } from '../../util/paths.js';
 import { writeAtomic } from '../../util/files.js';
 import { forEachLimited } from '../../util/pool.js';
 import { datasetManifests, seedRecord, type Manifest } from '../../contracts/dataset.js';
 import { researchEvent, type ResearchEvent } from '../../contracts/events.js';
-import { readSummary } from '../../contracts/results.js';
 import { loadProfile, type HostProfile } from '../../hosts/profile.js';
 import { preflight } from '../../hosts/preflight.js';
 import { access, removeAll } from '../../hosts/sync.js';
 import { s3Request } from '../../hosts/s3node.js';
 import { uriEncode } from '../../../scenarios/lib/sigv4.js';
-import { k6Binary, k6Env, k6Failure, k6Version, redact, runId, runK6, secretsOf, targetEnv } from '../k6.js';
+import { launch, runId, runnerCommand } from '../launcher.js';
 import { runManifest } from '../provenance.js';
 import { ARROW_MERGE, READER_DEFAULTS, type ReaderSettings } from '../../../scenarios/lib/research/ranges.js';
 import type { ResearchPlan } from '../../../scenarios/lib/research/query.js';
@@ -98,7 +96,7 @@ async function copyExtraction(p: HostProfile, from: string, to: string, paths: s
 export async function research(o: ResearchOptions): Promise<ResearchRun> {
   const { profile: p, dataset, resolved, prefix } = checkResearch(o);
   const settings = readerSettings(o.reader);
-  const k6 = k6Binary();
+  runnerCommand();
   const expected = await expectedAnswers(resolved, dataset);
   const predicted = predictQueries(resolved, dataset, settings);
   const c = await preflight(p);
@@ -130,27 +128,19 @@ export async function research(o: ResearchOptions): Promise<ResearchRun> {
       INFLIGHT: String(settings.inflight),
       FOOTER_BYTES: String(settings.footerBytes),
     };
-    const env = k6Env(dir, [p], { ...vars, ...targetEnv(p, c), SUMMARY_JSON: join(dir, 'summary.json') });
-    const script = projectPath('scenarios', 'research.ts');
-    const args = ['run', '--quiet', '--log-format', 'json', script];
     const events: ResearchEvent[] = [];
-    const done = await runK6(k6, args, env, (line) => {
-      const e = researchEvent(line);
-      if (e) events.push(e);
+    const done = await launch({
+      scenario: 'research',
+      dir,
+      settings: vars,
+      target: { profile: p, credentials: c },
+      jsonLog: true,
+      onLine: (line) => {
+        const e = researchEvent(line);
+        if (e) events.push(e);
+      },
     });
-    const secrets = secretsOf([c]);
-    writeFileSync(join(dir, 'k6.log'), redact(done.log, secrets));
-    const keys = `S3_ACCESS_KEY=$${p.credentials.access_key_env} S3_SECRET_KEY=$${p.credentials.secret_key_env}`;
-    const settingsLine = Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    writeFileSync(
-      join(dir, 'command.txt'),
-      `${settingsLine} S3_ENDPOINT=${p.endpoint} S3_BUCKET=${p.bucket} ${keys} ${k6} ${args.join(' ')}\n`,
-    );
-    if (!existsSync(join(dir, 'summary.json')))
-      throw k6Failure(done.log, 'no summary written', secrets, join(dir, 'k6.log'));
-    readSummary(join(dir, 'summary.json'));
+    if (done.error) throw done.error;
     const rate = researcherRate(predicted, o.requestMs);
     const cap = p.limits.get_per_second_per_bucket ?? null;
     const result = summarise(events, predicted, {
@@ -164,6 +154,7 @@ export async function research(o: ResearchOptions): Promise<ResearchRun> {
     });
     writeAtomic(join(dir, 'research.json'), JSON.stringify(result, null, 1));
     const exitCode = done.code !== 0 || result.wrong.length > 0 ? 1 : 0;
+    const runner = done.runner;
     writeAtomic(
       join(dir, 'manifest.json'),
       JSON.stringify(
@@ -184,7 +175,7 @@ export async function research(o: ResearchOptions): Promise<ResearchRun> {
             reader: JSON.stringify(settings),
           },
           object_sizes: null,
-          tools: { k6: k6Version(k6) },
+          tools: { runner },
         }),
         null,
         1,

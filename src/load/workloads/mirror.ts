@@ -1,0 +1,69 @@
+// Mirror (`sndsbench mirror`, scenarios/mirror.ts): double hosting rehearsed, researchers' load on the old
+// host while a replication keeps the candidate in step; the lag of each change and the audit judged.
+import { basename } from 'node:path';
+import { mirror as runMirror } from '../mirror.js';
+import { bothHosts, onlyKeys, positive, type RehearsalWorkload } from './workload.js';
+
+export interface MirrorSettings {
+  /** "reference" (the lab's replication) or the candidate's own command. */
+  procedure: string;
+  /** Seconds of load, at `rate` iterations per second. */
+  duration: number;
+  rate: number;
+  /** Seconds: the lag p99 that still passes, and the time the candidate has to catch up after the load. */
+  maxLag: number;
+  catchUp: number;
+}
+
+/** The bytes of each write (src/load/mirror.ts WRITE_SIZE), and the probe's listings per second. */
+const WRITE_SIZE = 16 * 1024;
+const PROBES_PER_S = 4;
+
+export const mirror: RehearsalWorkload<MirrorSettings> = {
+  kind: 'rehearsal',
+  name: 'mirror',
+  describe: "double hosting: load on the old host, the candidate kept in step, each change's lag measured",
+  needsFront: false,
+  profiles: {
+    ci: { procedure: 'reference', duration: 20, rate: 20, maxLag: 30, catchUp: 60 },
+    full: { procedure: 'reference', duration: 600, rate: 20, maxLag: 30, catchUp: 60 },
+  },
+  settings(base, g, where) {
+    onlyKeys(where, g, ['procedure', 'duration', 'rate', 'max_lag', 'catch_up']);
+    return {
+      procedure: g.procedure === undefined ? base.procedure : String(g.procedure),
+      duration: positive(where, 'duration', g.duration, base.duration),
+      rate: positive(where, 'rate', g.rate, base.rate),
+      maxLag: positive(where, 'max_lag', g.max_lag, base.maxLag),
+      catchUp: positive(where, 'catch_up', g.catch_up, base.catchUp),
+    };
+  },
+  estimate(s, c) {
+    // Writes at `rate`, replicated; the probe lists the run's prefix while the load runs and catches up.
+    const seconds = s.duration + s.catchUp / 4;
+    const writes = s.rate * s.duration;
+    const d = c.dataset;
+    return {
+      seconds,
+      put: writes + d.files,
+      get: seconds * PROBES_PER_S + writes,
+      written: writes * WRITE_SIZE + d.bytes,
+      read: 0,
+    };
+  },
+  async execute(s, c) {
+    const r = await runMirror({
+      from: c.source,
+      to: c.host,
+      dataset: c.dataset,
+      procedure: s.procedure,
+      duration: s.duration,
+      maxLag: s.maxLag,
+      rate: s.rate,
+      catchUp: s.catchUp,
+      results: c.results,
+      keepObjects: false,
+    });
+    return { exit: r.exitCode, owned: bothHosts(c, `mirror-${basename(r.dir)}/`) };
+  },
+};
