@@ -5,10 +5,10 @@
 // Between queries a researcher thinks; queries come in bursts. With RAMP set, researchers join one at a
 // time, every RAMP seconds, up to RESEARCHERS: where the time to answer grows or throttling starts.
 import exec from 'k6/execution';
-import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import { S3, targetFromEnv } from './lib/s3.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { delay } from './lib/delay.ts';
 import { ParquetReader } from './lib/research/reader.ts';
 import { READER_DEFAULTS, type FileRead, type ReaderSettings } from './lib/research/ranges.ts';
 import { difference, execute, type Answer, type Query, type ResearchPlan } from './lib/research/query.ts';
@@ -145,7 +145,7 @@ export default async function (): Promise<void> {
   await runQuery(reader, researcher, planned, CHECK === 'every' || (CHECK === 'first' && firstTime));
   done++;
   // Bursts of BURST queries, a think time (exponential, THINK seconds on average) after each burst.
-  if (done % BURST === 0 && THINK > 0) sleep(-Math.log(1 - Math.random()) * THINK);
+  if (done % BURST === 0 && THINK > 0) await delay(-Math.log(1 - Math.random()) * THINK);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {

@@ -2,10 +2,10 @@
 // GETs sent with http.asyncRequest, several in flight. It reads each footer once per researcher (the
 // cold start), then the column chunks a query needs in the batches of ranges.ts, retrying throttled
 // requests as the S3 SDKs do, and decodes only what it fetched: a byte it lacks is an error, not a guess.
-import { setTimeout } from 'k6/timers';
 import { parquetMetadata, parquetRead, zstdDecompress } from '../../vendor/hyparquet.js';
 import type { S3 } from '../s3.ts';
 import { recordStatus } from '../metrics.ts';
+import { delay } from '../delay.ts';
 import { queryBatches, rounds, tailRange, type Fetch, type FileRead, type ReaderSettings } from './ranges.ts';
 import type { Columns } from './query.ts';
 
@@ -97,7 +97,7 @@ export class ParquetReader {
             cost.throttled++;
             if (attempt >= 8) throw new Error(`GET ${f.key}: still throttled after ${attempt + 1} tries`);
             retried = true;
-            await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random()));
+            await delay((Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random())) / 1000);
             continue;
           }
           if (r.status !== 206 && r.status !== 200) throw new Error(`GET ${f.key} bytes ${f.start}-: HTTP ${r.status}`);
@@ -201,8 +201,4 @@ export class ParquetReader {
     }
     return { cost, tables, rows, decodeMs: decode ? Date.now() - t0 : 0 };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
