@@ -28,6 +28,10 @@ export function migrateCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('window', { type: 'string', demandOption: true, describe: 'the migration window, for example 90d' })
         .option('volume', { type: 'string', describe: 'full volume to extrapolate to, for example 1.2PB' })
+        .option('object-size', {
+          type: 'string',
+          describe: "the size of --volume's objects, for example 100GB (the dataset's mean size otherwise)",
+        })
         .option('plan', {
           type: 'string',
           describe: 'or the JSON of "sndsbench plan --json" (its bytes and objects)',
@@ -82,6 +86,7 @@ export function migrateCommand(y: Argv, exit: SetExitCode): Argv {
         dataset: a.dataset,
         window: a.window,
         volume: a.volume,
+        objectSize: a['object-size'],
         plan: a.plan,
         streams: positiveInteger('streams', a.streams, 1024),
         prefixes: positiveInteger('prefixes', a.prefixes, 1_000_000),

@@ -20,6 +20,7 @@ export function seedCommand(y: Argv): Argv {
           describe: 'multipart part size in bytes, kept within the host limits',
         }),
     async (a) => {
+      let throttling = { throttled: 'none', retries: 0 };
       const objects = await seed({
         dir: a.dir,
         profile: loadProfile(a.host),
@@ -27,9 +28,13 @@ export function seedCommand(y: Argv): Argv {
         concurrency: positiveInteger('concurrency', a.concurrency, 256),
         partSize: positiveInteger('part-size', a['part-size']),
         progress: onTerminal(),
+        onThrottling: (t) => (throttling = t),
       });
       const skipped = objects.filter((x) => x.skipped).length;
-      console.log(`seeded ${objects.length} objects (${skipped} already there with the same checksum) to ${a.host}`);
+      console.log(
+        `seeded ${objects.length} objects (${skipped} already there with the same checksum) to ${a.host}, ` +
+          `each verified; throttled ${throttling.throttled}, retried requests ${throttling.retries}`,
+      );
     },
   );
 }

@@ -28,6 +28,8 @@ export interface VerifyEvent {
   key: string;
   ok: boolean;
   error: string;
+  /** Epoch milliseconds when the read-back ended. */
+  end?: number;
 }
 
 export interface DeleteEvent {
@@ -102,8 +104,10 @@ export function migrationEvent(line: string): MigrationEvent | null {
   const { key, etag, bytes, ok, attempts, error, start, end, objects, todo, gone } = m;
   if (m.migration === 'listed' && isNumber(objects) && isNumber(todo) && isNumber(gone))
     return { migration: 'listed', objects, todo, gone };
-  if ((m.migration === 'verify' || m.migration === 'delete') && isString(key) && isBoolean(ok) && isString(error))
-    return { migration: m.migration, key, ok, error };
+  if (m.migration === 'verify' && isString(key) && isBoolean(ok) && isString(error))
+    return { migration: 'verify', key, ok, error, ...(isNumber(end) ? { end } : {}) };
+  if (m.migration === 'delete' && isString(key) && isBoolean(ok) && isString(error))
+    return { migration: 'delete', key, ok, error };
   if (m.migration !== 'copy' || !isString(key) || !isString(etag) || !isNumber(bytes) || !isBoolean(ok)) return null;
   if (!isNumber(attempts) || !isString(error) || !isNumber(start) || !isNumber(end)) return null;
   return { migration: 'copy', key, etag, bytes, ok, attempts, error, start, end };

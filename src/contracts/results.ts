@@ -36,13 +36,19 @@ export interface ObjectResult {
 export interface Rehearsal {
   objects: number;
   bytes: number;
+  /** From the first copy's start to the last copy's end. */
   seconds: number;
+  /** From the first copy's start to the last read-back's end. */
+  seconds_with_verify?: number;
   bytes_per_second: number;
   objects_per_second: number;
   put_requests_per_object: number;
   streams: number;
   retries: number;
   throttled: number;
+  /** Throttled answers (429, 503) by kind of request, and in each second of the copy (from raw samples). */
+  throttled_by_kind?: Record<string, number>;
+  throttled_per_second?: { second: number; op: string; count: number }[];
   failed: ObjectResult[];
 }
 
@@ -59,6 +65,13 @@ export interface Verdict {
   verdict: 'PASS' | 'FAIL';
   margin_seconds: number;
   to_meet: { streams: number; load_instances: number; prefixes: number | null };
+  /** The full volume's uploads under the target's rules: PUT requests (parts included), the most parts
+   * one object takes and its part size, and the caps they were held against (requests/s per bucket). */
+  put_requests?: number;
+  most_parts?: { parts: number; part_size: number; object_bytes: number };
+  caps?: { write: number | null; read: number | null; all: number | null };
+  /** Reading every object back at the read cap, after the copy (not in `seconds`). */
+  verify_seconds_by_requests?: number | null;
 }
 
 /** migration.json (not written when a delta had nothing to copy). */

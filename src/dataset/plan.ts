@@ -9,8 +9,9 @@ import { UsageError } from '../util/errors.js';
 import type { HostProfile } from '../hosts/profile.js';
 import { BLOCK } from './layout.js';
 import { FACT_TABLES, NOMENCLATURE_TABLES, REFERENTIAL_TABLES } from '../snds/catalog.js';
-import { putRequests } from '../hosts/parts.js';
-import { parseBandwidth, human, duration } from '../util/units.js';
+import { partPlanFor } from '../hosts/parts.js';
+import { connectionBandwidth, requestCaps } from '../hosts/limits.js';
+import { human, duration } from '../util/units.js';
 import { type PlanCalibration, fileBytes } from './sizes.js';
 
 export interface PlanOptions extends Params {
@@ -129,6 +130,8 @@ export interface UploadPlan {
   puts: number;
   multipart_objects: number;
   parts: number;
+  /** The most parts one object takes (a table's mean file), and that object's part size and bytes. */
+  most_parts: { parts: number; part_size: number; object_bytes: number };
   gets: number;
   bandwidth_bytes_per_second: number | null;
   put_rate: number | null;
@@ -143,18 +146,21 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
   let puts = p.total.objects - p.total.files;
   let parts = 0;
   let multipart = 0;
+  let most = { parts: 1, part_size: 0, object_bytes: 0 };
   for (const t of p.tables) {
     if (t.files === 0) continue;
-    const n = putRequests(profile, t.bytes / t.files, o.partSize);
-    puts += n * t.files;
-    if (n > 1) {
+    const plan = partPlanFor(profile, t.bytes / t.files, o.partSize);
+    puts += plan.requests * t.files;
+    if (!plan.single) {
       multipart += t.files;
-      parts += (n - 2) * t.files;
+      parts += plan.parts * t.files;
     }
+    if (plan.parts > most.parts || most.part_size === 0)
+      most = { parts: plan.parts, part_size: plan.partSize, object_bytes: t.bytes / t.files };
   }
-  const perConnection = parseBandwidth(profile?.limits.bandwidth_per_connection ?? '', true);
+  const perConnection = profile ? connectionBandwidth(profile.limits) : null;
   const bandwidth = o.bandwidth ?? (perConnection ? perConnection * o.connections : null);
-  const putRate = o.putRate ?? profile?.limits.put_per_second_per_bucket ?? null;
+  const putRate = o.putRate ?? (profile ? requestCaps(profile.limits).write : null);
   const byBytes = bandwidth ? p.total.bytes / bandwidth : 0;
   const byRequests = putRate ? puts / putRate : 0;
   const prices = profile?.prices;
@@ -165,6 +171,7 @@ export function uploadPlan(p: Plan, o: UploadOptions): UploadPlan {
     puts,
     multipart_objects: multipart,
     parts,
+    most_parts: most,
     gets: p.total.objects,
     bandwidth_bytes_per_second: bandwidth,
     put_rate: putRate,
@@ -211,6 +218,11 @@ export function formatPlan(p: Plan): string {
     lines.push(
       `upload${u.host ? ' to ' + u.host : ''}: ${n(u.puts)} PUT requests ` +
         `(${n(u.multipart_objects)} multipart objects, ${n(u.parts)} parts); ${n(u.gets)} GETs to read it once`,
+    );
+    const m = u.most_parts;
+    lines.push(
+      `parts per object: at most ${n(m.parts)} (${human(m.object_bytes, 'B')} files in parts of ` +
+        `${human(m.part_size, 'B')})`,
     );
     const bw = u.bandwidth_bytes_per_second
       ? `${human(u.bandwidth_bytes_per_second * 8, 'bit/s')}`

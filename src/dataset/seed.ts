@@ -7,6 +7,7 @@ import { type HostProfile } from '../hosts/profile.js';
 import { sha256File, writeAtomic } from '../util/files.js';
 import { type ManifestFile, datasetManifests } from '../contracts/dataset.js';
 import { objectStore } from '../hosts/store.js';
+import { partPlanFor } from '../hosts/parts.js';
 import { forEachLimited } from '../util/pool.js';
 
 export interface SeedOptions {
@@ -16,6 +17,8 @@ export interface SeedOptions {
   concurrency: number;
   partSize: number;
   progress: boolean;
+  /** Told at the end what the host throttled (answers by status) and how many requests were retried. */
+  onThrottling?: (t: { throttled: string; retries: number }) => void;
 }
 
 export interface SeededObject {
@@ -36,11 +39,13 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
   // Every manifest goes up, but the files are listed once: from the merged manifest when there is one.
   const manifests = readdirSync(o.dir).filter((f) => /^_manifest(-\d+-of-\d+)?\.json$/.test(f));
   const files = datasetFiles(o.dir, datasetManifests(o.dir));
-  const store = await objectStore(o.profile, o.partSize);
   const work = [
     ...files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
     ...manifests.map((m) => ({ path: m, bytes: statSync(join(o.dir, m)).size, sha256: '' })),
   ];
+  // An object the host cannot take is refused before any request (an Azure container has its own rule).
+  if (o.profile.kind !== 'azure-blob') for (const w of work) partPlanFor(o.profile, w.bytes, o.partSize);
+  const store = await objectStore(o.profile, o.partSize);
   const total = work.reduce((s, w) => s + w.bytes, 0);
   let done = 0;
   const started = Date.now();
@@ -59,14 +64,13 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
     const sha256 = w.sha256 || (await sha256File(join(o.dir, w.path)));
     const etag = await store.has(key, w.bytes, sha256);
     if (etag !== null) out.push({ key, bytes: w.bytes, sha256, etag, skipped: true });
-    else
-      out.push({
-        key,
-        bytes: w.bytes,
-        sha256,
-        etag: await store.put(key, join(o.dir, w.path), w.bytes, sha256),
-        skipped: false,
-      });
+    else {
+      await store.put(key, join(o.dir, w.path), w.bytes, sha256);
+      // Verified: the host holds the object with its size and checksum (throttled or not on the way).
+      const stored = await store.has(key, w.bytes, sha256);
+      if (stored === null) throw new Error(`${key}: not on ${o.profile.name} with its size and SHA-256 after upload`);
+      out.push({ key, bytes: w.bytes, sha256, etag: stored, skipped: false });
+    }
     done += w.bytes;
     tick();
   });
@@ -81,6 +85,7 @@ export async function seed(o: SeedOptions): Promise<SeededObject[]> {
     ) + '\n',
   );
   store.close();
+  o.onThrottling?.(store.throttling());
   return out;
 }
 

@@ -15,6 +15,8 @@ import { writeAtomic } from '../util/files.js';
 import { loadLabCredentials, loadProfile } from './profile.js';
 import { routeToSource } from './haproxy.js';
 import { clearToxics, setProxyEnabled } from './toxics.js';
+import { capsConfig, describeCaps, labCaps, type LabCaps } from './caps.js';
+import type { Limits } from './limits.js';
 
 export const LAB = projectPath('.lab');
 export const BUCKET = 'snds';
@@ -26,6 +28,8 @@ export interface Ports {
   front: number;
   azurite: number;
   toxiproxy: number;
+  /** HAProxy's second front, with a provider's request caps (lab up --caps). */
+  capped: number;
 }
 
 /** The lab's first port: --base-port, else SNDSBENCH_LAB_BASE_PORT, else 17070. */
@@ -39,6 +43,7 @@ export function portsFrom(base: number): Ports {
     front: base + 3,
     azurite: base + 4,
     toxiproxy: base + 5,
+    capped: base + 6,
   };
 }
 
@@ -279,7 +284,7 @@ function services(p: Ports, c: Record<string, string>, s3: S3Implementation, tls
 
 const TENANT_MAP = join(LAB, 'tenants.map');
 
-function haproxyConfig(p: Ports, tls: LabTls): string {
+function haproxyConfig(p: Ports, tls: LabTls, caps: LabCaps | null): string {
   return `global
   stats socket ${join(LAB, 'haproxy.sock')} mode 600 level admin
   maxconn 4096
@@ -303,7 +308,7 @@ backend s3_hosts
   server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca} weight 100 disabled
 backend s3_target
   server target 127.0.0.1:${p.targetProxy} ssl verify required ca-file ${tls.ca}
-`;
+${caps ? capsConfig(caps, p.capped, tls.combined, 's3_target') : ''}`;
 }
 
 async function start(s: Service): Promise<'started' | 'running'> {
@@ -326,10 +331,24 @@ async function start(s: Service): Promise<'started' | 'running'> {
 export interface LabState {
   ports: Ports;
   s3?: S3Implementation;
+  /** The provider's caps the capped front enforces, when `lab up --caps` gave them. */
+  caps?: LabCaps | null;
 }
 
-export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementation = 'versitygw'): Promise<string[]> {
+/** What `lab up --caps PROFILE --caps-scale F` asks for. */
+export interface CapsRequest {
+  profile: string;
+  scale: number;
+}
+
+export async function labUp(
+  base: number = DEFAULT_BASE_PORT,
+  s3: S3Implementation = 'versitygw',
+  capsRequest: CapsRequest | null = null,
+): Promise<string[]> {
   requireTools(s3);
+  const capsProfile = capsRequest ? loadProfile(capsRequest.profile) : null;
+  const caps = capsProfile ? labCaps(capsProfile, capsRequest!.scale) : null;
   const ports = portsFrom(base);
   for (const [, port] of Object.entries(ports))
     if (port < 1024 || port > 65535) throw new UsageError(`--base-port ${base} puts a port outside 1024-65535`);
@@ -339,7 +358,7 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
   if (existsSync(stateFile)) {
     const before = JSON.parse(readFileSync(stateFile, 'utf8')) as LabState;
     const anyRunning = SERVICES.some((n) => runningPid(n));
-    if (anyRunning && JSON.stringify(before.ports) !== JSON.stringify(ports))
+    if (anyRunning && before.ports.source !== ports.source)
       throw new UsageError(
         `the lab already runs on other ports (base ${before.ports.source}); run "sndsbench lab down" first`,
       );
@@ -350,7 +369,11 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
   }
   const c = credentials();
   const tls = labTls(LAB, BUCKET);
-  writeFileSync(join(LAB, 'haproxy.cfg'), haproxyConfig(ports, tls));
+  const config = join(LAB, 'haproxy.cfg');
+  const before = existsSync(config) ? readFileSync(config, 'utf8') : '';
+  writeFileSync(config, haproxyConfig(ports, tls, caps));
+  // HAProxy reads its configuration when it starts: a running front with other caps starts again.
+  if (before !== readFileSync(config, 'utf8') && runningPid('haproxy')) await stop('haproxy');
   // Empty at start: tenants are added at runtime (add map), and forgotten when HAProxy restarts.
   writeFileSync(TENANT_MAP, '');
   const report: string[] = [];
@@ -359,7 +382,8 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
     const implementation = s.name === 'source' || s.name === 'target' ? ` (${s3})` : '';
     report.push(`${s.name.padEnd(10)} 127.0.0.1:${s.port}  ${started}${implementation}`);
   }
-  writeAtomic(stateFile, JSON.stringify({ ports, s3 }, null, 1));
+  if (caps) report.push(`${'caps'.padEnd(10)} 127.0.0.1:${ports.capped}  ${describeCaps(caps)}`);
+  writeAtomic(stateFile, JSON.stringify({ ports, s3, caps }, null, 1));
 
   // toxiproxy: the target is reached through it, so faults can be injected between client and target.
   const api = `http://127.0.0.1:${ports.toxiproxy}`;
@@ -404,7 +428,7 @@ export async function labUp(base: number = DEFAULT_BASE_PORT, s3: S3Implementati
   if (r.status !== 201 && r.status !== 409)
     throw new Error(`cannot create Azure container ${BUCKET}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
 
-  writeProfiles(ports, s3, tls);
+  writeProfiles(ports, s3, tls, caps && capsProfile ? { caps, limits: capsProfile.limits } : null);
   return report;
 }
 
@@ -424,7 +448,24 @@ async function createBucket(a: Parameters<typeof s3Request>[0], who: string): Pr
   throw new Error(`cannot create bucket ${BUCKET} on ${who}: ${last}`);
 }
 
-function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
+/** A provider's limits with its request caps scaled as the lab enforces them. */
+function scaledLimits(limits: Limits, c: LabCaps): Limits {
+  const scaled = (v: number | null | undefined) => (v ? Math.max(1, Math.round(v * c.scale)) : (v ?? null));
+  return {
+    ...limits,
+    requests_per_second_per_bucket: scaled(limits.requests_per_second_per_bucket),
+    put_per_second_per_bucket: scaled(limits.put_per_second_per_bucket),
+    get_per_second_per_bucket: scaled(limits.get_per_second_per_bucket),
+    over_cap_status: c.status,
+  };
+}
+
+function writeProfiles(
+  p: Ports,
+  impl: S3Implementation,
+  tls: LabTls,
+  capped: { caps: LabCaps; limits: Limits } | null,
+): void {
   const s3 = (name: string, provider: string, port: number, who: 'source' | 'target', https: boolean) => ({
     name,
     provider: `${impl} (${provider})`,
@@ -486,9 +527,31 @@ function writeProfiles(p: Ports, impl: S3Implementation, tls: LabTls): void {
       sources: ['local lab (sndsbench lab up)'],
     },
   };
+  // The lab's target behind the capped front, with the provider's limits (its caps scaled as enforced).
+  const cappedFile = projectPath('hosts', 'local-capped.json');
+  if (capped) {
+    const c = capped.caps;
+    Object.assign(profiles, {
+      'local-capped': {
+        ...s3('local-capped', `lab target under ${describeCaps(c)}`, p.capped, 'target', true),
+        limits: scaledLimits(capped.limits, c),
+        sources: [`local lab (sndsbench lab up --caps ${c.profile} --caps-scale ${c.scale})`],
+      },
+    });
+  } else rmSync(cappedFile, { force: true });
   for (const [name, prof] of Object.entries(profiles))
     writeAtomic(projectPath('hosts', `${name}.json`), JSON.stringify(prof, null, 1) + '\n');
 }
+
+/** The caps the running lab's capped front enforces, with its port, or null. */
+export function labCapsState(): { caps: LabCaps; port: number } | null {
+  const file = join(LAB, 'state.json');
+  if (!existsSync(file)) return null;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as LabState;
+  return state.caps && state.ports.capped ? { caps: state.caps, port: state.ports.capped } : null;
+}
+
+export { describeCaps };
 
 export async function labStatus(): Promise<
   { name: string; pid: number | null; port: number | null; listening: boolean }[]
@@ -514,23 +577,26 @@ export async function labReset(): Promise<string[]> {
   return ['front      routes to the source only, no tenant moved', 'target     reachable, no toxics'];
 }
 
+/** Stops one service the lab started (by its pid file); true when it was running. */
+async function stop(name: ServiceName): Promise<boolean> {
+  const pid = runningPid(name);
+  if (pid) {
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      process.kill(pid, 'SIGTERM');
+    }
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile(name), { force: true });
+  return pid !== null;
+}
+
 /** Stops what `up` started (by pid file) and nothing else; the data stays for the next `up`. */
 export async function labDown(): Promise<string[]> {
   const report: string[] = [];
-  for (const name of [...SERVICES].reverse()) {
-    const pid = runningPid(name);
-    if (pid) {
-      try {
-        process.kill(-pid, 'SIGTERM');
-      } catch {
-        process.kill(pid, 'SIGTERM');
-      }
-      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
-      report.push(`${name.padEnd(10)} stopped`);
-    }
-    rmSync(pidFile(name), { force: true });
-  }
+  for (const name of [...SERVICES].reverse()) if (await stop(name)) report.push(`${name.padEnd(10)} stopped`);
   return report;
 }
 

@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../util/errors.js';
 import { projectPath } from '../util/paths.js';
+import { limitsProblem, type Limits } from './limits.js';
+
+export type { Limits };
 
 /** A fault toxiproxy adds between the client and a lab host (see toxics.ts). */
 export interface Toxic {
@@ -11,19 +14,6 @@ export interface Toxic {
   stream: 'upstream' | 'downstream';
   attributes: Record<string, number>;
   toxicity?: number;
-}
-
-export interface Limits {
-  put_per_second_per_bucket?: number | null;
-  get_per_second_per_bucket?: number | null;
-  part_size_min?: number | null;
-  part_size_max?: number | null;
-  max_parts?: number | null;
-  equal_parts?: boolean;
-  max_single_put?: number | null;
-  upload_time_limit_s?: number | null;
-  /** As published, for example "1Gbit". */
-  bandwidth_per_connection?: string | null;
 }
 
 export interface HostProfile {
@@ -81,6 +71,9 @@ export function loadProfile(ref: string): HostProfile {
     throw new UsageError(`host profile ${path}: sas_token_env is for Azure Blob profiles (kind "azure-blob")`);
   if (!/^https?:\/\/[^/]+\/?$/.test(p.endpoint))
     throw new UsageError(`host profile ${path}: endpoint must be http(s)://host[:port], got ${p.endpoint}`);
+  const limits = limitsProblem(p.limits);
+  if (limits) throw new UsageError(`host profile ${path}: ${limits}`);
+  p.limits ??= {};
   if (p.ca_bundle && !isAbsolute(p.ca_bundle)) p.ca_bundle = resolve(dirname(path), p.ca_bundle);
   return p;
 }

@@ -10,13 +10,16 @@ import { preflight } from './preflight.js';
 import { azureAccess } from './access.js';
 import { azureRequest } from './s3node.js';
 import { partSizeFor } from './parts.js';
+import { ThrottleBackoff } from './backoff.js';
+import { isThrottled } from '../../scenarios/lib/backoff.js';
 
 // The SDK warns on Node 20 about its releases of 2027; the pinned version supports Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export function s3Client(p: HostProfile): S3Client {
+export function s3Client(p: HostProfile, retryStrategy?: ThrottleBackoff): S3Client {
   const c = credentialsOf(p);
   return new S3Client({
+    ...(retryStrategy ? { retryStrategy } : {}),
     endpoint: p.endpoint,
     region: p.region,
     forcePathStyle: p.addressing !== 'virtual',
@@ -35,6 +38,8 @@ export interface ObjectStore {
   has(key: string, bytes: number, sha256: string): Promise<string | null>;
   put(key: string, path: string, bytes: number, sha256: string): Promise<string>;
   close(): void;
+  /** Throttled answers by status and retries so far ("none" where the store does not retry). */
+  throttling(): { throttled: string; retries: number };
 }
 
 export async function objectStore(profile: HostProfile, partSize: number): Promise<ObjectStore> {
@@ -63,12 +68,20 @@ export async function objectStore(profile: HostProfile, partSize: number): Promi
         return String(r.headers.etag ?? '');
       },
       close() {},
+      throttling: () => ({ throttled: 'none', retries: 0 }),
     };
   }
-  const client = s3Client(profile);
+  const backoff = new ThrottleBackoff();
+  const client = s3Client(profile, backoff);
   return {
     async has(key, bytes, sha256) {
-      const head = await client.send(new HeadObjectCommand({ Bucket: profile.bucket, Key: key })).catch(() => null);
+      const head = await client
+        .send(new HeadObjectCommand({ Bucket: profile.bucket, Key: key }))
+        .catch((e: { $metadata?: { httpStatusCode?: number } }) => {
+          // Absent (or unreadable) means upload it; a host still throttling after every retry is a failure.
+          if (isThrottled(e.$metadata?.httpStatusCode ?? 0)) throw e;
+          return null;
+        });
       return head && head.ContentLength === bytes && head.Metadata?.sha256 === sha256 ? (head.ETag ?? '') : null;
     },
     async put(key, path, bytes, sha256) {
@@ -87,5 +100,6 @@ export async function objectStore(profile: HostProfile, partSize: number): Promi
       return (await upload.done()).ETag ?? '';
     },
     close: () => client.destroy(),
+    throttling: () => ({ throttled: backoff.describe(), retries: backoff.retries }),
   };
 }

@@ -7,6 +7,7 @@ import { azureRequest, s3Request, type S3Access } from './s3node.js';
 import { access, azureAccess } from './access.js';
 import { tag, unescapeXml as unescape } from '../../scenarios/lib/xml.js';
 import { forEachLimited } from '../util/pool.js';
+import { createHash } from 'node:crypto';
 
 // Where most callers already look for it.
 export { access };
@@ -55,6 +56,33 @@ export async function removeAll(a: S3Access, prefix: string): Promise<number> {
   });
   return keys.length;
 }
+
+/** S3's own bound on keys per DeleteObjects, for hosts that publish none. */
+export const S3_KEYS_PER_BATCH_DELETE = 1000;
+
+/** Deletes `keys` with DeleteObjects, at most `batch` keys a request (the host's keys_per_batch_delete);
+ * a key the host could not delete fails the call, naming it. */
+export async function deleteKeys(a: S3Access, keys: string[], batch: number): Promise<void> {
+  for (let i = 0; i < keys.length; i += batch) {
+    const xml =
+      '<Delete><Quiet>true</Quiet>' +
+      keys
+        .slice(i, i + batch)
+        .map((k) => `<Object><Key>${escapeXml(k)}</Key></Object>`)
+        .join('') +
+      '</Delete>';
+    const md5 = createHash('md5').update(xml).digest('base64');
+    const r = await s3Request(a, 'POST', '', { query: { delete: '' }, body: xml, headers: { 'content-md5': md5 } });
+    const body = r.body.toString();
+    if (r.status !== 200) throw new Error(`DeleteObjects on ${a.endpoint} answered ${r.status}: ${body.slice(0, 200)}`);
+    const error = body.split('<Error>')[1];
+    if (error)
+      throw new Error(`DeleteObjects on ${a.endpoint} kept ${unescape(tag(error, 'Key'))}: ${tag(error, 'Code')}`);
+  }
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 export class DeltaSync {
   constructor(

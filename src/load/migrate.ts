@@ -22,7 +22,9 @@ import {
   type Verdict,
 } from '../contracts/results.js';
 import { preflight } from '../hosts/preflight.js';
-import { partRules, putRequests } from '../hosts/parts.js';
+import { partPlanFor, partRules } from '../hosts/parts.js';
+import { connectionBandwidth, requestCaps } from '../hosts/limits.js';
+import { throttledOverTime } from '../contracts/throttling.js';
 import { duration, human, parseWindow, parseVolume } from '../util/units.js';
 import { launch, runId } from './launcher.js';
 
@@ -32,6 +34,8 @@ export interface MigrateOptions {
   dataset: string;
   window: string;
   volume?: string;
+  /** The size of the full volume's objects (with --volume; the dataset's mean size otherwise). */
+  objectSize?: string;
   plan?: string;
   streams: number;
   /** Buckets or prefixes the full migration spreads its writes over (each has the per-bucket cap). */
@@ -61,9 +65,15 @@ function checkInput(o: MigrateOptions): { from: HostProfile; to: HostProfile; se
   const window = parseWindow(o.window);
   if (o.volume !== undefined && o.plan !== undefined) throw new UsageError('give --volume or --plan, not both');
   if (o.volume !== undefined) parseVolume(o.volume);
+  if (o.objectSize !== undefined && o.volume === undefined)
+    throw new UsageError('--object-size is the size of the objects of --volume: give --volume too');
+  if (o.objectSize !== undefined) parseVolume(o.objectSize, 'object-size');
   if (!existsSync(o.dataset) || datasetManifests(o.dataset).length === 0)
     throw new UsageError(`${o.dataset} has no _manifest.json: give the folder of a generated dataset`);
-  return { from, to, seed: seedRecord(o.dataset, from.name), window };
+  const seed = seedRecord(o.dataset, from.name);
+  // An object the target cannot take is refused before any request, the limit named.
+  for (const x of seed.objects) partPlanFor(to, x.bytes, o.partSize);
+  return { from, to, seed, window };
 }
 
 export async function migrate(
@@ -99,12 +109,15 @@ export async function migrate(
     PART_MIN: String(rules.min),
     PART_MAX: String(rules.max),
     MAX_PARTS: String(rules.maxParts),
+    ...(rules.maxSinglePut ? { MAX_SINGLE_PUT: String(rules.maxSinglePut) } : {}),
+    ...(rules.maxRequestBytes ? { MAX_REQUEST_BYTES: String(rules.maxRequestBytes) } : {}),
     CHECKSUMS: join(dir, 'checksums.json'),
     ...(o.delta ? { PREVIOUS: recordPath } : {}),
   };
   // One log line per object and phase.
   const copies = new Map<string, CopyEvent>();
   const verified = new Map<string, string>();
+  let lastVerified = 0;
   const deletes: DeleteEvent[] = [];
   const run = await launch({
     scenario: 'migration',
@@ -113,10 +126,15 @@ export async function migrate(
     target: { profile: to, credentials: tc },
     source: { profile: from, credentials: fc },
     jsonLog: true,
+    // Raw samples: the throttled answers over time are read from them.
+    samples: true,
     onLine: (line) => {
       const e = migrationEvent(line);
       if (e?.migration === 'copy') copies.set(e.key, e);
-      if (e?.migration === 'verify') verified.set(e.key, e.error);
+      if (e?.migration === 'verify') {
+        verified.set(e.key, e.error);
+        lastVerified = Math.max(lastVerified, e.end ?? 0);
+      }
       if (e?.migration === 'delete') deletes.push(e);
     },
   });
@@ -137,21 +155,28 @@ export async function migrate(
   const starts = [...copies.values()].map((c) => c.start);
   const ends = [...copies.values()].map((c) => c.end);
   const seconds = copies.size ? (Math.max(...ends) - Math.min(...starts)) / 1000 : 0;
+  // From the first copy to the last read-back: what a cap shared by writes and reads paces.
+  const withVerify = copies.size && lastVerified ? (lastVerified - Math.min(...starts)) / 1000 : null;
   const summary = readSummary(run.summaries[0]);
   const count = (m: string) => stat(summary, m, 'count');
   const bytes = good.reduce((s, r) => s + r.bytes, 0);
+  const samples = run.samples[0];
+  const throttling = samples && existsSync(samples) ? await throttledOverTime(samples) : { byKind: {}, perSecond: [] };
   const rehearsal: Rehearsal = {
     objects: good.length,
     bytes,
     seconds,
     bytes_per_second: seconds > 0 ? bytes / seconds : 0,
+    ...(withVerify !== null ? { seconds_with_verify: withVerify } : {}),
     objects_per_second: seconds > 0 ? good.length / seconds : 0,
     put_requests_per_object: good.length
-      ? good.reduce((s, r) => s + putRequests(to, r.bytes, o.partSize), 0) / good.length
+      ? good.reduce((s, r) => s + partPlanFor(to, r.bytes, o.partSize).requests, 0) / good.length
       : 1,
     streams: o.streams,
     retries: count('migration_retries'),
     throttled: count('s3_throttled'),
+    throttled_by_kind: throttling.byKind,
+    throttled_per_second: throttling.perSecond,
     failed: [...results.filter((r) => !r.ok), ...failedDeletes],
   };
 
@@ -226,45 +251,84 @@ export async function migrate(
   return { dir, rehearsal, verdict, exitCode, text };
 }
 
+/** The full volume's objects, as groups of one size: the plan's files by table, --volume in objects of
+ * --object-size (or the dataset's mean size), or the rehearsal dataset itself. */
+interface VolumeShape {
+  bytes: number;
+  objects: number;
+  source: string;
+  groups: { bytes: number; count: number }[];
+}
+
+function volumeShape(o: Pick<MigrateOptions, 'volume' | 'plan' | 'objectSize'>, seed: SeedRecord): VolumeShape {
+  const datasetBytes = seed.objects.reduce((s, x) => s + x.bytes, 0);
+  if (o.plan) {
+    if (!existsSync(o.plan))
+      throw new UsageError(`--plan ${o.plan}: no such file (write one with "sndsbench plan ... --json > FILE")`);
+    const p = JSON.parse(readFileSync(o.plan, 'utf8')) as {
+      total?: { bytes?: number; objects?: number; files?: number };
+      tables?: { bytes: number; files: number }[];
+    };
+    if (!p.total?.bytes || !p.total.objects)
+      throw new UsageError(`--plan ${o.plan} is not the JSON of "sndsbench plan --json"`);
+    const files = (p.tables ?? []).filter((t) => t.files > 0);
+    const filed = files.reduce((s, t) => s + t.files, 0);
+    const groups = files.length
+      ? [
+          ...files.map((t) => ({ bytes: t.bytes / t.files, count: t.files })),
+          // Manifests: small objects, one PUT each.
+          { bytes: 1, count: Math.max(0, p.total.objects - filed) },
+        ]
+      : [{ bytes: p.total.bytes / p.total.objects, count: p.total.objects }];
+    return { bytes: p.total.bytes, objects: p.total.objects, source: `plan ${o.plan}`, groups };
+  }
+  if (o.volume) {
+    const bytes = parseVolume(o.volume);
+    const size = o.objectSize ? parseVolume(o.objectSize, 'object-size') : datasetBytes / seed.objects.length;
+    const objects = Math.ceil(bytes / size);
+    const source = o.objectSize
+      ? `--volume ${o.volume} in objects of ${o.objectSize}`
+      : `--volume ${o.volume}, objects at the dataset's mean size`;
+    return { bytes, objects, source, groups: [{ bytes: size, count: objects }] };
+  }
+  const groups = seed.objects.map((x) => ({ bytes: x.bytes, count: 1 }));
+  return { bytes: datasetBytes, objects: seed.objects.length, source: 'the rehearsal dataset', groups };
+}
+
 /**
- * The full migration's time: the largest of the bytes over the sustained measured rate and the PUT
- * requests over the target's per-bucket write cap times the buckets or prefixes used.
+ * The full migration's time: the largest of the bytes over the sustained measured rate (each stream at
+ * most the target's published per-connection bandwidth) and the PUT requests, parts included as the
+ * target's part rules size them, over the target's per-bucket write cap times the buckets or prefixes.
  */
 export function extrapolate(
-  o: Pick<MigrateOptions, 'volume' | 'plan' | 'prefixes' | 'streams'>,
+  o: Pick<MigrateOptions, 'volume' | 'plan' | 'objectSize' | 'prefixes' | 'streams' | 'partSize'>,
   r: Rehearsal,
   to: HostProfile,
   window: number,
   seed: SeedRecord,
 ): Verdict {
-  let volumeBytes: number;
-  let volumeObjects: number;
-  let source: string;
-  const datasetBytes = seed.objects.reduce((s, x) => s + x.bytes, 0);
-  if (o.plan) {
-    if (!existsSync(o.plan))
-      throw new UsageError(`--plan ${o.plan}: no such file (write one with "sndsbench plan ... --json > FILE")`);
-    const p = JSON.parse(readFileSync(o.plan, 'utf8')) as { total?: { bytes?: number; objects?: number } };
-    if (!p.total?.bytes || !p.total.objects)
-      throw new UsageError(`--plan ${o.plan} is not the JSON of "sndsbench plan --json"`);
-    [volumeBytes, volumeObjects, source] = [p.total.bytes, p.total.objects, `plan ${o.plan}`];
-  } else if (o.volume) {
-    volumeBytes = parseVolume(o.volume);
-    volumeObjects = Math.ceil(volumeBytes / (datasetBytes / seed.objects.length));
-    source = `--volume ${o.volume}, objects at the dataset's mean size`;
-  } else {
-    [volumeBytes, volumeObjects, source] = [datasetBytes, seed.objects.length, 'the rehearsal dataset'];
+  const v = volumeShape(o, seed);
+  const caps = requestCaps(to.limits);
+  let requests = 0;
+  let most = { parts: 1, part_size: 0, object_bytes: 0 };
+  for (const g of v.groups) {
+    if (g.count === 0) continue;
+    const plan = partPlanFor(to, g.bytes, o.partSize);
+    requests += plan.requests * g.count;
+    if (plan.parts > most.parts || most.part_size === 0)
+      most = { parts: plan.parts, part_size: plan.partSize, object_bytes: g.bytes };
   }
-  const cap = to.limits.put_per_second_per_bucket ?? null;
-  const requests = volumeObjects * r.put_requests_per_object;
-  const byBytes = r.bytes_per_second > 0 ? volumeBytes / r.bytes_per_second : Infinity;
-  const byRequests = cap ? requests / (cap * o.prefixes) : null;
+  const perConnection = connectionBandwidth(to.limits) ?? Infinity;
+  const perStream = Math.min(r.bytes_per_second / Math.max(1, r.streams), perConnection);
+  const rate = Math.min(r.bytes_per_second, perStream * r.streams);
+  const byBytes = rate > 0 ? v.bytes / rate : Infinity;
+  const byRequests = caps.write ? requests / (caps.write * o.prefixes) : null;
   const seconds = Math.max(byBytes, byRequests ?? 0);
-  const needRate = volumeBytes / window;
+  const needRate = v.bytes / window;
   return {
-    volume_bytes: volumeBytes,
-    volume_objects: volumeObjects,
-    volume_source: source,
+    volume_bytes: v.bytes,
+    volume_objects: v.objects,
+    volume_source: v.source,
     seconds,
     seconds_by_bytes: byBytes,
     seconds_by_requests: byRequests,
@@ -273,11 +337,21 @@ export function extrapolate(
     verdict: seconds <= window ? 'PASS' : 'FAIL',
     margin_seconds: window - seconds,
     to_meet: {
-      streams: Math.ceil((o.streams * needRate) / Math.max(r.bytes_per_second, 1e-9)),
+      streams: Math.ceil(needRate / Math.max(perStream, 1e-9)),
       load_instances: Math.ceil(needRate / Math.max(r.bytes_per_second, 1e-9)),
-      prefixes: cap ? Math.ceil(requests / (cap * window)) : null,
+      prefixes: caps.write ? Math.ceil(requests / (caps.write * window)) : null,
     },
+    put_requests: requests,
+    most_parts: most,
+    caps,
+    verify_seconds_by_requests: caps.read ? v.objects / (caps.read * o.prefixes) : null,
   };
+}
+
+/** " (put 12, multipart_part 3)", or '' when nothing was throttled. */
+function byKind(r: Rehearsal): string {
+  const kinds = Object.entries(r.throttled_by_kind ?? {}).filter(([, n]) => n > 0);
+  return kinds.length ? ` (${kinds.map(([k, n]) => `${k} ${n}`).join(', ')})` : '';
 }
 
 function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile, to: HostProfile): string {
@@ -287,16 +361,24 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
     `${o.delta ? 'delta' : 'rehearsal'} ${from.name} -> ${to.name}: ${n(r.objects)} objects, ` +
       `${mb(r.bytes)} copied and verified in ${r.seconds.toFixed(1)} s with ${r.streams} streams`,
     `  ${mb(r.bytes_per_second)}/s, ${r.objects_per_second.toFixed(1)} objects/s; ` +
-      `retries ${n(r.retries)}, throttled ${n(r.throttled)}, failed ${r.failed.length}`,
+      `retries ${n(r.retries)}, throttled ${n(r.throttled)}${byKind(r)}, failed ${r.failed.length}`,
   ];
   for (const f of r.failed) lines.push(`  FAILED ${f.key}: ${f.error}`);
   lines.push(`full volume: ${human(v.volume_bytes, 'B')} in ${n(v.volume_objects)} objects (${v.volume_source})`);
+  const writeCap = v.caps?.write ?? null;
+  if (v.put_requests !== undefined && v.most_parts)
+    lines.push(
+      `  ${n(v.put_requests)} PUT requests, parts included; at most ${n(v.most_parts.parts)} parts per object ` +
+        `(${human(v.most_parts.object_bytes, 'B')} objects in parts of ${human(v.most_parts.part_size, 'B')}; ` +
+        `${to.name} takes at most ${n(to.limits.max_parts ?? 10000)})`,
+    );
   const byRequests =
     v.seconds_by_requests === null
       ? `no write cap in ${to.name}'s profile`
-      : `${duration(v.seconds_by_requests)} at ${to.limits.put_per_second_per_bucket} PUT/s × ` +
-        `${o.prefixes} bucket(s) or prefix(es)`;
+      : `${duration(v.seconds_by_requests)} at ${writeCap} writes/s × ` + `${o.prefixes} bucket(s) or prefix(es)`;
   lines.push(`  by bytes: ${duration(v.seconds_by_bytes)} at the measured rate; by requests: ${byRequests}`);
+  if (v.verify_seconds_by_requests)
+    lines.push(`  reading every object back: ${duration(v.verify_seconds_by_requests)} at ${v.caps?.read} reads/s`);
   const margin =
     v.margin_seconds >= 0
       ? `margin ${duration(v.margin_seconds)} (${((v.margin_seconds / v.window_seconds) * 100).toFixed(0)}% ` +
@@ -310,8 +392,7 @@ function describe(r: Rehearsal, v: Verdict, o: MigrateOptions, from: HostProfile
     `${v.to_meet.streams} streams`,
     `${v.to_meet.load_instances} load instance(s) at ${mb(r.bytes_per_second)}/s each`,
   ];
-  if (v.to_meet.prefixes !== null)
-    meet.push(`${v.to_meet.prefixes} bucket(s) or prefix(es) at ${to.limits.put_per_second_per_bucket} PUT/s`);
+  if (v.to_meet.prefixes !== null) meet.push(`${v.to_meet.prefixes} bucket(s) or prefix(es) at ${writeCap} writes/s`);
   lines.push(`to meet the window: ${meet.join(', or ')}`);
   return lines.join('\n');
 }

@@ -4,16 +4,10 @@ import { escapeHtml as esc, svg } from '../util/charts.js';
 import { charts } from './charts/index.js';
 import { fmt, type Cell, type Loaded, type Report } from './types.js';
 import { showInterval } from './intervals.js';
+import { LIMIT_KINDS, type LimitName } from '../hosts/limits.js';
 
-const LIMITS = [
-  'put_per_second_per_bucket',
-  'get_per_second_per_bucket',
-  'part_size_min',
-  'part_size_max',
-  'max_parts',
-  'equal_parts',
-  'upload_time_limit_s',
-] as const;
+/** Every kind of limit, as declared once (src/hosts/limits.ts). */
+const LIMITS = Object.keys(LIMIT_KINDS) as LimitName[];
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}\
@@ -80,10 +74,10 @@ export async function html(r: Report, groups: Loaded[][]): Promise<string> {
     charts(groups).map(async (c) => `<figure><figcaption>${esc(c.title)}</figcaption>${await svg(c.spec)}</figure>`),
   );
   const hosts = r.candidates.map((h) => `<th>${esc(h)}</th>`).join('');
-  const limits = LIMITS.map(
-    (k) =>
-      `<tr><td>${k}</td>${r.candidates.map((h) => `<td>${esc(String(r.limits[h]?.[k] ?? '—'))}</td>`).join('')}</tr>`,
-  ).join('\n');
+  const limits = LIMITS.map((k) => {
+    const cells = r.candidates.map((h) => `<td>${esc(String(r.limits[h]?.[k] ?? '—'))}</td>`).join('');
+    return `<tr><td title="${esc(LIMIT_KINDS[k].meaning)}">${k}</td>${cells}</tr>`;
+  }).join('\n');
   const provenance = r.runs
     .map((x) => `<li>${esc(x.kind)} on ${esc(x.host)}: <a href="${esc(x.manifest)}">${esc(x.id)}</a></li>`)
     .join('\n');

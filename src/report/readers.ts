@@ -17,6 +17,7 @@ import {
   type MigrationResult,
   type MirrorResult,
 } from '../contracts/results.js';
+import { throttledOverTime } from '../contracts/throttling.js';
 import type { Loaded, Metrics } from './types.js';
 
 /** The run folders given, or found one level down in the folders given. */
@@ -46,10 +47,14 @@ export async function readRun(dir: string): Promise<Loaded> {
   if (manifest.kind === 'run') {
     base.metrics = runMetrics(readSummary(join(dir, 'summary.json')));
     base.series = await throughputSeries(dir);
+    // Raw samples are read again only when the host throttled something.
+    if (Number(base.metrics.throttled) > 0) base.throttling = await runThrottling(dir);
   } else if (manifest.kind === 'research') {
     base.metrics = researchMetrics(readResearch(dir));
   } else if (manifest.kind === 'migration') {
-    base.metrics = migrationMetrics(readMigration(dir));
+    const j = readMigration(dir);
+    base.metrics = migrationMetrics(j);
+    base.throttling = j.rehearsal.throttled_per_second ?? [];
   } else if (manifest.kind === 'mirror') {
     const j = readMirror(dir);
     base.metrics = mirrorMetrics(j);
@@ -123,6 +128,7 @@ function migrationMetrics(j: MigrationResult): Metrics {
     objects_per_s: j.rehearsal.objects_per_second,
     retries: j.rehearsal.retries,
     throttled: j.rehearsal.throttled,
+    ...Object.fromEntries(Object.entries(j.rehearsal.throttled_by_kind ?? {}).map(([k, n]) => [`throttled_${k}`, n])),
     failed_objects: j.rehearsal.failed.length,
     verdict: j.verdict.verdict,
     migration_days: j.verdict.seconds / 86400,
@@ -160,6 +166,12 @@ function mirrorMetrics(j: MirrorResult): Metrics {
 }
 
 /** Bytes moved per second of the run, from k6's raw samples. */
+async function runThrottling(dir: string): Promise<NonNullable<Loaded['throttling']>> {
+  const files = readdirSync(dir).filter((f) => /^samples(-\d+)?\.json\.gz$/.test(f));
+  const all = await Promise.all(files.map((f) => throttledOverTime(join(dir, f))));
+  return all.flatMap((t) => t.perSecond);
+}
+
 async function throughputSeries(dir: string): Promise<Loaded['series']> {
   const points: [number, number][] = [];
   for (const f of readdirSync(dir).filter((f) => /^samples(-\d+)?\.json\.gz$/.test(f))) {

@@ -19,6 +19,8 @@ export interface Loaded {
   window: [number, number] | null;
   /** A mirror's lag and divergence, per second of its run (mirrors only). */
   mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
+  /** Throttled answers (429, 503) in each second of the run, by kind of request (runs and migrations). */
+  throttling?: { second: number; op: string; count: number }[];
   /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
   steps?: { step: string; from: number; to: number }[];
 }

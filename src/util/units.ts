@@ -49,10 +49,10 @@ export function parseSeconds(name: string, s: string): number {
 }
 
 /** "1.2PB", "800 TiB" → bytes. */
-export function parseVolume(s: string): number {
+export function parseVolume(s: string, option = 'volume'): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kKMGTPE]i?B|B)$/.exec(s.trim());
   if (!m || !(m[2] in UNITS) || !(Number(m[1]) > 0)) {
-    throw new UsageError(`--volume must be a positive size such as 1.2PB or 800TiB, got "${s}"`);
+    throw new UsageError(`--${option} must be a positive size such as 1.2PB or 800TiB, got "${s}"`);
   }
   return Number(m[1]) * UNITS[m[2]];
 }

@@ -3,8 +3,8 @@
 // remains is what was there before the campaign.
 import { loadProfile, credentialsOf, type HostProfile } from '../../hosts/profile.js';
 import { access, azureAccess } from '../../hosts/access.js';
-import { azureRequest, s3Request } from '../../hosts/s3node.js';
-import { keysOn } from '../../hosts/sync.js';
+import { azureRequest } from '../../hosts/s3node.js';
+import { deleteKeys, keysOn, S3_KEYS_PER_BATCH_DELETE } from '../../hosts/sync.js';
 import { forEachLimited } from '../../util/pool.js';
 import type { Campaign } from './file.js';
 import { readState } from './state.js';
@@ -26,11 +26,7 @@ async function remove(p: HostProfile, keys: string[]): Promise<void> {
     });
     return;
   }
-  const a = access(p);
-  await forEachLimited(keys, 16, async (k) => {
-    const r = await s3Request(a, 'DELETE', k);
-    if (r.status !== 204 && r.status !== 200) throw new Error(`DELETE ${k} on ${p.name} answered ${r.status}`);
-  });
+  await deleteKeys(access(p), keys, p.limits.keys_per_batch_delete ?? S3_KEYS_PER_BATCH_DELETE);
 }
 
 export async function cleanCampaign(c: Campaign): Promise<CleanResult[]> {

@@ -6,7 +6,8 @@
 // A workload whose request rate exceeds a provider's published per-bucket cap, or a campaign over its
 // budget, is refused (exit 2).
 import { UsageError } from '../../util/errors.js';
-import { duration as showDuration, human, parseBandwidth } from '../../util/units.js';
+import { duration as showDuration, human } from '../../util/units.js';
+import { connectionBandwidth, requestCaps } from '../../hosts/limits.js';
 import { loadProfile, type HostProfile } from '../../hosts/profile.js';
 import { workloadNamed } from '../workloads/index.js';
 import { capacityLine } from '../research/predict.js';
@@ -44,7 +45,7 @@ export interface CampaignPlan {
 const OVERHEAD_S = 5;
 
 function perRequestSeconds(c: Campaign, p: HostProfile, bytes: number): number {
-  const published = p.limits.bandwidth_per_connection ? parseBandwidth(p.limits.bandwidth_per_connection, true) : null;
+  const published = connectionBandwidth(p.limits);
   const bw = Math.min(c.assume.bytesPerSecond, published ?? Infinity);
   return c.assume.requestMs / 1000 + bytes / bw;
 }
@@ -90,9 +91,11 @@ export function planCampaign(c: Campaign, data: DatasetSize | null): CampaignPla
         read: e.read,
         cost,
       });
+      const cap = requestCaps(p.limits);
       const caps = [
-        ['PUT', putRate, p.limits.put_per_second_per_bucket],
-        ['GET', getRate, p.limits.get_per_second_per_bucket],
+        ['PUT', putRate, cap.write],
+        ['GET', getRate, cap.read],
+        ['request', putRate + getRate, cap.all],
       ] as const;
       for (const [kind, rate, cap] of caps)
         if (cap && rate > cap)
@@ -141,8 +144,8 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
   for (const cand of c.candidates) {
     const p = loadProfile(cand.host);
     const cap = (v: number | null | undefined) => v ?? '—';
-    const l = p.limits;
-    const caps = `caps ${cap(l.put_per_second_per_bucket)} PUT/s, ${cap(l.get_per_second_per_bucket)} GET/s per bucket`;
+    const l = requestCaps(p.limits);
+    const caps = `caps ${cap(l.write)} PUT/s, ${cap(l.read)} GET/s, ${cap(l.all)} requests/s per bucket`;
     lines.push(`${cand.host} (${p.provider}; ${caps}), per repetition:`);
     for (const e of plan.estimates.filter((x) => x.host === cand.host)) {
       const cost = e.cost === null ? '' : `, ${e.cost.toFixed(4)} ${p.prices?.currency ?? ''}`;

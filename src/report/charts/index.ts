@@ -1,6 +1,6 @@
 // The report's charts, group by group: for runs their throughput and latency, for each cutover its
 // timeline, for mirrors their lag distribution and each run's lag and divergence over time, for
-// migrations their time against the window.
+// migrations their time against the window; for both, throttled answers over time.
 import type { Loaded } from '../types.js';
 import type { Chart } from './chart.js';
 import { cutoverTimelineChart } from './cutover-timeline.js';
@@ -10,6 +10,7 @@ import { mirrorDivergenceChart } from './mirror-divergence.js';
 import { mirrorLagDistributionChart } from './mirror-lag-distribution.js';
 import { mirrorLagTimelineChart } from './mirror-lag-timeline.js';
 import { throughputChart } from './throughput.js';
+import { throttlingChart } from './throttling.js';
 
 export type { Chart } from './chart.js';
 
@@ -17,14 +18,14 @@ export function charts(groups: Loaded[][]): Chart[] {
   return groups
     .flatMap((g): (Chart | null)[] => {
       const kind = g[0].manifest.kind;
-      if (kind === 'run') return [throughputChart(g), latencyChart(g)];
+      if (kind === 'run') return [throughputChart(g), latencyChart(g), throttlingChart(g)];
       if (kind === 'cutover') return g.map(cutoverTimelineChart);
       if (kind === 'mirror')
         return [
           mirrorLagDistributionChart(g),
           ...g.flatMap((r) => [mirrorLagTimelineChart(r), mirrorDivergenceChart(r)]),
         ];
-      return [migrationWindowChart(g)];
+      return [migrationWindowChart(g), throttlingChart(g)];
     })
     .filter((c): c is Chart => c !== null);
 }
