@@ -13,7 +13,7 @@ import type { Columns } from './query.ts';
 export interface ReadCost {
   gets: number;
   bytes: number;
-  /** Sequential rounds of GETs the plan needed (a retry adds one). */
+  /** Sequential rounds of GETs the plan needed; a retry adds one, and so do new connections' handshakes. */
   rounds: number;
   /** The most requests in flight at once. */
   inflight: number;
@@ -78,6 +78,8 @@ export class ParquetReader {
     let next = 0;
     let active = 0;
     let retried = false;
+    // A new connection's handshake is one more round trip on the batch's critical path.
+    let connected = false;
     const worker = async (): Promise<void> => {
       while (next < batch.length) {
         const f = batch[next++];
@@ -92,6 +94,7 @@ export class ParquetReader {
           });
           active--;
           cost.gets++;
+          if (r.timings.connecting > 0 || r.timings.tls_handshaking > 0) connected = true;
           recordStatus('get_range', r.status, f.end - f.start);
           if (r.status === 429 || r.status === 503) {
             cost.throttled++;
@@ -117,7 +120,7 @@ export class ParquetReader {
     const t0 = Date.now();
     await Promise.all(Array.from({ length: Math.min(this.s.inflight, batch.length) }, worker));
     cost.waitMs += Date.now() - t0;
-    cost.rounds += rounds(batch.length, this.s.inflight) + (retried ? 1 : 0);
+    cost.rounds += rounds(batch.length, this.s.inflight) + (retried ? 1 : 0) + (connected ? 1 : 0);
     return out;
   }
 
