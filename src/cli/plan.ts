@@ -1,4 +1,5 @@
 // `sndsbench plan`: predicts a dataset's rows, bytes, files, core-hours and upload time without generating it.
+import { requestCaps } from '../hosts/limits.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { writeAtomic } from '../util/files.js';
@@ -90,7 +91,7 @@ export function planCommand(y: Argv): Argv {
       console.log(a.json ? JSON.stringify(p, null, 1) : formatPlan(p));
       // How many researchers querying the dataset one bucket of the host serves before its cap.
       if (options.profile && !a.json)
-        console.log(capacityLine(options.profile.name, options.profile.limits.get_per_second_per_bucket));
+        console.log(capacityLine(options.profile.name, requestCaps(options.profile.limits).read));
     },
   );
 }

@@ -156,7 +156,7 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
       );
     }
     if (c.workloads.some((w) => w.workload === 'research'))
-      lines.push(`  ${capacityLine(cand.host, p.limits.get_per_second_per_bucket)}`);
+      lines.push(`  ${capacityLine(cand.host, requestCaps(p.limits).read)}`);
   }
   const t = plan.total;
   const cost = t.cost === null ? 'no prices listed' : `${t.cost.toFixed(2)} ${t.currency ?? ''} at list prices`;

@@ -3,6 +3,7 @@
 // answer with DuckDB on the local copy and the reader's predicted requests, gives each researcher its own
 // project's extraction (a server-side copy of the files the queries read, under the run's prefix), runs
 // the research scenario in k6 and writes results/<run-id>/ (research.json, manifest.json, the k6 log).
+import { requestCaps } from '../../hosts/limits.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../util/errors.js';
@@ -142,7 +143,7 @@ export async function research(o: ResearchOptions): Promise<ResearchRun> {
     });
     if (done.error) throw done.error;
     const rate = researcherRate(predicted, o.requestMs);
-    const cap = p.limits.get_per_second_per_bucket ?? null;
+    const cap = requestCaps(p.limits).read;
     const result = summarise(events, predicted, {
       host: p.name,
       researchers: o.researchers,
