@@ -20,6 +20,7 @@ import { seedCommand } from './seed.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
 import { resultsCommand } from './results.js';
+import { researchCommand } from './research.js';
 import { campaignCommand } from './campaign.js';
 
 /** In the order `sndsbench --help` lists them. */
@@ -41,6 +42,7 @@ const COMMANDS: Register[] = [
   probeCommand,
   runCommand,
   resultsCommand,
+  researchCommand,
 ];
 
 async function main(): Promise<number> {
@@ -64,8 +66,8 @@ async function main(): Promise<number> {
   await cli
     .demandCommand(
       1,
-      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, migrate, cutover, ' +
-        'mirror, consistency, ' +
+      'name a command: demo, campaign, generate, plan, validate, manifest, lab, seed, probe, run, research, migrate, ' +
+        'cutover, mirror, consistency, ' +
         'replicate, report, k6',
     )
     .strict()

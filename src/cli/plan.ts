@@ -1,4 +1,5 @@
 // `sndsbench plan`: predicts a dataset's rows, bytes, files, core-hours and upload time without generating it.
+import { requestCaps } from '../hosts/limits.js';
 import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { writeAtomic } from '../util/files.js';
@@ -7,6 +8,7 @@ import { formatPlan, plan, uploadPlan } from '../dataset/plan.js';
 import { calibrate, loadCalibration } from '../dataset/sizes.js';
 import { MAX_BENEFICIARIES } from '../dataset/layout.js';
 import { loadProfile } from '../hosts/profile.js';
+import { capacityLine } from '../load/research/predict.js';
 import { absolute, parseTables, parseYears, positiveInteger, positiveNumber } from './args.js';
 
 export function planCommand(y: Argv): Argv {
@@ -87,6 +89,9 @@ export function planCommand(y: Argv): Argv {
         }
       }
       console.log(a.json ? JSON.stringify(p, null, 1) : formatPlan(p));
+      // How many researchers querying the dataset one bucket of the host serves before its cap.
+      if (options.profile && !a.json)
+        console.log(capacityLine(options.profile.name, requestCaps(options.profile.limits).read));
     },
   );
 }

@@ -242,3 +242,54 @@ export function consistencyEvent(line: string): ConsistencyEvent | null {
     ...(isString(host) ? { host } : {}),
   };
 }
+
+/** research.ts logs one per query a researcher ran: its time waiting on storage, what it cost, and whether
+ * its answer was checked and found wrong (`wrong` names how). Times are milliseconds (`t` epoch). */
+export interface ResearchEvent {
+  research: 'answer';
+  query: string;
+  class: string;
+  researcher: number;
+  /** Researchers active when the query started. */
+  researchers: number;
+  /** cold: the query read footers this researcher had not read before. */
+  phase: 'cold' | 'warm';
+  t: number;
+  ms: number;
+  decode_ms: number;
+  gets: number;
+  bytes: number;
+  rounds: number;
+  inflight: number;
+  throttled: number;
+  checked: boolean;
+  wrong: string | null;
+}
+
+/** A research scenario's event from one log line, or null for any other line. */
+export function researchEvent(line: string): ResearchEvent | null {
+  const m = line.includes('research') ? scenarioMessage(line) : null;
+  if (!m || m.research !== 'answer') return null;
+  const { query, researcher, researchers, phase, t, ms, decode_ms, gets, bytes, rounds, inflight, throttled } = m;
+  const numbers = [researcher, researchers, t, ms, decode_ms, gets, bytes, rounds, inflight, throttled];
+  if (!isString(query) || !isString(m.class) || !numbers.every(isNumber) || !isBoolean(m.checked)) return null;
+  if ((phase !== 'cold' && phase !== 'warm') || !(m.wrong === null || isString(m.wrong))) return null;
+  return {
+    research: 'answer',
+    query,
+    class: m.class,
+    researcher: researcher as number,
+    researchers: researchers as number,
+    phase,
+    t: t as number,
+    ms: ms as number,
+    decode_ms: decode_ms as number,
+    gets: gets as number,
+    bytes: bytes as number,
+    rounds: rounds as number,
+    inflight: inflight as number,
+    throttled: throttled as number,
+    checked: m.checked,
+    wrong: m.wrong,
+  };
+}

@@ -9,7 +9,7 @@ import type { K6Point, K6Summary } from './k6.js';
 /** manifest.json: what a result was measured with. Two results are compared only when their workloads
  * match, and every figure of a report links to its run's manifest. */
 export interface RunManifest {
-  kind: 'run' | 'migration' | 'cutover' | 'mirror' | 'consistency';
+  kind: 'run' | 'migration' | 'cutover' | 'mirror' | 'consistency' | 'research';
   id: string;
   host: string;
   provider: string;
@@ -342,4 +342,64 @@ export async function* readPoints(file: string, metrics: readonly string[]): Asy
     const p = JSON.parse(line) as K6Point;
     if (p.type === 'Point' && metrics.includes(p.metric)) yield p;
   }
+}
+
+// research.json: what the researchers met (written by src/load/research/summary.ts).
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface QueryStats {
+  query: string;
+  class: string;
+  answers: number;
+  checked: number;
+  wrong: number;
+  ms: Percentiles | null;
+  /** Queries that read no footer: the steady state. */
+  warm_ms: Percentiles | null;
+  gets: number;
+  bytes: number;
+  rounds: number;
+  inflight: number;
+  throttled: number;
+  decode_ms: number;
+  predicted: { gets: number; bytes: number; rounds: number; cold_gets: number };
+}
+
+export interface LevelStats {
+  researchers: number;
+  answers: number;
+  p95_ms: number;
+  throttled: number;
+  gets_per_s: number;
+}
+
+export interface ResearchResult {
+  host: string;
+  researchers: number;
+  reader: Record<string, number | boolean>;
+  queries: QueryStats[];
+  classes: { class: string; answers: number; ms: Percentiles | null; gets: number; bytes: number }[];
+  levels: LevelStats[];
+  wrong: { query: string; researcher: number; why: string }[];
+  throttled: number;
+  capacity: {
+    request_ms: number;
+    /** GET/s of one active researcher, predicted over the query mix. */
+    predicted_rate: number;
+    /** The bucket's published GET/s cap, if the profile lists one. */
+    cap: number | null;
+    predicted: number | null;
+    /** The first number of researchers at which a response was throttled. */
+    throttled_at: number | null;
+    /** The first number at which the warm p95 was twice that of one researcher. */
+    p95_doubles_at: number | null;
+  };
+}
+
+export function readResearch(dir: string): ResearchResult {
+  return JSON.parse(readFileSync(join(dir, 'research.json'), 'utf8')) as ResearchResult;
 }

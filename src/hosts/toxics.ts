@@ -13,7 +13,8 @@ export async function addToxic(profile: string, name: string, t: Toxic): Promise
   const r = await rawRequest(
     `${url}/proxies/${proxy}/toxics`,
     'POST',
-    { 'content-type': 'application/json' },
+    // No keep-alive: the next call may come after toxiproxy closed an idle connection.
+    { 'content-type': 'application/json', connection: 'close' },
     JSON.stringify({ name, toxicity: 1, ...t }),
   );
   if (r.status >= 300) throw new Error(`toxiproxy refused toxic ${name}: ${r.status} ${r.body}`);

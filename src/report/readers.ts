@@ -12,9 +12,11 @@ import {
   readMigration,
   readMirror,
   readPoints,
+  readResearch,
   readSummary,
   ANOMALY_KINDS,
   type ConsistencyResult,
+  type ResearchResult,
   type CutoverResult,
   type MigrationResult,
   type MirrorResult,
@@ -51,6 +53,8 @@ export async function readRun(dir: string): Promise<Loaded> {
     base.series = await throughputSeries(dir);
     // Raw samples are read again only when the host throttled something.
     if (Number(base.metrics.throttled) > 0) base.throttling = await runThrottling(dir);
+  } else if (manifest.kind === 'research') {
+    base.metrics = researchMetrics(readResearch(dir));
   } else if (manifest.kind === 'migration') {
     const j = readMigration(dir);
     base.metrics = migrationMetrics(j);
@@ -94,6 +98,35 @@ function runMetrics(s: K6Summary): Metrics {
     ttfb_p99_ms: v('http_req_waiting', 'p(99)'),
     throttled: v('s3_throttled', 'count'),
     error_rate: v('http_req_failed', 'rate'),
+  };
+}
+
+/** A research run: time to answer per query class (warm p95 when there is one), the capacity measured
+ * beside the one predicted from the bucket's published cap, throttling, wrong answers. */
+function researchMetrics(j: ResearchResult): Metrics {
+  const all = j.queries.flatMap((q) => ((q.warm_ms ?? q.ms) ? [q.warm_ms ?? q.ms!] : []));
+  const worst = (k: 'p50' | 'p95' | 'p99') => Math.max(0, ...all.map((p) => p[k]));
+  const classes = Object.fromEntries(
+    j.classes.filter((c) => c.ms).map((c) => [`research_${c.class.replace(/[^a-z0-9]+/g, '_')}_p95_ms`, c.ms!.p95]),
+  );
+  const answers = j.queries.reduce((n, q) => n + q.answers, 0);
+  return {
+    research_researchers: j.researchers,
+    research_answers: answers,
+    research_worst_query_p50_ms: worst('p50'),
+    research_worst_query_p95_ms: worst('p95'),
+    research_worst_query_p99_ms: worst('p99'),
+    ...classes,
+    research_gets_per_query: answers ? j.queries.reduce((n, q) => n + q.gets * q.answers, 0) / answers : 0,
+    research_wrong_answers: j.wrong.length,
+    research_unchecked_queries: j.queries.filter((q) => q.checked === 0).length,
+    throttled: j.throttled,
+    research_capacity_predicted: j.capacity.predicted ?? 'no published cap',
+    // The most researchers measured before throttling or a doubled p95 (all of them when neither came).
+    research_capacity_measured:
+      Math.min(j.capacity.throttled_at ?? Infinity, j.capacity.p95_doubles_at ?? Infinity, j.researchers + 1) - 1,
+    research_throttled_at: j.capacity.throttled_at ?? `none up to ${j.researchers}`,
+    research_p95_doubles_at: j.capacity.p95_doubles_at ?? `not up to ${j.researchers}`,
   };
 }
 

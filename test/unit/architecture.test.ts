@@ -1,6 +1,6 @@
 // The dependency rule of ARCHITECTURE.md, read from the imports themselves: which room may import
 // which, no command module importing another, and no import cycle.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -89,7 +89,10 @@ describe('the dependency rule', () => {
 
   it('every import names a file that exists', () => {
     const missing = [...graph].flatMap(([file, deps]) =>
-      deps.filter((d) => !graph.has(d)).map((d) => `${file} → ${d}`),
+      // Third-party copies (scenarios/vendor) are JavaScript, beside their declarations.
+      deps
+        .filter((d) => !graph.has(d) && !existsSync(join(ROOT, d.replace(/\.ts$/, '.js'))))
+        .map((d) => `${file} → ${d}`),
     );
     expect(missing).toEqual([]);
   });

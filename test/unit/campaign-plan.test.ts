@@ -36,7 +36,7 @@ describe('campaign plan', () => {
     c.workloads[0] = { ...c.workloads[0], workload: 'ingest-v2' };
     expect(() => planCampaign(c, null)).toThrow(UsageError);
     expect(() => planCampaign(c, null)).toThrow(
-      'unknown workload "ingest-v2" (known: ingest, read, mixed, migration, mirror, cutover, consistency)',
+      'unknown workload "ingest-v2" (known: ingest, read, mixed, migration, mirror, cutover, consistency, research)',
     );
   });
 

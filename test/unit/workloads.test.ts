@@ -54,7 +54,7 @@ describe('workloads registry', () => {
 
   it('an unknown name is a UsageError naming the known ones', () => {
     expect(() => workloadNamed('ingets')).toThrow(
-      'unknown workload "ingets" (known: ingest, read, mixed, migration, mirror, cutover, consistency)',
+      'unknown workload "ingets" (known: ingest, read, mixed, migration, mirror, cutover, consistency, research)',
     );
   });
 });

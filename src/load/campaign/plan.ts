@@ -10,6 +10,7 @@ import { duration as showDuration, human } from '../../util/units.js';
 import { connectionBandwidth, requestCaps } from '../../hosts/limits.js';
 import { loadProfile, type HostProfile } from '../../hosts/profile.js';
 import { workloadNamed } from '../workloads/index.js';
+import { capacityLine } from '../research/predict.js';
 import type { Campaign, Workload } from './file.js';
 
 /** What a dataset is, for the plan: how many objects, how many bytes. */
@@ -154,6 +155,8 @@ export function formatPlan(c: Campaign, plan: CampaignPlan): string {
           `${human(e.written, 'B')} written, ${human(e.read, 'B')} read, ${showDuration(e.seconds)}${cost}`,
       );
     }
+    if (c.workloads.some((w) => w.workload === 'research'))
+      lines.push(`  ${capacityLine(cand.host, requestCaps(p.limits).read)}`);
   }
   const t = plan.total;
   const cost = t.cost === null ? 'no prices listed' : `${t.cost.toFixed(2)} ${t.currency ?? ''} at list prices`;

@@ -108,6 +108,8 @@ async function execute(c: Campaign, s: Step, into: string, dataset: string | nul
       dataset: dataset ?? '',
       datasetPrefix: datasetPrefix(c),
       results: into,
+      prepare: hooks.prepare,
+      seed: hooks.seed,
     });
   const r = await runScenario({
     scenario: w.name,

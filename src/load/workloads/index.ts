@@ -8,13 +8,23 @@ import { migration } from './migration.js';
 import { mirror } from './mirror.js';
 import { cutover } from './cutover.js';
 import { consistency } from './consistency.js';
+import { researchWorkload } from './research.js';
 import type { RehearsalWorkload, ScenarioWorkload, Workload } from './workload.js';
 
 export type { Cost, CostContext, Profile, StepContext, StepOutcome, Workload } from './workload.js';
 export { PROFILES } from './workload.js';
 
 // Each file types its own settings; listed here by what every workload shares.
-export const WORKLOADS: readonly Workload[] = [ingest, read, mixed, migration, mirror, cutover, consistency];
+export const WORKLOADS: readonly Workload[] = [
+  ingest,
+  read,
+  mixed,
+  migration,
+  mirror,
+  cutover,
+  consistency,
+  researchWorkload,
+];
 
 export const SCENARIOS = WORKLOADS.filter((w): w is ScenarioWorkload => w.kind === 'scenario');
 export const REHEARSALS = WORKLOADS.filter((w): w is RehearsalWorkload => w.kind === 'rehearsal');

@@ -40,6 +40,12 @@ export interface StepContext {
   datasetPrefix: string;
   /** Where the run's folder goes. */
   results: string;
+  /** The dataset wing's generation and upload, for a workload with data of its own (research's extraction). */
+  prepare?: (
+    g: { beneficiaries: number; firstYear: number; lastYear: number; seed: number },
+    dir: string,
+  ) => Promise<string>;
+  seed?: (dataset: string, host: string, prefix: string) => Promise<void>;
 }
 
 export interface StepOutcome {

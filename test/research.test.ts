@@ -1,0 +1,146 @@
+// Researchers on the lab: every answer checked against DuckDB and right, GETs per query as the reader's
+// plan predicts; a byte changed on the host named as a wrong answer; with a latency toxic, the time to
+// answer grows by the sequential GET rounds times the latency (±15%); bad input one line, exit 2, nothing
+// sent.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratch } from './support/scratch.js';
+import { LAB, lacking } from './support/tools.js';
+import { loadProfile } from '../src/hosts/profile.js';
+import { access, keysOn } from '../src/hosts/sync.js';
+import { s3Request } from '../src/hosts/s3node.js';
+import { addToxic, clearToxics } from '../src/hosts/toxics.js';
+import { localMetadata } from '../src/load/research/queries.js';
+import type { ResearchResult } from '../src/contracts/results.js';
+import { researchEvent, type ResearchEvent } from '../src/contracts/events.js';
+
+const skip = lacking(__filename, LAB);
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const work = scratch('research');
+const data = join(work, 'data');
+
+function cli(args: string[]) {
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', cwd: work, env: { ...process.env, CI: 'true' } });
+}
+
+/** research on local-target; returns the exit, the output, research.json and the scenario's events. */
+function research(extra: string[]) {
+  const results = join(work, `results-${Math.random().toString(36).slice(2)}`);
+  const r = cli(['research', '--host', 'local-target', '--dataset', data, '--results', results, ...extra]);
+  const dir = join(results, readdirSync(results)[0]);
+  const result = JSON.parse(readFileSync(join(dir, 'research.json'), 'utf8')) as ResearchResult;
+  const events = readFileSync(join(dir, 'k6.log'), 'utf8')
+    .split('\n')
+    .map(researchEvent)
+    .filter((e): e is ResearchEvent => e !== null && e.researcher > 0);
+  return { status: r.status, out: r.stdout + r.stderr, result, events };
+}
+
+/** The median time of each query in each phase (cold, warm), and its rounds. */
+function medians(events: ResearchEvent[]): Map<string, { ms: number; rounds: number }> {
+  const by = new Map<string, ResearchEvent[]>();
+  for (const e of events) by.set(`${e.query} ${e.phase}`, [...(by.get(`${e.query} ${e.phase}`) ?? []), e]);
+  return new Map(
+    [...by].map(([k, es]) => {
+      const ms = es.map((e) => e.ms).sort((a, b) => a - b);
+      return [k, { ms: ms[(ms.length - 1) >> 1], rounds: es[0].rounds }];
+    }),
+  );
+}
+
+describe.skipIf(skip)('researchers on the lab', () => {
+  beforeAll(() => {
+    const up = cli(['lab', 'up']);
+    expect(up.status, up.stderr).toBe(0);
+    const g = cli(['generate', '--beneficiaries', '120', '--years', '2024', '--seed', '11', '--out', data]);
+    expect(g.status, g.stderr).toBe(0);
+    const s = cli(['seed', data, '--host', 'local-target']);
+    expect(s.status, s.stderr).toBe(0);
+  }, 300_000);
+
+  afterAll(async () => {
+    await clearToxics('local-target').catch(() => undefined);
+    cli(['lab', 'down']);
+  });
+
+  it('answers every query right, with the GETs the plan predicts', () => {
+    const r = research(['--researchers', '2', '--duration', '8', '--think', '0.5']);
+    expect(r.status, r.out).toBe(0);
+    expect(r.result.wrong).toEqual([]);
+    for (const q of r.result.queries) {
+      expect(q.checked, q.query).toBeGreaterThanOrEqual(1);
+      expect(q.answers, q.query).toBeGreaterThan(0);
+      expect(q.gets, q.query).toBe(q.predicted.gets);
+    }
+    expect(r.out).toMatch(/capacity: \d+ GET\/s per active researcher/);
+  }, 600_000);
+
+  it('grows the time to answer by the rounds times the latency of a toxic', async () => {
+    const base = research(['--researchers', '1', '--duration', '10', '--think', '0', '--check', 'none']);
+    const latency = 400;
+    await addToxic('local-target', 'research-latency', {
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency, jitter: 0 },
+    });
+    let slow;
+    try {
+      slow = research(['--researchers', '1', '--duration', '20', '--think', '0', '--check', 'none']);
+    } finally {
+      await clearToxics('local-target');
+    }
+    // Each query in each phase (cold: its footers read first), against the same without the toxic.
+    const before = medians(base.events);
+    const judged = [...medians(slow.events)].filter(([k, m]) => m.rounds > 0 && before.has(k));
+    expect(judged.length).toBeGreaterThanOrEqual(8);
+    for (const [k, m] of judged) {
+      const grown = m.ms - before.get(k)!.ms;
+      const predicted = m.rounds * latency;
+      expect(Math.abs(grown - predicted) / predicted, `${k}: ${grown} ms for ${m.rounds} rounds`).toBeLessThan(0.15);
+    }
+  }, 600_000);
+
+  it('names the query a changed byte makes wrong', async () => {
+    const p = loadProfile('local-target');
+    const seeded = JSON.parse(readFileSync(join(data, '_seed-local-target.json'), 'utf8')) as { prefix: string };
+    const path = readdirSync(join(data, 'T_MCOaaB', 'year=2024'))[0];
+    const file = join(data, 'T_MCOaaB', 'year=2024', path);
+    const bytes = readFileSync(file);
+    // One byte in the middle of the length-of-stay column's chunk, as a faulty disk or cache might serve it.
+    const chunk = localMetadata(file).row_groups[0].columns.find((c) => c.meta_data?.path_in_schema[0] === 'SEJ_NBJ')!;
+    const at =
+      Number(chunk.meta_data!.data_page_offset) + Math.floor(Number(chunk.meta_data!.total_compressed_size) / 2);
+    const changed = Buffer.from(bytes);
+    changed[at] ^= 0x5a;
+    const key = `${seeded.prefix}/T_MCOaaB/year=2024/${path}`;
+    expect((await s3Request(access(p), 'PUT', key, { body: changed })).status).toBe(200);
+    try {
+      const r = research(['--researchers', '1', '--duration', '3', '--think', '0']);
+      expect(r.status).toBe(1);
+      expect(r.out).toMatch(/wrong answer: pmsi-year-diagnoses \(researcher 0\)/);
+      expect(r.result.wrong.map((w) => w.query)).toContain('pmsi-year-diagnoses');
+    } finally {
+      expect((await s3Request(access(p), 'PUT', key, { body: bytes })).status).toBe(200);
+    }
+  }, 600_000);
+
+  it('refuses bad input in one line, exit 2, sending nothing', async () => {
+    const before = [...(await keysOn(loadProfile('local-target'), ''))].sort();
+    const on = (host: string) => ['research', '--host', host, '--dataset', data];
+    const cases: [string[], RegExp][] = [
+      [[...on('local-target'), '--researchers', '0'], /--researchers must be a whole number of at least 1/],
+      [[...on('local-target'), '--queries', join(work, 'nothing.json')], /query file .*nothing.json: no such file/],
+      [on('local-source'), /is not on local-source: run "sndsbench seed/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect([...(await keysOn(loadProfile('local-target'), ''))].sort()).toEqual(before);
+  }, 120_000);
+});
