@@ -1,7 +1,10 @@
 // `npm run bench:load`: the engine against its peers on the same versitygw, in one run, over plain HTTP
 // (the lab's source) and HTTPS (its target, behind toxiproxy, with the lab CA). One JSON line per figure:
-// {"metric","op","scheme","ours","peer","peer_value","ratio"}. Peers: rclone copy to and from the bucket,
-// a tuned @aws-sdk/client-s3 loop, and a bare loop of the engine's own HTTP client signing the same requests.
+// {"metric","op","scheme","ours","peer","peer_value","ratio"}, and beside each throughput figure the CPU both
+// sides cost per request and per MiB (all threads of this process; rclone's child's), marginal: a run of
+// BENCH_DURATION_S less one of a third as long, so start-up costs are out. Peers: rclone copy to and from the
+// bucket, a tuned @aws-sdk/client-s3 loop, and a bare loop of the engine's own HTTP client signing the same
+// requests.
 // Then the engine's accuracy: a toxiproxy bandwidth cap and injected latency read back, and a constant
 // arrival rate's count of iterations.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -64,12 +67,35 @@ function target(name: string): Target {
 interface Measured {
   /** Per second: MiB or requests. */
   rate: number;
-  /** CPU microseconds of this process per request, when measured in-process. */
-  cpuUsPerRequest?: number;
+  requests: number;
+  mib: number;
+  /** CPU microseconds of the whole measured process (all threads), or of rclone's child. */
+  cpuUs: number;
   summary?: Record<string, Record<string, number>>;
 }
 
-/** The engine, in this process (its CPU is this process's), on bench/objects.ts. */
+/** CPU per request and per MiB of a longer run beyond a shorter one: start-up costs (bundling, VU init,
+ * connections, rclone's listing) cancel out; the rate is the longer run's. */
+interface Marginal {
+  rate: number;
+  cpuUsPerRequest: number;
+  cpuMsPerMiB: number;
+}
+
+const SHORT_SECONDS = Math.max(1, Math.round(SECONDS / 3));
+
+async function marginal(measure: (seconds: number) => Promise<Measured> | Measured): Promise<Marginal> {
+  const short = await measure(SHORT_SECONDS);
+  const long = await measure(SECONDS);
+  const cpu = long.cpuUs - short.cpuUs;
+  return {
+    rate: long.rate,
+    cpuUsPerRequest: cpu / (long.requests - short.requests),
+    cpuMsPerMiB: cpu / 1000 / (long.mib - short.mib),
+  };
+}
+
+/** The engine, in this process (its CPU is this process's, all threads), on bench/objects.ts. */
 async function engine(t: Target, vars: Record<string, string>, workers: number, size: number): Promise<Measured> {
   const exportFile = join(work, `summary-${Date.now()}.json`);
   const args: RunArgs = {
@@ -86,18 +112,17 @@ async function engine(t: Target, vars: Record<string, string>, workers: number, 
     noThresholds: true,
   };
   const cpu = process.cpuUsage();
-  const start = performance.now();
   const code = await run(args);
-  const wall = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   if (code !== 0) throw new Error(`the engine exited with ${code}`);
   const summary = JSON.parse(readFileSync(exportFile, 'utf8')).metrics as Record<string, Record<string, number>>;
   const seconds = Number(vars.DURATION?.replace('s', '') ?? SECONDS);
-  const reqs = summary.http_reqs?.count ?? 0;
-  void wall;
+  const bytes = summary.bench_bytes?.count ?? 0;
   return {
-    rate: (summary.bench_bytes?.count ?? 0) / seconds / (size >= MIB ? MIB : size),
-    cpuUsPerRequest: (used.user + used.system) / reqs,
+    rate: bytes / seconds / (size >= MIB ? MIB : size),
+    requests: summary.http_reqs?.count ?? 0,
+    mib: bytes / MIB,
+    cpuUs: used.user + used.system,
     summary,
   };
 }
@@ -116,6 +141,16 @@ async function loops(concurrency: number, seconds: number, op: (i: number) => Pr
   return { count: n, cpuUs: used.user + used.system };
 }
 
+/** A loop's count and CPU as a measurement of `size`-byte requests over `seconds`. */
+function looped(r: { count: number; cpuUs: number }, size: number, seconds: number): Measured {
+  return {
+    rate: (r.count * size) / seconds / (size >= MIB ? MIB : size),
+    requests: r.count,
+    mib: (r.count * size) / MIB,
+    cpuUs: r.cpuUs,
+  };
+}
+
 function sdk(t: Target, sockets: number): S3Client {
   const agent = { keepAlive: true, maxSockets: sockets };
   return new S3Client({
@@ -132,11 +167,11 @@ function sdk(t: Target, sockets: number): S3Client {
   });
 }
 
-async function sdkLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number): Promise<Measured> {
+async function sdkLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number, seconds: number) {
   const client = sdk(t, concurrency);
   const body = Buffer.alloc(size, 1);
   const prefix = size >= MIB ? 'objects' : 'small';
-  const r = await loops(concurrency, SECONDS, async (i) => {
+  const r = await loops(concurrency, seconds, async (i) => {
     if (op === 'put') {
       await client.send(new PutObjectCommand({ Bucket: t.access.bucket, Key: `sdk/${i}`, Body: body }));
       return;
@@ -146,11 +181,11 @@ async function sdkLoop(t: Target, op: 'put' | 'get', size: number, concurrency: 
     await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject).resume());
   });
   client.destroy();
-  return { rate: (r.count * size) / SECONDS / (size >= MIB ? MIB : size), cpuUsPerRequest: r.cpuUs / r.count };
+  return looped(r, size, seconds);
 }
 
 /** The engine's HTTP client alone: what a VU costs beyond it is the engine's own overhead. */
-async function bareLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number): Promise<Measured> {
+async function bareLoop(t: Target, op: 'put' | 'get', size: number, concurrency: number, seconds: number) {
   const shared = {
     options: null,
     sink: new SampleBuffer(),
@@ -164,7 +199,7 @@ async function bareLoop(t: Target, op: 'put' | 'get', size: number, concurrency:
     return new HttpClient(owner);
   });
   let c = 0;
-  const r = await loops(concurrency, SECONDS, async (i) => {
+  const r = await loops(concurrency, seconds, async (i) => {
     const key = op === 'put' ? `bare/${i}` : `${prefix}/${i % OBJECTS}`;
     const method = op === 'put' ? 'PUT' : 'GET';
     const { url, headers } = s3Signed(t.access, method, key);
@@ -175,11 +210,12 @@ async function bareLoop(t: Target, op: 'put' | 'get', size: number, concurrency:
     if (res.status !== 200) throw new Error(`bare ${method} answered ${res.status}`);
     shared.sink = new SampleBuffer(); // samples are not what is measured here
   });
-  return { rate: (r.count * size) / SECONDS / (size >= MIB ? MIB : size), cpuUsPerRequest: r.cpuUs / r.count };
+  return looped(r, size, seconds);
 }
 
-/** rclone copy of `OBJECTS * 4` files to the bucket and back, with as many transfers as the others' concurrency. */
-function rclone(t: Target, op: 'put' | 'get'): Measured {
+/** rclone copy of files to the bucket and back, with as many transfers as the others' concurrency; as many
+ * files as make about `seconds` of the longer run. Its CPU is its child's, read by the shell's `times`. */
+function rclone(t: Target, op: 'put' | 'get', seconds: number): Measured {
   const u = new URL(t.access.endpoint);
   const env = {
     ...process.env,
@@ -191,34 +227,63 @@ function rclone(t: Target, op: 'put' | 'get'): Measured {
     RCLONE_CONFIG_BENCH_REGION: t.access.region,
     RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
   };
-  const files = OBJECTS * 4;
-  const local = join(work, `rclone-${op}-${t.scheme}`);
+  const files = Math.max(CONCURRENCY, Math.round((OBJECTS * 4 * seconds) / SECONDS));
+  const local = join(work, `rclone-${op}-${t.scheme}-${files}`);
   mkdirSync(local, { recursive: true });
   if (op === 'put') for (let i = 0; i < files; i++) writeFileSync(join(local, `f${i}`), Buffer.alloc(SIZE, i));
-  const remote = `bench:${t.access.bucket}/rclone-${t.scheme}`;
+  const remote = `bench:${t.access.bucket}/rclone-${t.scheme}-${files}`;
   const args = ['copy', ...(op === 'put' ? [local, remote] : [remote, local]), '--transfers', String(CONCURRENCY)];
   args.push('--s3-upload-cutoff', '5G', '--s3-disable-checksum', '--no-check-dest', '--ignore-checksum');
   if (t.access.ca) args.push('--ca-cert', t.access.ca);
+  // `times` prints the shell's children's user and system time on its second line: "0m1.234s 0m0.567s".
+  const script = '"$0" "$@"; s=$?; times >&2; exit $s';
   const start = performance.now();
-  const r = spawnSync(projectPath('.tools', 'bin', 'rclone'), args, { env, encoding: 'utf8' });
-  const seconds = (performance.now() - start) / 1000;
-  if (r.status !== 0) throw new Error(`rclone ${op}: ${r.stderr.trim().split('\n').pop()}`);
+  const r = spawnSync('sh', ['-c', script, projectPath('.tools', 'bin', 'rclone'), ...args], { env, encoding: 'utf8' });
+  const wall = (performance.now() - start) / 1000;
+  const lines = r.stderr.trim().split('\n');
+  if (r.status !== 0) throw new Error(`rclone ${op}: ${lines.at(-3) ?? ''}`);
   rmSync(local, { recursive: true, force: true });
-  return { rate: (files * SIZE) / MIB / seconds };
+  const secs = [...(lines.at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (secs.length !== 2) throw new Error(`rclone ${op}: no CPU times in ${JSON.stringify(lines.at(-1))}`);
+  const mib = (files * SIZE) / MIB;
+  return { rate: mib / wall, requests: files, mib, cpuUs: (secs[0] + secs[1]) * 1e6 };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function line(metric: string, op: string, scheme: string, ours: number, peer: string, value: number, extra = {}) {
+/** One figure: the rate of ours against a peer's, and beside it the CPU each costs per request and per MiB
+ * (marginal), with cpu ratios peer / ours (above 1: ours costs less). */
+function line(metric: string, op: string, scheme: string, ours: Marginal, peer: string, theirs: Marginal, extra = {}) {
   console.log(
     JSON.stringify({
       metric,
       op,
       scheme,
-      ours: round(ours),
+      ours: round(ours.rate),
       peer,
-      peer_value: round(value),
-      ratio: round(ours / value),
+      peer_value: round(theirs.rate),
+      ratio: round(ours.rate / theirs.rate),
+      ours_cpu_us_per_req: round(ours.cpuUsPerRequest),
+      peer_cpu_us_per_req: round(theirs.cpuUsPerRequest),
+      ours_cpu_ms_per_mib: round(ours.cpuMsPerMiB),
+      peer_cpu_ms_per_mib: round(theirs.cpuMsPerMiB),
+      cpu_ratio: round(theirs.cpuUsPerRequest / ours.cpuUsPerRequest),
+      ...extra,
+    }),
+  );
+}
+
+/** An accuracy figure: a value read back against the one set. */
+function readBack(metric: string, op: string, scheme: string, got: number, peer: string, want: number, extra = {}) {
+  console.log(
+    JSON.stringify({
+      metric,
+      op,
+      scheme,
+      ours: round(got),
+      peer,
+      peer_value: round(want),
+      ratio: round(got / want),
       ...extra,
     }),
   );
@@ -240,44 +305,32 @@ async function seed(t: Target) {
 
 async function speed(t: Target) {
   await seed(t);
-  const vars = (op: string, size: number, vus: number) => ({
+  const vars = (op: string, size: number, vus: number, seconds: number) => ({
     OP: op,
     VUS: String(vus),
-    DURATION: `${SECONDS}s`,
+    DURATION: `${seconds}s`,
     OBJECTS: String(OBJECTS),
     PREFIX: size >= MIB ? 'objects' : 'small',
   });
   for (const op of ['put', 'get'] as const) {
-    const ours = await engine(t, vars(op, SIZE, CONCURRENCY), 1, SIZE);
+    const ours = await marginal((s) => engine(t, vars(op, SIZE, CONCURRENCY, s), 1, SIZE));
     const extra = { object_mib: SIZE / MIB, concurrency: CONCURRENCY };
-    line('mib_per_s', op, t.scheme, ours.rate, 'rclone', rclone(t, op).rate, extra);
-    line('mib_per_s', op, t.scheme, ours.rate, 'aws-sdk-v3', (await sdkLoop(t, op, SIZE, CONCURRENCY)).rate, extra);
-    line(
-      'mib_per_s',
-      op,
-      t.scheme,
-      ours.rate,
-      'engine-http-bare',
-      (await bareLoop(t, op, SIZE, CONCURRENCY)).rate,
-      extra,
-    );
+    const peers: [string, Marginal][] = [
+      ['rclone', await marginal((s) => rclone(t, op, s))],
+      ['aws-sdk-v3', await marginal((s) => sdkLoop(t, op, SIZE, CONCURRENCY, s))],
+      ['engine-http-bare', await marginal((s) => bareLoop(t, op, SIZE, CONCURRENCY, s))],
+    ];
+    for (const [name, p] of peers) line('mib_per_s', op, t.scheme, ours, name, p, extra);
   }
-  const one = await engine(t, vars('get', SMALL, SMALL_VUS), 1, SMALL);
-  const two = await engine(t, vars('get', SMALL, SMALL_VUS), 2, SMALL);
-  const peer = await sdkLoop(t, 'get', SMALL, SMALL_VUS);
-  const bare = await bareLoop(t, 'get', SMALL, SMALL_VUS);
+  const small = (threads: number) => marginal((s) => engine(t, vars('get', SMALL, SMALL_VUS, s), threads, SMALL));
+  const one = await small(1);
+  const two = await small(2);
+  const peer = await marginal((s) => sdkLoop(t, 'get', SMALL, SMALL_VUS, s));
+  const bare = await marginal((s) => bareLoop(t, 'get', SMALL, SMALL_VUS, s));
   const extra = { object_bytes: SMALL, vus: SMALL_VUS };
-  line('req_per_s', 'get_small', t.scheme, one.rate, 'aws-sdk-v3', peer.rate, extra);
-  line('req_per_s', 'get_small', t.scheme, one.rate, 'engine-http-bare', bare.rate, extra);
-  line('req_per_s', 'get_small', t.scheme, two.rate, 'engine-one-thread', one.rate, { ...extra, threads: 2 });
-  // CPU per request: lower is better, so the ratio is the peer's over ours.
-  const cpu = (peerName: string, p: Measured) =>
-    line('cpu_us_per_req', 'get_small', t.scheme, p.cpuUsPerRequest!, peerName, one.cpuUsPerRequest!, {
-      ...extra,
-      note: 'ratio = peer / engine (above 1: the engine costs less)',
-    });
-  cpu('aws-sdk-v3', peer);
-  cpu('engine-http-bare', bare);
+  line('req_per_s', 'get_small', t.scheme, one, 'aws-sdk-v3', peer, extra);
+  line('req_per_s', 'get_small', t.scheme, one, 'engine-http-bare', bare, extra);
+  line('req_per_s', 'get_small', t.scheme, two, 'engine-one-thread', one, { ...extra, threads: 2 });
 }
 
 async function accuracy() {
@@ -297,7 +350,10 @@ async function accuracy() {
     const d = m.summary!.http_req_duration;
     const got = m.summary!.bench_bytes.count / MIB / ((d.avg * d.count) / 1000);
     const capMiB = (rateKBs * 1000) / MIB;
-    line('bandwidth_cap_read_back', 'get', t.scheme, got, 'toxiproxy-cap', capMiB, { unit: 'MiB/s', within: '±5%' });
+    readBack('bandwidth_cap_read_back', 'get', t.scheme, got, 'toxiproxy-cap', capMiB, {
+      unit: 'MiB/s',
+      within: '±5%',
+    });
   } finally {
     await clearToxics('local-target');
   }
@@ -308,7 +364,7 @@ async function accuracy() {
     const m = await engine(t, { ...vars, VUS: '1', DURATION: '5s', PREFIX: 'small' }, 1, SMALL);
     for (const p of ['med', 'p(99)']) {
       const got = m.summary!.http_req_waiting[p] - base.summary!.http_req_waiting[p];
-      line('injected_latency_read_back', p, t.scheme, got, 'toxiproxy-latency', latency, {
+      readBack('injected_latency_read_back', p, t.scheme, got, 'toxiproxy-latency', latency, {
         unit: 'ms',
         within: '±10%',
       });
@@ -326,7 +382,7 @@ async function accuracy() {
     SMALL,
   );
   const started = (m.summary!.iterations?.count ?? 0) + (m.summary!.dropped_iterations?.count ?? 0);
-  line('arrival_rate_iterations', 'get_small', source.scheme, started, 'rate_x_duration', rate * seconds, {
+  readBack('arrival_rate_iterations', 'get_small', source.scheme, started, 'rate_x_duration', rate * seconds, {
     dropped: m.summary!.dropped_iterations?.count ?? 0,
     within: '±1',
   });

@@ -6,8 +6,8 @@ import { tagsKey } from './metrics.js';
 export interface Series {
   metric: string;
   tags: Tags;
-  times: number[];
-  values: number[];
+  times: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 export interface Batch {
@@ -23,42 +23,68 @@ export interface SampleSink {
   pushMany(metrics: string[], tags: Tags, values: number[], time: number): void;
 }
 
-/** Collects samples into series until taken. */
+interface Growing {
+  metric: string;
+  tags: Tags;
+  times: number[];
+  values: number[];
+}
+
+/** Collects samples into series until taken. Series are found by their tags' key, then by metric name, so an
+ * HTTP request's nine samples cost one key and no string built per metric. */
 export class SampleBuffer implements SampleSink {
   private defs: MetricDef[] = [];
-  private series = new Map<string, Series>();
+  private byTags = new Map<string, Map<string, Growing>>();
+  private count = 0;
   define(def: MetricDef) {
     this.defs.push(def);
   }
-  private seriesOf(metric: string, key: string, tags: Tags): Series {
-    const k = metric + '\u0002' + key;
-    let s = this.series.get(k);
+  private seriesOf(metric: string, byMetric: Map<string, Growing>, tags: Tags): Growing {
+    let s = byMetric.get(metric);
     if (!s) {
       s = { metric, tags: { ...tags }, times: [], values: [] };
-      this.series.set(k, s);
+      byMetric.set(metric, s);
+      this.count++;
     }
     return s;
   }
+  private metricsOf(tags: Tags): Map<string, Growing> {
+    const key = tagsKey(tags);
+    let m = this.byTags.get(key);
+    if (!m) this.byTags.set(key, (m = new Map()));
+    return m;
+  }
   push(metric: string, tags: Tags, value: number, time: number) {
-    const s = this.seriesOf(metric, tagsKey(tags), tags);
+    const s = this.seriesOf(metric, this.metricsOf(tags), tags);
     s.times.push(time);
     s.values.push(value);
   }
   pushMany(metrics: string[], tags: Tags, values: number[], time: number) {
-    const key = tagsKey(tags);
+    const byMetric = this.metricsOf(tags);
     for (let i = 0; i < metrics.length; i++) {
-      const s = this.seriesOf(metrics[i], key, tags);
+      const s = this.seriesOf(metrics[i], byMetric, tags);
       s.times.push(time);
       s.values.push(values[i]);
     }
   }
   get empty() {
-    return this.series.size === 0 && this.defs.length === 0;
+    return this.count === 0 && this.defs.length === 0;
   }
+  /** The series so far, their times and values as Float64Arrays: a thread posts them as raw memory. */
   take(): Batch {
-    const b = { defs: this.defs, series: [...this.series.values()] };
+    const series: Series[] = [];
+    for (const byMetric of this.byTags.values())
+      for (const s of byMetric.values())
+        series.push({
+          metric: s.metric,
+          tags: s.tags,
+          times: Float64Array.from(s.times),
+          values: Float64Array.from(s.values),
+        });
+    const b = { defs: this.defs, series };
     this.defs = [];
-    this.series = new Map();
+    this.byTags = new Map();
+    this.count = 0;
     return b;
   }
 }
