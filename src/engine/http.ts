@@ -174,9 +174,10 @@ export interface HttpOwner {
 }
 
 // One TLS context per set of roots and thread: parsing the roots for every connection of every VU would
-// cost more than the handshake.
+// cost more than the handshake. Threads make theirs before the test starts (as k6 loads its roots at
+// start), so that no VU's first request waits for it.
 const contexts = new Map<string[] | undefined, tls.SecureContext>();
-function trustContext(ca: string[] | undefined): tls.SecureContext {
+export function trustContext(ca: string[] | undefined): tls.SecureContext {
   let c = contexts.get(ca);
   if (!c) contexts.set(ca, (c = tls.createSecureContext(ca ? { ca } : {})));
   return c;

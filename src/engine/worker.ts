@@ -1,6 +1,7 @@
 // A worker thread: its share of the VUs (initialised up front), the executors for them, and a flush of
 // its samples, counters and log lines to the main thread every second and at the end.
 import { parentPort, workerData } from 'node:worker_threads';
+import { trustContext } from './http.js';
 import { formatLog } from './log.js';
 import { consolidate } from './options.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
@@ -34,6 +35,7 @@ const shared: Shared = {
   abort: (reason) => post({ type: 'abort', reason }),
   fail: (reason) => post({ type: 'fail', reason }),
 };
+if (init.ca) trustContext(init.ca);
 
 function flushLogs() {
   if (logs.length) flush();
