@@ -106,13 +106,15 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     }
   });
 
-  it('with toxiproxy capping the target at 40 MB/s, ingest measures 40 MB/s within 10%', async () => {
+  it('with toxiproxy capping the target at 10 MB/s, ingest measures 10 MB/s within 10%', async () => {
     await clearToxics('local-target');
     // toxiproxy caps each connection: one VU, one connection. The figure is the median PUT's transfer
     // rate (object size over request duration, as warp reports requests), which an occasional slow
-    // disk write on the server does not move.
+    // disk write on the server does not move. The cap is one toxiproxy holds whatever the sender's write
+    // pattern: at 40 MB/s its bandwidth toxic passed Node's TLS writes at 35.7 MB/s (a bare Node PUT loop:
+    // 28.9), where it passed Go's at 40.
     const size = 16 * 1024 * 1024;
-    await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 40_000 } });
+    await addToxic('local-target', 'cap', { type: 'bandwidth', stream: 'upstream', attributes: { rate: 10_000 } });
     const r = cli([
       'run',
       'ingest',
@@ -131,7 +133,7 @@ describe.skipIf(skip)('lab and k6 scenarios', () => {
     expect(r.status, r.stderr).toBe(0);
     const median = lastSummary().summary.metrics.http_req_duration.values.med;
     const rate = size / (median / 1000);
-    expect(Math.abs(rate / 40e6 - 1), `measured ${(rate / 1e6).toFixed(1)} MB/s`).toBeLessThan(0.1);
+    expect(Math.abs(rate / 10e6 - 1), `measured ${(rate / 1e6).toFixed(1)} MB/s`).toBeLessThan(0.1);
   });
 
   it('with 200 ms added latency, TTFB p50 rises by 200 ms within 10%', async () => {
