@@ -19,7 +19,7 @@ import type { Readable } from 'node:stream';
 import { run, type RunArgs } from '../engine/engine.js';
 import { HttpClient, type HttpOwner } from '../engine/http.js';
 import { SampleBuffer } from '../engine/samples.js';
-import type { Shared } from '../engine/shared.js';
+import type { Shared } from '../engine/vu-context.js';
 import { DEFAULT_BASE_PORT, labDown, labUp } from '../hosts/lab.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
 import { s3Request, s3Signed, type S3Access } from '../hosts/s3node.js';

@@ -11,7 +11,7 @@ import { loadScript, LoadError, type LoadedScript } from './loader.js';
 import { formatLog, type Level, type LogFields } from './log.js';
 import { consolidate, ConfigError, type Options, type Overrides } from './options.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
-import { AbortRun, now, type InstanceCounters, type Shared } from './shared.js';
+import { AbortRun, now, type InstanceCounters, type Shared } from './vu-context.js';
 import { summaryData, summaryExport, textSummary } from './summary.js';
 import { holds } from './thresholds.js';
 import { VU } from './vu.js';

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { parseDuration } from './duration.js';
 import type { Tags } from './metrics.js';
-import { epochOf, type Shared } from './shared.js';
+import { epochOf, type Shared } from './vu-context.js';
 
 export interface ResponseCallback {
   readonly __expected: (status: number) => boolean;

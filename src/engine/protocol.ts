@@ -1,6 +1,6 @@
 // The messages between the main thread and its worker threads.
 import type { Batch } from './samples.js';
-import type { InstanceCounters } from './shared.js';
+import type { InstanceCounters } from './vu-context.js';
 
 export interface WorkerInit {
   bundleUrl: string;

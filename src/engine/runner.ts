@@ -4,7 +4,7 @@
 import { arrivalOffset, initialVUsOf, maxVUsOf, rampingVusSteps } from './schedule.js';
 import type { Scenario } from './options.js';
 import { weightedStripe, workerStripe, type Stripe } from './segments.js';
-import { now, type Shared } from './shared.js';
+import { now, type Shared } from './vu-context.js';
 import { VU, type ScenarioState } from './vu.js';
 
 export interface Stripes {

@@ -1,7 +1,7 @@
 // What the k6 modules see of their VU (kept apart from vu.ts so that the modules do not import it).
 import type { HttpClient } from './http.js';
 import type { Tags } from './metrics.js';
-import type { Shared } from './shared.js';
+import type { Shared } from './vu-context.js';
 import type { ScenarioState } from './scenario-state.js';
 
 export interface VuApi {

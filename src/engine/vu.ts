@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { renderArgs } from './log.js';
 import type { ScenarioState } from './scenario-state.js';
 import type { VuApi } from './vu-api.js';
-import { AbortRun, now, type Shared } from './shared.js';
+import { AbortRun, now, type Shared } from './vu-context.js';
 import type { Tags } from './metrics.js';
 import { makeModules } from './modules/index.js';
 import { HttpClient } from './http.js';

@@ -8,7 +8,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { ThreadRunner } from './runner.js';
 import { SampleBuffer } from './samples.js';
 import { stripeOf, workerStripe } from './segments.js';
-import type { Shared } from './shared.js';
+import type { Shared } from './vu-context.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;

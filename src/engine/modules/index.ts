@@ -6,7 +6,7 @@ import { cryptoModule } from './crypto.js';
 import { encodingModule } from './encoding.js';
 import { expectedStatuses, templateUrl, type Params, type ResponseCallback, type TemplateUrl } from '../http.js';
 import { METRIC_NAME, type MetricDef, type MetricType, type Tags } from '../metrics.js';
-import { AbortRun, now } from '../shared.js';
+import { AbortRun, now } from '../vu-context.js';
 import type { VuApi as VU } from '../vu-api.js';
 
 const blocking = (name: string, hint: string) => () => {
