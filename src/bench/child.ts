@@ -4,19 +4,10 @@
 // the figures are then the generating process's own.
 import { generate, type GenerateOptions } from '../dataset/generate.js';
 import { inGenerationProcess } from '../dataset/one-pool.js';
+import { measured } from './measure.js';
 
 const again = inGenerationProcess();
 if (again) process.exit(await again);
 const o = JSON.parse(process.argv[2]) as GenerateOptions;
-const started = process.hrtime.bigint();
-const m = await generate(o);
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const usage = process.resourceUsage();
-console.log(
-  JSON.stringify({
-    seconds,
-    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
-    maxRssMb: usage.maxRSS / 1024,
-    files: m.files,
-  }),
-);
+const { result: m, ...figures } = await measured(() => generate(o));
+console.log(JSON.stringify({ ...figures, files: m.files }));
