@@ -322,7 +322,9 @@ export class ThreadRunner {
       const due = run.start + offset;
       if (due > now()) await run.sleepUntil(due);
       if (run.stopped) break;
-      const vu = idle.pop();
+      // The VU idle the longest takes the iteration, as k6's VUs wait in turn on a Go channel: a pool
+      // larger than needed spreads its iterations over every VU rather than reusing the last one.
+      const vu = idle.shift();
       if (!vu) {
         this.dropped(run, 1);
         if (vus < max && !growing) {

@@ -49,6 +49,21 @@ export default async function () { await http.asyncRequest('GET', __ENV.URL + '/
     expect(count(r, 'dropped_iterations')).toBe(19);
     for (const p of r.points('dropped_iterations')) expect(p.data.tags.scenario).toBe('a');
   });
+
+  it('hands iterations to the VU idle the longest: every VU of the pool takes its turn', async () => {
+    const r = await runScript(
+      `${imports}
+export const options = { scenarios: { a: { executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s',
+  duration: '1s', preAllocatedVUs: 5 } } };
+export default function () { console.log(JSON.stringify({ vu: exec.vu.idInTest })); }`,
+      ['--workers', '1'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const vus = (r.logged as { vu: number }[]).map((l) => l.vu);
+    expect(vus.length).toBeGreaterThanOrEqual(19);
+    // Iterations take microseconds: a last-in-first-out pool would give them all to one VU.
+    expect(vus.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+  });
 });
 
 describe('ramping-arrival-rate', () => {
