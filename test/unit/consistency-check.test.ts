@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseOperations, analyseRounds, expectation } from '../../src/load/consistency-check.js';
 import { consistencyEvent, type OperationEvent, type RoundEvent } from '../../src/contracts/events.js';
-import { judge, parseMix, DEFAULT_MIX } from '../../src/load/consistency.js';
+import { judge, parseMix, DEFAULT_MIX } from '../../src/load/consistency-mix.js';
 import { UsageError } from '../../src/util/errors.js';
 import type { ConsistencyReport } from '../../src/contracts/results.js';
 
