@@ -17,7 +17,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
 import { summaryOutputs } from './lib/summary.ts';
-import { consistencyMix, mixScenarios } from './lib/consistency.ts';
+import { mixBesideLoad } from './lib/consistency.ts';
 import type { CutoverEvent } from '../src/contracts/events.ts';
 
 declare const console: { log(message: string): void };
@@ -42,29 +42,8 @@ const GROUPS = (TENANTS.length ? TENANTS : [{ name: '', key_prefix: '', write_pr
   objects: OBJECTS.filter((o) => o.key.startsWith(t.key_prefix)),
 }));
 
-// The consistency mix: its clients, conditional writers per round (0: none), body size, shares of actions.
-const CONSISTENCY_PREFIX = __ENV.CONSISTENCY_PREFIX || '';
-const CONSISTENCY_WRITERS = Number(__ENV.CONSISTENCY_WRITERS || 0);
-const mix = CONSISTENCY_PREFIX
-  ? consistencyMix({
-      target: targetFromEnv(),
-      prefix: CONSISTENCY_PREFIX,
-      size: Number(__ENV.CONSISTENCY_SIZE || 1024),
-      writers: CONSISTENCY_WRITERS,
-      roundPauseMs: 100,
-      mix: JSON.parse(__ENV.CONSISTENCY_MIX || '{"create":1}') as Record<string, number>,
-      clientId: true,
-    })
-  : null;
-const consistency = mix
-  ? mixScenarios(
-      { operations: 'consistency', race: 'consistency-races' },
-      { operations: 'consistencyOperations', race: 'consistencyRace' },
-      Number(__ENV.CONSISTENCY_VUS || 4),
-      CONSISTENCY_WRITERS,
-      DURATION,
-    )
-  : {};
+// The consistency mix beside the load, when CONSISTENCY_PREFIX asks for it.
+const { mix, scenarios: consistency } = mixBesideLoad(targetFromEnv, DURATION, true);
 
 export const options = {
   scenarios: {

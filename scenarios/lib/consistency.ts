@@ -190,3 +190,31 @@ export function consistencyMix(s: MixSettings) {
 
   return { operations, race, loadStarts: () => log({ event: 'load', t: Date.now() }) };
 }
+
+/**
+ * The mix beside another scenario's load, as CONSISTENCY_* set it (none without CONSISTENCY_PREFIX): its
+ * VU state and the scenarios to add, which run the script's `consistencyOperations` and `consistencyRace`.
+ * `target` is read only when the mix runs: its variables are set only then.
+ */
+export function mixBesideLoad(target: () => S3Target, duration: string, clientId = false) {
+  const prefix = __ENV.CONSISTENCY_PREFIX || '';
+  if (!prefix) return { mix: null, scenarios: {} };
+  const writers = Number(__ENV.CONSISTENCY_WRITERS || 0);
+  const mix = consistencyMix({
+    target: target(),
+    prefix,
+    size: Number(__ENV.CONSISTENCY_SIZE || 1024),
+    writers,
+    roundPauseMs: 100,
+    mix: JSON.parse(__ENV.CONSISTENCY_MIX || '{"create":1}') as Record<string, number>,
+    clientId,
+  });
+  const scenarios = mixScenarios(
+    { operations: 'consistency', race: 'consistency-races' },
+    { operations: 'consistencyOperations', race: 'consistencyRace' },
+    Number(__ENV.CONSISTENCY_VUS || 4),
+    writers,
+    duration,
+  );
+  return { mix, scenarios };
+}
