@@ -61,6 +61,16 @@ const inflight = new Trend('research_inflight');
 const wrong = new Counter('research_wrong');
 const answered = new Counter('research_queries');
 
+/** Researchers the schedule has active at epoch `t`: all of them, or with RAMP one more at the end of each
+ * one-second ramp stage (ramping-vus starts a VU when its linear ramp reaches it). Read from the schedule
+ * rather than exec.instance.vusActive, which counts only the VUs of one process or thread, and only while
+ * they are inside an iteration. */
+function activeAt(t: number): number {
+  if (!RAMP) return RESEARCHERS;
+  const elapsed = (t - exec.scenario.startTime) / 1000;
+  return Math.min(RESEARCHERS, Math.max(1, Math.floor((elapsed - 1) / (RAMP + 1)) + 1));
+}
+
 const s3 = new S3(targetFromEnv());
 const reader = new ParquetReader(s3, SETTINGS);
 const checked = new Set<string>();
@@ -81,7 +91,6 @@ async function runQuery(
 ): Promise<void> {
   const q: Query = planned.query;
   const project = PLAN.projects[Math.max(0, researcher - 1) % PLAN.projects.length];
-  const active = researcher === 0 ? 0 : exec.instance.vusActive;
   let why: string | null = null;
   let result: Awaited<ReturnType<ParquetReader['read']>> | null = null;
   const t0 = Date.now();
@@ -95,6 +104,9 @@ async function runQuery(
     why = `unreadable: ${String((e as Error).message ?? e).slice(0, 200)}`;
   }
   const ms = result ? result.cost.waitMs : Date.now() - t0;
+  // The researchers active while the query ran; 0 when a researcher joined meanwhile (the check pass too).
+  const from = researcher === 0 ? 0 : activeAt(t0);
+  const active = from > 0 && from === activeAt(Date.now()) ? from : 0;
   const phase = result && result.cost.footers > 0 ? 'cold' : 'warm';
   const tags = { query: q.id, class: q.class, phase, researchers: String(active) };
   if (why) wrong.add(1, { query: q.id });

@@ -17,7 +17,7 @@ import {
 import { difference, execute, type Query } from '../../scenarios/lib/research/query.js';
 import { loadQueries, DEFAULT_QUERIES } from '../../src/load/research/queries.js';
 import { toSql } from '../../src/load/research/sql.js';
-import { capacityFromCap, researcherRate } from '../../src/load/research/predict.js';
+import { capacityFromCap, measuredRequestMs, researcherRate } from '../../src/load/research/predict.js';
 import { researchEvent } from '../../src/contracts/events.js';
 import { summarise } from '../../src/load/research/summary.js';
 import { UsageError } from '../../src/util/errors.js';
@@ -185,6 +185,16 @@ describe('capacity', () => {
     expect(researcherRate(costs, 50)).toBe(100);
   });
 
+  it('measures the request time as the wait per sequential round of one reader alone', () => {
+    const pass = [
+      { ms: 430, rounds: 2 },
+      { ms: 0, rounds: 0 },
+      { ms: 610, rounds: 3 },
+    ];
+    expect(measuredRequestMs(pass)).toBe(208);
+    expect(measuredRequestMs([{ ms: 0, rounds: 0 }])).toBeNull();
+  });
+
   it('finds where throttling starts and where the p95 doubles, from the events', () => {
     const line = (researchers: number, ms: number, throttled = 0, researcher = 1) =>
       JSON.stringify({
@@ -208,8 +218,9 @@ describe('capacity', () => {
           wrong: null,
         }),
       });
-    const events = [line(1, 100, 0, 0), line(1, 100), line(2, 150), line(3, 210), line(4, 300, 2)].map((l) =>
-      researchEvent(l)!,
+    // A query during which a researcher joined (researchers 0) belongs to no level, its throttling included.
+    const events = [line(1, 100, 0, 0), line(1, 100), line(0, 180, 1), line(2, 150), line(3, 210), line(4, 300, 2)].map(
+      (l) => researchEvent(l)!,
     );
     expect(researchEvent('{"level":"info","msg":"hello"}')).toBeNull();
     const cost = { query: 'a', class: 'c', gets: 4, bytes: 100, rounds: 1, cold: { gets: 1, bytes: 8, rounds: 1 } };
@@ -218,13 +229,17 @@ describe('capacity', () => {
       researchers: 4,
       reader: READER_DEFAULTS,
       requestMs: 50,
+      requestMsSource: 'given',
+      requestMsMeasured: null,
       predictedRate: 80,
       cap: 250,
       predictedCapacity: 3,
     });
     expect(r.capacity.throttled_at).toBe(4);
     expect(r.capacity.p95_doubles_at).toBe(3);
-    expect(r.queries[0].answers).toBe(4);
+    expect(r.levels.map((l) => l.researchers)).toEqual([1, 2, 3, 4]);
+    expect(r.throttled).toBe(3);
+    expect(r.queries[0].answers).toBe(5);
     expect(r.queries[0].checked).toBe(1);
   });
 });
