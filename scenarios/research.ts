@@ -11,6 +11,7 @@ import { summaryOutputs } from './lib/summary.ts';
 import { delay } from './lib/delay.ts';
 import { ParquetReader } from './lib/research/reader.ts';
 import { READER_DEFAULTS, type FileRead, type ReaderSettings } from './lib/research/ranges.ts';
+import { activeResearchers, rampStages } from './lib/research/ramp.ts';
 import { difference, execute, type Answer, type Query, type ResearchPlan } from './lib/research/query.ts';
 import type { ResearchEvent } from '../src/contracts/events.ts';
 
@@ -36,10 +37,7 @@ const SETTINGS: ReaderSettings = {
 };
 
 // A step per researcher count: 1 for RAMP seconds, then 2, ... (the load holds each level).
-const stages = Array.from({ length: RESEARCHERS }, (_, i) => [
-  { duration: '1s', target: i + 1 },
-  { duration: `${RAMP}s`, target: i + 1 },
-]).flat();
+const stages = rampStages(RESEARCHERS, RAMP);
 
 export const options = {
   scenarios: {
@@ -61,15 +59,9 @@ const inflight = new Trend('research_inflight');
 const wrong = new Counter('research_wrong');
 const answered = new Counter('research_queries');
 
-/** Researchers the schedule has active at epoch `t`: all of them, or with RAMP one more at the end of each
- * one-second ramp stage (ramping-vus starts a VU when its linear ramp reaches it). Read from the schedule
- * rather than exec.instance.vusActive, which counts only the VUs of one process or thread, and only while
- * they are inside an iteration. */
-function activeAt(t: number): number {
-  if (!RAMP) return RESEARCHERS;
-  const elapsed = (t - exec.scenario.startTime) / 1000;
-  return Math.min(RESEARCHERS, Math.max(1, Math.floor((elapsed - 1) / (RAMP + 1)) + 1));
-}
+/** Researchers the schedule has active at epoch `t`. From the schedule rather than exec.instance.vusActive,
+ * which counts only the VUs of one process or thread, and only while they are inside an iteration. */
+const activeAt = (t: number): number => activeResearchers(t - exec.scenario.startTime, RESEARCHERS, RAMP);
 
 const s3 = new S3(targetFromEnv());
 const reader = new ParquetReader(s3, SETTINGS);

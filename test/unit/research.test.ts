@@ -20,6 +20,10 @@ import { toSql } from '../../src/load/research/sql.js';
 import { capacityFromCap, measuredRequestMs, researcherRate } from '../../src/load/research/predict.js';
 import { researchEvent } from '../../src/contracts/events.js';
 import { summarise } from '../../src/load/research/summary.js';
+import { activeResearchers, rampStages } from '../../scenarios/lib/research/ramp.js';
+import { rampingVusSteps } from '../../src/engine/schedule.js';
+import { parseDuration } from '../../src/engine/duration.js';
+import type { Scenario } from '../../src/engine/options.js';
 import { UsageError } from '../../src/util/errors.js';
 
 /** A file of `groups` row groups whose columns A, B, C are `size` bytes each, back to back after `gap`. */
@@ -167,6 +171,28 @@ describe('the query file', () => {
     expect(() => loadQueries(file)).toThrow(UsageError);
     expect(() => loadQueries(file)).toThrow(/query q: z.X: name a column as alias.COLUMN/);
     expect(() => loadQueries(join(dir, 'none.json'))).toThrow(/no such file/);
+  });
+});
+
+describe('the ramp', () => {
+  it('counts the researchers active as the engine starts them', () => {
+    for (const [researchers, ramp] of [
+      [4, 5],
+      [6, 15],
+      [3, 0.5],
+    ]) {
+      const stages = rampStages(researchers, ramp).map((s) => ({
+        durationMs: parseDuration(s.duration, 'stage'),
+        target: s.target,
+      }));
+      const steps = rampingVusSteps({ stages, startVUs: 1 } as Scenario);
+      const end = steps[steps.length - 1][0] + 5000;
+      for (let t = 0; t <= end; t += 50) {
+        const running = steps.filter(([at]) => at <= t).pop()![1];
+        expect(activeResearchers(t, researchers, ramp), `${researchers} every ${ramp} s, at ${t} ms`).toBe(running);
+      }
+    }
+    expect(activeResearchers(123_456, 5, 0)).toBe(5);
   });
 });
 
