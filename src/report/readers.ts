@@ -122,6 +122,8 @@ function researchMetrics(j: ResearchResult): Metrics {
     research_unchecked_queries: j.queries.filter((q) => q.checked === 0).length,
     throttled: j.throttled,
     research_capacity_predicted: j.capacity.predicted ?? 'no published cap',
+    // The request time the prediction took: measured alone on the host before the load, given or assumed.
+    research_request_ms: `${Math.round(j.capacity.request_ms)} (${j.capacity.request_ms_source ?? 'given'})`,
     // The most researchers measured before throttling or a doubled p95 (all of them when neither came).
     research_capacity_measured:
       Math.min(j.capacity.throttled_at ?? Infinity, j.capacity.p95_doubles_at ?? Infinity, j.researchers + 1) - 1,
