@@ -12,7 +12,8 @@ import { access, list } from '../src/hosts/sync.js';
 import { ANOMALY_KINDS } from '../src/contracts/results.js';
 import type { OperationEvent } from '../src/contracts/events.js';
 import { LAB, lacking } from './support/tools.js';
-import { cutoverBench } from './support/cutover.js';
+import { cli, cutoverBench } from './support/cutover.js';
+import type { Report } from '../src/report/report.js';
 
 const skip = lacking(__filename, [...LAB]);
 const { work, cutover, script, setUp, reset, tearDown } = cutoverBench('cutover-consistency');
@@ -89,6 +90,19 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
       expect(onTarget.has(a.key), a.key).toBe(false);
     }
     expect(mix.anomalies.filter((a) => a.kind === 'read-after-create')).toHaveLength(found);
+    // The report: the scorecard's rows for the mix fail with the measured rate, and its anomalies are drawn.
+    const out = join(work, 'report-left-behind');
+    const rep = cli(['report', report!.dir, '--out', out]);
+    expect(rep.status, rep.stderr).toBe(0);
+    const scored = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const row = scored.scorecard.find((x) => x.criterion.id === 'cutover-consistency')!;
+    const checks = ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0);
+    const anomalies = ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].anomalies, 0);
+    expect(row.cells['local-target']).toMatchObject({ pass: false, value: (anomalies / checks) * 100_000 });
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    const figure = page.split('<figure>').find((f) => f.includes('consistency anomalies over time'));
+    expect(figure, 'no chart of the anomalies over time').toBeDefined();
+    expect(figure).toContain('<svg');
     console.log(
       `switch without the final sync: ${found} read-after-create anomalies of ` +
         `${mix.kinds['read-after-create'].checks} checks, ${mix.failed.join('; ')}`,
