@@ -2,7 +2,8 @@
 // front and read their writes back. The reference switch (sync, switch, sync) breaks none of their reads;
 // a switch without the final sync sends them to a new host that lacks what they wrote before it, and
 // every anomaly found is such a read: answered by the new host, of a write the old host acknowledged
-// before the switch, of a key the new host still lacks. Bad input is one line, exit 2, nothing written.
+// before the switch, of a key the new host still lacks. Bad input (a malformed mix, the mix with a cutover
+// by tenants) is one line, exit 2, nothing written.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -49,6 +50,15 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('a cutover by tenants refuses the mix (its clients belong to no tenant): one line, exit 2, nothing sent', () => {
+    const folder = join(work, 'never-tenants');
+    const r = cutover('reference', [...MIX, '--results', folder], ['--tenants', 'ER_PRS_F', '--step-every', '5s']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--consistency needs a cutover that moves clients .*not --tenants/);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('the reference switch: reads answered by both hosts, no anomaly of any kind, PASS', () => {
     const { status, report, stderr } = cutover('reference', MIX, TIMING);
     expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
@@ -66,6 +76,25 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
     );
     // The load's figures are the load's: the mix's 404s are not its errors.
     expect(report!.errors).toBe(0);
+    expect(report!.verdict).toBe('PASS');
+  });
+
+  it('a progressive cutover by share of traffic: clients moved step by step, no anomaly judged, PASS', () => {
+    const { status, report, stderr } = cutover('reference', MIX, ['--steps', '50%,100%', '--step-every', '6s']);
+    expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
+    const mix = report!.consistency!;
+    expect(mix.verdict).toBe('PASS');
+    expect(report!.progressive!.steps.filter((s) => s.procedure)).toHaveLength(2);
+    // The mix's clients were answered by the old host, then by the new one once their share moved.
+    expect(mix.served_by.source).toBeGreaterThan(0);
+    expect(mix.served_by.target).toBeGreaterThan(0);
+    for (const k of ANOMALY_KINDS) expect(mix.kinds[k].anomalies, k).toBe(0);
+    expect(ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0)).toBeGreaterThan(20);
+    console.log(
+      `progressive with the mix: ${JSON.stringify(mix.operations)}, served by ${JSON.stringify(mix.served_by)}, ` +
+        `judged checks ${ANOMALY_KINDS.map((k) => `${k} ${mix.kinds[k].checks}`).join(', ')}; during the steps ` +
+        `${mix.window!.anomalies} anomalies of ${mix.window!.checks} checks`,
+    );
     expect(report!.verdict).toBe('PASS');
   });
 
