@@ -103,7 +103,8 @@ describe('campaign plan', () => {
     };
     const c = plan(
       '  - cutover: { duration: 20, at: 5, rate: 10 }\n' +
-        '  - id: cutover-mix\n    cutover: { duration: 20, at: 5, rate: 10, consistency: true, consistency_writers: 4 }\n' +
+        '  - id: cutover-mix\n' +
+        '    cutover: { duration: 20, at: 5, rate: 10, consistency: true, consistency_writers: 4 }\n' +
         '  - mirror: { duration: 20, rate: 10 }\n' +
         '  - id: mirror-mix\n    mirror: { duration: 20, rate: 10, consistency: true, consistency_vus: 8, ' +
         'consistency_mix: "create=50,get=50", consistency_size: 4096 }\n',
