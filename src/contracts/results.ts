@@ -215,6 +215,7 @@ export interface MirrorReport {
   procedure: { command: string; start: number; stopped: number; exit: number | null; exited_early: boolean };
   load_started: number;
   load_ended: number;
+  /** The load's requests and errors, not the consistency mix's (those are under `consistency`). */
   requests: number;
   errors: number;
   dropped_iterations: number;
