@@ -1,7 +1,9 @@
 // Loading a script: esbuild bundles its TypeScript into one ES module, with `k6` and `k6/*` resolved to
-// virtual modules that hand out the calling VU's own module objects (the banner binds the module to its
-// VU through import.meta.url). Anything else but relative files is refused here, as are the synchronous
-// calls the engine does not serve (http.get, sleep...), each in one line.
+// virtual modules that hand out the calling VU's own module objects. The bundle's body is then wrapped in
+// one async function that a VU calls with its context: every VU gets its own module state (init code runs
+// once per VU), while the code itself is compiled once per thread, so V8 optimises a script's functions
+// for all VUs together rather than warming up one copy per VU. Anything else but relative files is refused
+// here, as are the synchronous calls the engine does not serve (http.get, sleep...), each in one line.
 import { build, type Plugin } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,11 +122,37 @@ export function syncCalls(code: string): string[] {
   return [...found];
 }
 
+// The banner is the bundle's first line: replacing it keeps every other line (and the source map) in place.
+const INSTANCE_HEADER = '/* k6 script instance */';
+
+/** The bundle as `export default async function (__k6ctx)` returning the script's exports, read through
+ * getters so that an exported `let` stays live as an ES module's binding does. */
+export function asInstanceFactory(code: string): string {
+  const clause = /^export\s*\{([^}]*)\};?[ \t]*$/gm;
+  const getters: string[] = [];
+  for (const m of code.matchAll(clause))
+    for (const item of m[1].split(',')) {
+      const t = item.trim();
+      if (!t) continue;
+      const [local, exported = local] = t.split(/\s+as\s+/);
+      const key = exported.startsWith('"') ? exported : JSON.stringify(exported);
+      getters.push(`get [${key}]() { return ${local}; }`);
+    }
+  const body = code.replace(clause, '');
+  if (!body.startsWith(INSTANCE_HEADER) || /^(export|import)\b/m.test(body))
+    throw new LoadError('the bundle has a form this engine cannot instantiate per VU');
+  // The source map comment stays the file's last line, where it is looked for.
+  const map = /\n\/\/# sourceMappingURL=[^\n]*\s*$/.exec(body);
+  const code1 = map ? body.slice(INSTANCE_HEADER.length, map.index) : body.slice(INSTANCE_HEADER.length);
+  const header = 'export default async function __k6instance(__k6ctx) {';
+  return `${header}${code1}\nreturn { ${getters.join(', ')} };\n}${map ? map[0] : '\n'}`;
+}
+
 export interface LoadedScript {
   /** The entry script's path and directory (open() resolves against the directory). */
   script: string;
   dir: string;
-  /** file:// URL of the bundle; each VU imports it with its own query string. */
+  /** file:// URL of the bundle: its default export makes one VU's instance of the script. */
   url: string;
   cleanup(): void;
 }
@@ -143,7 +171,7 @@ export async function loadScript(script: string): Promise<LoadedScript> {
       logLevel: 'silent',
       plugins: [k6Plugin],
       define: GLOBALS,
-      banner: { js: 'const __k6ctx = globalThis.__k6engine.bind(import.meta.url);' },
+      banner: { js: INSTANCE_HEADER },
       sourcemap: 'inline',
       mainFields: ['module', 'main'],
     });
@@ -160,7 +188,7 @@ export async function loadScript(script: string): Promise<LoadedScript> {
     throw new LoadError(`the script calls ${sync[0]}, a blocking call this engine does not serve: ${hint(sync[0])}`);
   const dir = mkdtempSync(join(tmpdir(), 'sndsbench-engine-'));
   const file = join(dir, 'script.mjs');
-  writeFileSync(file, code);
+  writeFileSync(file, asInstanceFactory(code));
   return {
     script: entry,
     dir: dirname(entry),

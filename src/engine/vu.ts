@@ -12,29 +12,8 @@ import type { Tags } from './metrics.js';
 import { makeModules } from './modules/index.js';
 import { HttpClient } from './http.js';
 
-interface Registry {
-  contexts: Map<string, unknown>;
-  bind(url: string): unknown;
-}
-
-function registry(): Registry {
-  const g = globalThis as unknown as { __k6engine?: Registry };
-  if (!g.__k6engine) {
-    const contexts = new Map<string, unknown>();
-    g.__k6engine = {
-      contexts,
-      bind(url: string) {
-        const c = contexts.get(url);
-        if (!c) throw new Error(`no VU context for ${url}`);
-        contexts.delete(url);
-        return c;
-      },
-    };
-  }
-  return g.__k6engine;
-}
-
-let instances = 0;
+/** What a bundle's default export is: one VU's instance of the script, made from the VU's context. */
+type Instance = (ctx: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 export type { ScenarioState };
 
@@ -81,11 +60,11 @@ export class VU implements VuApi {
     };
   }
 
-  /** Imports the script for this VU: its init code runs now. */
+  /** Makes this VU's instance of the script: its init code runs now. The bundle is imported once per
+   * thread (the module cache), so every VU runs the same compiled code. */
   async init(bundleUrl: string): Promise<void> {
-    const url = `${bundleUrl}?vu=${this.id}&i=${++instances}`;
-    registry().contexts.set(url, this.ctx);
-    this.exports = (await import(url)) as Record<string, unknown>;
+    const instance = ((await import(bundleUrl)) as { default: Instance }).default;
+    this.exports = await instance(this.ctx);
     this.initPhase = false;
   }
 

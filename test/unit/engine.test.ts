@@ -1,5 +1,8 @@
 // The engine's pure parts: k6's striping of execution segments, type-7 percentiles, the threshold grammar,
 // durations, the arrival-rate and ramping-vus schedules, and the --summary-export transform.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/engine/duration.js';
 import { percentile, RateSink, TrendSink, parseMetricKey } from '../../src/engine/metrics.js';
@@ -7,7 +10,7 @@ import { consolidate, ConfigError } from '../../src/engine/options.js';
 import { arrivalOffset, rampingVusSteps } from '../../src/engine/schedule.js';
 import { compose, stripeOf, workerStripe } from '../../src/engine/segments.js';
 import { holds, parseThreshold } from '../../src/engine/thresholds.js';
-import { syncCalls } from '../../src/engine/loader.js';
+import { asInstanceFactory, loadScript, LoadError, syncCalls } from '../../src/engine/loader.js';
 
 describe('execution segments', () => {
   it('deal every index to exactly one segment of a sequence, in proportion to its length', () => {
@@ -151,5 +154,37 @@ describe('loading', () => {
     expect(syncCalls('var http_default = __k6mod_http;\nhttp_default.put("u", b);')).toEqual(['http.put']);
     expect(syncCalls('function __k6sync_k6_sleep(...a) {}\n__k6sync_k6_sleep(1);')).toEqual(['sleep']);
     expect(syncCalls('var h = __k6mod_http;\nh.asyncRequest("GET", u);')).toEqual([]);
+  });
+
+  it('makes one instance of the script per VU from one compiled bundle, exports live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sndsbench-loader-'));
+    const script = join(dir, 'counter.ts');
+    writeFileSync(
+      script,
+      [
+        'let calls = 0;',
+        'export let last = 0;',
+        'const ready = await Promise.resolve(7);',
+        'export default function (): number { calls++; last = calls * ready; return calls; }',
+        'export { calls as "odd-name" };',
+      ].join('\n'),
+    );
+    const loaded = await loadScript(script);
+    try {
+      const make = ((await import(loaded.url)) as { default: (c: object) => Promise<Record<string, unknown>> }).default;
+      const a = await make({});
+      const b = await make({});
+      const run = (x: Record<string, unknown>) => (x.default as () => number)();
+      expect([run(a), run(a), run(b)]).toEqual([1, 2, 1]);
+      expect([a.last, b.last, a['odd-name']]).toEqual([14, 7, 2]);
+      expect(a.default).not.toBe(b.default);
+    } finally {
+      loaded.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bundle it cannot wrap rather than run it wrong', () => {
+    expect(() => asInstanceFactory('import x from "y";\n')).toThrow(LoadError);
   });
 });
