@@ -108,6 +108,18 @@ export function canonicalKey(k: string): string {
   return k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 }
 
+// A server sends the same dozen header names on every response: their canonical form is computed once.
+// Bounded, so that a server inventing names cannot grow it without end.
+const canonicalKeys = new Map<string, string>();
+function canonicalOf(raw: string): string {
+  let k = canonicalKeys.get(raw);
+  if (k === undefined) {
+    k = canonicalKey(raw.toLowerCase());
+    if (canonicalKeys.size < 1024) canonicalKeys.set(raw, k);
+  }
+  return k;
+}
+
 const SENT = Symbol('sent');
 const READ = Symbol('read');
 type CountedSocket = Socket & { [SENT]?: number; [READ]?: number };
@@ -362,7 +374,7 @@ export class HttpClient {
       res.proto = `HTTP/${m.httpVersion}`;
       const raw = m.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) {
-        const k = canonicalKey(raw[i].toLowerCase());
+        const k = canonicalOf(raw[i]);
         res.headers[k] = res.headers[k] === undefined ? raw[i + 1] : `${res.headers[k]}, ${raw[i + 1]}`;
       }
       const s = m.socket as (Socket & { getProtocol?: () => string | null }) | null;

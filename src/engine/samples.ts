@@ -1,7 +1,6 @@
 // What a thread hands the aggregator: samples grouped by series (a metric and one set of tags), each
 // series' times and values as flat arrays, so a batch crosses threads cheaply and in order.
 import type { MetricDef, Tags } from './metrics.js';
-import { tagsKey } from './metrics.js';
 
 export interface Series {
   metric: string;
@@ -30,6 +29,15 @@ interface Growing {
   values: number[];
 }
 
+/** The key of a set of tags in a thread's buffer: keys in the order they were set, not sorted. The same code
+ * path sets a request's tags in the same order, so this finds its series without sorting per request; two
+ * orders of the same tags only make two series, which the aggregator merges as any others. */
+function bufferKey(tags: Tags): string {
+  let s = '';
+  for (const k in tags) s += k + '\u0000' + tags[k] + '\u0001';
+  return s;
+}
+
 /** Collects samples into series until taken. Series are found by their tags' key, then by metric name, so an
  * HTTP request's nine samples cost one key and no string built per metric. */
 export class SampleBuffer implements SampleSink {
@@ -49,7 +57,7 @@ export class SampleBuffer implements SampleSink {
     return s;
   }
   private metricsOf(tags: Tags): Map<string, Growing> {
-    const key = tagsKey(tags);
+    const key = bufferKey(tags);
     let m = this.byTags.get(key);
     if (!m) this.byTags.set(key, (m = new Map()));
     return m;
