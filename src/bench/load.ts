@@ -20,7 +20,7 @@ import { run, type RunArgs } from '../engine/engine.js';
 import { HttpClient, type HttpOwner } from '../engine/http.js';
 import { SampleBuffer } from '../engine/samples.js';
 import type { Shared } from '../engine/vu-context.js';
-import { DEFAULT_BASE_PORT, labDown, labUp } from '../hosts/lab.js';
+import { DEFAULT_BASE_PORT, labDown, labServicePid, labUp } from '../hosts/lab.js';
 import { credentialsOf, loadProfile, type HostProfile } from '../hosts/profile.js';
 import { s3Request, s3Signed, type S3Access } from '../hosts/s3node.js';
 import { addToxic, clearToxics } from '../hosts/toxics.js';
@@ -31,6 +31,7 @@ const SIZE = Number(process.env.BENCH_OBJECT_MIB ?? 4) * MIB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_DURATION_S ?? 8);
 const SMALL = 4096;
+const ONLY = process.env.BENCH_ONLY;
 const SMALL_VUS = 64;
 const OBJECTS = 16;
 const SCRIPT = projectPath('bench', 'objects.ts');
@@ -71,6 +72,8 @@ interface Measured {
   mib: number;
   /** CPU microseconds of the whole measured process (all threads), or of rclone's child. */
   cpuUs: number;
+  /** CPU microseconds the lab's S3 server spent meanwhile, when it was read. */
+  serverCpuUs?: number;
   summary?: Record<string, Record<string, number>>;
 }
 
@@ -80,6 +83,7 @@ interface Marginal {
   rate: number;
   cpuUsPerRequest: number;
   cpuMsPerMiB: number;
+  serverCpuUsPerRequest?: number;
 }
 
 const SHORT_SECONDS = Math.max(1, Math.round(SECONDS / 3));
@@ -88,10 +92,39 @@ async function marginal(measure: (seconds: number) => Promise<Measured> | Measur
   const short = await measure(SHORT_SECONDS);
   const long = await measure(SECONDS);
   const cpu = long.cpuUs - short.cpuUs;
-  return {
+  const m: Marginal = {
     rate: long.rate,
     cpuUsPerRequest: cpu / (long.requests - short.requests),
     cpuMsPerMiB: cpu / 1000 / (long.mib - short.mib),
+  };
+  if (long.serverCpuUs !== undefined && short.serverCpuUs !== undefined)
+    m.serverCpuUsPerRequest = (long.serverCpuUs - short.serverCpuUs) / (long.requests - short.requests);
+  return m;
+}
+
+/** CPU microseconds a lab service's process has used so far, from /proc (Linux); null where unreadable. */
+function serviceCpuUs(service: string): number | null {
+  const pid = labServicePid(service);
+  if (!pid) return null;
+  try {
+    // utime and stime are fields 14 and 15, counted after the parenthesised command name.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) / TICKS_PER_S) * 1e6;
+  } catch {
+    return null;
+  }
+}
+const TICKS_PER_S = 100;
+
+/** A measurement with the CPU the S3 server spent meanwhile: client and server share this machine's cores,
+ * so what the server costs per request bounds what more client threads can gain. */
+function withServer(service: string, measure: (s: number) => Promise<Measured>) {
+  return async (seconds: number): Promise<Measured> => {
+    const before = serviceCpuUs(service);
+    const m = await measure(seconds);
+    const after = serviceCpuUs(service);
+    if (before !== null && after !== null) m.serverCpuUs = after - before;
+    return m;
   };
 }
 
@@ -303,7 +336,7 @@ async function seed(t: Target) {
   }
 }
 
-async function speed(t: Target) {
+async function speed(t: Target, service: string) {
   await seed(t);
   const vars = (op: string, size: number, vus: number, seconds: number) => ({
     OP: op,
@@ -312,7 +345,7 @@ async function speed(t: Target) {
     OBJECTS: String(OBJECTS),
     PREFIX: size >= MIB ? 'objects' : 'small',
   });
-  for (const op of ['put', 'get'] as const) {
+  for (const op of ONLY === 'small' ? [] : (['put', 'get'] as const)) {
     const ours = await marginal((s) => engine(t, vars(op, SIZE, CONCURRENCY, s), 1, SIZE));
     const extra = { object_mib: SIZE / MIB, concurrency: CONCURRENCY };
     const peers: [string, Marginal][] = [
@@ -322,15 +355,20 @@ async function speed(t: Target) {
     ];
     for (const [name, p] of peers) line('mib_per_s', op, t.scheme, ours, name, p, extra);
   }
-  const small = (threads: number) => marginal((s) => engine(t, vars('get', SMALL, SMALL_VUS, s), threads, SMALL));
+  const small = (threads: number) =>
+    marginal(withServer(service, (s) => engine(t, vars('get', SMALL, SMALL_VUS, s), threads, SMALL)));
   const one = await small(1);
   const two = await small(2);
   const peer = await marginal((s) => sdkLoop(t, 'get', SMALL, SMALL_VUS, s));
   const bare = await marginal((s) => bareLoop(t, 'get', SMALL, SMALL_VUS, s));
-  const extra = { object_bytes: SMALL, vus: SMALL_VUS };
+  const extra = { object_bytes: SMALL, vus: SMALL_VUS, server_cpu_us_per_req: round(one.serverCpuUsPerRequest ?? NaN) };
   line('req_per_s', 'get_small', t.scheme, one, 'aws-sdk-v3', peer, extra);
   line('req_per_s', 'get_small', t.scheme, one, 'engine-http-bare', bare, extra);
-  line('req_per_s', 'get_small', t.scheme, two, 'engine-one-thread', one, { ...extra, threads: 2 });
+  line('req_per_s', 'get_small', t.scheme, two, 'engine-one-thread', one, {
+    ...extra,
+    threads: 2,
+    server_cpu_us_per_req: round(two.serverCpuUsPerRequest ?? NaN),
+  });
 }
 
 async function accuracy() {
@@ -390,9 +428,14 @@ async function accuracy() {
 
 async function main(): Promise<void> {
   await labUp(DEFAULT_BASE_PORT);
-  // BENCH_ONLY=speed or accuracy runs one half.
-  const only = process.env.BENCH_ONLY;
-  if (only !== 'accuracy') for (const host of ['local-source', 'local-target']) await speed(target(host));
+  // BENCH_ONLY=speed or accuracy runs one half; small, the small-object figures alone.
+  const only = ONLY === 'small' ? 'speed' : ONLY;
+  if (only !== 'accuracy')
+    for (const [host, service] of [
+      ['local-source', 'source'],
+      ['local-target', 'target'],
+    ])
+      await speed(target(host), service);
   if (only !== 'speed') {
     if (only === 'accuracy') await seed(target('local-target'));
     await accuracy();

@@ -92,6 +92,11 @@ function runningPid(name: string): number | null {
   return pid > 0 && alive(pid) ? pid : null;
 }
 
+/** The pid of a lab service (source, target...) while it runs. */
+export function labServicePid(name: string): number | null {
+  return runningPid(name);
+}
+
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
