@@ -25,11 +25,20 @@ function handler(received: { bytes: number; requests: number }) {
       const delay = Number(u.searchParams.get('delay') ?? 0);
       const size = u.searchParams.get('size');
       const status = Number(u.searchParams.get('status') ?? 200);
-      setTimeout(() => {
+      const answer = () => {
         res.statusCode = status;
         res.setHeader('x-got', String(bytes));
         res.end(size === null ? `ok ${u.pathname}` : Buffer.alloc(Number(size), 97));
-      }, delay);
+      };
+      // A timer counts from the event loop's cached clock, which a busy loop leaves behind the real one, so
+      // it can fire a few ms early: the delay is counted from the request's arrival and waited out whole.
+      const due = performance.now() + delay;
+      const wait = () => {
+        const left = due - performance.now();
+        if (left > 0) setTimeout(wait, Math.ceil(left));
+        else answer();
+      };
+      wait();
     });
   };
 }
