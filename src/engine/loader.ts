@@ -4,7 +4,7 @@
 // once per VU), while the code itself is compiled once per thread, so V8 optimises a script's functions
 // for all VUs together rather than warming up one copy per VU. Anything else but relative files is refused
 // here, as are the synchronous calls the engine does not serve (http.get, sleep...), each in one line.
-import { build, type Plugin } from 'esbuild';
+import { build, transformSync, type Plugin } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -124,28 +124,43 @@ export function syncCalls(code: string): string[] {
 
 // The banner is the bundle's first line: replacing it keeps every other line (and the source map) in place.
 const INSTANCE_HEADER = '/* k6 script instance */';
+const UNWRAPPABLE = 'the bundle has a form this engine cannot instantiate per VU';
+
+// esbuild ends a bundle with its one export clause, then the inline source map's comment. Only that trailing
+// clause is the bundle's: a line `export { x };` elsewhere may be inside a template string, and must stay.
+const TRAILING_MAP = /\n\/\/# sourceMappingURL=[^\n]*\s*$/;
+const TRAILING_EXPORTS = /(?:^|\n)export\s*\{([^}]*)\};?\s*$/;
 
 /** The bundle as `export default async function (__k6ctx)` returning the script's exports, read through
  * getters so that an exported `let` stays live as an ES module's binding does. */
 export function asInstanceFactory(code: string): string {
-  const clause = /^export\s*\{([^}]*)\};?[ \t]*$/gm;
+  if (!code.startsWith(INSTANCE_HEADER)) throw new LoadError(`${UNWRAPPABLE}: it lacks the engine's banner`);
+  // The source map comment stays the file's last line, where it is looked for.
+  const map = TRAILING_MAP.exec(code);
+  let body = map ? code.slice(INSTANCE_HEADER.length, map.index) : code.slice(INSTANCE_HEADER.length);
   const getters: string[] = [];
-  for (const m of code.matchAll(clause))
-    for (const item of m[1].split(',')) {
+  const clause = TRAILING_EXPORTS.exec(body);
+  if (clause) {
+    body = body.slice(0, clause.index);
+    for (const item of clause[1].split(',')) {
       const t = item.trim();
       if (!t) continue;
       const [local, exported = local] = t.split(/\s+as\s+/);
       const key = exported.startsWith('"') ? exported : JSON.stringify(exported);
       getters.push(`get [${key}]() { return ${local}; }`);
     }
-  const body = code.replace(clause, '');
-  if (!body.startsWith(INSTANCE_HEADER) || /^(export|import)\b/m.test(body))
-    throw new LoadError('the bundle has a form this engine cannot instantiate per VU');
-  // The source map comment stays the file's last line, where it is looked for.
-  const map = /\n\/\/# sourceMappingURL=[^\n]*\s*$/.exec(body);
-  const code1 = map ? body.slice(INSTANCE_HEADER.length, map.index) : body.slice(INSTANCE_HEADER.length);
+  }
   const header = 'export default async function __k6instance(__k6ctx) {';
-  return `${header}${code1}\nreturn { ${getters.join(', ')} };\n}${map ? map[0] : '\n'}`;
+  const wrapped = `${header}${body}\nreturn { ${getters.join(', ')} };\n}`;
+  // Any other import or export statement is now inside a function, where it does not parse: refused here
+  // in one line rather than when the first VU imports the bundle.
+  try {
+    transformSync(wrapped, { loader: 'js', format: 'esm', target: 'es2022', logLevel: 'silent' });
+  } catch (e) {
+    const first = (e as { errors?: { text: string }[] }).errors?.[0]?.text ?? (e as Error).message;
+    throw new LoadError(`${UNWRAPPABLE}: ${first}`);
+  }
+  return `${wrapped}${map ? map[0] : '\n'}`;
 }
 
 export interface LoadedScript {

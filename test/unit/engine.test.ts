@@ -184,7 +184,37 @@ describe('loading', () => {
     }
   });
 
+  it("rewrites only the bundle's trailing export clause: a template line `export { x };` stays intact", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sndsbench-loader-'));
+    const script = join(dir, 'template.ts');
+    const doc = ['first line', 'export { x };', 'export {', '  y as z', '};', 'last line'].join('\n');
+    writeFileSync(
+      script,
+      [
+        'const x = 1;',
+        'const y = 2;',
+        `export const doc = \`${doc}\`;`,
+        'export default function (): number { return x + y; }',
+      ].join('\n'),
+    );
+    const loaded = await loadScript(script);
+    try {
+      const make = ((await import(loaded.url)) as { default: (c: object) => Promise<Record<string, unknown>> }).default;
+      const vu = await make({});
+      expect(vu.doc).toBe(doc);
+      expect(Object.keys(vu).sort()).toEqual(['default', 'doc']);
+      expect((vu.default as () => number)()).toBe(3);
+    } finally {
+      loaded.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bundle it cannot wrap rather than run it wrong', () => {
     expect(() => asInstanceFactory('import x from "y";\n')).toThrow(LoadError);
+    const banner = '/* k6 script instance */\n';
+    expect(() => asInstanceFactory(`${banner}import x from "y";\nexport { x };\n`)).toThrow(/cannot instantiate/);
+    expect(() => asInstanceFactory(`${banner}var a = 1;\nexport default a;\n`)).toThrow(LoadError);
+    expect(asInstanceFactory(`${banner}var a = 1;\nexport { a as b };\n`)).toContain('get ["b"]() { return a; }');
   });
 });
