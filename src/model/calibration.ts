@@ -50,6 +50,11 @@ export interface Calibration {
   population: number;
   /** Prevalence of each condition by sex and age band, scaled to the published overall figure. */
   prevalence: Float64Array[]; // [condition][sex*7 + band]
+  /**
+   * Yearly hazard of beginning each condition by sex and age band: the published incidence (model.json
+   * `incidence`), shaped like the prevalence (an assumption where no age table was published).
+   */
+  incidence: Float64Array[]; // [condition][sex*7 + band]
   /** GP consultations a year for a person without conditions, by age band, scaled to 3.3 overall. */
   gpBase: number[];
   /** Share of the population by sex and age band, for calibrating rates. */
@@ -222,6 +227,12 @@ function load(): Calibration {
     return raw.map((p) => Math.min(0.95, p));
   });
 
+  const incidence = model.conditions.map((c, k) => {
+    const mean = prevalence[k].reduce((s, x, i) => s + x * bandShare[i], 0);
+    const rate = c.incidence.per_1000 / 1000;
+    return prevalence[k].map((x) => (mean > 0 ? Math.min(0.2, (rate * x) / mean) : 0));
+  });
+
   // Expected extra GP visits from conditions, per band, then the base that brings the mean to 3.3.
   const conditionExtra = (pick: (c: Condition) => number) => {
     const extra = new Array(2 * bands).fill(0);
@@ -268,6 +279,7 @@ function load(): Calibration {
     births,
     population,
     prevalence,
+    incidence,
     gpBase,
     bandShare,
     deptCodes,

@@ -5,7 +5,9 @@ import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from '.
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
-import { otherAldExoneration } from './coverage.js';
+import { aldPeriodsOf, otherAldExoneration, type AldPeriod } from './coverage.js';
+import { onsetOf, type Onset } from './onset.js';
+import { day } from './dates.js';
 import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
@@ -139,7 +141,16 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const days = yearCalendar(y);
   const when = days.tables;
   const on = (profile: DayTable) => dayIn(days, profile, from, to, rng.float());
-  const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
+  // Conditions held this year: those held before the window, and those begun by the year's end. A condition
+  // begun this year is cared for from its diagnosis (visits, stays) and its first treatment (drugs, tests).
+  const onsets = new Map<Condition, Onset>();
+  for (const k of who.conditions) {
+    const o = onsetOf(p, who, k);
+    if (o) onsets.set(m.conditions[k], o);
+  }
+  const held: Condition[] = who.conditions.map((k) => m.conditions[k]).filter((c) => (onsets.get(c)?.day ?? from) < to);
+  const diagnosed = (c: Condition) => Math.max(from, onsets.get(c)?.day ?? from);
+  const heldFraction = (c: Condition) => Math.max(0, to - diagnosed(c)) / 365;
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const draws = drawTables();
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
@@ -168,7 +179,15 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     days,
     rng,
     stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
-    conditions: held.map((c) => ({ name: c.name, drugs: c.drugs, biology: c.biology, ald: aldFor(c) })),
+    window: [day(p.firstYear, 1, 1), day(p.lastYear + 1, 1, 1)],
+    conditions: held.map((c) => ({
+      name: c.name,
+      drugs: c.drugs,
+      biology: c.biology,
+      ald: aldFor(c),
+      since: onsets.has(c) ? onsets.get(c)!.treatment : day(p.firstYear, 1, 1),
+      onsetDrugs: 'drugs' in c.incidence.onset ? c.incidence.onset.drugs : undefined,
+    })),
   };
   const pharmacy = pv.pharmacyOf(who.index);
   const deliver = (d: Delivery, prescriber: number) => {
@@ -189,10 +208,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     if (d) deliver(d, prescriber);
   };
 
-  // GP consultations.
-  const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
-  for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', on(when.gp), gp, 1);
+  // GP consultations: the person's, and each condition's from its diagnosis.
+  const gpVisit = (date: number) => {
+    const c = base('gp', date, gp, 1);
     const exo = otherAldExoneration(p, who, c.date);
     if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
@@ -203,13 +221,19 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       claims.push(a);
     }
     prescribe(gp, c.date, 'gp');
+  };
+  for (let k = rng.poisson(cal().gpBase[band] * fraction); k > 0; k--) gpVisit(on(when.gp));
+  for (const c of held) {
+    const lo = diagnosed(c);
+    for (let k = rng.poisson(c.gp_extra * heldFraction(c)); k > 0; k--)
+      gpVisit(dayIn(days, when.gp, lo, to, rng.float()));
   }
 
   // Specialists: the general mix, plus each condition's follow-up.
   mixCum ??= new Map();
-  const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean) => {
+  const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean, lo = from) => {
     const doc = pv.specialistOf(spe, who.index);
-    const c = base('specialist', on(when.specialist), doc, spe);
+    const c = base('specialist', dayIn(days, when.specialist, lo, to, rng.float()), doc, spe);
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability))
       c.outpatientEstablishment = pv.establishmentOf(rng, who.index);
@@ -234,10 +258,22 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
   for (const c of held) {
     for (const s of c.specialists) {
-      for (let k = rng.poisson(s.per_year * fraction); k > 0; k--) {
-        visit(s.spe, 'ccam' in s ? s.ccam : undefined, CONDITION_ACT_PROBABILITY, aldFor(c));
+      for (let k = rng.poisson(s.per_year * heldFraction(c)); k > 0; k--) {
+        visit(s.spe, 'ccam' in s ? s.ccam : undefined, CONDITION_ACT_PROBABILITY, aldFor(c), diagnosed(c));
       }
     }
+  }
+  // The diagnosing visit of a condition begun this year (a stay makes the others' diagnosis, below).
+  for (const [c, o] of onsets) {
+    if (o.day < from || o.day >= to || !o.specialty) continue;
+    if (o.specialty === 1) gpVisit(o.day);
+    else {
+      const doc = pv.specialistOf(o.specialty, who.index);
+      const v = base('specialist', o.day, doc, o.specialty);
+      claims.push(v);
+      prescribe(doc, o.day, 'specialist');
+    }
+    void c;
   }
 
   // Drugs beside the visits' prescriptions: dentists' and hospitals', long-term treatments, vaccines.
@@ -287,11 +323,11 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // A stay of the general mix: a DP that fits the person at entry; ambulatory or not, and its length, by age.
   // The DP is drawn for the age at the year's start, then again in the rare case it no longer fits at entry
   // (a birthday in between): the entry day's profile depends on the DP (respiratory stays peak in winter).
-  const drawnStay = (pickDp: (age: number) => string | undefined) => {
+  const drawnStay = (pickDp: (age: number) => string | undefined, lo = from) => {
     let dp = pickDp(age);
-    if (!dp) return;
+    if (!dp || lo >= stayEnd) return;
     const u = rng.float();
-    const entry = dayIn(days, dp[0] === 'J' ? when.respiratory_stay : when.hospital, from, stayEnd, u);
+    const entry = dayIn(days, dp[0] === 'J' ? when.respiratory_stay : when.hospital, lo, stayEnd, u);
     const entryAge = Math.max(0, ageAt(who, entry));
     if (entryAge !== age && !allowed('icd10', dp, who.sex, entryAge)) dp = pickDp(entryAge);
     if (!dp) return;
@@ -315,9 +351,18 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const c of held) {
       const codes = draws.conditionCodes.get(c.name);
       if (!c.stays || !codes) continue;
-      for (let k = rng.poisson(c.stays.per_year * stayFraction); k > 0; k--) {
-        drawnStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0]);
+      const share = heldFraction(c) / (span / 365);
+      for (let k = rng.poisson(c.stays.per_year * stayFraction * share); k > 0; k--) {
+        drawnStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0], diagnosed(c));
       }
+    }
+    // The stay that makes the diagnosis of a condition begun this year (an infarction, a stroke, a cancer).
+    for (const o of onsets.values()) {
+      if (!o.stay || o.stay.entry < from || o.stay.entry >= stayEnd) continue;
+      const entryAge = Math.max(0, ageAt(who, o.stay.entry));
+      if (!allowed('icd10', o.stay.dp, who.sex, entryAge)) continue;
+      const exit = Math.min(stayEnd - 1, o.stay.exit);
+      addStay(o.stay.entry, exit, o.stay.dp, stayActs(rng, o.stay.dp, who.sex, entryAge), coded(entryAge));
     }
     for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
       addStay(s.date, s.end, s.dp, s.acts, []).seances = s.count;
@@ -343,6 +388,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
+  const periods = aldPeriodsOf(p, who);
   ambulatoryCare({
     p,
     who,
@@ -350,8 +396,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     from,
     to,
     age,
-    held,
+    // The ambulatory programmes see a condition begun before mid-year as held.
+    held: held.filter((c) => diagnosed(c) < (from + to) / 2),
     anyAld: who.ald.size > 0,
+    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
     claims,
     stays,
     pv,
@@ -362,8 +410,50 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       return c;
     },
   });
-  claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
-  return { claims, stays };
+  const kept = exonerated(periods, suspendedDuringStays(claims, stays));
+  kept.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
+  return { claims: kept, stays };
+}
+
+/** Claims of office care that a full hospital stay suspends: the patient is in hospital. */
+const OFFICE: ReadonlySet<ClaimKind> = new Set(['gp', 'specialist', 'ccam', 'lab', 'act']);
+
+/**
+ * A full stay (one night or more) suspends office care and pharmacy deliveries between its entry and exit
+ * days: office care falls, a delivery waits for the discharge day. Séances and day cases suspend nothing.
+ */
+export function suspendedDuringStays(claims: Claim[], stays: Stay[]): Claim[] {
+  const full = stays.filter((s) => s.seances === 0 && s.exit > s.entry);
+  if (!full.length) return claims;
+  const inside = (d: number) => full.find((s) => d > s.entry && d < s.exit);
+  const out: Claim[] = [];
+  for (const c of claims) {
+    const s = c.kind === 'clinic' || c.stay ? undefined : inside(c.date);
+    if (!s) out.push(c);
+    else if (c.kind === 'pharmacy') {
+      c.date = c.end = s.exit;
+      out.push(c);
+    } else if (!OFFICE.has(c.kind) || (c.kind === 'act' && !c.activity)) out.push(c); // allowances go on
+  }
+  return out;
+}
+
+/**
+ * ALD exoneration as the referential says on each claim's day: a claim drawn for a condition in ALD is
+ * exonerated only while one of the person's ALD periods is open that day, with that period's nature
+ * (EXO_MTF 41 liste, 43 hors liste, 45 polypathologie).
+ */
+export function exonerated(periods: AldPeriod[], claims: Claim[]): Claim[] {
+  for (const c of claims) {
+    if (!c.ald) continue;
+    const open = periods.find((x) => x.start <= c.date && c.date <= x.end);
+    if (!open) {
+      c.ald = false;
+      c.exo = undefined;
+    } else if (open.nature !== 41) c.exo = open.nature;
+    else c.exo = undefined;
+  }
+  return claims;
 }
 
 /**
