@@ -19,6 +19,7 @@ import { drugChecks } from './checks/drugs.js';
 import { ambulatoryChecks } from './checks/ambulatory.js';
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
 import { referentialParams } from '../model/coverage.js';
+import { timelineChecks } from './checks/timeline.js';
 import { FACT_TABLES } from '../snds/catalog.js';
 
 export type { Check };
@@ -31,6 +32,7 @@ const GROUPS: CheckGroup[] = [
   referentialChecks,
   drugChecks,
   ambulatoryChecks,
+  timelineChecks,
 ];
 
 const DCIR_KEYS = [

@@ -378,6 +378,14 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
   }
 }
 
+/** A midwife's consultation line (a prenatal examination): her C nature at its tariff, at 100% (maternity). */
+export function midwifeConsultation(): ActLine {
+  const mw = data.midwife;
+  const n = mw.natures as Record<string, number>;
+  const t = mw.tariffs as Record<string, number>;
+  return { nature: n.C, quantity: 1, base: t.C, rate: 100 };
+}
+
 /** The person-level draw of being an employee: fixed across years. */
 const EMPLOYED_KEY = 0x1e3779b1;
 const POSTNATAL_DAY = 42;

@@ -14,6 +14,7 @@ import { drugModelProblems } from './check-drugs.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ambulatoryProblems } from './ambulatory-check.js';
+import { perinatalProblems } from './perinatal.js';
 
 export type Model = typeof model;
 export type Condition = Model['conditions'][number];
@@ -108,19 +109,56 @@ export function checkCalibration(): void {
   checkModel(model, n);
   const problems = [
     ...restrictionProblems(knownCodes(n)),
-    ...drugModelProblems(n, model.age_bands.length),
+    ...drugModelProblems(
+      n,
+      model.age_bands.length,
+      model.conditions.map((c) => c.name),
+    ),
+    ...conditionProblems(n),
+    ...perinatalProblems({
+      ccam: (c) => n.IR_CCAM_V63.has(c),
+      nabm: (c) => n.IR_BIO_R.has(c),
+      atc: (c) => catalogue().substances.has(c),
+    }),
     ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
     ...ambulatoryProblems(
       ambulatoryModel,
       { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
       model.age_bands.length,
     ),
+    ...(ambulatoryModel.nurse.programmes as { condition?: string }[])
+      .filter((x) => x.condition && !model.conditions.some((c) => c.name === x.condition))
+      .map((x) => `ambulatory.json nurse.programmes: "${x.condition}" names no condition of model.json`),
   ];
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     throw new UsageError(`calibration: ${problems[0]}${more}`);
   }
   checked = true;
+}
+
+/** Each condition's incidence and onset: a rate, delays in order, drugs in the catalogue. */
+function conditionProblems(n: Nomenclatures): string[] {
+  const out: string[] = [];
+  const names = new Set<string>();
+  for (const c of model.conditions) {
+    if (names.has(c.name)) out.push(`model.json conditions: "${c.name}" appears twice`);
+    names.add(c.name);
+    const i = c.incidence;
+    if (!(i.per_1000 >= 0 && i.per_1000 < 100)) out.push(`model.json ${c.name}.incidence.per_1000 ${i.per_1000}`);
+    const o = i.onset;
+    for (const [k, v] of [
+      ['treatment_days', o.treatment_days],
+      ['ald_days', o.ald_days],
+    ] as const)
+      if (v.length !== 2 || v[0] > v[1] || v[0] < 0) out.push(`model.json ${c.name}.incidence.onset.${k} [${v}]`);
+    if (!n.IR_SPE_V.has(String(o.specialty))) out.push(`model.json ${c.name}.incidence.onset.specialty ${o.specialty}`);
+    if ('drugs' in o)
+      for (const d of o.drugs ?? [])
+        if (!catalogue().substances.has(d.atc))
+          out.push(`model.json ${c.name}.incidence.onset.drugs "${d.atc}" is not in drugs_catalogue.csv`);
+  }
+  return out;
 }
 
 /** Whether a code or prefix of each kind names something: the nomenclatures, or the drug catalogue for ATC. */
@@ -146,6 +184,9 @@ export function drawnDiagnoses(): string[] {
   return [
     ...model.stays.chapters.flatMap((ch) => Object.keys(ch.codes)),
     ...model.conditions.flatMap((c) => ('stays' in c && c.stays ? Object.keys(c.stays.codes) : [])),
+    ...model.conditions.flatMap((c) =>
+      'stay' in c.incidence.onset && c.incidence.onset.stay ? Object.keys(c.incidence.onset.stay.codes) : [],
+    ),
   ];
 }
 

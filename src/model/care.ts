@@ -7,7 +7,7 @@ import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import { aldPeriodsOf, otherAldExoneration, type AldPeriod } from './coverage.js';
 import { onsetOf, type Onset } from './onset.js';
-import { day } from './dates.js';
+import { day, SENTINEL_DATE } from './dates.js';
 import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
@@ -16,9 +16,10 @@ import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
 import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
-import { ambulatoryCare, type ActLine } from './ambulatory.js';
+import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 import {
+  afterEventDeliveries,
   chronicDeliveries,
   otherPrescriptions,
   vaccineDeliveries,
@@ -27,7 +28,9 @@ import {
   type DrugLine,
   type PersonYear,
 } from './drugs.js';
-import { labVisits } from './biology.js';
+import { labVisits, withForfaits } from './biology.js';
+import { inInfancy, infantEvents, perinatalParams, prenatalEvents, type PerinatalEvent } from './perinatal.js';
+import { substance } from './drug-catalogue.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic' | 'act';
 
@@ -222,7 +225,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
     prescribe(gp, c.date, 'gp');
   };
-  for (let k = rng.poisson(cal().gpBase[band] * fraction); k > 0; k--) gpVisit(on(when.gp));
+  // A child under 2 has her examinations (below) in place of part of the other visits.
+  const infant = inInfancy(who.birth, from, to);
+  const gpFactor = infant ? perinatalParams().infant.base_visit_factor : 1;
+  for (let k = rng.poisson(cal().gpBase[band] * fraction * gpFactor); k > 0; k--) gpVisit(on(when.gp));
   for (const c of held) {
     const lo = diagnosed(c);
     for (let k = rng.poisson(c.gp_extra * heldFraction(c)); k > 0; k--)
@@ -337,6 +343,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const acts = stayActs(rng, dp, who.sex, entryAge);
     addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, acts, coded(entryAge));
   };
+  let delivery: ReturnType<typeof deliveryOfYear> = null;
   if (staySpan > 0) {
     // A person-year's frailty (mean 1) multiplies every rate of stays, so that stays cluster.
     const shape = m.stays.frailty_shape;
@@ -367,9 +374,62 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
       addStay(s.date, s.end, s.dp, s.acts, []).seances = s.count;
     }
-    const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
+    delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
     if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.acts, []);
   }
+  // An infarction or a stroke of a person whose condition began before: secondary prevention from discharge.
+  const taken = new Set(claims.flatMap((c) => c.drugs.map((d) => d.atc.slice(0, 5))));
+  for (const c of m.conditions) {
+    const o = c.incidence.onset;
+    if (!('event_codes' in o) || !o.event_codes) continue;
+    for (const s of [...stays]) {
+      if (s.died || s.seances || !o.event_codes.some((e) => s.dp.startsWith(e))) continue;
+      if ([...onsets.values()].some((x) => x.stay?.entry === s.entry)) continue;
+      for (const d of afterEventDeliveries(py, s.exit, o.drugs, taken)) deliver(d, gp);
+    }
+  }
+
+  // Around a birth: the prenatal follow-up of this year's and next year's deliveries, a child's examinations
+  // and vaccines.
+  const perinatal: PerinatalEvent[] = [];
+  if (infant) perinatal.push(...infantEvents(p.seed, who.index, who.birth));
+  if (delivery) perinatal.push(...prenatalEvents(p.seed, who.index, delivery.entry));
+  if (who.sex === 2) {
+    const next = day(y + 1, 1, 1);
+    const nextEnd = who.death === SENTINEL_DATE ? day(y + 2, 1, 1) : Math.min(day(y + 2, 1, 1), who.death + 1);
+    const coming = next < nextEnd ? deliveryOfYear(p, who, y + 1, next, nextEnd, Math.max(0, ageAt(who, next))) : null;
+    if (coming) perinatal.push(...prenatalEvents(p.seed, who.index, coming.entry));
+  }
+  for (const e of perinatal) {
+    if (e.date < from || e.date >= to) continue;
+    if (e.kind === 'visit') {
+      if (e.by === 'gp') gpVisit(e.date);
+      else if (e.by === 'midwife') {
+        const c = base('act', e.date, pv.specialistOf(perinatalParams().prenatal.midwife_activity, who.index), 21);
+        [c.activity, c.acts] = [perinatalParams().prenatal.midwife_activity, [midwifeConsultation()]];
+        claims.push(c);
+      } else {
+        const spe = e.by === 'gynaecologist' ? perinatalParams().prenatal.gynaecologist_specialty : 12;
+        const doc = pv.specialistOf(spe, who.index);
+        claims.push(base('specialist', e.date, doc, spe));
+        prescribe(doc, e.date, 'specialist');
+      }
+    } else if (e.kind === 'ultrasound') {
+      const spe = e.byRadiologist ? RADIOLOGY : perinatalParams().prenatal.gynaecologist_specialty;
+      const a = base('ccam', e.date, pv.specialistOf(spe, who.index), spe);
+      a.act = e.ccam;
+      claims.push(a);
+    } else if (e.kind === 'serology') {
+      const c = base('lab', e.date, pv.labOf(who.index), 0);
+      [c.prescriber, c.tests] = [gp, withForfaits([e.nabm])];
+      claims.push(c);
+    } else {
+      const presentation = substance(e.atc).presentations[0].index;
+      const prescriber = e.byPaediatrician ? { specialty: 12, hospital: false } : null;
+      deliver({ date: e.date, prescriber, ald: false, drugs: [{ atc: e.atc, boxes: 1, presentation }] }, gp);
+    }
+  }
+
   // The newborn's stay at birth; a baby who dies before leaving has it end in death.
   const born = who.newborn && who.birth >= from && who.birth < to;
   let deathStay = death?.stay ?? null;
@@ -431,7 +491,12 @@ export function suspendedDuringStays(claims: Claim[], stays: Stay[]): Claim[] {
     const s = c.kind === 'clinic' || c.stay ? undefined : inside(c.date);
     if (!s) out.push(c);
     else if (c.kind === 'pharmacy') {
-      c.date = c.end = s.exit;
+      // Delivered on the discharge day, or after the last of overlapping stays.
+      let at: Stay | undefined = s;
+      for (let n = 0; at && n < full.length; n++) {
+        c.date = c.end = at.exit;
+        at = inside(c.date);
+      }
       out.push(c);
     } else if (!OFFICE.has(c.kind) || (c.kind === 'act' && !c.activity)) out.push(c); // allowances go on
   }

@@ -385,6 +385,34 @@ export function chronicDeliveries(py: PersonYear): Delivery[] {
   return out;
 }
 
+/**
+ * The treatment begun at the discharge from an acute event's stay (a myocardial infarction, a stroke) of a
+ * person whose condition began before: each drug at its share unless she already takes one of its class,
+ * the first delivery prescribed by the hospital's cardiologist, then every cycle to the year's end.
+ */
+export function afterEventDeliveries(
+  py: PersonYear,
+  exit: number,
+  list: ConditionDrug[],
+  taken: Set<string>,
+): Delivery[] {
+  const cycle = drugs().cycle_days;
+  const chosen = list.filter((d) => !taken.has(d.atc.slice(0, 5)) && py.rng.chance(d.share));
+  const out: Delivery[] = [];
+  for (let t = exit, n = 0; t < py.to && chosen.length; t += cycle, n++) {
+    const lines = chosen
+      .filter(() => n === 0 || py.rng.chance(persistenceOf(null, '').adherence[0]))
+      .map((d) => {
+        const presentation = treatment(d.atc, py.rng, 12, GP, false).presentation;
+        return { atc: d.atc, boxes: 1, presentation: presentation.index };
+      });
+    if (!lines.length) continue;
+    const date = onPharmacyDay(py, t, Math.min(py.to, t + 3), py.rng.float());
+    out.push({ date, prescriber: n === 0 ? { specialty: 3, hospital: true } : GP, ald: false, drugs: lines });
+  }
+  return out;
+}
+
 /** Vaccines delivered on prescription: by age, the influenza one in its autumn campaign. */
 export function vaccineDeliveries(py: PersonYear): Delivery[] {
   const v = drugs().vaccines;

@@ -56,8 +56,9 @@ export function episodesOf(
   let t = origin;
   let on = startOn || rng.float() < reach;
   if (on && !startOn) {
-    // Already running: what is left of a length-biased course.
-    const end = origin + Math.max(1, Math.round(rng.float() * courseDays(e, rng, true)));
+    // Already running: what is left of a length-biased course (of an exponential one, another exponential).
+    const left = e.courses?.length ? rng.float() * courseDays(e, rng, true) : courseDays(e, rng, false);
+    const end = origin + Math.max(1, Math.round(left));
     out.push([origin, end]);
     t = end;
     on = false;
