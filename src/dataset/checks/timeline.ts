@@ -255,5 +255,65 @@ export const timelineChecks: CheckGroup = async (ctx) => {
       expected: '0',
     });
   }
+  if (has('T_MCOaaB', 'T_MCOaaC', 'ER_CAM_F') && lastYear > firstYear) {
+    // Prenatal ultrasounds in the 273 days before a delivery stay whose pregnancy lies inside the years
+    // (blondel_2012_enp: 5.0 per pregnancy in 2010, sd 2.5).
+    const [[women, scans]] = (await rows(
+      `WITH d AS (SELECT DISTINCT c.NIR_ANO_17 AS b, c.EXE_SOI_DTD AS entry FROM T_MCOaaB m ` +
+        `JOIN T_MCOaaC c USING (ETA_NUM, RSA_NUM) WHERE m.DGN_PAL SIMILAR TO 'O8[0-4].*' ` +
+        `AND c.EXE_SOI_DTD - 273 >= make_date(${firstYear}, 1, 1)), ` +
+        `u AS (SELECT p.BEN_NIR_PSA AS b, p.EXE_SOI_DTD AS day FROM ER_CAM_F a JOIN ER_PRS_F p USING (${DCIR_KEYS}) ` +
+        `WHERE a.CAM_PRS_IDE LIKE 'JQQM%' AND p.PRS_ACT_QTE > 0) ` +
+        `SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM d JOIN u ON u.b = d.b ` +
+        `AND u.day BETWEEN d.entry - 273 AND d.entry)`,
+    )) as number[][];
+    const mean = Number(scans) / Math.max(1, Number(women));
+    const target = published('care_pathways_perinatal_child.csv', {
+      indicator: 'mean_number_of_ultrasounds',
+      year: '2010',
+    });
+    // sd 2.5 per pregnancy (same source): the mean's standard error over the women.
+    const se = 2.5 / Math.sqrt(Math.max(1, Number(women)));
+    const tolerance = 0.2 * target + Z * se;
+    checks.push(
+      sampled(
+        {
+          group: G,
+          name: 'prenatal ultrasounds per delivery (blondel_2012_enp, ENP 2010) (±20% + sampling)',
+          ok: Math.abs(mean - target) <= tolerance,
+          value: mean.toFixed(2),
+          expected: `${(target - tolerance).toFixed(2)}–${(target + tolerance).toFixed(2)}`,
+        },
+        '±20%',
+        se,
+        0.2 * target,
+      ),
+    );
+
+    // Infants: three hexavalent doses by 21 months among the children born in the years with 21 months
+    // inside them (spf_vaccination_2023: 91.2%, cohort 2021).
+    const [[children, vaccinated]] = (await rows(
+      `WITH k AS (SELECT BEN_NIR_PSA AS b, make_date(CAST(BEN_NAI_ANN AS INTEGER), CAST(BEN_NAI_MOI AS INTEGER), 1) ` +
+        `AS birth FROM IR_BEN_R WHERE CAST(BEN_NAI_ANN AS INTEGER) >= ${firstYear} AND BEN_DCD_DTE = DATE '1600-01-01'), ` +
+        `c AS (SELECT * FROM k WHERE birth + INTERVAL 22 MONTH <= make_date(${lastYear + 1}, 1, 1)), ` +
+        `h AS (SELECT b, d FROM (${deliveries('J07CA09')})) ` +
+        `SELECT count(*), count(*) FILTER (WHERE (SELECT count(*) FROM h WHERE h.b = c.b ` +
+        `AND h.d < c.birth + INTERVAL 22 MONTH) >= 3) FROM c`,
+    )) as number[][];
+    const coverage = published('care_pathways_perinatal_child.csv', {
+      indicator: 'hexavalent_dose3_at_21_months',
+      year: 'cohort 2021',
+    });
+    checks.push(
+      shareCheck(
+        G,
+        'children with 3 hexavalent doses by 21 months (spf_vaccination_2023, cohort 2021)',
+        (100 * Number(vaccinated)) / Math.max(1, Number(children)),
+        coverage,
+        5,
+        Number(children),
+      ),
+    );
+  }
   return checks;
 };
