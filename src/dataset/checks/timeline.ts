@@ -295,7 +295,8 @@ export const timelineChecks: CheckGroup = async (ctx) => {
     const [[children, vaccinated]] = (await rows(
       `WITH k AS (SELECT BEN_NIR_PSA AS b, ` +
         `make_date(CAST(BEN_NAI_ANN AS INTEGER), CAST(BEN_NAI_MOI AS INTEGER), 1) ` +
-        `AS birth FROM IR_BEN_R WHERE CAST(BEN_NAI_ANN AS INTEGER) >= ${firstYear} AND BEN_DCD_DTE = DATE '1600-01-01'), ` +
+        `AS birth FROM IR_BEN_R WHERE CAST(BEN_NAI_ANN AS INTEGER) >= ${firstYear} ` +
+        `AND BEN_DCD_DTE = DATE '1600-01-01'), ` +
         `c AS (SELECT * FROM k WHERE birth + INTERVAL 22 MONTH <= make_date(${lastYear + 1}, 1, 1)), ` +
         `h AS (SELECT b, d FROM (${deliveries('J07CA09')})) ` +
         `SELECT count(*), count(*) FILTER (WHERE (SELECT count(*) FROM h WHERE h.b = c.b ` +
