@@ -3,7 +3,7 @@
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
 import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
-import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
+import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import { otherAldExoneration } from './coverage.js';
 import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
@@ -170,9 +170,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
     conditions: held.map((c) => ({ name: c.name, drugs: c.drugs, biology: c.biology, ald: aldFor(c) })),
   };
-  const pharmacy = pv.pharmacyOf(who.index);
   const deliver = (d: Delivery, prescriber: number) => {
-    const c = base('pharmacy', d.date, pharmacy, 0);
+    const c = base('pharmacy', d.date, pv.pharmacySeen(who.index, d.date), 0);
     c.prescriber =
       d.prescriber === null
         ? prescriber
@@ -192,17 +191,19 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // GP consultations.
   const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
   for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', on(when.gp), gp, 1);
+    const date = on(when.gp);
+    const doctor = pv.gpSeen(who.index, y, date);
+    const c = base('gp', date, doctor, 1);
     const exo = otherAldExoneration(p, who, c.date);
     if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
     const imaging = gpImaging(rng, who.sex, age);
     if (imaging) {
       const a = base('ccam', Math.min(to - 1, c.date + rng.int(14)), pv.specialistOf(RADIOLOGY, who.index), RADIOLOGY);
-      [a.act, a.prescriber, a.ald] = [imaging, gp, c.ald];
+      [a.act, a.prescriber, a.ald] = [imaging, doctor, c.ald];
       claims.push(a);
     }
-    prescribe(gp, c.date, 'gp');
+    prescribe(doctor, c.date, 'gp');
   }
 
   // Specialists: the general mix, plus each condition's follow-up.
@@ -262,10 +263,25 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const assoc = held.flatMap((c) => c.associated_codes);
   const coded = (entryAge: number) =>
     assoc.filter((code) => rng.chance(ASSOCIATED_CODE_PROBABILITY * codeWeight('icd10', code, who.sex, entryAge)));
-  const addStay = (entry: number, exit: number, dp: string, acts: string[], associated: string[], died = false) => {
-    const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: Math.max(0, ageAt(who, entry)), died });
+  const addStay = (
+    entry: number,
+    exit: number,
+    dp: string,
+    acts: string[],
+    associated: string[],
+    died = false,
+    weight?: number,
+  ) => {
+    const ghm = ghmOf(cal().roots, {
+      dp,
+      acts,
+      nights: exit - entry,
+      age: Math.max(0, ageAt(who, entry)),
+      died,
+      weight,
+    });
     const s: Stay = {
-      establishment: pv.establishmentOf(rng, who.index),
+      establishment: pv.establishmentOf(rng, who.index, ghm),
       entry,
       exit,
       dp,
@@ -295,10 +311,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const entryAge = Math.max(0, ageAt(who, entry));
     if (entryAge !== age && !allowed('icd10', dp, who.sex, entryAge)) dp = pickDp(entryAge);
     if (!dp) return;
-    const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
+    // A stay with an operating act is ambulatory at its root's published share, the others by age.
+    const acts = stayActs(rng, dp, who.sex, entryAge);
+    const surgical = ambulatoryShare({ dp, acts, age: entryAge }, cal().ghmStays);
+    const ambulatory = rng.chance(surgical ?? m.stays.ambulatory_by_band[band]);
     const meanNights = m.stays.mean_nights_by_band[band];
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (meanNights - 1));
-    const acts = stayActs(rng, dp, who.sex, entryAge);
     addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, acts, coded(entryAge));
   };
   if (staySpan > 0) {
@@ -331,9 +349,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   if (born) {
     const nb = newbornStay(p, who, to);
     if (deathStay && deathStay.entry <= nb.exit) {
-      addStay(who.birth, deathStay.exit, nb.dp, [], [], true);
+      addStay(who.birth, deathStay.exit, nb.dp, [], [], true, nb.weight);
       deathStay = null;
-    } else addStay(who.birth, nb.exit, nb.dp, [], []);
+    } else addStay(who.birth, nb.exit, nb.dp, [], [], false, nb.weight);
   }
   if (death) {
     for (const b of death.before)
