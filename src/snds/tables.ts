@@ -539,7 +539,10 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const y = yearOf(who.death);
   const id = certificateId(who.index, p.seed);
   const [by, bm] = parts(who.birth);
-  const common = { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) };
+  // A certificate the CépiDc linkage did not match to a beneficiary keeps no beneficiary's identifier.
+  const common = death.linked
+    ? { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) }
+    : { DCD_IDT_ENC: id, BEN_IDT_ANO: null, BEN_IDT_TOP: 0, BEN_NIR_ANO: null, FLX_PER_ANN: String(y) };
   const cci = out('KI_CCI_R', y);
   if (cci) {
     cci.put(common, {

@@ -59,10 +59,11 @@ describe('grouping.json', () => {
 
   it('makes a surgical GHM only with its act, in the DP CMD, at a V11 level from length and age', () => {
     const stay = { dp: 'M169', acts: [] as string[], nights: 3, age: 60, died: false };
-    expect(ghmOf(roots, stay)).toBe('08M102');
+    expect(ghmOf(roots, stay)).toBe('08M101');
+    expect(ghmOf(roots, { ...stay, nights: 7 })).toBe('08M102');
     expect(ghmOf(roots, { ...stay, nights: 1 })).toBe('08M10T');
-    expect(ghmOf(roots, { ...stay, acts: ['NEKA020', 'ZZLP025'] })).toBe('08C482');
-    expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], nights: 12, age: 85 })).toBe('08C484');
+    expect(ghmOf(roots, { ...stay, acts: ['NEKA020', 'ZZLP025'] })).toBe('08C481');
+    expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], nights: 15, age: 85 })).toBe('08C484');
     // A level above 1 needs its minimum length whatever the age.
     expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], nights: 2, age: 95 })).toBe('08C481');
     expect(ghmOf(roots, { ...stay, dp: 'H251', acts: ['BFGA427'], nights: 0, age: 75 })).toBe('02C05J');

@@ -54,13 +54,13 @@ export const pathwayChecks: CheckGroup = async (ctx) => {
       `SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${stays} s ` +
         'JOIN IR_BEN_R b ON b.BEN_NIR_PSA = s.psa ' +
         `WHERE b.BEN_NIR_ANO = k.BEN_NIR_ANO AND s.SOR_MOD = '9' AND s.exit = k.BEN_DCD_DTE)) ` +
-        'FROM KI_CCI_R k WHERE k.DCD_LIE_COD IN (2, 3)',
+        'FROM KI_CCI_R k WHERE k.DCD_LIE_COD IN (2, 3) AND k.BEN_NIR_ANO IS NOT NULL',
     );
     const share = (100 * Number(withStay)) / Math.max(1, Number(inHospital));
     // 86% of hospital deaths are in MCO (hospital_deaths.csv); the others are in SSR and HAD, not generated.
     checks.push({
       group: G,
-      name: 'deaths in a health establishment (DCD_LIE_COD 2, 3) with an MCO stay ending in death that day',
+      name: 'linked deaths in a health establishment (DCD_LIE_COD 2, 3) with an MCO stay ending in death that day',
       ok: Number(inHospital) === 0 || share >= 80,
       value: `${share.toFixed(1)}% of ${inHospital}`,
       expected: '≥ 80% (86% of hospital deaths are in MCO)',
