@@ -57,7 +57,7 @@ export interface Calibration {
   deptCodes: string[];
   /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
   fundOf: Map<string, string>;
-  /** GHM roots (5 characters) of MS_GM9_V (the V11 classification of 2023) with the level characters each has. */
+  /** GHM roots (5 characters) of the V11 classification of 2023 with the level characters each has. */
   roots: Roots;
   /** The GHS of each GHM: one number a GHM. */
   ghs: Map<string, number>;
@@ -146,10 +146,13 @@ export function drawnDiagnoses(): string[] {
   ];
 }
 
-/** The GHMs of MS_GM9_V (its CMD column drops the leading zero: the code's first two digits are read). */
+/**
+ * The GHMs of ATIH's V11 classification of 2023 (calibration/reference/ghm_classification_2023.csv): the
+ * PMSI tables say GRG_VER 11, so their GHMs are these, not the V9 list of the MS_GM9_V nomenclature.
+ */
 function readGhms(): string[] {
-  return readCsv(nomenclaturePath('MS_GM9_V'), ';')
-    .map((r) => r.GM9_GHM_COD)
+  return readCsv(ref('ghm_classification_2023.csv'))
+    .map((r) => r.ghm)
     .filter((c) => /^\d\d[CMKZH]\d\d[A-Z0-9]$/.test(c))
     .sort();
 }

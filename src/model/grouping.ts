@@ -1,5 +1,5 @@
 // A stay's GHM from its principal diagnosis (DP), acts, length, age and discharge, by the rules of
-// calibration/grouping.json over the GHMs of the V11 classification ATIH used in 2023 (MS_GM9_V here):
+// calibration/grouping.json over the GHMs of the V11 classification ATIH used in 2023 (ghm_classification_2023.csv):
 // the CMD follows the DP, a surgical (C) or interventional (K) root only comes with the act that makes it
 // so, and the sixth character is the V11 one: J for a 0-night stay in a root that has it, T for a very
 // short stay, severity levels 1-4 (each above 1 needs a minimum length), A-D, Z, E for a death.
@@ -186,7 +186,7 @@ export function groupingProblems(roots: Roots, dps: readonly string[], isAct: (a
   const problems: string[] = [];
   const rootNames = (o: RootOption[]) => o.map((x) => (typeof x === 'string' ? x : x.root));
   const root = (at: string, r: string, kinds: string) => {
-    if (!roots.has(r)) problems.push(`grouping ${at}: root ${r} is not in MS_GM9_V`);
+    if (!roots.has(r)) problems.push(`grouping ${at}: root ${r} is not in the V11 classification`);
     else if (!kinds.includes(r[2])) problems.push(`grouping ${at}: root ${r} is not of type ${kinds}`);
   };
   GROUPING.medical.forEach((m, i) => {

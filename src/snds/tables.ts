@@ -15,6 +15,7 @@ import { aldPeriodsOf, coverageOf, hashDraw, referentialParams } from '../model/
 import { isDelivery, medicalUnits, relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
 import { birthMeasures, deliveryWeeks } from '../model/pathway.js';
 import { decomptesOf, signedLines } from './regularisation.js';
+import { conventionOf, legalStatus } from '../model/sectors.js';
 
 const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'],
@@ -105,6 +106,10 @@ export const GENERATED = {
     ['BEN_RES_COM', 'str'],
     ['PRS_DPN_QLP', 'int'],
     ['CPL_MAJ_TOP', 'int'],
+    ['PSE_CNV_COD', 'int'],
+    ['PSP_CNV_COD', 'int'],
+    ['PSE_STJ_COD', 'int'],
+    ['PRS_HOS_DTD', 'date'],
   ],
   ER_PHA_F: [
     ...DCIR_KEYS,
@@ -282,6 +287,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
     lastProcessed = Math.max(lastProcessed, treated);
     const disseminated = firstOfNextMonth(treated);
     const lines = signedLines(claimLines(c, y, Math.max(0, ageAt(who, c.date))), sign);
+    const professional = c.kind !== 'clinic' && c.executant >= 0;
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
       const keys: RowOf<typeof DCIR_KEYS> = {
@@ -337,6 +343,12 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           BEN_RES_COM: cov.commune,
           PRS_DPN_QLP: line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : 0,
           CPL_MAJ_TOP: line.complement ? 1 : 0,
+          // The executant's and prescriber's conventions (sectors.ts); a liberal professional's legal status.
+          PSE_CNV_COD: professional ? conventionOf(c.executant, c.specialty) : null,
+          PSP_CNV_COD: c.prescriber >= 0 ? conventionOf(c.prescriber, pv.professionals.specialty(c.prescriber)) : null,
+          PSE_STJ_COD: professional && c.outpatientEstablishment < 0 ? legalStatus(c.executant) : null,
+          // A private clinic's stay is billed with the date its hospitalisation began.
+          PRS_HOS_DTD: c.kind === 'clinic' ? c.date : SENTINEL_DATE,
         });
       }
       if (pha && c.kind === 'pharmacy') {
