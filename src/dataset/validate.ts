@@ -17,6 +17,7 @@ import { pathwayChecks } from './checks/pathway.js';
 import { referentialChecks } from './checks/referentials.js';
 import { drugChecks } from './checks/drugs.js';
 import { ambulatoryChecks } from './checks/ambulatory.js';
+import { casemixChecks } from './checks/casemix.js';
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
 import { referentialParams } from '../model/coverage.js';
 import { FACT_TABLES } from '../snds/catalog.js';
@@ -31,6 +32,7 @@ const GROUPS: CheckGroup[] = [
   referentialChecks,
   drugChecks,
   ambulatoryChecks,
+  casemixChecks,
 ];
 
 const DCIR_KEYS = [
