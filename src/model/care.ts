@@ -12,7 +12,7 @@ import { cumulative } from './rng.js';
 import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
-import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
+import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ambulatoryCare, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
@@ -342,6 +342,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
     const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
     if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.acts, []);
+    // Cataract operations, at their published volume by age, ambulatory at their root's share.
+    for (const k of cataractStaysOfYear(p, who, y, from, stayEnd, age)) {
+      const share = ambulatoryShare({ dp: k.dp, acts: k.acts, age }, cal().ghmStays) ?? 1;
+      const exit = Math.min(stayEnd - 1, k.date + (rng.chance(share) ? 0 : 1));
+      addStay(k.date, exit, k.dp, [...k.acts, m.stays.anesthesia_act], coded(age));
+    }
   }
   // The newborn's stay at birth; a baby who dies before leaving has it end in death.
   const born = who.newborn && who.birth >= from && who.birth < to;

@@ -93,6 +93,51 @@ function load(): Tables {
   };
 }
 
+/** Cataract operations a person-year at this age (the first eye's; a second follows at `both_eyes`). */
+function cataractRate(age: number): number {
+  const c = calibration().model.cataract;
+  cataractScale ??= (() => {
+    // The age shape over the population by single age, scaled to the published stays per inhabitant.
+    const cal = calibration();
+    let weighted = 0;
+    for (const t of cal.singleAges.values()) {
+      t.ages.forEach((a, i) => (weighted += (t.cumulative[i] - (i ? t.cumulative[i - 1] : 0)) * cataractShape(a)));
+    }
+    return (c.per_100k / 1e5 / (1 + c.both_eyes)) * (cal.population / weighted);
+  })();
+  return cataractShape(age) * cataractScale;
+}
+let cataractScale: number | undefined;
+
+function cataractShape(age: number): number {
+  const c = calibration().model.cataract;
+  if (age < c.age_min[0]) return 0;
+  let i = c.age_min.length - 1;
+  while (i > 0 && age < c.age_min[i]) i--;
+  return c.age_shape[i];
+}
+
+/** Mean cataract stays a person-year at this age, for the plan and the stay budget. */
+export function meanCataractStays(age: number): number {
+  return cataractRate(age) * (1 + calibration().model.cataract.both_eyes);
+}
+
+/**
+ * A person's cataract operations in year y: the first eye at the age's rate, the second some weeks later
+ * for some; each a stay with the phacoemulsification act, ambulatory at its root's share (care.ts).
+ */
+export function cataractStaysOfYear(p: Params, who: Person, y: number, from: number, end: number, age: number) {
+  const c = calibration().model.cataract;
+  const rng = yearRng(p, who, y, 12);
+  const out: { date: number; dp: string; acts: string[] }[] = [];
+  if (!rng.chance(cataractRate(age) * ((end - from) / 365))) return out;
+  const first = from + rng.int(end - from);
+  out.push({ date: first, dp: c.dp, acts: [c.act] });
+  const second = first + 21 + rng.int(60);
+  if (rng.chance(c.both_eyes) && second < end) out.push({ date: second, dp: c.dp, acts: [c.act] });
+  return out;
+}
+
 /** Deliveries per woman-year at this age in this year, for the plan. */
 export function deliveryRate(year: number, age: number): number {
   return (tables ??= load()).deliveryRate(year, age);

@@ -86,6 +86,9 @@ function load(): StayBudget {
   const mix = b.deliveries.reduce((s, d) => s + d.weight, 0);
   for (const d of b.deliveries) add(d.dp, ((deliveries / people) * d.weight) / mix);
   add(b.newborn.dp, cal.births(BUDGET_YEAR) / people);
+  // Cataract operations are drawn for themselves (pathway.ts): the DREES 2013 count of chapter VII held
+  // about the 2014 volume of them, taken out of the chapter's general stays.
+  add(m.cataract.dp, m.cataract.in_chapter_vii / people);
 
   // Stays before and ending in death, by the group's stay diagnosis: deaths by age × the place's shares.
   const d = m.deaths;
