@@ -63,10 +63,12 @@ export interface Calibration {
   deptCodes: string[];
   /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
   fundOf: Map<string, string>;
-  /** GHM roots (5 characters) of MS_GM9_V with the level letters each has. */
+  /** GHM roots (5 characters) of the V11 classification of 2023 with the level characters each has. */
   roots: Roots;
   /** The GHS of each GHM: one number a GHM. */
   ghs: Map<string, number>;
+  /** ATIH's 2023 stays in the GHMs of a root (5 characters) or in one GHM, national: the case mix's reference. */
+  ghmStays(prefix: string): number;
 }
 
 let cached: Calibration | undefined;
@@ -190,11 +192,14 @@ export function drawnDiagnoses(): string[] {
   ];
 }
 
-/** The GHMs of MS_GM9_V (its CMD column drops the leading zero: the code's first two digits are read). */
+/**
+ * The GHMs of ATIH's V11 classification of 2023 (calibration/reference/ghm_classification_2023.csv): the
+ * PMSI tables say GRG_VER 11, so their GHMs are these, not the V9 list of the MS_GM9_V nomenclature.
+ */
 function readGhms(): string[] {
-  return readCsv(nomenclaturePath('MS_GM9_V'), ';')
-    .map((r) => r.GM9_GHM_COD)
-    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z]$/.test(c))
+  return readCsv(ref('ghm_classification_2023.csv'))
+    .map((r) => r.ghm)
+    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z0-9]$/.test(c))
     .sort();
 }
 
@@ -308,8 +313,15 @@ function load(): Calibration {
   }
   for (const d of deptCodes) if (!fundOf.has(d)) fundOf.set(d, ('01C' + snDept(d) + '000').slice(0, 9));
 
-  // GHS numbers are not in the nomenclatures: each GHM gets its rank in MS_GM9_V's sorted codes.
-  const ghs = new Map(readGhms().map((code, i) => [code, 1 + i]));
+  // Each GHM's GHS: ATIH's 2023 public-sector number (the lowest where a GHM has several); none for the
+  // few GHMs ATIH does not price.
+  const classification = readCsv(ref('ghm_classification_2023.csv'));
+  const staysBy = new Map<string, number>();
+  for (const r of classification) {
+    for (const k of [r.ghm.slice(0, 5), r.ghm]) staysBy.set(k, (staysBy.get(k) ?? 0) + Number(r.stays_2023 || 0));
+  }
+  const ghmStays = (prefix: string) => staysBy.get(prefix) ?? 0;
+  const ghs = new Map(classification.filter((r) => r.ghs).map((r) => [r.ghm, Number(r.ghs)]));
 
   return {
     model,
@@ -327,6 +339,7 @@ function load(): Calibration {
     fundOf,
     roots: readRoots(),
     ghs,
+    ghmStays,
   };
 }
 

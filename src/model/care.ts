@@ -3,7 +3,7 @@
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
 import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
-import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
+import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
 import { aldPeriodsOf, otherAldExoneration, type AldPeriod } from './coverage.js';
 import { onsetOf, type Onset } from './onset.js';
@@ -14,7 +14,7 @@ import { cumulative } from './rng.js';
 import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
-import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
+import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
@@ -192,9 +192,8 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       onsetDrugs: 'drugs' in c.incidence.onset ? c.incidence.onset.drugs : undefined,
     })),
   };
-  const pharmacy = pv.pharmacyOf(who.index);
   const deliver = (d: Delivery, prescriber: number) => {
-    const c = base('pharmacy', d.date, pharmacy, 0);
+    const c = base('pharmacy', d.date, pv.pharmacySeen(who.index, d.date), 0);
     c.prescriber =
       d.prescriber === null
         ? prescriber
@@ -213,17 +212,18 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
 
   // GP consultations: the person's, and each condition's from its diagnosis.
   const gpVisit = (date: number) => {
-    const c = base('gp', date, gp, 1);
+    const doctor = pv.gpSeen(who.index, y, date);
+    const c = base('gp', date, doctor, 1);
     const exo = otherAldExoneration(p, who, c.date);
     if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
     const imaging = gpImaging(rng, who.sex, age);
     if (imaging) {
       const a = base('ccam', Math.min(to - 1, c.date + rng.int(14)), pv.specialistOf(RADIOLOGY, who.index), RADIOLOGY);
-      [a.act, a.prescriber, a.ald] = [imaging, gp, c.ald];
+      [a.act, a.prescriber, a.ald] = [imaging, doctor, c.ald];
       claims.push(a);
     }
-    prescribe(gp, c.date, 'gp');
+    prescribe(doctor, c.date, 'gp');
   };
   // A child under 2 has her examinations (below) in place of part of the other visits.
   const infant = inInfancy(who.birth, from, to);
@@ -304,10 +304,25 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const assoc = held.flatMap((c) => c.associated_codes);
   const coded = (entryAge: number) =>
     assoc.filter((code) => rng.chance(ASSOCIATED_CODE_PROBABILITY * codeWeight('icd10', code, who.sex, entryAge)));
-  const addStay = (entry: number, exit: number, dp: string, acts: string[], associated: string[], died = false) => {
-    const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: Math.max(0, ageAt(who, entry)), died });
+  const addStay = (
+    entry: number,
+    exit: number,
+    dp: string,
+    acts: string[],
+    associated: string[],
+    died = false,
+    weight?: number,
+  ) => {
+    const ghm = ghmOf(cal().roots, {
+      dp,
+      acts,
+      nights: exit - entry,
+      age: Math.max(0, ageAt(who, entry)),
+      died,
+      weight,
+    });
     const s: Stay = {
-      establishment: pv.establishmentOf(rng, who.index),
+      establishment: pv.establishmentOf(rng, who.index, ghm),
       entry,
       exit,
       dp,
@@ -337,10 +352,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const entryAge = Math.max(0, ageAt(who, entry));
     if (entryAge !== age && !allowed('icd10', dp, who.sex, entryAge)) dp = pickDp(entryAge);
     if (!dp) return;
-    const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
+    // A stay with an operating act is ambulatory at its root's published share, the others by age.
+    const acts = stayActs(rng, dp, who.sex, entryAge);
+    const surgical = ambulatoryShare({ dp, acts, age: entryAge }, cal().ghmStays);
+    const ambulatory = rng.chance(surgical ?? m.stays.ambulatory_by_band[band]);
     const meanNights = m.stays.mean_nights_by_band[band];
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (meanNights - 1));
-    const acts = stayActs(rng, dp, who.sex, entryAge);
     addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, acts, coded(entryAge));
   };
   let delivery: ReturnType<typeof deliveryOfYear> = null;
@@ -376,6 +393,12 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
     delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
     if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.acts, []);
+    // Cataract operations, at their published volume by age, ambulatory at their root's share.
+    for (const k of cataractStaysOfYear(p, who, y, from, stayEnd, age)) {
+      const share = ambulatoryShare({ dp: k.dp, acts: k.acts, age }, cal().ghmStays) ?? 1;
+      const exit = Math.min(stayEnd - 1, k.date + (rng.chance(share) ? 0 : 1));
+      addStay(k.date, exit, k.dp, [...k.acts, m.stays.anesthesia_act], coded(age));
+    }
   }
   // An infarction or a stroke of a person whose condition began before: secondary prevention from discharge.
   const taken = new Set(claims.flatMap((c) => c.drugs.map((d) => d.atc.slice(0, 5))));
@@ -436,9 +459,9 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   if (born) {
     const nb = newbornStay(p, who, to);
     if (deathStay && deathStay.entry <= nb.exit) {
-      addStay(who.birth, deathStay.exit, nb.dp, [], [], true);
+      addStay(who.birth, deathStay.exit, nb.dp, [], [], true, nb.weight);
       deathStay = null;
-    } else addStay(who.birth, nb.exit, nb.dp, [], []);
+    } else addStay(who.birth, nb.exit, nb.dp, [], [], false, nb.weight);
   }
   if (death) {
     for (const b of death.before)
