@@ -96,3 +96,19 @@ describe('validate: tolerances that know the sample size', () => {
     expect(deaths.value).toContain('too few beneficiaries to judge at ±10%');
   });
 });
+
+describe('validate: bounded memory', () => {
+  it('under a 64MB memory limit DuckDB spills to disk and every check comes out the same', () => {
+    const r = cli(['validate', small, '--json', '--memory-limit', '64MB']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { checks: Check[] }).checks).toEqual(validateJson(small).checks);
+  });
+
+  it('a --memory-limit that is not a size: one line, exit 2', () => {
+    const r = cli(['validate', small, '--memory-limit', 'lots']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'sndsbench: --memory-limit must be a size of at least 64MB such as 500MB or 2GiB, got "lots"',
+    ]);
+  });
+});

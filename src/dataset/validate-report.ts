@@ -4,11 +4,11 @@
 // deaths; then the table of checks. One self-contained page.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { calibration } from '../model/calibration.js';
 import { readCsv } from '../util/csv.js';
 import { projectPath } from '../util/paths.js';
 import type { Check } from './validate.js';
+import { openDataset } from './validate-db.js';
 import { escapeHtml as esc, svg, type Spec } from '../util/charts.js';
 import { writeAtomic } from '../util/files.js';
 import { UsageError } from '../util/errors.js';
@@ -60,14 +60,19 @@ export function icdChapter(code: string): string {
 const band5 = (age: number) => (age >= 95 ? '95+' : `${Math.floor(age / 5) * 5}-${Math.floor(age / 5) * 5 + 4}`);
 
 /** The realism report of a dataset whose `checks` (from validate) passed the integrity ones. */
-export async function validationReport(dir: string, file: string, checks: Check[]): Promise<void> {
+export async function validationReport(
+  dir: string,
+  file: string,
+  checks: Check[],
+  memoryLimit?: string,
+): Promise<void> {
   if (!existsSync(dir) || datasetManifests(dir).length === 0)
     throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
   const params = JSON.parse(readFileSync(join(dir, datasetManifests(dir)[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
   const years = lastYear - firstYear + 1;
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await db.connect();
+  const dataset = await openDataset(dir, memoryLimit);
+  const conn = dataset.conn;
   const rows = async (sql: string) =>
     (await conn.runAndReadAll(sql)).getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
   const table = (t: string) => `read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`;
@@ -350,8 +355,7 @@ export async function validationReport(dir: string, file: string, checks: Check[
     });
   }
   specs.push(...(await calendarCharts(rows, table, has, firstYear, lastYear)));
-  conn.closeSync();
-  db.closeSync();
+  dataset.close();
 
   const figures = await Promise.all(
     specs.map(async (s) => `<figure><figcaption>${esc(s.title)}</figcaption>${await svg(s.spec)}</figure>`),

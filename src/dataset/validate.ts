@@ -1,9 +1,10 @@
 // `sndsbench validate`: reads a dataset back with DuckDB and checks it as a user of the SNDS would.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.js';
 import { schemas } from '../snds/schema.js';
+import { openDataset, type DatasetDb } from './validate-db.js';
 import { projectPath } from '../util/paths.js';
 import { readCsv } from '../util/csv.js';
 import { calibration } from '../model/calibration.js';
@@ -48,33 +49,45 @@ const DCIR_KEYS = [
   'PRS_ORD_NUM',
   'REM_TYP_AFF',
 ];
+const integrity = (name: string, ok: boolean, value: string): Check => ({
+  group: 'integrity',
+  name,
+  ok,
+  value,
+  expected: 'as in the manifest',
+});
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 
-export async function validate(dir: string): Promise<Check[]> {
+export interface ValidateOptions {
+  /** DuckDB's memory limit, as DuckDB reads it ("500MB", "2GiB"); beyond it, DuckDB spills to disk. */
+  memoryLimit?: string;
+}
+
+export async function validate(dir: string, options: ValidateOptions = {}): Promise<Check[]> {
   if (!existsSync(dir)) throw new UsageError(`no dataset at ${dir}`);
   const manifests = datasetManifests(dir);
   if (manifests.length === 0) throw new UsageError(`${dir} has no _manifest.json: not a finished sndsbench dataset`);
   // Integrity first: the other checks read the files, and a damaged one would mislead or stop them.
   const { files, problems: broken } = await checkIntegrity(dir, manifests);
-  const integrity = (name: string, ok: boolean, value: string) => ({
-    group: 'integrity',
-    name,
-    ok,
-    value,
-    expected: 'as in the manifest',
-  });
   if (broken.length) return broken.map((b) => integrity(b, false, 'FAILED'));
   const params = JSON.parse(readFileSync(join(dir, manifests[0]), 'utf8')).parameters as { years: string };
   const [firstYear, lastYear] = params.years.split('-').map(Number);
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await db.connect();
-  const present = new Set(readdirSync(dir).filter((t) => schemas().has(t)));
-  for (const t of present) {
-    await conn.run(
-      `CREATE VIEW ${t} AS SELECT * FROM ` +
-        `read_parquet(${sqlString(join(dir, t, '**', '*.parquet'))}, hive_partitioning = false)`,
-    );
+  const dataset = await openDataset(dir, options.memoryLimit);
+  try {
+    return await runChecks(dataset, dir, firstYear, lastYear, files);
+  } finally {
+    dataset.close();
   }
+}
+
+/** Every check, in order, on the dataset's views. */
+async function runChecks(
+  { conn, present }: DatasetDb,
+  dir: string,
+  firstYear: number,
+  lastYear: number,
+  files: number,
+): Promise<Check[]> {
   const checks: Check[] = [
     integrity('every file present, of its size and SHA-256, none unlisted', true, `${files} files`),
   ];
@@ -268,8 +281,6 @@ export async function validate(dir: string): Promise<Check[]> {
 
   if (present.has('IR_BEN_R')) checks.push(...(await marginals(conn, firstYear, lastYear, present)));
   for (const group of GROUPS) checks.push(...(await group(ctx)));
-  conn.closeSync();
-  db.closeSync();
   return checks;
 }
 
