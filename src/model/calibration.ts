@@ -49,7 +49,7 @@ export interface Calibration {
   /** Live births a year and population at 1 January (Insee), for the share of newborns. */
   births(year: number): number;
   population: number;
-  /** Prevalence of each condition by sex and age band, scaled to the published overall figure. */
+  /** Prevalence of each condition by sex and age band held before the window (the published one, less incidence). */
   prevalence: Float64Array[]; // [condition][sex*7 + band]
   /**
    * Yearly hazard of beginning each condition by sex and age band: the published incidence (model.json
@@ -270,7 +270,10 @@ function load(): Calibration {
       for (let b = 0; b < bands; b++)
         raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
-    return raw.map((p) => Math.min(0.95, p));
+    // Held before the window: the published prevalence less a year and a half of incidence, so that over a
+    // window of three years, where conditions begin (population.ts), the prevalence averages the published one.
+    const before = Math.max(0.5, 1 - (1.5 * c.incidence.per_1000) / 1000 / c.prevalence);
+    return raw.map((p) => Math.min(0.95, p * before));
   });
 
   const incidence = model.conditions.map((c, k) => {

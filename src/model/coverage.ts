@@ -119,13 +119,13 @@ function otherAld(p: Params, who: Person): { number: number; nature: number; icd
 }
 
 /** Years over which the ALD the model's conditions do not draw were first recognised, up to the last year. */
-const OTHER_ALD_HISTORY_YEARS = 6;
+const OTHER_ALD_HISTORY_YEARS = 5;
 
 /**
  * Every ALD period of a person up to the last generated year: recognised before or during the years,
  * for 5 years (3 hors liste), renewed at each term at the stated rate; the model's conditions' ALD are
  * always renewed, since their care goes on. A condition begun inside the years has its ALD from the day
- * its application is granted (onset.ts); the other ALD begin over the six years up to the last year, so
+ * its application is granted (onset.ts); the other ALD begin over the five years up to the last year, so
  * that some are new in each year.
  */
 export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {

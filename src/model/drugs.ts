@@ -372,8 +372,8 @@ export function chronicDeliveries(py: PersonYear): Delivery[] {
       if ((k + tr.phase) % tr.every !== 0) continue;
       if (tr.window && (k - firstCycle < tr.window[0] || k - firstCycle >= tr.window[1])) continue;
       if (tr.active) {
-        // In its episode, and not within half a pack of a course's first delivery.
-        if (t < tr.active[0] || t >= tr.active[1]) continue;
+        // In its episode, not within half a pack of a course's first delivery nor of its end.
+        if (t < tr.active[0] || t >= tr.active[1] - (cycle * tr.every) / 2) continue;
         if (tr.fresh && t - tr.active[0] < (cycle * tr.every) / 2) continue;
       }
       if (tr.chance < 1 && !py.rng.chance(tr.chance)) continue;
