@@ -46,6 +46,8 @@ export interface AmbulatoryContext {
   held: Condition[];
   /** Whether the person holds an ALD: transport and IJ at 100%. */
   anyAld: boolean;
+  /** Whether one of the person's ALD periods is open on a day: her ALD-related care is exonerated then. */
+  aldOn(date: number): boolean;
   claims: ClaimLike[];
   stays: { entry: number; exit: number; dp: string; seances: number }[];
   pv: { gpOf(i: number): number; specialistOf(spe: number, i: number): number };
@@ -257,11 +259,14 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
       const visits = forfait ? 1 : 1 + (rng.chance(prog.second_visit) ? 1 : 0);
       const lines = [forfait ? nurseLine(level) : nurseLine(prog.nature, prog.coefficient), nurseLine('IFI')];
       if (prog.nature === 'AMI' && prog.coefficient <= 1.5) lines.push(nurseLine('MAU'));
+      // The daily care of a person in ALD is care of her ALD: exonerated, at 100%.
+      const ald = x.aldOn(d);
       for (const l of lines) {
         l.quantity = visits;
         l.base = Math.round(l.base * visits * 100) / 100;
+        if (ald) l.rate = 100;
       }
-      act(d, nu.spe, lines);
+      act(d, nu.spe, lines).ald = ald;
     }
   }
 
@@ -338,7 +343,9 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
     const end = Math.min(23 * 60 + 59, start + 15 * (1 + rng.int(6)));
     const hhmm = (minutes: number) => Math.floor(minutes / 60) * 100 + (minutes % 60);
     const trip = { departure: hhmm(start), arrival: hhmm(end) };
-    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: x.anyAld ? 100 : tr.rate, trip }]);
+    const ald = x.aldOn(date);
+    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: ald ? 100 : tr.rate, trip }]).ald =
+      ald;
   };
   for (const s of x.stays) {
     if (s.seances ? !rng.chance(tr.seance_share) : !rng.chance(tr.stay_share[band])) continue;
@@ -369,6 +376,14 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
       }
     }
   }
+}
+
+/** A midwife's consultation line (a prenatal examination): her C nature at its tariff, at 100% (maternity). */
+export function midwifeConsultation(): ActLine {
+  const mw = data.midwife;
+  const n = mw.natures as Record<string, number>;
+  const t = mw.tariffs as Record<string, number>;
+  return { nature: n.C, quantity: 1, base: t.C, rate: 100 };
 }
 
 /** The person-level draw of being an employee: fixed across years. */

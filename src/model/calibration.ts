@@ -14,6 +14,7 @@ import { drugModelProblems } from './check-drugs.js';
 import model from '../../calibration/model.json' with { type: 'json' };
 import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ambulatoryProblems } from './ambulatory-check.js';
+import { perinatalProblems } from './perinatal.js';
 
 export type Model = typeof model;
 export type Condition = Model['conditions'][number];
@@ -48,8 +49,13 @@ export interface Calibration {
   /** Live births a year and population at 1 January (Insee), for the share of newborns. */
   births(year: number): number;
   population: number;
-  /** Prevalence of each condition by sex and age band, scaled to the published overall figure. */
+  /** Prevalence of each condition by sex and age band held before the window (the published one, less incidence). */
   prevalence: Float64Array[]; // [condition][sex*7 + band]
+  /**
+   * Yearly hazard of beginning each condition by sex and age band: the published incidence (model.json
+   * `incidence`), shaped like the prevalence (an assumption where no age table was published).
+   */
+  incidence: Float64Array[]; // [condition][sex*7 + band]
   /** GP consultations a year for a person without conditions, by age band, scaled to 3.3 overall. */
   gpBase: number[];
   /** Share of the population by sex and age band, for calibrating rates. */
@@ -57,10 +63,12 @@ export interface Calibration {
   deptCodes: string[];
   /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
   fundOf: Map<string, string>;
-  /** GHM roots (5 characters) of MS_GM9_V with the level letters each has. */
+  /** GHM roots (5 characters) of the V11 classification of 2023 with the level characters each has. */
   roots: Roots;
   /** The GHS of each GHM: one number a GHM. */
   ghs: Map<string, number>;
+  /** ATIH's 2023 stays in the GHMs of a root (5 characters) or in one GHM, national: the case mix's reference. */
+  ghmStays(prefix: string): number;
 }
 
 let cached: Calibration | undefined;
@@ -103,19 +111,56 @@ export function checkCalibration(): void {
   checkModel(model, n);
   const problems = [
     ...restrictionProblems(knownCodes(n)),
-    ...drugModelProblems(n, model.age_bands.length),
+    ...drugModelProblems(
+      n,
+      model.age_bands.length,
+      model.conditions.map((c) => c.name),
+    ),
+    ...conditionProblems(n),
+    ...perinatalProblems({
+      ccam: (c) => n.IR_CCAM_V63.has(c),
+      nabm: (c) => n.IR_BIO_R.has(c),
+      atc: (c) => catalogue().substances.has(c),
+    }),
     ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
     ...ambulatoryProblems(
       ambulatoryModel,
       { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
       model.age_bands.length,
     ),
+    ...(ambulatoryModel.nurse.programmes as { condition?: string }[])
+      .filter((x) => x.condition && !model.conditions.some((c) => c.name === x.condition))
+      .map((x) => `ambulatory.json nurse.programmes: "${x.condition}" names no condition of model.json`),
   ];
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     throw new UsageError(`calibration: ${problems[0]}${more}`);
   }
   checked = true;
+}
+
+/** Each condition's incidence and onset: a rate, delays in order, drugs in the catalogue. */
+function conditionProblems(n: Nomenclatures): string[] {
+  const out: string[] = [];
+  const names = new Set<string>();
+  for (const c of model.conditions) {
+    if (names.has(c.name)) out.push(`model.json conditions: "${c.name}" appears twice`);
+    names.add(c.name);
+    const i = c.incidence;
+    if (!(i.per_1000 >= 0 && i.per_1000 < 100)) out.push(`model.json ${c.name}.incidence.per_1000 ${i.per_1000}`);
+    const o = i.onset;
+    for (const [k, v] of [
+      ['treatment_days', o.treatment_days],
+      ['ald_days', o.ald_days],
+    ] as const)
+      if (v.length !== 2 || v[0] > v[1] || v[0] < 0) out.push(`model.json ${c.name}.incidence.onset.${k} [${v}]`);
+    if (!n.IR_SPE_V.has(String(o.specialty))) out.push(`model.json ${c.name}.incidence.onset.specialty ${o.specialty}`);
+    if ('drugs' in o)
+      for (const d of o.drugs ?? [])
+        if (!catalogue().substances.has(d.atc))
+          out.push(`model.json ${c.name}.incidence.onset.drugs "${d.atc}" is not in drugs_catalogue.csv`);
+  }
+  return out;
 }
 
 /** Whether a code or prefix of each kind names something: the nomenclatures, or the drug catalogue for ATC. */
@@ -141,14 +186,20 @@ export function drawnDiagnoses(): string[] {
   return [
     ...model.stays.chapters.flatMap((ch) => Object.keys(ch.codes)),
     ...model.conditions.flatMap((c) => ('stays' in c && c.stays ? Object.keys(c.stays.codes) : [])),
+    ...model.conditions.flatMap((c) =>
+      'stay' in c.incidence.onset && c.incidence.onset.stay ? Object.keys(c.incidence.onset.stay.codes) : [],
+    ),
   ];
 }
 
-/** The GHMs of MS_GM9_V (its CMD column drops the leading zero: the code's first two digits are read). */
+/**
+ * The GHMs of ATIH's V11 classification of 2023 (calibration/reference/ghm_classification_2023.csv): the
+ * PMSI tables say GRG_VER 11, so their GHMs are these, not the V9 list of the MS_GM9_V nomenclature.
+ */
 function readGhms(): string[] {
-  return readCsv(nomenclaturePath('MS_GM9_V'), ';')
-    .map((r) => r.GM9_GHM_COD)
-    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z]$/.test(c))
+  return readCsv(ref('ghm_classification_2023.csv'))
+    .map((r) => r.ghm)
+    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z0-9]$/.test(c))
     .sort();
 }
 
@@ -219,7 +270,16 @@ function load(): Calibration {
       for (let b = 0; b < bands; b++)
         raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
-    return raw.map((p) => Math.min(0.95, p));
+    // Held before the window: the published prevalence less a year and a half of incidence, so that over a
+    // window of three years, where conditions begin (population.ts), the prevalence averages the published one.
+    const before = Math.max(0.5, 1 - (1.5 * c.incidence.per_1000) / 1000 / c.prevalence);
+    return raw.map((p) => Math.min(0.95, p * before));
+  });
+
+  const incidence = model.conditions.map((c, k) => {
+    const mean = prevalence[k].reduce((s, x, i) => s + x * bandShare[i], 0);
+    const rate = c.incidence.per_1000 / 1000;
+    return prevalence[k].map((x) => (mean > 0 ? Math.min(0.2, (rate * x) / mean) : 0));
   });
 
   // Expected extra GP visits from conditions, per band, then the base that brings the mean to 3.3.
@@ -256,8 +316,15 @@ function load(): Calibration {
   }
   for (const d of deptCodes) if (!fundOf.has(d)) fundOf.set(d, ('01C' + snDept(d) + '000').slice(0, 9));
 
-  // GHS numbers are not in the nomenclatures: each GHM gets its rank in MS_GM9_V's sorted codes.
-  const ghs = new Map(readGhms().map((code, i) => [code, 1 + i]));
+  // Each GHM's GHS: ATIH's 2023 public-sector number (the lowest where a GHM has several); none for the
+  // few GHMs ATIH does not price.
+  const classification = readCsv(ref('ghm_classification_2023.csv'));
+  const staysBy = new Map<string, number>();
+  for (const r of classification) {
+    for (const k of [r.ghm.slice(0, 5), r.ghm]) staysBy.set(k, (staysBy.get(k) ?? 0) + Number(r.stays_2023 || 0));
+  }
+  const ghmStays = (prefix: string) => staysBy.get(prefix) ?? 0;
+  const ghs = new Map(classification.filter((r) => r.ghs).map((r) => [r.ghm, Number(r.ghs)]));
 
   return {
     model,
@@ -268,12 +335,14 @@ function load(): Calibration {
     births,
     population,
     prevalence,
+    incidence,
     gpBase,
     bandShare,
     deptCodes,
     fundOf,
     roots: readRoots(),
     ghs,
+    ghmStays,
   };
 }
 

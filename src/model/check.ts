@@ -115,8 +115,16 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
     const at = `deaths.groups[${g.group}]`;
     g.codes.forEach((code, j) => icd10(`${at}.codes[${j}]`, code));
     (('immediate' in g && g.immediate) || []).forEach((code, j) => icd10(`${at}.immediate[${j}]`, code));
-    for (const [cause, codes] of Object.entries('injuries' in g ? (g.injuries as Record<string, string[]>) : {})) {
+    const injuries = ('injuries' in g ? g.injuries : undefined) as unknown as Record<string, string[]> | undefined;
+    for (const [cause, codes] of Object.entries(injuries ?? {})) {
       codes.forEach((code, j) => pmsi(`${at}.injuries.${cause}[${j}]`, code));
+    }
+    // An external group names each cause's injuries; weights and profiles match their lists.
+    if (injuries) for (const code of g.codes) if (!injuries[code]) bad(`${at}.injuries`, code, 'has no injuries');
+    if ('weights' in g && g.weights.length !== g.codes.length)
+      bad(`${at}.weights`, String(g.weights.length), 'is not one per code');
+    if ('age_factor' in g && g.age_factor.length !== m.deaths.profile_age_min.length) {
+      bad(`${at}.age_factor`, String(g.age_factor.length), 'is not one per profile_age_min');
     }
     for (const [cause, code] of Object.entries('stay_codes' in g ? (g.stay_codes as Record<string, string>) : {})) {
       pmsi(`${at}.stay_codes.${cause}`, code);

@@ -8,6 +8,7 @@ import { calibration, nomenclaturePath, snDept } from './calibration.js';
 import { mix32, streamKey } from './rng.js';
 import { day, parts, SENTINEL_DATE } from './dates.js';
 import type { Params, Person } from './population.js';
+import { onsetOf } from './onset.js';
 
 export type ReferentialParams = typeof referentials;
 export const referentialParams = (): ReferentialParams => referentials;
@@ -117,10 +118,15 @@ function otherAld(p: Params, who: Person): { number: number; nature: number; icd
   return { number, nature: ALD_LIST, icd10 };
 }
 
+/** Years over which the ALD the model's conditions do not draw were first recognised, up to the last year. */
+const OTHER_ALD_HISTORY_YEARS = 5;
+
 /**
  * Every ALD period of a person up to the last generated year: recognised before or during the years,
  * for 5 years (3 hors liste), renewed at each term at the stated rate; the model's conditions' ALD are
- * always renewed, since their care goes on.
+ * always renewed, since their care goes on. A condition begun inside the years has its ALD from the day
+ * its application is granted (onset.ts); the other ALD begin over the five years up to the last year, so
+ * that some are new in each year.
  */
 export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
   const m = calibration().model;
@@ -128,9 +134,15 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
   const lastDay = day(p.lastYear, 12, 31);
   const firstDay = day(p.firstYear, 1, 1);
   const out: AldPeriod[] = [];
-  const add = (k: number, number: number, nature: number, icd10: string, chronic: boolean) => {
+  const add = (k: number, number: number, nature: number, icd10: string, chronic: boolean, from?: number) => {
     const years = nature === ALD_LIST ? a.duration_years : 3;
-    let start = Math.max(who.birth, firstDay - Math.floor(hashDraw(p, PURPOSE.aldStart, who.index, k) * 3650));
+    const history = OTHER_ALD_HISTORY_YEARS * 365;
+    const u = hashDraw(p, PURPOSE.aldStart, who.index, k);
+    let start = Math.max(
+      who.birth,
+      from ?? (chronic ? firstDay - Math.floor(u * 3650) : lastDay - Math.floor(u * history)),
+    );
+    if (who.death !== SENTINEL_DATE && start > who.death) return;
     for (let n = 0; start <= lastDay && (who.death === SENTINEL_DATE || start <= who.death); n++) {
       const [y, mo, d] = parts(start);
       const end = day(y + years, mo, d) - 1;
@@ -143,7 +155,7 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
     const c = m.conditions[k];
     if (!who.ald.has(k) || !('ald' in c) || !c.ald) continue;
     const icd = who.sex === 1 && 'icd10_male' in c.ald && c.ald.icd10_male ? c.ald.icd10_male : c.ald.icd10;
-    add(k, c.ald.number, ALD_LIST, icd, true);
+    add(k, c.ald.number, ALD_LIST, icd, true, onsetOf(p, who, k)?.ald);
   }
   const other = otherAld(p, who);
   if (other) add(m.conditions.length, other.number, other.nature, other.icd10, false);

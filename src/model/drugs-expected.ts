@@ -49,6 +49,7 @@ function samplePerson(
     from,
     to: day(SAMPLE_YEAR + 1, 1, 1),
     y: SAMPLE_YEAR,
+    window: [from, day(SAMPLE_YEAR + 1, 1, 1)],
     days: yearCalendar(SAMPLE_YEAR),
     rng,
     stable: (key) => new Rng(keyHash(`${id}:${key}`)),
@@ -102,6 +103,7 @@ export function personYearRows(sex: number, age: number, prevalence: number[], p
                 drugs: c.drugs,
                 biology: c.biology,
                 ald: 'ald' in c && !!c.ald && rng.chance(c.ald.share),
+                since: day(SAMPLE_YEAR, 1, 1),
               },
             ]
           : [],

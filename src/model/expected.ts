@@ -7,7 +7,7 @@ import { ageAt, newbornShare, type Params, type Person } from './population.js';
 import { providers } from './providers.js';
 import { day, yearOf } from './dates.js';
 import { meanCauseRows, meanDeathStays } from './death.js';
-import { deliveryRate, meanSeances } from './pathway.js';
+import { deliveryRate, meanCataractStays, meanSeances } from './pathway.js';
 import { stayBudget } from './stay-budget.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
@@ -265,7 +265,9 @@ export function expectedRows(p: Params): ExpectedRows {
         add('T_MCOaaB', y - 1, (people * dying * death.before) / 2);
         add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
       }
-      const stays = generalStays + conditionStaysNow + seances.seances * f + childbirths + newborn + endOfLife;
+      const cataracts = meanCataractStays(age) * f;
+      const stays =
+        generalStays + conditionStaysNow + seances.seances * f + childbirths + newborn + endOfLife + cataracts;
       const stayActs = meanOver(
         m.stays.chapters.filter((x) => codesFor(x.codes, sex, age).fits),
         (x) => budget.chapter.get(x.chapter)!,
@@ -300,7 +302,11 @@ export function expectedRows(p: Params): ExpectedRows {
       add('T_MCOaaC', y, people * stays);
       const associated = (generalStays + endOfLife) * associatedPerPerson + conditionStaysTimesAssociated * f;
       add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
-      add('T_MCOaaA', y, people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths));
+      add(
+        'T_MCOaaA',
+        y,
+        people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths + 2 * cataracts),
+      );
     }
   }
   // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.

@@ -22,6 +22,11 @@ export interface Person {
   conditions: number[];
   /** ALD (long-term condition) per held condition, by condition index. */
   ald: Set<number>;
+  /**
+   * The day a condition begins, for the conditions that begin inside the generated years (incidence);
+   * the others in `conditions` are held from before the first year.
+   */
+  onset: Map<number, number>;
   /** Death date, or SENTINEL_DATE when alive at the end of the last year. */
   death: number;
   /** Whether the person is born inside the generated years (a newborn). */
@@ -29,7 +34,16 @@ export interface Person {
 }
 
 /** Purposes of the random streams, so that each part of a person can be redrawn alone. */
-export const STREAM = { demography: 1, conditions: 2, mortality: 3, care: 4, death: 5, referential: 6 } as const;
+export const STREAM = {
+  demography: 1,
+  conditions: 2,
+  mortality: 3,
+  care: 4,
+  death: 5,
+  referential: 6,
+  /** Conditions that begin inside the generated years, one draw a condition and year. */
+  incidence: 7,
+} as const;
 
 export function personRng(p: Params, index: number, purpose: number, year = 0): Rng {
   return new Rng(streamKey(p.seed, purpose, index, year));
@@ -102,7 +116,23 @@ export function person(p: Params, index: number): Person {
       break;
     }
   }
-  return { index, sex, birth, dept: cell.dept, conditions, ald, death, newborn };
+  // Incidence: each year, a person without a condition begins it with the hazard of her sex and age that
+  // year (calibration.ts); the day is uniform over the part of the year lived, the ALD follows at its share.
+  const onset = new Map<number, number>();
+  const irng = personRng(p, index, STREAM.incidence);
+  for (let y = p.firstYear; y <= p.lastYear; y++) {
+    const from = Math.max(day(y, 1, 1), birth);
+    const to = death === SENTINEL_DATE ? day(y + 1, 1, 1) : Math.min(day(y + 1, 1, 1), death);
+    const at = (sex - 1) * bands + ageBand(Math.max(0, y - yearOf(birth)));
+    cal.model.conditions.forEach((c, k) => {
+      const u = irng.float();
+      if (from >= to || conditions.includes(k) || u >= cal.incidence[k][at]) return;
+      conditions.push(k);
+      onset.set(k, from + Math.floor(irng.float() * (to - from)));
+      if ('ald' in c && c.ald && irng.chance(c.ald.share)) ald.add(k);
+    });
+  }
+  return { index, sex, birth, dept: cell.dept, conditions, ald, death, newborn, onset };
 }
 
 /** Days of year `y` the person was alive: [from, to), empty when from >= to. */
