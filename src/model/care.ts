@@ -408,7 +408,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const s of [...stays]) {
       if (s.died || s.seances || !o.event_codes.some((e) => s.dp.startsWith(e))) continue;
       if ([...onsets.values()].some((x) => x.stay?.entry === s.entry)) continue;
-      for (const d of afterEventDeliveries(py, s.exit, o.drugs, taken)) deliver(d, gp);
+      for (const d of afterEventDeliveries(py, s.exit, o.drugs ?? [], taken)) deliver(d, gp);
     }
   }
 
