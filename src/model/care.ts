@@ -1,7 +1,8 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
-import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { aliveSpan, ageAt, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
@@ -181,7 +182,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     y,
     days,
     rng,
-    stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
+    stable: (key) => personRng(p, who.index, STREAM.treatments, hash(key)),
     window: [day(p.firstYear, 1, 1), day(p.lastYear + 1, 1, 1)],
     conditions: held.map((c) => ({
       name: c.name,

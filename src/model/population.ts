@@ -1,6 +1,7 @@
 // Beneficiary i, as a pure function of (seed, i, parameters): demographics, chronic conditions,
 // and the date of death if it falls inside the generated years.
 import { Rng, streamKey } from './rng.js';
+import { STREAM } from './streams.js';
 import { ageBand, calibration } from './calibration.js';
 import { day, parts, SENTINEL_DATE, yearOf } from './dates.js';
 import { dayIn, yearCalendar } from './calendar.js';
@@ -33,20 +34,9 @@ export interface Person {
   newborn: boolean;
 }
 
-/** Purposes of the random streams, so that each part of a person can be redrawn alone. */
-export const STREAM = {
-  demography: 1,
-  conditions: 2,
-  mortality: 3,
-  care: 4,
-  death: 5,
-  referential: 6,
-  /** Conditions that begin inside the generated years, one draw a condition and year. */
-  incidence: 7,
-} as const;
-
-export function personRng(p: Params, index: number, purpose: number, year = 0): Rng {
-  return new Rng(streamKey(p.seed, purpose, index, year));
+/** Person `index`'s stream `stream` (a number of streams.ts), keyed further by `parts` (0 when none). */
+export function personRng(p: Params, index: number, stream: number, ...parts: number[]): Rng {
+  return new Rng(streamKey(p.seed, stream, index, ...(parts.length ? parts : [0])));
 }
 
 export function ageAt(person: Person, d: number): number {
