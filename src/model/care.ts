@@ -19,17 +19,9 @@ import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from 
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
-import {
-  afterEventDeliveries,
-  chronicDeliveries,
-  otherPrescriptions,
-  vaccineDeliveries,
-  visitPrescription,
-  type Delivery,
-  type DrugLine,
-  type PersonYear,
-} from './drugs.js';
-import { labVisits, withForfaits } from './biology.js';
+import { afterEventDeliveries, visitPrescription, type Delivery, type DrugLine, type PersonYear } from './drugs.js';
+import { withForfaits } from './biology.js';
+import { personYearDraws } from './person-year.js';
 import { inInfancy, infantEvents, perinatalParams, prenatalEvents, type PerinatalEvent } from './perinatal.js';
 import { substance } from './drug-catalogue.js';
 
@@ -284,11 +276,13 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
 
   // Drugs beside the visits' prescriptions: dentists' and hospitals', long-term treatments, vaccines.
-  for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) deliver(d, gp);
+  // The person-year's own draws (person-year.ts): drawn alike for plan's means.
+  const own = personYearDraws(py);
+  for (const d of own.deliveries) deliver(d, gp);
 
   // Biology: check-ups and each condition's monitoring tests.
   const lab = pv.labOf(who.index);
-  for (const v of labVisits(py)) {
+  for (const v of own.labVisits) {
     const c = base('lab', v.date, lab, 0);
     c.prescriber = gp;
     c.ald = v.ald;

@@ -7,15 +7,10 @@ import { STREAM } from './streams.js';
 import { ageBand, calibration } from './calibration.js';
 import { yearCalendar } from './calendar.js';
 import { day } from './dates.js';
-import {
-  chronicDeliveries,
-  otherPrescriptions,
-  vaccineDeliveries,
-  visitPrescription,
-  type PersonYear,
-} from './drugs.js';
+import { visitPrescription, type PersonYear } from './drugs.js';
+import { personYearDraws } from './person-year.js';
 import { dispensingLines } from './dispensing.js';
-import { labLines, labVisits } from './biology.js';
+import { labLines } from './biology.js';
 
 /** ER_PRS_F lines, ER_PHA_F rows and ER_BIO_F rows. */
 export interface DrugRows {
@@ -113,11 +108,12 @@ export function personYearRows(sex: number, age: number, prevalence: number[], p
           : [],
       );
       const py = samplePerson(sex, age, rng, keyHash(`${key}:${k}`), conditions);
-      for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) {
+      const own = personYearDraws(py);
+      for (const d of own.deliveries) {
         prs += dispensingLines(d.drugs, d.ald, age).length;
         pha += d.drugs.length;
       }
-      for (const v of labVisits(py)) {
+      for (const v of own.labVisits) {
         prs += labLines(v.tests, v.ald).length;
         bio += v.tests.length;
       }
