@@ -272,9 +272,11 @@ function load(): Calibration {
       for (let b = 0; b < bands; b++)
         raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
-    // Held before the window: the published prevalence less a year and a half of incidence, so that over a
-    // window of three years, where conditions begin (population.ts), the prevalence averages the published one.
-    const before = Math.max(0.5, 1 - (1.5 * c.incidence.per_1000) / 1000 / c.prevalence);
+    // Held before the window: the published prevalence less a year and a half of incidence net of remission,
+    // so that over a window of three years, where conditions begin and end (population.ts), the prevalence
+    // averages the published one.
+    const net = c.incidence.per_1000 / 1000 - (c.remission?.per_year ?? 0) * c.prevalence;
+    const before = Math.max(0.5, 1 - (1.5 * net) / c.prevalence);
     return raw.map((p) => Math.min(0.95, p * before));
   });
 

@@ -1,7 +1,7 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
-import { aliveSpan, ageAt, personRng, type Params, type Person } from './population.js';
+import { aliveSpan, ageAt, holdsIn, personRng, type Params, type Person } from './population.js';
 import { STREAM } from './streams.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
@@ -144,7 +144,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const o = onsetOf(p, who, k);
     if (o) onsets.set(m.conditions[k], o);
   }
-  const held: Condition[] = who.conditions.map((k) => m.conditions[k]).filter((c) => (onsets.get(c)?.day ?? from) < to);
+  const held: Condition[] = who.conditions
+    .filter((k) => holdsIn(who, k, y))
+    .map((k) => m.conditions[k])
+    .filter((c) => (onsets.get(c)?.day ?? from) < to);
   const diagnosed = (c: Condition) => Math.max(from, onsets.get(c)?.day ?? from);
   const heldFraction = (c: Condition) => Math.max(0, to - diagnosed(c)) / 365;
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));

@@ -123,7 +123,8 @@ const OTHER_ALD_HISTORY_YEARS = 5;
 /**
  * Every ALD period of a person up to the last generated year: recognised before or during the years,
  * for 5 years (3 hors liste), renewed at each term at the stated rate; the model's conditions' ALD are
- * always renewed, since their care goes on. A condition begun inside the years has its ALD from the day
+ * renewed while their care goes on: a condition in remission (population.ts) leaves its ALD at the term of the
+ * period running when it ends (a cancer's 5 years). A condition begun inside the years has its ALD from the day
  * its application is granted (onset.ts); the other ALD begin over the five years up to the last year, so
  * that some are new in each year.
  */
@@ -134,6 +135,8 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
   const firstDay = day(p.firstYear, 1, 1);
   const out: AldPeriod[] = [];
   const add = (k: number, number: number, nature: number, icd10: string, chronic: boolean, from?: number) => {
+    const ends = who.ended.get(k);
+    const heldUntil = ends === undefined ? Infinity : day(ends, 12, 31);
     const years = nature === ALD_LIST ? a.duration_years : 3;
     const history = OTHER_ALD_HISTORY_YEARS * 365;
     const u = hashDraw(p, STREAM.aldStart, who.index, k);
@@ -147,6 +150,7 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
       const end = day(y + years, mo, d) - 1;
       out.push({ number, nature, icd10, start, end });
       if (!chronic && hashDraw(p, STREAM.aldRenewal, who.index, k, n) >= a.renewal_probability) break;
+      if (end >= heldUntil) break;
       start = end + 1;
     }
   };

@@ -2,7 +2,7 @@
 // (CMD 28: chemotherapy and radiotherapy for people with a cancer, dialysis for end-stage kidney
 // disease), deliveries at the rate that matches Insee's births, and each newborn's stay at birth.
 import { ageBand, calibration } from './calibration.js';
-import { personRng, type Params, type Person } from './population.js';
+import { holdsIn, personRng, type Params, type Person } from './population.js';
 import { STREAM } from './streams.js';
 import { cumulative } from './rng.js';
 import { parts } from './dates.js';
@@ -155,7 +155,7 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
       const cell = (who.sex - 1) * cal.model.age_bands.length + ageBand(age);
       treated = personRng(p, who.index, STREAM.pathwayState, i).chance(k.prevalence[cell]);
     } else {
-      treated = k.condition >= 0 && who.conditions.includes(k.condition);
+      treated = k.condition >= 0 && holdsIn(who, k.condition, y);
       if (treated) treated = yearRng(p, who, y, 1 + i).chance(k.kind.share ?? 0);
     }
     if (!treated) return;

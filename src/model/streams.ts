@@ -24,6 +24,7 @@ const TABLE = {
   employment: { id: 13, draws: 'whether a person is employed, for daily allowances (person)' },
   prenatal: { id: 14, draws: "a delivery's prenatal follow-up (person, delivery day)" },
   infant: { id: 15, draws: "a child's examinations and vaccines of the first two years (person)" },
+  remission: { id: 16, draws: 'the year a condition ends, where it ends (person, condition)' },
   scheme: { id: 17, draws: "a person's insurance scheme (person)" },
   css: { id: 18, draws: 'complémentaire santé solidaire (person)' },
   ame: { id: 19, draws: 'state medical aid (person)' },
