@@ -3,8 +3,9 @@
 // specialist consultations themselves (calibration/ambulatory.json). Pure: its own random stream.
 import data from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ageBand, calibration, type Condition } from './calibration.js';
-import { ageAt, personRng, STREAM, type Params, type Person } from './population.js';
-import { cumulative, mix32, type Rng } from './rng.js';
+import { ageAt, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
+import { cumulative, hashUnit, streamKey, type Rng } from './rng.js';
 import { day } from './dates.js';
 import { eligible } from './eligible.js';
 import { dayIn, weekdayOf, type YearCalendar } from './calendar.js';
@@ -96,7 +97,7 @@ const gpSpecialtyCodes = Object.keys(C.gp_specialty).map(Number);
 export const GP_SPECIALTIES: readonly number[] = gpSpecialtyCodes;
 /** The specialty (PSE_SPE_COD) of GP number j: 1, 22 or 23, fixed for the GP. */
 export function gpSpecialty(j: number): number {
-  const u = mix32(j ^ 0x5bd1e995) / 4294967296;
+  const u = hashUnit(streamKey(STREAM.gpSpecialty, j));
   let i = 0;
   while (i < gpSpecialtyCum.length - 1 && u * gpSpecialtyCum[gpSpecialtyCum.length - 1] >= gpSpecialtyCum[i]) i++;
   return gpSpecialtyCodes[i];
@@ -206,7 +207,7 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
   const band = ageBand(age);
   const span = to - from;
   const fraction = span / 365;
-  const rng = personRng(p, who.index, STREAM.care, 100_000 + y);
+  const rng = personRng(p, who.index, STREAM.ambulatory, y);
   const gp = pv.gpOf(who.index);
   const uniformDay = () => from + rng.int(span);
 
@@ -357,7 +358,7 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
 
   // Daily allowances: sick-leave spells of employees, paid a fortnight at a time.
   const ij = data.daily_allowances;
-  if (personRng(p, who.index, STREAM.conditions, EMPLOYED_KEY).float() < employedShare(age)) {
+  if (personRng(p, who.index, STREAM.employment).float() < employedShare(age)) {
     for (let s = rng.poisson(ij.spells_per_year * fraction); s > 0; s--) {
       const start = uniformDay();
       const mean = rng.chance(ij.long_share) ? ij.long_mean_days : ij.short_mean_days;
@@ -385,9 +386,6 @@ export function midwifeConsultation(): ActLine {
   const t = mw.tariffs as Record<string, number>;
   return { nature: n.C, quantity: 1, base: t.C, rate: 100 };
 }
-
-/** The person-level draw of being an employee: fixed across years. */
-const EMPLOYED_KEY = 0x1e3779b1;
 const POSTNATAL_DAY = 42;
 
 /** Days of a delivery's midwife care: before entry (negative), after exit (positive). */

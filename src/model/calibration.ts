@@ -9,22 +9,23 @@ import { CODE_COLUMNS, checkModel, type Nomenclatures } from './check.js';
 import { restrictionProblems, type CodeKind } from './restrictions.js';
 import { groupingProblems, type Roots } from './grouping.js';
 import { UsageError } from '../util/errors.js';
-import { catalogue } from './drug-catalogue.js';
+import { catalogue, drugs } from './drug-catalogue.js';
 import { drugModelProblems } from './check-drugs.js';
-import model from '../../calibration/model.json' with { type: 'json' };
+import modelFile from '../../calibration/model.json' with { type: 'json' };
 import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ambulatoryProblems } from './ambulatory-check.js';
 import { perinatalProblems } from './perinatal.js';
+import { loadModel, type Condition, type Model } from './conditions.js';
+import { conditionNameProblems } from './condition-names.js';
 
-export type Model = typeof model;
-export type Condition = Model['conditions'][number];
+export type { Condition, Model } from './conditions.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 export const nomenclaturePath = (name: string) => projectPath('schemas', 'nomenclatures', name + '.csv');
 
 /** Index of the model's age band for an age in years. */
 export function ageBand(age: number): number {
-  const b = model.age_bands;
+  const b = modelFile.age_bands;
   let i = b.length - 1;
   while (i > 0 && age < b[i]) i--;
   return i;
@@ -107,16 +108,16 @@ let checked = false;
  */
 export function checkCalibration(): void {
   if (checked) return;
+  const model = loadModel();
   const n = readNomenclatures();
   checkModel(model, n);
+  const names = model.conditions.map((c) => c.name);
   const problems = [
+    // A misspelt condition name in a side table would silently give no care: first of all.
+    ...conditionNameProblems({ model, drugs: drugs(), ambulatory: ambulatoryModel }, names),
     ...restrictionProblems(knownCodes(n)),
-    ...drugModelProblems(
-      n,
-      model.age_bands.length,
-      model.conditions.map((c) => c.name),
-    ),
-    ...conditionProblems(n),
+    ...drugModelProblems(n, model.age_bands.length),
+    ...conditionProblems(model, n),
     ...perinatalProblems({
       ccam: (c) => n.IR_CCAM_V63.has(c),
       nabm: (c) => n.IR_BIO_R.has(c),
@@ -128,9 +129,6 @@ export function checkCalibration(): void {
       { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
       model.age_bands.length,
     ),
-    ...(ambulatoryModel.nurse.programmes as { condition?: string }[])
-      .filter((x) => x.condition && !model.conditions.some((c) => c.name === x.condition))
-      .map((x) => `ambulatory.json nurse.programmes: "${x.condition}" names no condition of model.json`),
   ];
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
@@ -139,26 +137,28 @@ export function checkCalibration(): void {
   checked = true;
 }
 
-/** Each condition's incidence and onset: a rate, delays in order, drugs in the catalogue. */
-function conditionProblems(n: Nomenclatures): string[] {
+/** Each condition's incidence, onset and remission: rates, delays in order, drugs in the catalogue. */
+function conditionProblems(model: Model, n: Nomenclatures): string[] {
   const out: string[] = [];
-  const names = new Set<string>();
   for (const c of model.conditions) {
-    if (names.has(c.name)) out.push(`model.json conditions: "${c.name}" appears twice`);
-    names.add(c.name);
+    const file = `conditions/${c.name}.json`;
     const i = c.incidence;
-    if (!(i.per_1000 >= 0 && i.per_1000 < 100)) out.push(`model.json ${c.name}.incidence.per_1000 ${i.per_1000}`);
+    if (!(i.per_1000 >= 0 && i.per_1000 < 100)) out.push(`${file} incidence.per_1000 ${i.per_1000}`);
     const o = i.onset;
     for (const [k, v] of [
       ['treatment_days', o.treatment_days],
       ['ald_days', o.ald_days],
     ] as const)
-      if (v.length !== 2 || v[0] > v[1] || v[0] < 0) out.push(`model.json ${c.name}.incidence.onset.${k} [${v}]`);
-    if (!n.IR_SPE_V.has(String(o.specialty))) out.push(`model.json ${c.name}.incidence.onset.specialty ${o.specialty}`);
-    if ('drugs' in o)
-      for (const d of o.drugs ?? [])
-        if (!catalogue().substances.has(d.atc))
-          out.push(`model.json ${c.name}.incidence.onset.drugs "${d.atc}" is not in drugs_catalogue.csv`);
+      if (v.length !== 2 || v[0] > v[1] || v[0] < 0) out.push(`${file} incidence.onset.${k} [${v}]`);
+    if (!n.IR_SPE_V.has(String(o.specialty))) out.push(`${file} incidence.onset.specialty ${o.specialty}`);
+    for (const d of o.drugs ?? [])
+      if (!catalogue().substances.has(d.atc))
+        out.push(`${file} incidence.onset.drugs "${d.atc}" is not in drugs_catalogue.csv`);
+    const r = c.remission;
+    if (r && !(r.per_year >= 0 && r.per_year < 1))
+      out.push(`${file} remission.per_year ${r.per_year} is not in [0, 1)`);
+    if (r?.after_years !== undefined && !(r.after_years >= 0))
+      out.push(`${file} remission.after_years ${r.after_years} is negative`);
   }
   return out;
 }
@@ -183,6 +183,7 @@ function knownCodes(n: Nomenclatures): Record<CodeKind, (prefix: string) => bool
 
 /** Every principal diagnosis the model draws: the stay chapters' and the conditions' codes. */
 export function drawnDiagnoses(): string[] {
+  const model = loadModel();
   return [
     ...model.stays.chapters.flatMap((ch) => Object.keys(ch.codes)),
     ...model.conditions.flatMap((c) => ('stays' in c && c.stays ? Object.keys(c.stays.codes) : [])),
@@ -211,6 +212,7 @@ function readRoots(): Roots {
 
 function load(): Calibration {
   checkCalibration();
+  const model = loadModel();
   const bands = model.age_bands.length;
   const cells: PopulationCell[] = [];
   const weights: number[] = [];
@@ -270,9 +272,11 @@ function load(): Calibration {
       for (let b = 0; b < bands; b++)
         raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
-    // Held before the window: the published prevalence less a year and a half of incidence, so that over a
-    // window of three years, where conditions begin (population.ts), the prevalence averages the published one.
-    const before = Math.max(0.5, 1 - (1.5 * c.incidence.per_1000) / 1000 / c.prevalence);
+    // Held before the window: the published prevalence less a year and a half of incidence net of remission,
+    // so that over a window of three years, where conditions begin and end (population.ts), the prevalence
+    // averages the published one.
+    const net = c.incidence.per_1000 / 1000 - (c.remission?.per_year ?? 0) * c.prevalence;
+    const before = Math.max(0.5, 1 - (1.5 * net) / c.prevalence);
     return raw.map((p) => Math.min(0.95, p * before));
   });
 

@@ -1,7 +1,8 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
-import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { aliveSpan, ageAt, holdsIn, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
 import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
@@ -18,17 +19,9 @@ import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from 
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
-import {
-  afterEventDeliveries,
-  chronicDeliveries,
-  otherPrescriptions,
-  vaccineDeliveries,
-  visitPrescription,
-  type Delivery,
-  type DrugLine,
-  type PersonYear,
-} from './drugs.js';
-import { labVisits, withForfaits } from './biology.js';
+import { afterEventDeliveries, visitPrescription, type Delivery, type DrugLine, type PersonYear } from './drugs.js';
+import { withForfaits } from './biology.js';
+import { personYearDraws } from './person-year.js';
 import { inInfancy, infantEvents, perinatalParams, prenatalEvents, type PerinatalEvent } from './perinatal.js';
 import { substance } from './drug-catalogue.js';
 
@@ -151,7 +144,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     const o = onsetOf(p, who, k);
     if (o) onsets.set(m.conditions[k], o);
   }
-  const held: Condition[] = who.conditions.map((k) => m.conditions[k]).filter((c) => (onsets.get(c)?.day ?? from) < to);
+  const held: Condition[] = who.conditions
+    .filter((k) => holdsIn(who, k, y))
+    .map((k) => m.conditions[k])
+    .filter((c) => (onsets.get(c)?.day ?? from) < to);
   const diagnosed = (c: Condition) => Math.max(from, onsets.get(c)?.day ?? from);
   const heldFraction = (c: Condition) => Math.max(0, to - diagnosed(c)) / 365;
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
@@ -181,7 +177,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     y,
     days,
     rng,
-    stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
+    stable: (key) => personRng(p, who.index, STREAM.treatments, hash(key)),
     window: [day(p.firstYear, 1, 1), day(p.lastYear + 1, 1, 1)],
     conditions: held.map((c) => ({
       name: c.name,
@@ -283,11 +279,13 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
 
   // Drugs beside the visits' prescriptions: dentists' and hospitals', long-term treatments, vaccines.
-  for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) deliver(d, gp);
+  // The person-year's own draws (person-year.ts): drawn alike for plan's means.
+  const own = personYearDraws(py);
+  for (const d of own.deliveries) deliver(d, gp);
 
   // Biology: check-ups and each condition's monitoring tests.
   const lab = pv.labOf(who.index);
-  for (const v of labVisits(py)) {
+  for (const v of own.labVisits) {
     const c = base('lab', v.date, lab, 0);
     c.prescriber = gp;
     c.ald = v.ald;
@@ -408,7 +406,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const s of [...stays]) {
       if (s.died || s.seances || !o.event_codes.some((e) => s.dp.startsWith(e))) continue;
       if ([...onsets.values()].some((x) => x.stay?.entry === s.entry)) continue;
-      for (const d of afterEventDeliveries(py, s.exit, o.drugs, taken)) deliver(d, gp);
+      for (const d of afterEventDeliveries(py, s.exit, o.drugs ?? [], taken)) deliver(d, gp);
     }
   }
 

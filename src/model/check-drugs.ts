@@ -4,7 +4,7 @@
 import { biology, catalogue, drugs } from './drug-catalogue.js';
 import type { Nomenclatures } from './check.js';
 
-export function drugModelProblems(n: Nomenclatures, bands: number, conditions: string[] = []): string[] {
+export function drugModelProblems(n: Nomenclatures, bands: number): string[] {
   const problems: string[] = [];
   const d = drugs();
   const b = biology();
@@ -37,14 +37,7 @@ export function drugModelProblems(n: Nomenclatures, bands: number, conditions: s
     c.reach.forEach((r) => share(`drugs.json chronic.${c.name}.reach`, r));
     if ('specialty' in c && c.specialty) specialty(`chronic.${c.name}.specialty`, c.specialty);
   });
-  // Side tables keyed by a condition's name: a misspelt name would silently give no care.
-  const condition = (entry: string, name: string) => {
-    if (conditions.length && !conditions.includes(name))
-      problems.push(`drugs.json ${entry} "${name}" names no condition of model.json (${conditions.join(', ')})`);
-  };
-  for (const name of Object.keys(d.condition_extras)) if (!name.startsWith('_')) condition('condition_extras', name);
-  for (const name of Object.keys(d.condition_specialty))
-    if (!name.startsWith('_')) condition('condition_specialty', name);
+  // Side tables keyed by a condition's name are checked by condition-names.ts.
   const classNames = d.chronic.classes.map((c) => c.name);
   const p = d.persistence as unknown as Record<string, Record<string, { adherence: number[]; stop_per_year: number }>>;
   for (const name of Object.keys(p.classes))

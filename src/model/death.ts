@@ -3,7 +3,8 @@
 // the MCO stay ending in death when the person dies in a short-stay ward, and the stays for the
 // cause in the months before. care.ts draws the stays from it, tables.ts the certificate.
 import { calibration } from './calibration.js';
-import { ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { ageAt, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
 import { MAX_ASSOCIATED_CAUSES } from './constants.js';

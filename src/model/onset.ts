@@ -3,7 +3,8 @@
 // treatment, then the ALD application. A pure function of (seed, person, condition), so that care.ts
 // (visits, stays, drugs) and coverage.ts (the ALD period) see the same days.
 import { calibration, type Condition } from './calibration.js';
-import { personRng, STREAM, type Params, type Person } from './population.js';
+import { personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { SENTINEL_DATE } from './dates.js';
 
 export interface OnsetStayPlan {
@@ -24,9 +25,6 @@ export interface Onset {
   ald: number;
 }
 
-/** Offset of this module's draws in the incidence stream (population.ts draws the onsets at year keys). */
-const ONSET_KEY = 1_000_000;
-
 type OnsetModel = Condition['incidence']['onset'];
 
 const between = (u: number, [lo, hi]: number[]) => lo + Math.floor(u * (hi - lo + 1));
@@ -44,7 +42,7 @@ export function onsetOf(p: Params, who: Person, k: number): Onset | null {
   if (day === undefined) return null;
   const c = calibration().model.conditions[k];
   const o: OnsetModel = c.incidence.onset;
-  const rng = personRng(p, who.index, STREAM.incidence, ONSET_KEY + k);
+  const rng = personRng(p, who.index, STREAM.onset, k);
   let stay: OnsetStayPlan | null = null;
   const u = [rng.float(), rng.float(), rng.float(), rng.float(), rng.float()];
   if ('stay' in o && o.stay && u[0] < o.stay.share) {

@@ -2,7 +2,8 @@
 // (CMD 28: chemotherapy and radiotherapy for people with a cancer, dialysis for end-stage kidney
 // disease), deliveries at the rate that matches Insee's births, and each newborn's stay at birth.
 import { ageBand, calibration } from './calibration.js';
-import { personRng, STREAM, type Params, type Person } from './population.js';
+import { holdsIn, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { cumulative } from './rng.js';
 import { parts } from './dates.js';
 
@@ -37,10 +38,8 @@ type Kind = {
 };
 
 /** The rng of part `k` of this module's draws for person `who` in year `y` (apart from care.ts's own stream). */
-/** Keys of the conditions stream that draw a lasting state (a stream apart from the conditions' own draws). */
-const LASTING_STATE_KEY = 1000;
 
-const yearRng = (p: Params, who: Person, y: number, k: number) => personRng(p, who.index, STREAM.care, y * 16 + k);
+const yearRng = (p: Params, who: Person, y: number, k: number) => personRng(p, who.index, STREAM.pathway, y, k);
 
 interface Tables {
   kinds: { kind: Kind; acts: string[]; condition: number; prevalence: Float64Array | null }[];
@@ -154,9 +153,9 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
     if (k.prevalence) {
       // A lasting state (end-stage kidney disease): drawn once for the person.
       const cell = (who.sex - 1) * cal.model.age_bands.length + ageBand(age);
-      treated = personRng(p, who.index, STREAM.conditions, LASTING_STATE_KEY + i).chance(k.prevalence[cell]);
+      treated = personRng(p, who.index, STREAM.pathwayState, i).chance(k.prevalence[cell]);
     } else {
-      treated = k.condition >= 0 && who.conditions.includes(k.condition);
+      treated = k.condition >= 0 && holdsIn(who, k.condition, y);
       if (treated) treated = yearRng(p, who, y, 1 + i).chance(k.kind.share ?? 0);
     }
     if (!treated) return;

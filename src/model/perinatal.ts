@@ -4,6 +4,7 @@
 // year of the person sees the same events. Parameters: calibration/perinatal.json.
 import perinatal from '../../calibration/perinatal.json' with { type: 'json' };
 import { Rng, streamKey } from './rng.js';
+import { STREAM } from './streams.js';
 
 export type Perinatal = typeof perinatal;
 export const perinatalParams = (): Perinatal => perinatal;
@@ -15,14 +16,10 @@ export type PerinatalEvent =
   | { kind: 'serology'; date: number; nabm: number }
   | { kind: 'vaccine'; date: number; atc: string; byPaediatrician: boolean };
 
-/** Streams of this module, apart from the person's others (keyed by seed, person and purpose). */
-const PRENATAL = 0x9e1a7a1;
-const INFANT = 0x1af7a11;
-
 /** The prenatal follow-up of a pregnancy whose delivery stay begins on `entry`. */
 export function prenatalEvents(seed: number, index: number, entry: number): PerinatalEvent[] {
   const n = perinatal.prenatal;
-  const rng = new Rng(streamKey(seed, PRENATAL, index, entry));
+  const rng = new Rng(streamKey(seed, STREAM.prenatal, index, entry));
   const conception = entry - n.pregnancy_days;
   const out: PerinatalEvent[] = [];
   let u = rng.float();
@@ -57,7 +54,7 @@ export function prenatalEvents(seed: number, index: number, entry: number): Peri
 /** A child's compulsory examinations and vaccines in her first two years, from her birth. */
 export function infantEvents(seed: number, index: number, birth: number): PerinatalEvent[] {
   const f = perinatal.infant;
-  const rng = new Rng(streamKey(seed, INFANT, index));
+  const rng = new Rng(streamKey(seed, STREAM.infant, index));
   const out: PerinatalEvent[] = [];
   const paediatrician = rng.chance(f.paediatrician_share);
   for (const d of f.exam_days) {

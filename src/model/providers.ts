@@ -8,7 +8,8 @@
 // a claim points at a pool member by index.
 import { calibration } from './calibration.js';
 import { prescribingSpecialties } from './drug-catalogue.js';
-import { mix32, streamKey, type Rng } from './rng.js';
+import { hashUnit, streamKey, type Rng } from './rng.js';
+import { STREAM } from './streams.js';
 import { professionalNumber } from './ids.js';
 import type { Params } from './population.js';
 import { deptOf, deptShares, regionOf } from './geography.js';
@@ -159,7 +160,7 @@ function build(p: Params): Providers {
   for (const d of depts) {
     const n = perDept(d, dens.mco_establishment.value, contacts.establishment);
     for (let k = 0; k < n; k++) {
-      const u = (mix32(streamKey(p.seed, 7, deptIndex.get(d)!, k)) / 2 ** 32) * statusCum[2];
+      const u = hashUnit(streamKey(p.seed, STREAM.establishmentStatus, deptIndex.get(d)!, k)) * statusCum[2];
       // The first is public: a département always has a public hospital.
       const s = k === 0 ? 'public' : STATUSES[statusCum.findIndex((c) => u < c)];
       const e = estDept.length;
@@ -182,7 +183,7 @@ function build(p: Params): Providers {
     !ghm || ghm[2] !== 'C' ? sectorCum.other : ghm.startsWith('02C05') ? sectorCum.cataract : sectorCum.surgery;
   const place = r.care_place;
 
-  const spread = (x: number, n: number) => mix32(x ^ p.seed) % n;
+  const spread = (x: number, n: number) => Math.floor(hashUnit(streamKey(p.seed, STREAM.usualProvider, x)) * n);
   const member = (pool: Pool, dept: string, x: number) => {
     const at = pool.byDept.get(dept) ?? pool.byDept.get(depts[0])!;
     return at.start + spread(x, at.size);
@@ -199,7 +200,7 @@ function build(p: Params): Providers {
   const gpChanges = (i: number, y: number) => {
     let n = 0;
     for (let year = p.firstYear + 1; year <= y; year++)
-      if (mix32(streamKey(p.seed, 8, i, year)) / 2 ** 32 < r.gp.yearly_change) n++;
+      if (hashUnit(streamKey(p.seed, STREAM.gpChange, i, year)) < r.gp.yearly_change) n++;
     return n;
   };
   // A change moves the patient to the next GP of the département.
@@ -213,7 +214,7 @@ function build(p: Params): Providers {
     if (at.size < 2) return usual;
     return at.start + ((usual - at.start + 1 + (pick % (at.size - 1))) % at.size);
   };
-  const unit = (...k: number[]) => mix32(streamKey(p.seed, ...k)) / 2 ** 32;
+  const unit = (stream: number, ...k: number[]) => hashUnit(streamKey(p.seed, stream, ...k));
   const pharmacyOf = (i: number) => member(pharmacyPool, deptOf(p, i), i * 7);
 
   // A GP's specialty code is 1, 22 or 23 in the shares of calibration/ambulatory.json.
@@ -229,24 +230,25 @@ function build(p: Params): Providers {
     establishments: estDept.length,
     gpOf,
     declaredGpOf: (i, y, age) =>
-      age >= 17 && mix32(streamKey(p.seed, 9, i)) / 2 ** 32 < r.gp.without_referral_17_plus ? -1 : gpOf(i, y),
+      age >= 17 && unit(STREAM.noDeclaredGp, i) < r.gp.without_referral_17_plus ? -1 : gpOf(i, y),
     specialistOf: (spe, i) => {
       const pool = spePools.get(spe);
       if (!pool) throw new Error(`specialty ${spe} has no pool: give it a density in calibration/referentials.json`);
-      const h = streamKey(p.seed, 10, i, spe);
-      return member(pool, careDept(deptOf(p, i), mix32(h) / 2 ** 32, mix32(h ^ 0x5bd1e995) / 2 ** 32), i * 31 + spe);
+      const h = streamKey(p.seed, STREAM.specialistPlace, i, spe);
+      return member(pool, careDept(deptOf(p, i), hashUnit(h), hashUnit(h ^ 0x5bd1e995)), i * 31 + spe);
     },
     gpSeen: (i, y, date) => {
       const usual = gpOf(i, y);
-      if (unit(11, i, date) < r.gp.main_share_of_visits) return usual;
-      return other(gpPool, i, usual, mix32(streamKey(p.seed, 12, i, date)) % 3);
+      if (unit(STREAM.gpMainShare, i, date) < r.gp.main_share_of_visits) return usual;
+      return other(gpPool, i, usual, Math.floor(unit(STREAM.otherGp, i, date) * 3));
     },
     pharmacyOf,
     pharmacySeen: (i, date) => {
       const usual = pharmacyOf(i);
-      if (unit(13, i) < r.pharmacy.loyal_share || unit(14, i, date) < r.pharmacy.main_share_of_deliveries) return usual;
+      const loyal = unit(STREAM.pharmacyLoyal, i) < r.pharmacy.loyal_share;
+      if (loyal || unit(STREAM.pharmacyMainShare, i, date) < r.pharmacy.main_share_of_deliveries) return usual;
       // The less loyal use two or three pharmacies: the usual one and one of the next two.
-      return other(pharmacyPool, i, usual, mix32(streamKey(p.seed, 15, i, date)) % 2);
+      return other(pharmacyPool, i, usual, Math.floor(unit(STREAM.otherPharmacy, i, date) * 2));
     },
     labOf: (i) => member(labPool, deptOf(p, i), i * 13),
     establishmentOf: (rng, i, ghm) => {

@@ -4,14 +4,14 @@
 // claim line and the referential agree without sharing state.
 import { activityOf, GP_SPECIALTIES } from './ambulatory.js';
 import { referentialParams } from './coverage.js';
-import { mix32 } from './rng.js';
+import { hashUnit, streamKey } from './rng.js';
+import { STREAM } from './streams.js';
 
 /** PSE_CNV_COD: 1 conventionné (sector 1), 2 with a permanent right to extra fees (sector 1), 3 sector 2. */
 export const CONVENTION = { sector1: 1, permanentRight: 2, sector2: 3 } as const;
 
-/** A uniform draw in [0, 1) from a professional's index and a purpose (and a day). */
-const unit = (j: number, purpose: number, d = 0) =>
-  mix32(mix32(j ^ (0x2f6b7a1d + purpose)) ^ Math.imul(d + 1, 0x9e3779b1)) / 4294967296;
+/** A uniform draw in [0, 1) of a stream (streams.ts) for professional j (and a day): the same for every seed. */
+const unit = (j: number, stream: number, ...d: number[]) => hashUnit(streamKey(stream, j, ...d));
 
 /** Whether a specialty code is a physician's (not a nurse's, physiotherapist's, pharmacy's...). */
 export const isPhysician = (spe: number) => spe > 0 && activityOf(spe) === 0;
@@ -22,7 +22,7 @@ export function conventionOf(j: number, spe: number): number {
   const s = referentialParams().physician_sector;
   const bySpe = s.specialist_sector_2 as Record<string, number>;
   const share = GP_SPECIALTIES.includes(spe) ? s.gp_sector_2 : (bySpe[spe] ?? bySpe.default);
-  const u = unit(j, 1);
+  const u = unit(j, STREAM.convention);
   if (u < share) return CONVENTION.sector2;
   return u < share + s.permanent_right ? CONVENTION.permanentRight : CONVENTION.sector1;
 }
@@ -35,24 +35,24 @@ export function conventionOf(j: number, spe: number): number {
 export function extraFee(j: number, spe: number, tariff: number, date: number): number {
   if (j < 0 || conventionOf(j, spe) === CONVENTION.sector1) return 0;
   const s = referentialParams().physician_sector;
-  if (unit(j, 2, date) >= s.acts_with_extra_fee) return 0;
+  if (unit(j, STREAM.extraFee, date, 0) >= s.acts_with_extra_fee) return 0;
   const mean = (s.extra_fee_rate / s.acts_with_extra_fee) * tariff;
   // Physicians bill their own level (half to one and a half times the mean), a little more or less by act.
-  const level = 0.5 + unit(j, 3);
-  return Math.round(mean * level * (0.8 + 0.4 * unit(j, 4, date)) * 100) / 100;
+  const level = 0.5 + unit(j, STREAM.extraFeeLevel);
+  return Math.round(mean * level * (0.8 + 0.4 * unit(j, STREAM.extraFee, date, 1)) * 100) / 100;
 }
 
 /** IPP_SEX_COD of professional j: '2' for a woman at the profession's published share. */
 export function professionalSex(j: number, spe: number, activity: number): '1' | '2' {
   const w = referentialParams().physician_sector.women_share;
   const share = isPhysician(spe) ? w.physician : activity === 24 ? w.nurse : w.other;
-  return unit(j, 5) < share ? '2' : '1';
+  return unit(j, STREAM.professionalSex) < share ? '2' : '1';
 }
 
 /** EXC_EXC_NAT of a liberal physician: '1' liberal only, '2' mixed with a part-time hospital practice. */
 export function exerciseMode(j: number, spe: number): string {
   if (!isPhysician(spe)) return '1';
-  return unit(j, 6) < referentialParams().physician_sector.liberal_mixed_share ? '2' : '1';
+  return unit(j, STREAM.exerciseMode) < referentialParams().physician_sector.liberal_mixed_share ? '2' : '1';
 }
 
 /**
@@ -61,5 +61,5 @@ export function exerciseMode(j: number, spe: number): string {
  */
 export function legalStatus(j: number): number {
   const codes = [51, 51, 51, 51, 51, 51, 55, 62, 64, 69];
-  return codes[Math.floor(unit(j, 7) * codes.length)];
+  return codes[Math.floor(unit(j, STREAM.legalStatus) * codes.length)];
 }

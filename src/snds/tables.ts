@@ -12,6 +12,7 @@ import { cipOf } from './referentials.js';
 import { packPrice } from '../model/dispensing.js';
 import { claimLines } from './claim-lines.js';
 import { aldPeriodsOf, coverageOf, hashDraw, referentialParams } from '../model/coverage.js';
+import { STREAM } from '../model/streams.js';
 import { isDelivery, medicalUnits, relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
 import { birthMeasures, deliveryWeeks } from '../model/pathway.js';
 import { decomptesOf, signedLines } from './regularisation.js';
@@ -455,7 +456,7 @@ export function emitPersonTables(p: Params, who: Person, lastProcessed: number, 
 /** DPN_QLF of an overbilled line: by the professional, at the shares of calibration/referentials.json. */
 function overbillingQualifier(p: Params, executant: number): number {
   const codes = referentialParams().overbilling_qualifier.codes;
-  let u = hashDraw(p, 300, executant);
+  let u = hashDraw(p, STREAM.overbillingQualifier, executant);
   return (codes.find(([, share]) => (u -= share) < 0) ?? codes[0])[0];
 }
 
@@ -484,7 +485,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
-    const h = (k: number) => hashDraw(p, 200 + k, who.index, y, seq);
+    const h = (k: number) => hashDraw(p, STREAM.stayModes, who.index, y, seq, k);
     const modes = stayModes(h(0), h(1), s.died, s.entry === who.birth);
     const ret = returnCode(h(2), h(3));
     // A newborn's stays (CMD 15 in its first 28 days, the stay at birth and any readmission) carry its birth
