@@ -114,8 +114,8 @@ export const timelineChecks: CheckGroup = async (ctx) => {
 
   // Statins: regular users of a year (3 deliveries or more) who stop within 9 months the next year, a gap of
   // 2 months or more after a delivery's 30 days (bezin_statines_2016: 8.5% in 2011 and 2012).
+  await ctx.conn.run(`CREATE OR REPLACE TEMP TABLE tl_statin AS ${deliveries('C10AA%')}`);
   if (lastYear > firstYear) {
-    await ctx.conn.run(`CREATE OR REPLACE TEMP TABLE tl_statin AS ${deliveries('C10AA%')}`);
     const y = firstYear;
     const [[regular, stopped]] = (await rows(
       `WITH r AS (SELECT b FROM tl_statin WHERE year(d) = ${y} AND b NOT IN (SELECT BEN_NIR_PSA FROM IR_BEN_R ` +
@@ -146,8 +146,9 @@ export const timelineChecks: CheckGroup = async (ctx) => {
 
   // Antidepressants: incident users of the middle years (none in the year before) whose course is a single
   // delivery (28 days or less), and the courses shorter than 6 months (tournier_2011_ad).
+  // Both tables are made whatever the years: the check of suspended care below reads them.
+  await ctx.conn.run(`CREATE OR REPLACE TEMP TABLE tl_ad AS ${deliveries('N06A%')}`);
   if (lastYear > firstYear) {
-    await ctx.conn.run(`CREATE OR REPLACE TEMP TABLE tl_ad AS ${deliveries('N06A%')}`);
     const [[users, single, under6]] = (await rows(
       `WITH f AS (SELECT b, min(d) AS first FROM tl_ad GROUP BY b), ` +
         `i AS (SELECT * FROM f WHERE first >= make_date(${firstYear + 1}, 1, 1) ` +
