@@ -5,6 +5,7 @@
 // and the LPP lines' natures and suppliers.
 import { readCsv } from '../../util/csv.js';
 import { devices } from '../../model/devices.js';
+import { LPP_NATURE_RANGE } from '../../model/devices-check.js';
 import { referencePath, sampled, Z, type Check, type CheckGroup } from './context.js';
 
 const G = 'spending';
@@ -17,7 +18,7 @@ interface Poste {
   where: string;
 }
 
-const LPP_NATURES = 'PRS_NAT_REF BETWEEN 3500 AND 3599';
+const LPP_NATURES = `PRS_NAT_REF BETWEEN ${LPP_NATURE_RANGE[0]} AND ${LPP_NATURE_RANGE[1]}`;
 const S = devices().suppliers;
 /**
  * The postes `validate` holds against the CSBM. Physicians are not among them: the model's physicians'
@@ -98,11 +99,12 @@ export const spendingChecks: CheckGroup = async (ctx) => {
     const sigma = Number(row[3 * k + 1] ?? 0) / root;
     const ref = reference[k];
     const allowed = ref * AMOUNT_TOLERANCE + Z * sigma;
+    const csbm = byCategory.get(p.category)!.toLocaleString('en');
     checks.push(
       sampled(
         {
           group: G,
-          name: `${p.name}: EUR spent a person-year (CSBM 2023 ${byCategory.get(p.category)!.toLocaleString('en')} M; ±${AMOUNT_TOLERANCE * 100}% + sampling)`,
+          name: `${p.name}: EUR spent a person-year (CSBM 2023 ${csbm} M; ±${AMOUNT_TOLERANCE * 100}% + sampling)`,
           ok: Math.abs(m - ref) <= allowed,
           value: m.toFixed(1),
           expected: `${(ref - allowed).toFixed(1)}–${(ref + allowed).toFixed(1)}`,
@@ -140,7 +142,7 @@ export const spendingChecks: CheckGroup = async (ctx) => {
   );
   checks.push({
     group: G,
-    name: `LPP natures (3500-3599) exactly on the lines of device suppliers (${suppliers.join(', ')})`,
+    name: `LPP natures (${LPP_NATURE_RANGE.join('-')}) exactly on device suppliers' lines (${suppliers.join(', ')})`,
     ok: misplaced === 0,
     value: String(misplaced),
     expected: '0',
