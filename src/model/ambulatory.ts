@@ -72,8 +72,10 @@ export function ambulatorySpecialties(): number[] {
 }
 
 /** The activity nature (IR_ACT_V) of a professional of this specialty: its own for this module's, 0 for physicians. */
-export const activityOf = (spe: number): number =>
-  ambulatorySpecialties().includes(spe) || deviceSuppliers().includes(spe) ? spe : 0;
+export const activityOf = (spe: number): number => ((activities ??= nonPhysicians()).has(spe) ? spe : 0);
+let activities: Set<number> | undefined;
+/** The specialty codes that are a non-physician's activity: this module's and the device suppliers'. */
+const nonPhysicians = () => new Set([...ambulatorySpecialties(), ...deviceSuppliers()]);
 
 const C = data.consultations;
 const N = C.natures as Record<string, number>;
