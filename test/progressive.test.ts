@@ -156,11 +156,7 @@ if (process.env.SNDSBENCH_STEP_KIND === 'rollback') {
     expect(report!.failed.some((f) => f.startsWith('writes lost by the rollback'))).toBe(true);
   });
 
-  // Skipped, a known gap of the engine: for a 5 s outage its clients' longest failure run measures 3.2 s
-  // (4 errors), where k6 measured 5 s. To be found and fixed in the engine, then this test restored.
-  const outageTitle =
-    'the new host unreachable for 5 s while the traffic is split: its clients see 5 s ± 1 s of downtime';
-  it.skip(`${outageTitle}, FAIL`, () => {
+  it('the new host unreachable for 5 s while the traffic is split: its clients see 5 s ± 1 s of downtime, FAIL', () => {
     const outage = script(
       'outage',
       `${FORWARD}

@@ -487,8 +487,9 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
     const h = (k: number) => hashDraw(p, 200 + k, who.index, y, seq);
     const modes = stayModes(h(0), h(1), s.died, s.entry === who.birth);
     const ret = returnCode(h(2), h(3));
-    // A newborn's stay at birth carries its birth weight and gestational age; a delivery the weeks.
-    const newborn = s.entry === who.birth && who.newborn && s.ghm.startsWith('15') ? birthMeasures(p, who) : null;
+    // A newborn's stays (CMD 15 in its first 28 days, the stay at birth and any readmission) carry its birth
+    // weight and gestational age; a delivery the weeks.
+    const newborn = s.ghm.startsWith('15') && s.entry - who.birth < 29 ? birthMeasures(p, who) : null;
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {

@@ -180,7 +180,8 @@ export const casemixChecks: CheckGroup = async (ctx) => {
       );
     }
 
-    // Newborns: their group (ATIH 2023: 86.5% in group 1), weight and weeks filled, preterm share.
+    // Newborns (CMD 15 stays in the first 28 days; older infants' perinatal stays are not newborns'): their
+    // group (ATIH 2023: 86.5% in group 1), weight and weeks filled, preterm share.
     const refGroup1 = pct(
       atih((g) => g.startsWith('15M05')),
       atih((g) => /^15M(0[5-9]|1[0-4])/.test(g)),
@@ -188,7 +189,7 @@ export const casemixChecks: CheckGroup = async (ctx) => {
     const [[nb, g1, noWeight, preterm]] = (await ctx.rows(
       `SELECT count(*), count(*) FILTER (WHERE GRG_GHM LIKE '15M05%'), count(*) FILTER (WHERE POI_NAI IS NULL ` +
         `OR AGE_GES IS NULL), count(*) FILTER (WHERE AGE_GES < 37) FROM T_MCOaaB ` +
-        `WHERE regexp_matches(GRG_GHM, '^15M(0[5-9]|1[0-4])')`,
+        `WHERE regexp_matches(GRG_GHM, '^15M(0[5-9]|1[0-4])') AND AGE_JOU < 29`,
     )) as number[][];
     out.push(
       shareCheck(
