@@ -67,6 +67,8 @@ export function deviceSuppliers(): number[] {
 // Fixed draws of a person (the same every year): CPAP and home-care users stay users.
 const CPAP_KEY = 0x2c1b3c6d;
 const HOME_CARE_KEY = 0x297a2d39;
+const STRIPS_KEY = 0x4f1bbcdc;
+const RENTAL_DAY_KEY = 0x61c88647;
 const YEAR_OFFSET = 200_000;
 
 /** A device line: its LPP base, the supplier's price above it as the excess, at the LPP rate or 100% in ALD. */
@@ -107,18 +109,17 @@ export function deviceCare(x: DeviceContext): void {
   optics(x, rng, band, fraction, uniformDay, claim, prescriberOf);
   hearingAids(x, rng, band, fraction, uniformDay, claim, prescriberOf);
 
-  // Rentals billed every four weeks from a day of the person's own, for as long as the year lasts.
-  const rentals = (phase: number, every: number, bill: (date: number) => void) => {
-    for (let d = from + (phase % every); d < to; d += every) bill(d);
+  // Rentals billed every `every` days on a weekday of the person's own, the same from one year to the next.
+  const rentals = (key: number, every: number, bill: (date: number) => void) => {
+    const anchor = Math.floor(fixedDraw(x, key ^ RENTAL_DAY_KEY) * every);
+    for (let d = from + ((((anchor - from) % every) + every) % every); d < to; d += every) bill(d);
   };
   const cp = data.cpap;
   const cpapShare = cp.users_share[band] * cp.sex_factor[who.sex - 1];
   if (fixedDraw(x, CPAP_KEY) < cpapShare) {
     const doctor = prescriberOf(cp.prescriber_specialty);
     const item = { nature: cp.nature, base: cp.weekly_base };
-    rentals(rng.int(28), 7 * cp.weeks_billed, (d) =>
-      claim(d, 'provider', [line(item, cp.weeks_billed, false)], doctor),
-    );
+    rentals(CPAP_KEY, 7 * cp.weeks_billed, (d) => claim(d, 'provider', [line(item, cp.weeks_billed, false)], doctor));
   }
 
   // Glucose monitoring: sensors for the year's insulin users, strips for half the other diabetics.
@@ -132,8 +133,8 @@ export function deviceCare(x: DeviceContext): void {
         const ald = x.aldOn(d);
         claim(d, 'pharmacy', [line(gl.sensor, gl.sensor.per_claim, ald)], -1, ald);
       }
-    } else if (fixedDraw(x, CPAP_KEY ^ HOME_CARE_KEY) < gl.strips.share) {
-      rentals(rng.int(gl.strips.every_days), gl.strips.every_days, (d) => {
+    } else if (fixedDraw(x, STRIPS_KEY) < gl.strips.share) {
+      rentals(STRIPS_KEY, gl.strips.every_days, (d) => {
         const ald = x.aldOn(d);
         claim(d, 'pharmacy', [line(gl.strips, 1, ald)], -1, ald);
       });
@@ -163,7 +164,7 @@ export function deviceCare(x: DeviceContext): void {
   const hcShare = hc.users_share[band] * (x.who.ald.size > 0 ? hc.ald_factor : 1);
   if (fixedDraw(x, HOME_CARE_KEY) < hcShare) {
     const item = { nature: hc.nature, base: hc.four_weekly_base };
-    rentals(rng.int(28), 28, (d) => {
+    rentals(HOME_CARE_KEY, 28, (d) => {
       const ald = x.aldOn(d);
       claim(d, 'provider', [line(item, 1, ald)], -1, ald);
     });
