@@ -18,6 +18,7 @@ import { pathwayChecks } from './checks/pathway.js';
 import { referentialChecks } from './checks/referentials.js';
 import { drugChecks } from './checks/drugs.js';
 import { ambulatoryChecks } from './checks/ambulatory.js';
+import { spendingChecks } from './checks/spending.js';
 import { casemixChecks } from './checks/casemix.js';
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
 import { referentialParams } from '../model/coverage.js';
@@ -34,6 +35,7 @@ const GROUPS: CheckGroup[] = [
   referentialChecks,
   drugChecks,
   ambulatoryChecks,
+  spendingChecks,
   casemixChecks,
   timelineChecks,
 ];

@@ -9,6 +9,7 @@ import { cumulative, hashUnit, streamKey, type Rng } from './rng.js';
 import { day } from './dates.js';
 import { eligible } from './eligible.js';
 import { dayIn, weekdayOf, type YearCalendar } from './calendar.js';
+import { deviceSuppliers } from './devices.js';
 
 export type Ambulatory = typeof data;
 export const ambulatory = (): Ambulatory => data;
@@ -22,6 +23,8 @@ export interface ActLine {
   ccam?: string;
   /** A transport leg's departure and arrival times (HHMM), for its ER_TRS_F row. */
   trip?: { departure: number; arrival: number };
+  /** What the professional bills above the base (PRS_DEP_MNT), when the line sets it (devices.ts). */
+  overbilling?: number;
 }
 
 /** The part of care.ts's Claim this module reads and fills (structural, so that care.ts need not be imported). */
@@ -70,7 +73,10 @@ export function ambulatorySpecialties(): number[] {
 }
 
 /** The activity nature (IR_ACT_V) of a professional of this specialty: its own for this module's, 0 for physicians. */
-export const activityOf = (spe: number): number => (ambulatorySpecialties().includes(spe) ? spe : 0);
+export const activityOf = (spe: number): number => ((activities ??= nonPhysicians()).has(spe) ? spe : 0);
+let activities: Set<number> | undefined;
+/** The specialty codes that are a non-physician's activity: this module's and the device suppliers'. */
+const nonPhysicians = () => new Set([...ambulatorySpecialties(), ...deviceSuppliers()]);
 
 const C = data.consultations;
 const N = C.natures as Record<string, number>;
@@ -300,7 +306,9 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
         lines.push({ nature: de.consultation.nature, quantity: 1, base: de.consultation.tariff, rate: 70 });
       if (hasAct) {
         const a = pickWeighted(rng, acts, (t) => t.weight);
-        lines.push({ nature: a.nature, quantity: 1, base: a.tariff, rate: 70, ccam: a.ccam });
+        // Prosthetics are billed above their base: the excess is the dentist's (PRS_DEP_MNT).
+        const overbilling = 'price' in a && a.price ? Math.round((a.price - a.tariff) * 100) / 100 : undefined;
+        lines.push({ nature: a.nature, quantity: 1, base: a.tariff, rate: 70, ccam: a.ccam, overbilling });
       }
       act(date, de.spe, lines, false);
     }

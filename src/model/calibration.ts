@@ -14,6 +14,8 @@ import { drugModelProblems } from './check-drugs.js';
 import modelFile from '../../calibration/model.json' with { type: 'json' };
 import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ambulatoryProblems } from './ambulatory-check.js';
+import { deviceProblems } from './devices-check.js';
+import deviceModel from '../../calibration/devices.json' with { type: 'json' };
 import { perinatalProblems } from './perinatal.js';
 import { loadModel, type Condition, type Model } from './conditions.js';
 import { conditionNameProblems } from './condition-names.js';
@@ -128,6 +130,12 @@ export function checkCalibration(): void {
       ambulatoryModel,
       { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
       model.age_bands.length,
+    ),
+    ...deviceProblems(
+      deviceModel,
+      { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT') },
+      model.age_bands.length,
+      model.conditions.map((c) => c.name),
     ),
   ];
   if (problems.length) {

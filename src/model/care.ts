@@ -18,6 +18,7 @@ import { eligible } from './eligible.js';
 import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
 import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
+import { deviceCare } from './devices.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
 import { afterEventDeliveries, visitPrescription, type Delivery, type DrugLine, type PersonYear } from './drugs.js';
 import { withForfaits } from './biology.js';
@@ -485,6 +486,24 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     stays,
     pv,
     days,
+    make: (date, executant, specialty) => {
+      const c = base('act', date, executant, specialty);
+      claims.push(c);
+      return c;
+    },
+  });
+  // Medical devices, once the year's other care is drawn: insulin deliveries and nursing days guide them.
+  deviceCare({
+    p,
+    who,
+    y,
+    from,
+    to,
+    age,
+    held: held.filter((c) => diagnosed(c) < (from + to) / 2).map((c) => c.name),
+    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
+    claims,
+    pv,
     make: (date, executant, specialty) => {
       const c = base('act', date, executant, specialty);
       claims.push(c);

@@ -22,7 +22,8 @@ import { proceduresFor } from './grouping.js';
 import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
 import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
 import { personYearRows, visitPrescriptionRows } from './drugs-expected.js';
-import { meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
+import { ambulatory as ambulatoryParams, meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
+import { devices, meanDeviceRows } from './devices.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -293,6 +294,29 @@ export function expectedRows(p: Params): ExpectedRows {
         deliveries: childbirths,
       });
       add('ER_PRS_F', y, people * ambulatory.prs);
+      const diabetes = m.conditions.findIndex((c) => c.name === devices().glucose.condition);
+      const insulin = diabetes < 0 ? [] : m.conditions[diabetes].drugs.filter((d) => d.atc.startsWith('A10A'));
+      const nurse = ambulatoryParams().nurse;
+      add(
+        'ER_PRS_F',
+        y,
+        people *
+          meanDeviceRows({
+            sex,
+            age,
+            f,
+            diabetes: diabetes < 0 ? 0 : prevalence[diabetes],
+            insulinShare: Math.min(
+              1,
+              insulin.reduce((s, d) => s + d.share, 0),
+            ),
+            nursed: 1 - Math.exp(-nurse.episodes_per_year[band] * f),
+            ald: Math.min(
+              1,
+              sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)),
+            ),
+          }),
+      );
       add('ER_CAM_F', y, people * ambulatory.cam);
       add('ER_TRS_F', y, people * ambulatory.trs);
       add('ER_ETE_F', y, people * ambulatory.ete);

@@ -15,6 +15,7 @@ import type { Params } from './population.js';
 import { deptOf, deptShares, regionOf } from './geography.js';
 import { referentialParams } from './coverage.js';
 import { activityOf, ambulatorySpecialties, gpSpecialty } from './ambulatory.js';
+import { deviceSuppliers } from './devices.js';
 
 export type EstablishmentStatus = 'public' | 'non_profit' | 'for_profit';
 
@@ -76,6 +77,7 @@ export function specialtyCodes(): number[] {
       ...Object.keys(dens).map(Number),
       ...prescribingSpecialties(),
       ...ambulatorySpecialties(),
+      ...deviceSuppliers(),
     ]),
   ].sort((a, b) => a - b);
 }

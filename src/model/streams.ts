@@ -56,6 +56,8 @@ const TABLE = {
   exerciseMode: { id: 45, draws: "a professional's exercise mode (professional)" },
   legalStatus: { id: 46, draws: "a liberal professional's PSE_STJ_COD (professional)" },
   planSamples: { id: 47, draws: "plan's fixed samples of persons and prescriptions (a hash of the sample's key)" },
+  devices: { id: 48, draws: "a person-year's medical devices: which, when, how many (person, year)" },
+  deviceUser: { id: 49, draws: 'whether a person uses CPAP, home-care equipment or strips, lasting (person, key)' },
 } as const satisfies Record<string, Stream>;
 
 export type StreamName = keyof typeof TABLE;

@@ -31,7 +31,7 @@ export interface AmbulatoryLine {
 
 /**
  * A claim's lines from its ambulatory acts; a liberal physician's extra fee (by their sector, sectors.ts)
- * goes on the consultation's line.
+ * goes on the consultation's line, a supplier's price above the LPP base on its own line.
  */
 export function ambulatoryLines(c: Claim): AmbulatoryLine[] {
   const cpl = complementNatures();
@@ -40,7 +40,7 @@ export function ambulatoryLines(c: Claim): AmbulatoryLine[] {
   return c.acts!.map((a, i) => ({
     nature: a.nature,
     base: a.base,
-    overbilling: i === 0 ? over : 0,
+    overbilling: a.overbilling ?? (i === 0 ? over : 0),
     rate: a.rate,
     quantity: a.quantity,
     drugs: [],

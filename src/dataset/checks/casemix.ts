@@ -335,7 +335,9 @@ export const casemixChecks: CheckGroup = async (ctx) => {
       `SELECT count(*), count(*) FILTER (WHERE PRS_DEP_MNT > 0), sum(PRS_DEP_MNT), sum(BSE_REM_BSE) FROM ER_PRS_F ` +
         `WHERE ${phys} AND CPL_MAJ_TOP = 0 AND PSE_SPE_COD > 0 AND PSE_ACT_NAT = 0`,
     )) as number[][];
-    const sector1 = await ctx.one(`SELECT count(*) FROM ER_PRS_F WHERE PSE_CNV_COD = 1 AND PRS_DEP_MNT > 0`);
+    const sector1 = await ctx.one(
+      `SELECT count(*) FROM ER_PRS_F WHERE PSE_CNV_COD = 1 AND PRS_DEP_MNT > 0 AND PSE_SPE_COD > 0 AND PSE_ACT_NAT = 0`,
+    );
     out.push(
       {
         group: G,
