@@ -1,180 +1,47 @@
 // Consistency load: what a store promises a client that reads its own writes, checked operation by
-// operation. Many VUs (clients, each over its own connections) create, overwrite and delete objects
-// under a folder of their own and read them back (GET, HEAD) and list them, mixed by MIX; each key has
-// one writer, so what it acknowledged is known. A second scenario sends rounds of WRITERS concurrent
-// conditional PUTs on one key (`If-None-Match: *` on an absent key, then `If-Match` its ETag), where
-// exactly one writer must win. Every operation is logged with its start, its acknowledgement and its
-// result (src/contracts/events.ts); the runner's analysis holds each read against the writes.
-import exec from 'k6/execution';
-import crypto from 'k6/crypto';
-import type { RefinedResponse, ResponseType } from 'k6/http';
-import { S3, targetFromEnv } from './lib/s3.ts';
-import { delay } from './lib/delay.ts';
+// operation, on one host (the mix itself is scenarios/lib/consistency.ts). VUS clients run the
+// operation mix (MIX); one more VU sends rounds of WRITERS concurrent conditional PUTs on one key, where
+// exactly one writer must win. Every operation is logged (src/contracts/events.ts); the runner's analysis
+// holds each read against the writes.
+import { targetFromEnv } from './lib/s3.ts';
+import { consistencyMix, mixScenarios } from './lib/consistency.ts';
 import { summaryOutputs } from './lib/summary.ts';
-import type { ConsistencyEvent, OperationEvent, WriteOp } from '../src/contracts/events.ts';
-
-declare const console: { log(message: string): void };
 
 const DURATION = __ENV.DURATION || '30s';
 const VUS = Number(__ENV.VUS || 8);
-const PREFIX = __ENV.PREFIX || 'consistency/';
-const SIZE = Number(__ENV.SIZE || 1024);
 /** Concurrent writers per conditional round; 0: no rounds. */
 const WRITERS = Number(__ENV.WRITERS ?? 8);
-const ROUND_PAUSE_MS = Number(__ENV.ROUND_PAUSE_MS || 100);
-/** Shares of each action, checked by the runner: create, overwrite, delete, get, head, list. */
-const MIX = JSON.parse(__ENV.MIX || '{"create":20,"overwrite":15,"delete":15,"get":25,"head":10,"list":15}') as Record<
-  string,
-  number
->;
-/** A VU's live keys stay few, so that its listings stay one page. */
-const MAX_LIVE = 100;
 
-const races = WRITERS > 0 ? { races: { executor: 'constant-vus', exec: 'race', vus: 1, duration: DURATION } } : {};
 export const options = {
-  scenarios: { operations: { executor: 'constant-vus', exec: 'operations', vus: VUS, duration: DURATION }, ...races },
+  scenarios: mixScenarios(
+    { operations: 'operations', race: 'races' },
+    { operations: 'operations', race: 'race' },
+    VUS,
+    WRITERS,
+    DURATION,
+  ),
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
   thresholds: {},
 };
 
-type Answer = RefinedResponse<ResponseType>;
-const client = new S3(targetFromEnv());
-/** The calls of this scenario: a GET reads the body as text, a 404 is an answer like any other. */
-const s3 = {
-  put: (key: string, body: string, headers?: Record<string, string>, expected?: number[]) =>
-    client.request('PUT', key, body, { name: 'PutObject', op: 'put', discard: true, headers, expected }),
-  get: (key: string) =>
-    client.request('GET', key, null, { name: 'GetObject', op: 'get', text: true, expected: [200, 404] }),
-  head: (key: string) =>
-    client.request('HEAD', key, null, { name: 'HeadObject', op: 'head', discard: true, expected: [200, 404] }),
-  delete: (key: string) => client.delete(key),
-  list: (prefix: string, token?: string) => client.list(prefix, 1000, token),
-};
-const log = (e: ConsistencyEvent) => console.log(JSON.stringify({ consistency: true, ...e }));
-const servedBy = (r: Answer) => {
-  const h = r.headers['X-Served-By'];
-  return h ? { host: h } : {};
-};
-
-/** A body that names its key and version, padded to SIZE. */
-function body(key: string, version: string): string {
-  const head = `${key}\n${version}\n`;
-  return head + '.'.repeat(Math.max(0, SIZE - head.length));
-}
-
-/** This VU's keys: those it may read back, with their last version, and a few it deleted. */
-const live: { key: string; version: number }[] = [];
-const deleted: string[] = [];
-let created = 0;
-const folder = () => `${PREFIX}v${exec.vu.idInTest}/`;
-const pickLive = () => live[Math.floor(Math.random() * live.length)];
+const mix = consistencyMix({
+  target: targetFromEnv(),
+  prefix: __ENV.PREFIX || 'consistency/',
+  size: Number(__ENV.SIZE || 1024),
+  writers: WRITERS,
+  roundPauseMs: Number(__ENV.ROUND_PAUSE_MS || 100),
+  mix: JSON.parse(__ENV.MIX || '{"create":20,"overwrite":15,"delete":15,"get":25,"head":10,"list":15}') as Record<
+    string,
+    number
+  >,
+});
 
 export function setup(): void {
-  log({ event: 'load', t: Date.now() });
+  mix.loadStarts();
 }
 
-async function write(op: WriteOp, key: string, version: number): Promise<number> {
-  const start = Date.now();
-  const text = op === 'delete' ? '' : body(key, String(version));
-  const r = op === 'delete' ? await s3.delete(key) : await s3.put(key, text);
-  const e: OperationEvent = { event: 'op', op, key, start, end: Date.now(), status: r.status };
-  if (op !== 'delete') Object.assign(e, { version, etag: crypto.md5(text, 'hex') });
-  log({ ...e, ...servedBy(r) });
-  return r.status;
-}
-
-async function read(key: string, how: 'get' | 'head'): Promise<void> {
-  const start = Date.now();
-  const r = how === 'get' ? await s3.get(key) : await s3.head(key);
-  const e: OperationEvent = { event: 'op', op: how, key, start, end: Date.now(), status: r.status };
-  if (how === 'get' && r.status === 200) {
-    const [name, version] = String(r.body ?? '').split('\n', 2);
-    e.version = name === key && /^\d+$/.test(version ?? '') ? Number(version) : -1;
-  }
-  if (how === 'get' && r.status === 404) e.version = 0;
-  if (how === 'head' && r.status === 200) e.etag = String(r.headers['Etag'] ?? '').replace(/"/g, '');
-  log({ ...e, ...servedBy(r) });
-}
-
-/** Every key of this VU's folder, page after page. */
-async function list(): Promise<void> {
-  const prefix = folder();
-  const start = Date.now();
-  const keys: string[] = [];
-  let token = '';
-  let r: Answer;
-  let host = {};
-  do {
-    r = await s3.list(prefix, token || undefined);
-    host = servedBy(r);
-    const xml = String(r.body ?? '');
-    for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1]);
-    const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
-    token = truncated ? (/<NextContinuationToken>([^<]+)</.exec(xml)?.[1] ?? '') : '';
-  } while (r.status === 200 && token);
-  log({ event: 'op', op: 'list', key: prefix, start, end: Date.now(), status: r.status, keys, ...host });
-}
-
-const readBack = (key: string) => read(key, Math.random() < 0.5 ? 'get' : 'head');
-
-function action(): string {
-  let x = Math.random() * Object.values(MIX).reduce((a, b) => a + b, 0);
-  for (const [name, share] of Object.entries(MIX)) if ((x -= share) < 0) return name;
-  return 'create';
-}
-
-export async function operations(): Promise<void> {
-  let a = action();
-  if (a === 'create' && live.length >= MAX_LIVE) a = 'delete';
-  if ((a === 'overwrite' || a === 'delete') && live.length === 0) a = 'create';
-  if ((a === 'get' || a === 'head') && live.length + deleted.length === 0) a = 'create';
-  if (a === 'create') {
-    const key = `${folder()}k${++created}`;
-    const status = await write('create', key, 1);
-    // A write that got no answer may still land: its key is read, never written again.
-    if (status < 300 || status >= 500 || status === 0) live.push({ key, version: 1 });
-    await readBack(key);
-    await list();
-  } else if (a === 'overwrite') {
-    const o = pickLive();
-    o.version++;
-    await write('overwrite', o.key, o.version);
-    await read(o.key, 'get');
-  } else if (a === 'delete') {
-    const o = pickLive();
-    const status = await write('delete', o.key, 0);
-    if (status < 300 || status >= 500 || status === 0) {
-      live.splice(live.indexOf(o), 1);
-      deleted.push(o.key);
-      if (deleted.length > 20) deleted.shift();
-    }
-    await readBack(o.key);
-    await list();
-  } else if (a === 'get' || a === 'head') {
-    const keys = [...live.map((o) => o.key), ...deleted];
-    await read(keys[Math.floor(Math.random() * keys.length)], a);
-  } else await list();
-}
-
-/** Every writer's PUT sent at once (each on a connection of its own); the statuses logged in writer order. */
-async function round(kind: 'create' | 'overwrite', key: string, condition: Record<string, string>) {
-  const start = Date.now();
-  const bodies = Array.from({ length: WRITERS }, (_, i) => body(key, `${kind} writer ${i}`));
-  const answers = await Promise.all(bodies.map((b) => s3.put(key, b, condition, [200, 409, 412])));
-  const statuses = answers.map((r) => r.status);
-  log({ event: 'round', kind, key, statuses, start, end: Date.now() });
-}
-
-export async function race(): Promise<void> {
-  const key = `${PREFIX}race/${exec.vu.idInTest}-${exec.vu.iterationInScenario}`;
-  await round('create', key, { 'If-None-Match': '*' });
-  // The ETag the key has now (several writers may have won the create): the overwrite round's condition.
-  const head = await s3.head(key);
-  const etag = head.headers['Etag'];
-  if (head.status === 200 && etag) await round('overwrite', key, { 'If-Match': etag });
-  await s3.delete(key);
-  await delay(ROUND_PAUSE_MS / 1000);
-}
+export const operations = mix.operations;
+export const race = mix.race;
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]) {
   return summaryOutputs(data);

@@ -7,6 +7,8 @@
 // request carries the VU's client id (a front keeps a client on one host by it) and every response's
 // x-served-by header (the host that answered) is recorded with its duration.
 // With TENANTS, each iteration picks a tenant and reads and writes under that tenant's prefix only.
+// With CONSISTENCY_PREFIX, the consistency mix (scenarios/lib/consistency.ts) runs beside the load through
+// the same front, its clients keeping their ids as the load's do: read-your-writes across the switch.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
 import { Counter, Trend } from 'k6/metrics';
@@ -15,6 +17,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { mixBesideLoad } from './lib/consistency.ts';
 import type { CutoverEvent } from '../src/contracts/events.ts';
 
 declare const console: { log(message: string): void };
@@ -39,8 +42,12 @@ const GROUPS = (TENANTS.length ? TENANTS : [{ name: '', key_prefix: '', write_pr
   objects: OBJECTS.filter((o) => o.key.startsWith(t.key_prefix)),
 }));
 
+// The consistency mix beside the load, when CONSISTENCY_PREFIX asks for it.
+const { mix, scenarios: consistency } = mixBesideLoad(targetFromEnv, DURATION, true);
+
 export const options = {
   scenarios: {
+    ...consistency,
     cutover: {
       executor: 'constant-arrival-rate',
       rate: RATE,
@@ -78,7 +85,11 @@ function served(r: RefinedResponse<ResponseType>, answered = false): string {
 export function setup(): void {
   for (const g of GROUPS) if (g.objects.length === 0) throw new Error(`no dataset objects to read in ${g.name}`);
   log({ event: 'load', t: Date.now() });
+  mix?.loadStarts();
 }
+
+export const consistencyOperations = () => mix!.operations();
+export const consistencyRace = () => mix!.race();
 
 async function read(g: Group): Promise<void> {
   const o = g.objects[Math.floor(Math.random() * g.objects.length)];

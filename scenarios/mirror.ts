@@ -5,6 +5,8 @@
 // deleted key is never written again). One log line when the load starts, per acknowledged change and
 // per integrity failure (src/contracts/events.ts): the runner measures how long the new host takes to
 // show each change.
+// With CONSISTENCY_PREFIX, the consistency mix (scenarios/lib/consistency.ts) runs beside the load on the
+// host CONSISTENCY_S3_* names (the new host): clients writing there while the replication writes too.
 import exec from 'k6/execution';
 import crypto from 'k6/crypto';
 import { Counter } from 'k6/metrics';
@@ -12,6 +14,7 @@ import { S3, targetFromEnv } from './lib/s3.ts';
 import { record } from './lib/metrics.ts';
 import { makePayload } from './lib/payload.ts';
 import { summaryOutputs } from './lib/summary.ts';
+import { mixBesideLoad } from './lib/consistency.ts';
 import type { MirrorEvent } from '../src/contracts/events.ts';
 
 declare const console: { log(message: string): void };
@@ -25,8 +28,12 @@ const WRITE_SIZE = Number(__ENV.WRITE_SIZE || 16 * 1024);
 // The dataset objects to read: [{key, bytes, sha256}] from the seed record.
 const OBJECTS = JSON.parse(open(__ENV.OBJECTS)) as { key: string; bytes: number; sha256: string }[];
 
+// The consistency mix beside the load, when CONSISTENCY_PREFIX asks for it.
+const { mix, scenarios: consistency } = mixBesideLoad(() => targetFromEnv('CONSISTENCY_S3'), DURATION);
+
 export const options = {
   scenarios: {
+    ...consistency,
     mirror: {
       executor: 'constant-arrival-rate',
       rate: RATE,
@@ -50,7 +57,11 @@ const live: string[] = [];
 export function setup(): void {
   if (OBJECTS.length === 0) throw new Error('no dataset objects to read');
   log({ event: 'load', t: Date.now() });
+  mix?.loadStarts();
 }
+
+export const consistencyOperations = () => mix!.operations();
+export const consistencyRace = () => mix!.race();
 
 async function read(): Promise<void> {
   const o = OBJECTS[Math.floor(Math.random() * OBJECTS.length)];

@@ -91,7 +91,7 @@ describe.skipIf(skip)('consistency: anomalies and conditional races on the lab',
   });
 
   it('one server: no read or listing anomaly of any kind; conditional rounds lost are named by key', async () => {
-    const { status, report, stderr } = await consistency('local-source', { duration: '4s', vus: '4' });
+    const { status, report, stderr } = await consistency('local-source', { duration: '6s', vus: '4' });
     expect(report, stderr).not.toBeNull();
     const r = report!;
     for (const k of ANOMALY_KINDS) {

@@ -1,7 +1,7 @@
-// Double hosting rehearsed in the lab: the reference replication keeps the new host in step; a
-// replication stopped for 30 s shows as 30 s of lag and still catches up; a delete a replication never
-// propagates is named by the audit. Replications other than the reference are small scripts written
-// here, as a candidate would write theirs.
+// Double hosting rehearsed in the lab: the reference replication keeps the new host in step, while clients
+// of the consistency mix on the new host read back all they write; a replication stopped for 30 s shows as
+// 30 s of lag and still catches up; a delete a replication never propagates is named by the audit.
+// Replications other than the reference are small scripts written here, as a candidate would write theirs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { scratch } from './support/scratch.js';
 import { loadProfile } from '../src/hosts/profile.js';
 import { access, list, removeAll } from '../src/hosts/sync.js';
 import { LAB, lacking } from './support/tools.js';
-import type { MirrorResult } from '../src/contracts/results.js';
+import { ANOMALY_KINDS, type MirrorResult } from '../src/contracts/results.js';
 
 const skip = lacking(__filename, [...LAB]);
 const ROOT = join(__dirname, '..');
@@ -80,7 +80,8 @@ describe.skipIf(skip)('mirror: double hosting under load', () => {
   });
 
   it('the reference replication: PASS, every change shown within seconds, the audit clean, nothing left', async () => {
-    const { status, report, stderr } = mirror({ duration: '25s' });
+    // With clients of the consistency mix on the new host meanwhile, under a prefix the replication leaves alone.
+    const { status, report, stderr } = mirror({ duration: '25s', consistency: 'true' });
     expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
     const r = report!;
     expect(r.verdict).toBe('PASS');
@@ -102,6 +103,12 @@ describe.skipIf(skip)('mirror: double hosting under load', () => {
     expect(r.audit.objects).toEqual({ from: seeded + live, to: seeded + live });
     expect(r.removed).toEqual({ from: live, to: live });
     for (const h of hosts()) expect((await list(h, r.prefixes.run)).size).toBe(0);
+    const mix = r.consistency!;
+    expect([mix.host, mix.verdict]).toEqual(['local-target', 'PASS']);
+    for (const k of ANOMALY_KINDS) expect(mix.kinds[k].anomalies, k).toBe(0);
+    expect(ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0)).toBeGreaterThan(50);
+    expect(mix.removed).toBeGreaterThan(0);
+    expect((await list(hosts()[1], mix.prefix)).size).toBe(0);
     for (const f of ['manifest.json', 'mirror.json']) expect(existsSync(join(r.dir, f)), f).toBe(true);
     expect(JSON.parse(readFileSync(join(r.dir, 'manifest.json'), 'utf8')).kind).toBe('mirror');
     const files = readdirSync(r.dir).filter((f) => statSync(join(r.dir, f)).isFile());
@@ -207,6 +214,11 @@ describe.skipIf(skip)('mirror: bad input gets one line and exit 2, and no load',
   for (const [what, args, message] of [
     ['an unparsable --max-lag', ['--max-lag', 'soon'], /--max-lag must be a duration/],
     ['an unparsable --duration', ['--duration', 'forever'], /--duration must be a duration/],
+    [
+      'a malformed consistency mix',
+      ['--consistency', '--consistency-mix', 'create=10,copy=5'],
+      /--consistency-mix must be shares of create/,
+    ],
     ['a missing procedure command', ['--procedure', '/no/such/replicator.sh'], /no such command/],
     ['an unknown profile', ['--to', 'nowhere'], /unknown host profile "nowhere"/],
     [

@@ -18,19 +18,19 @@ export interface S3Target extends Credentials {
 /** Reads the target the runner passes in the environment (never a secret in the script). The keys are
  * checked at the first request, not at init: `k6 archive` runs the init code, and an archive must not
  * carry them (a k6-operator pod gets them from its Secret). */
-export function targetFromEnv(): S3Target {
+export function targetFromEnv(prefix = 'S3'): S3Target {
   const need = (k: string) => {
     const v = __ENV[k];
     if (!v) throw new Error(`missing environment variable ${k}`);
     return v;
   };
   return {
-    endpoint: need('S3_ENDPOINT').replace(/\/$/, ''),
-    bucket: need('S3_BUCKET'),
-    region: __ENV.S3_REGION || 'us-east-1',
-    accessKey: __ENV.S3_ACCESS_KEY || '',
-    secretKey: __ENV.S3_SECRET_KEY || '',
-    pathStyle: __ENV.S3_PATH_STYLE !== 'false',
+    endpoint: need(`${prefix}_ENDPOINT`).replace(/\/$/, ''),
+    bucket: need(`${prefix}_BUCKET`),
+    region: __ENV[`${prefix}_REGION`] || 'us-east-1',
+    accessKey: __ENV[`${prefix}_ACCESS_KEY`] || '',
+    secretKey: __ENV[`${prefix}_SECRET_KEY`] || '',
+    pathStyle: __ENV[`${prefix}_PATH_STYLE`] !== 'false',
   };
 }
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { ALL_TABLES } from '../snds/catalog.js';
+import { DEFAULT_MIX, parseMix, type MixOptions } from '../load/consistency-mix.js';
 
 /** Sets the process's exit code: 0 ok, 1 a check failed. */
 export type SetExitCode = (code: number) => void;
@@ -81,4 +82,47 @@ export function parseTables(v: unknown): string[] {
   const unknown = list.filter((t) => !ALL_TABLES.includes(t));
   if (unknown.length) throw new UsageError(`unknown table ${unknown.join(', ')}; known: ${ALL_TABLES.join(', ')}`);
   return ALL_TABLES.filter((t) => list.includes(t));
+}
+
+/** --consistency and its settings, for the commands that run the consistency mix beside their load. */
+export function consistencyOptions<T>(y: Argv<T>) {
+  const mix = Object.entries(DEFAULT_MIX)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return y
+    .option('consistency', {
+      type: 'boolean',
+      default: false,
+      describe: 'run the consistency mix beside the load, on the host the clients use, and judge its anomalies',
+    })
+    .option('consistency-vus', { type: 'string', default: '4', describe: 'clients of the consistency mix' })
+    .option('consistency-writers', {
+      type: 'string',
+      default: '0',
+      describe: 'concurrent writers in each conditional round of the mix (0: no rounds)',
+    })
+    .option('consistency-mix', { type: 'string', default: mix, describe: 'shares of each action of the mix' })
+    .option('consistency-size', { type: 'string', default: '1024', describe: 'bytes of each object of the mix' });
+}
+
+/** The mix's settings when --consistency is given, else null; every value checked either way. */
+export function mixOptionsOf(a: {
+  consistency: boolean;
+  'consistency-vus': string;
+  'consistency-writers': string;
+  'consistency-mix': string;
+  'consistency-size': string;
+}): MixOptions | null {
+  const writers = Number(a['consistency-writers']);
+  if (!Number.isInteger(writers) || writers < 0 || writers > 64)
+    throw new UsageError(
+      `--consistency-writers must be a whole number from 0 to 64, got "${a['consistency-writers']}"`,
+    );
+  const o: MixOptions = {
+    vus: positiveInteger('consistency-vus', a['consistency-vus'], 1000),
+    writers,
+    mix: parseMix(a['consistency-mix'], 'consistency-mix'),
+    size: positiveInteger('consistency-size', a['consistency-size'], 16 * 1024 ** 2),
+  };
+  return a.consistency ? o : null;
 }

@@ -3,7 +3,8 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../util/errors.js';
 import { parseSeconds } from '../util/units.js';
-import { consistency, DEFAULT_MIX, parseMix } from '../load/consistency.js';
+import { consistency } from '../load/consistency.js';
+import { DEFAULT_MIX, parseMix } from '../load/consistency-mix.js';
 import { positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
 
 const MIX = Object.entries(DEFAULT_MIX)

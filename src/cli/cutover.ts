@@ -8,7 +8,14 @@ import { UsageError } from '../util/errors.js';
 import { parseSeconds } from '../util/units.js';
 import { cutover, DEFAULT_THRESHOLDS, type Thresholds } from '../load/cutover.js';
 import { planSteps } from '../load/steps.js';
-import { absolute, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
+import {
+  absolute,
+  consistencyOptions,
+  mixOptionsOf,
+  positiveInteger,
+  RESULTS_OPTION,
+  type SetExitCode,
+} from './args.js';
 
 /** --thresholds: JSON overriding some of the defaults. */
 function parseThresholds(v: string | undefined): Thresholds {
@@ -25,7 +32,7 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
     'cutover',
     'Rehearse the switch to the new host under load through the front, and judge lost writes, stale reads and downtime',
     (y) =>
-      y
+      consistencyOptions(y)
         .option('front', {
           type: 'string',
           demandOption: true,
@@ -81,6 +88,7 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
         .option('json', { type: 'boolean', default: false }),
     async (a) => {
       const thresholds = parseThresholds(a.thresholds);
+      const mix = mixOptionsOf(a);
       const duration = a.duration === undefined ? undefined : parseSeconds('duration', a.duration);
       const at = a.at === undefined ? undefined : parseSeconds('at', a.at);
       const progressive = a.steps !== undefined || a.tenants !== undefined;
@@ -112,6 +120,7 @@ export function cutoverCommand(y: Argv, exit: SetExitCode): Argv {
         noReuse: a['no-reuse'],
         results: a.results,
         thresholds,
+        consistency: mix,
       });
       const { timeline, ...rest } = r.report;
       const json = { dir: r.dir, ...rest, timeline };

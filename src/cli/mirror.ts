@@ -7,14 +7,21 @@ import { mirror as workload } from '../load/workloads/mirror.js';
 const FULL = workload.profiles.full;
 import { parseSeconds } from '../util/units.js';
 import { mirror } from '../load/mirror.js';
-import { absolute, positiveInteger, RESULTS_OPTION, type SetExitCode } from './args.js';
+import {
+  absolute,
+  consistencyOptions,
+  mixOptionsOf,
+  positiveInteger,
+  RESULTS_OPTION,
+  type SetExitCode,
+} from './args.js';
 
 export function mirrorCommand(y: Argv, exit: SetExitCode): Argv {
   return y.command(
     'mirror',
     'Rehearse double hosting: load on the old host, replication to the new one, its lag and divergence judged',
     (y) =>
-      y
+      consistencyOptions(y)
         .option('from', { type: 'string', demandOption: true, describe: 'the old host, where the dataset was seeded' })
         .option('to', { type: 'string', demandOption: true, describe: 'the new host' })
         .option('dataset', {
@@ -53,6 +60,7 @@ export function mirrorCommand(y: Argv, exit: SetExitCode): Argv {
         .option('results', RESULTS_OPTION)
         .option('json', { type: 'boolean', default: false }),
     async (a) => {
+      const consistency = mixOptionsOf(a);
       const r = await mirror({
         from: a.from,
         to: a.to,
@@ -65,6 +73,7 @@ export function mirrorCommand(y: Argv, exit: SetExitCode): Argv {
         rate: positiveInteger('rate', a.rate, 10000),
         results: a.results,
         keepObjects: a['keep-objects'],
+        consistency,
       });
       const { lags, ...rest } = r.result;
       console.log(a.json ? JSON.stringify({ dir: r.dir, ...rest, lags }, null, 1) : `${r.text}\nresults in ${r.dir}`);

@@ -39,7 +39,7 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('think', { type: 'string', default: '5', describe: 'mean think time after a burst, seconds' })
         .option('burst', { type: 'string', default: '3', describe: 'queries run back to back before thinking' })
-        .option('shared', {
+        .option('read-seeded', {
           type: 'boolean',
           default: false,
           describe: 'all researchers read the seeded dataset (default: one copy per project)',
@@ -79,7 +79,7 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
         duration: positiveInteger('duration', a.duration),
         think: seconds('think', a.think),
         burst: positiveInteger('burst', a.burst),
-        projects: !a.shared,
+        projects: !a.readSeeded,
         reader: {
           preset: a.merge,
           mergeGap: bytes('merge-gap', a['merge-gap']),

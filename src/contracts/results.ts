@@ -106,6 +106,9 @@ export interface Thresholds {
   rollback_lost_writes?: number;
   /** Objects the load deleted that the host serving at the end still holds. */
   resurrected?: number;
+  /** With --consistency: the mix's anomalies (all kinds) and its conditional rounds without one winner. */
+  consistency_anomalies?: number;
+  conditional_races_lost?: number;
 }
 
 /** One host's share of a step, as the front named it (x-served-by). */
@@ -182,6 +185,8 @@ export interface CutoverReport {
     /** Rollbacks: writes the new host acknowledged that the old one lacks at the end. */
     rollback_lost_writes: string[] | null;
   };
+  /** With --consistency: the mix's anomalies through the front, across the switch. */
+  consistency?: MixFigures;
   thresholds: Thresholds;
   failed: string[];
   verdict: 'PASS' | 'FAIL';
@@ -239,6 +244,8 @@ export interface MirrorReport {
   /** Objects removed from each host under the run prefix afterwards (null: kept). */
   removed: { from: number; to: number } | null;
   max_lag_s: number;
+  /** With --consistency: the mix's anomalies on the new host while the replication wrote to it. */
+  consistency?: MixFigures;
   failed: string[];
   verdict: 'PASS' | 'FAIL';
   lags: MirrorLag[];
@@ -323,6 +330,29 @@ export interface ConsistencyReport {
 
 /** consistency.json. */
 export type ConsistencyResult = ConsistencyReport & { runner: string };
+
+/** The consistency mix run beside a cutover's or a mirror's load (`--consistency`) on the host its clients
+ * used (the front, the new host), analysed as consistency.json is; `failed` and `verdict` are the mix's. */
+export type MixFigures = Pick<
+  ConsistencyReport,
+  | 'host'
+  | 'prefix'
+  | 'failed_operations'
+  | 'operations'
+  | 'kinds'
+  | 'conditional'
+  | 'timeline'
+  | 'anomalies'
+  | 'served_by'
+  | 'removed'
+  | 'failed'
+  | 'verdict'
+> & {
+  vus: number;
+  mix: Record<string, number>;
+  /** A cutover's: the reads and listings begun during a switch, checked apart and not judged. */
+  window?: { checks: number; anomalies: number; kinds: Record<AnomalyKind, number> };
+};
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 

@@ -4,38 +4,16 @@
 // checks and the conditional rounds lost; the run's objects are removed afterwards.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { UsageError } from '../util/errors.js';
 import { writeAtomic } from '../util/files.js';
 import { loadProfile } from '../hosts/profile.js';
 import { preflight } from '../hosts/preflight.js';
 import { access, removeAll } from '../hosts/sync.js';
-import { consistencyEvent, type OperationEvent, type RoundEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
-import { ANOMALY_KINDS, readSummary, type ConsistencyReport, type ConsistencyResult } from '../contracts/results.js';
+import { readSummary, type ConsistencyReport, type ConsistencyResult } from '../contracts/results.js';
 import { runManifest } from './provenance.js';
 import { launch, runId } from './launcher.js';
-import { analyseOperations, analyseRounds } from './consistency-check.js';
-
-/** The actions of the operation mix; a create, a delete and an overwrite read their key back. */
-export const ACTIONS = ['create', 'overwrite', 'delete', 'get', 'head', 'list'] as const;
-export type Mix = Record<(typeof ACTIONS)[number], number>;
-export const DEFAULT_MIX: Mix = { create: 20, overwrite: 15, delete: 15, get: 25, head: 10, list: 15 };
-
-/** "create=20,overwrite=15,..." → the shares; actions left out keep none, unless none is given. */
-export function parseMix(s: string, option = 'mix'): Mix {
-  const mix = Object.fromEntries(ACTIONS.map((a) => [a, 0])) as Mix;
-  const example = 'create=20,overwrite=15,delete=15,get=25,head=10,list=15';
-  for (const part of s.split(',')) {
-    const m = /^\s*([a-z]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
-    if (!m || !(ACTIONS as readonly string[]).includes(m[1]))
-      throw new UsageError(`--${option} must be shares of ${ACTIONS.join(', ')} such as ${example}, got "${s}"`);
-    mix[m[1] as keyof Mix] = Number(m[2]);
-  }
-  if (mix.create <= 0)
-    throw new UsageError(`--${option} needs a share of create above 0: nothing is read back otherwise`);
-  return mix;
-}
+import { analyseMix, describeMix, judge, MixLog, type Mix } from './consistency-mix.js';
 
 export interface ConsistencyOptions {
   host: string;
@@ -63,9 +41,7 @@ export async function consistency(
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const prefix = `consistency-${id}/`;
-  const ops: OperationEvent[] = [];
-  const rounds: RoundEvent[] = [];
-  let loadStarted = 0;
+  const log = new MixLog();
   const load = await launch({
     scenario: 'consistency',
     dir,
@@ -79,19 +55,10 @@ export async function consistency(
     },
     target: { profile: p, credentials: c },
     jsonLog: true,
-    onLine: (line) => {
-      const e = consistencyEvent(line);
-      if (e?.event === 'op') ops.push(e);
-      else if (e?.event === 'round') rounds.push(e);
-      else if (e?.event === 'load') loadStarted = e.t;
-    },
+    onLine: (line) => log.take(line),
   });
   const loadEnded = Date.now();
-  // The analysis's whole input, one JSON line per operation or round.
-  writeFileSync(
-    join(dir, 'operations.jsonl.gz'),
-    gzipSync([...ops, ...rounds].map((e) => JSON.stringify(e)).join('\n') + '\n'),
-  );
+  log.save(dir);
   const removed = o.keepObjects
     ? null
     : await removeAll(access(p), prefix).catch((e: Error) => {
@@ -101,10 +68,7 @@ export async function consistency(
   if (load.error) throw load.error;
   const summary = readSummary(load.summaries[0]);
 
-  const t0 = loadStarted || ops.reduce((m, x) => Math.min(m, x.start), Infinity);
-  const a = analyseOperations(ops, t0);
-  const create = analyseRounds(rounds, 'create');
-  const overwrite = analyseRounds(rounds, 'overwrite');
+  const t0 = log.t0();
   const report: ConsistencyReport = {
     id,
     host: p.name,
@@ -112,13 +76,7 @@ export async function consistency(
     load_started: t0,
     load_ended: loadEnded,
     requests: stat(summary, 'http_reqs', 'count'),
-    ...a,
-    conditional: {
-      writers: o.writers,
-      create,
-      overwrite,
-      races_lost: create.no_winner + create.several_winners + overwrite.no_winner + overwrite.several_winners,
-    },
+    ...analyseMix(log, o.writers, t0),
     removed,
     failed: [],
     verdict: 'PASS',
@@ -144,7 +102,12 @@ export async function consistency(
           mix: o.mix,
           size: o.size,
         },
-        object_sizes: { count: ops.filter((x) => x.op === 'create').length, min: o.size, median: o.size, max: o.size },
+        object_sizes: {
+          count: log.ops.filter((x) => x.op === 'create').length,
+          min: o.size,
+          median: o.size,
+          max: o.size,
+        },
         tools: { runner: load.runner },
       }),
       null,
@@ -156,57 +119,16 @@ export async function consistency(
   return { dir, result, text, exitCode: report.verdict === 'PASS' ? 0 : 1 };
 }
 
-/** The reasons for a FAIL: any anomaly, any conditional round lost, or nothing checked. */
-export function judge(r: ConsistencyReport): string[] {
-  const checks = ANOMALY_KINDS.reduce((n, k) => n + r.kinds[k].checks, 0);
-  const out = checks === 0 ? ['no read or listing was checked: nothing measured'] : [];
-  for (const k of ANOMALY_KINDS) {
-    const f = r.kinds[k];
-    if (f.anomalies) out.push(`${f.anomalies} ${k} anomalies (${f.per_100k.toFixed(0)} per 100,000 checks)`);
-  }
-  if (r.conditional.races_lost) out.push(`${r.conditional.races_lost} conditional rounds without exactly one winner`);
-  return out;
-}
-
-const NAMED = 10;
-const state = (v: number) => (v > 0 ? `version ${v}` : v === 0 ? 'absent' : 'another body');
-
 export function describe(r: ConsistencyReport): string {
   const ops = Object.entries(r.operations)
     .map(([op, n]) => `${n} ${op}`)
     .join(', ');
-  const rounds = (name: string, f: ConsistencyReport['conditional']['create']) =>
-    `${name}: ${f.rounds} rounds, ${f.one_winner} with one winner, ${f.no_winner} with none, ` +
-    `${f.several_winners} with several` +
-    (f.several_winners_keys.length ? ` (${f.several_winners_keys.slice(0, NAMED).join(', ')})` : '') +
-    (f.no_winner_keys.length ? `; no winner: ${f.no_winner_keys.slice(0, NAMED).join(', ')}` : '') +
-    (f.errors ? `; ${f.errors} rounds with errors` : '');
   const served = Object.entries(r.served_by);
   return [
     `consistency on ${r.host}: ${r.requests.toLocaleString('en')} requests (${ops}), ` +
       `${r.failed_operations} without an answer or with a 5xx`,
     ...(served.length ? [`reads answered by ${served.map(([h, n]) => `${h} ${n}`).join(', ')}`] : []),
-    ...ANOMALY_KINDS.map((k) => {
-      const f = r.kinds[k];
-      const lasted = f.anomalies
-        ? `; lasted p50 ${f.lasted_ms.p50} ms, p99 ${f.lasted_ms.p99} ms, max ${f.lasted_ms.max} ms`
-        : '';
-      return (
-        `  ${k.padEnd(21)} ${String(f.anomalies).padStart(6)} of ${String(f.checks).padStart(7)} checks, ` +
-        `${f.per_100k.toFixed(0)} per 100,000${lasted}`
-      );
-    }),
-    ...r.anomalies
-      .slice(0, NAMED)
-      .map(
-        (a) =>
-          `    ${a.kind}: ${a.key} ${a.op} ${a.since_ms} ms after the acknowledgement: ` +
-          `expected ${state(a.expected)}, got ${state(a.got)}` +
-          (a.host ? ` (from ${a.host})` : ''),
-      ),
-    `conditional writes, ${r.conditional.writers} concurrent writers per round:`,
-    `  ${rounds('If-None-Match: * (create)', r.conditional.create)}`,
-    `  ${rounds('If-Match (overwrite)', r.conditional.overwrite)}`,
+    ...describeMix(r),
     `verdict: ${r.verdict}${r.failed.length ? ' — ' + r.failed.join('; ') : ''}`,
   ].join('\n');
 }

@@ -14,7 +14,13 @@ import { preflight } from '../hosts/preflight.js';
 import { seedRecord } from '../contracts/dataset.js';
 import { cutoverEvent, type DeletedEvent, type StateReadEvent, type WriteEvent } from '../contracts/events.js';
 import { stat } from '../contracts/k6.js';
-import { readSummary, type CutoverReport, type CutoverResult, type Thresholds } from '../contracts/results.js';
+import {
+  readSummary,
+  type CutoverReport,
+  type CutoverResult,
+  type MixFigures,
+  type Thresholds,
+} from '../contracts/results.js';
 import { launch, redact, runId, secretsOf } from './launcher.js';
 import { checkProcedure, runCommand } from './procedure.js';
 import { haproxyEnv, referenceProcedure } from './switch.js';
@@ -24,6 +30,7 @@ import { runSteps } from './progressive.js';
 import { describeSteps, NEW_HOST, progressiveFigures, stepName, type Progress } from './progressive-report.js';
 import { longestFailure, windowOf, type StepRun } from './step-analysis.js';
 import type { StepPlan } from './steps.js';
+import { anomalyCount, describeBeside, mixFigures, MixLog, mixSettings, type MixOptions } from './consistency-mix.js';
 
 export type { Thresholds } from '../contracts/results.js';
 
@@ -42,6 +49,8 @@ export interface CutoverOptions {
   thresholds: Thresholds;
   /** A progressive cutover (--steps or --tenants); null for the single switch at --at. */
   plan?: StepPlan | null;
+  /** The consistency mix through the front beside the load (--consistency); none by default. */
+  consistency?: MixOptions | null;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -53,6 +62,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   ryw_violations: 0,
   rollback_lost_writes: 0,
   resurrected: 0,
+  consistency_anomalies: 0,
+  conditional_races_lost: 0,
 };
 
 export async function cutover(
@@ -86,6 +97,10 @@ export async function cutover(
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const writePrefix = `cutover-${id}/`;
+  // The mix writes under the run's prefix: whatever carries the clients' writes across the switch carries
+  // its writes too, and what removes the run's objects removes them.
+  const mixPrefix = `${writePrefix}consistency/`;
+  const mixLog = o.consistency ? new MixLog() : null;
   // A tenant's writes go under its own prefix, so that moving the tenant moves them with its reads.
   const tenantWrites = (t: string) => `${seed.prefix}/${t}/${writePrefix}`;
   // The target holds the dataset before the cutover, as after a migration.
@@ -107,6 +122,7 @@ export async function cutover(
       tenants.map((t) => ({ name: t, key_prefix: `${seed.prefix}/${t}/`, write_prefix: tenantWrites(t) })),
     ),
     NO_REUSE: String(o.noReuse),
+    ...(o.consistency ? mixSettings(o.consistency, mixPrefix) : {}),
   };
   const secrets = secretsOf([front, from, to].map(credentialsOf));
   const writes: WriteEvent[] = [];
@@ -124,6 +140,7 @@ export async function cutover(
     samples: true,
     jsonLog: true,
     onLine: (line) => {
+      if (mixLog?.take(line)) return;
       const e = cutoverEvent(line);
       if (e?.event === 'load') {
         loadStarted = e.t;
@@ -190,12 +207,27 @@ export async function cutover(
     rpo = { objects: absent.length, bytes: absent.reduce((s, w) => s + w.bytes, 0) };
   }
   const load = await exited;
+  mixLog?.save(dir);
   writeFileSync(join(dir, 'procedure.log'), `${procedure.command}\nexit ${procedure.exit}\n${procedure.output}\n`);
   if (load.error) throw load.error;
 
   const progress = plan ? { plan, runs, finalHost } : null;
   const hosts = { front, from, to, final: finalHost };
-  const report = await analyse(o, dir, id, hosts, procedure, loadStarted, writes, deleted, stateReads, rpo, progress);
+  const mix = mixLog && o.consistency ? { log: mixLog, options: o.consistency, prefix: mixPrefix } : null;
+  const report = await analyse(
+    o,
+    dir,
+    id,
+    hosts,
+    procedure,
+    loadStarted,
+    writes,
+    deleted,
+    stateReads,
+    rpo,
+    progress,
+    mix,
+  );
   // A tenant's writes sit among the dataset's objects: removed from both hosts once judged.
   for (const t of tenants) await Promise.all([from, to].map((h) => removeAll(access(h), tenantWrites(t))));
   const result: CutoverResult = { ...report, runner: load.runner };
@@ -215,6 +247,7 @@ export async function cutover(
     procedure: o.procedure,
     no_reuse: o.noReuse,
     objects: objects.length,
+    ...(o.consistency ? { consistency: o.consistency } : {}),
   };
   writeAtomic(
     join(dir, 'manifest.json'),
@@ -250,6 +283,7 @@ async function analyse(
   stateReads: StateReadEvent[],
   rpo: CutoverReport['rpo'],
   progress: Progress | null,
+  mixRun: { log: MixLog; options: MixOptions; prefix: string } | null,
 ): Promise<CutoverReport> {
   const samples = await readSamples(join(dir, 'samples.json.gz'));
   const summary = readSummary(join(dir, 'summary.json'));
@@ -276,6 +310,8 @@ async function analyse(
   const wh = new Histogram();
   for (const s of inWindow) wh.add(s.ms);
   const wErrors = inWindow.filter((s) => !s.ok).length;
+  const where = { host: hosts.front.name, prefix: mixRun?.prefix ?? '', t0, removed: null, windows };
+  const mix: MixFigures | null = mixRun ? mixFigures(mixRun.log, mixRun.options, where) : null;
 
   // A deleted object is not a lost write: it must be gone from the host serving at the end.
   const live = writes.filter((w) => !deleted.has(w.key));
@@ -329,6 +365,7 @@ async function analyse(
     rpo,
     timeline,
     ...(steps ? { progressive: steps } : {}),
+    ...(mix ? { consistency: mix } : {}),
     thresholds: o.thresholds,
     failed: [],
     verdict: 'PASS',
@@ -358,6 +395,16 @@ async function analyse(
       `writes lost by the rollback ${back} > ${t.rollback_lost_writes ?? 0}`,
     ]);
   }
+  if (mix) {
+    // Held to the cutover's thresholds (0 by default), as `sndsbench consistency` holds a host to 0.
+    const [anomalies, races] = [anomalyCount(mix), mix.conditional.races_lost];
+    const [maxAnomalies, maxRaces] = [t.consistency_anomalies ?? 0, t.conditional_races_lost ?? 0];
+    const kinds = mix.failed.filter((f) => / anomalies /.test(f)).join(', ');
+    checks.push([anomalies <= maxAnomalies, `consistency anomalies ${anomalies} > ${maxAnomalies} (${kinds})`]);
+    checks.push([races <= maxRaces, `conditional rounds without one winner ${races} > ${maxRaces}`]);
+    const checked = mix.failed.find((f) => f.startsWith('no read'));
+    if (checked) checks.push([false, `consistency mix: ${checked}`]);
+  }
   report.failed = checks.filter(([ok]) => !ok).map(([, why]) => why);
   report.verdict = report.failed.length ? 'FAIL' : 'PASS';
   return report;
@@ -383,6 +430,7 @@ function describe(r: CutoverReport): string {
     `observed downtime (longest failure run): ${r.longest_failure_s.toFixed(2)} s`,
     `RPO at the switch: ${r.rpo.objects} objects, ${r.rpo.bytes} bytes acknowledged but absent from the target`,
     ...(r.progressive ? describeSteps(r) : []),
+    ...(r.consistency ? describeBeside(r.consistency) : []),
     `verdict: ${r.verdict}${r.failed.length ? ' — ' + r.failed.join('; ') : ''}`,
   ].join('\n');
 }

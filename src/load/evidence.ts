@@ -50,6 +50,8 @@ export async function readSamples(path: string, byHost = false): Promise<HostSam
   for await (const p of readPoints(path, [metric])) {
     const end = Date.parse(p.data.time);
     const tags = p.data.tags as Record<string, string>;
+    // The load's requests only: a consistency mix beside it (its own scenarios) is judged apart.
+    if (tags.scenario && tags.scenario !== 'cutover') continue;
     const ok = byHost ? tags.ok === 'true' : tags.expected_response === 'true';
     out.push({ end, start: end - p.data.value, ok, ms: p.data.value, host: tags.host ?? '-' });
   }

@@ -57,15 +57,19 @@ function trust(dir: string, profiles: HostProfile[]): Record<string, string> {
   return { SSL_CERT_FILE: file };
 }
 
-/** The S3 host a scenario writes to (scenarios/lib/s3.ts targetFromEnv). */
-function targetEnv({ profile: p, credentials: c }: Host): Record<string, string> {
+/** The S3 host a scenario writes to (scenarios/lib/s3.ts targetFromEnv), or with the prefix
+ * CONSISTENCY_S3 the host of its consistency mix. */
+function targetEnv(
+  { profile: p, credentials: c }: Host,
+  prefix: 'S3' | 'CONSISTENCY_S3' = 'S3',
+): Record<string, string> {
   return {
-    S3_ENDPOINT: p.endpoint,
-    S3_BUCKET: p.bucket,
-    S3_REGION: p.region,
-    S3_PATH_STYLE: String(p.addressing !== 'virtual'),
-    S3_ACCESS_KEY: c.accessKey,
-    S3_SECRET_KEY: c.secretKey,
+    [`${prefix}_ENDPOINT`]: p.endpoint,
+    [`${prefix}_BUCKET`]: p.bucket,
+    [`${prefix}_REGION`]: p.region,
+    [`${prefix}_PATH_STYLE`]: String(p.addressing !== 'virtual'),
+    [`${prefix}_ACCESS_KEY`]: c.accessKey,
+    [`${prefix}_SECRET_KEY`]: c.secretKey,
   };
 }
 
@@ -84,7 +88,7 @@ function sourceEnv({ profile: p, credentials: c }: Host): Record<string, string>
 }
 
 /** The variables holding credentials, written by the names they come from: command.txt runs as written. */
-function keyNames(prefix: 'S3' | 'SOURCE', p: HostProfile): Record<string, string> {
+function keyNames(prefix: 'S3' | 'SOURCE' | 'CONSISTENCY_S3', p: HostProfile): Record<string, string> {
   const c = p.credentials;
   const secret = c.sas_token_env ? { [`${prefix}_SAS`]: `$${c.sas_token_env}` } : {};
   return {
@@ -115,6 +119,8 @@ export interface Launch {
   target: Host;
   /** The host the migration copies from. */
   source?: Host;
+  /** The host of the consistency mix run beside the load, when not the target (the mirror's new host). */
+  mixTarget?: Host;
   /** More hosts whose secrets must not reach the log (a cutover's old and new hosts behind the front). */
   others?: ResolvedCredentials[];
   /** Processes, each running one execution segment of the load (1 by default). */
@@ -157,7 +163,7 @@ function segmentFlags(i: number, n: number): string[] {
 export async function launch(l: Launch): Promise<Launched> {
   const runner = runnerCommand();
   const n = l.segments ?? 1;
-  const hosts = [l.target, ...(l.source ? [l.source] : [])];
+  const hosts = [l.target, ...(l.source ? [l.source] : []), ...(l.mixTarget ? [l.mixTarget] : [])];
   const secrets = secretsOf([...hosts.map((h) => h.credentials), ...(l.others ?? [])]);
   const roots = trust(
     l.dir,
@@ -171,6 +177,7 @@ export async function launch(l: Launch): Promise<Launched> {
     ...settings,
     ...targetEnv(l.target),
     ...(l.source ? sourceEnv(l.source) : {}),
+    ...(l.mixTarget ? targetEnv(l.mixTarget, 'CONSISTENCY_S3') : {}),
     ...roots,
   };
   const shown = {
@@ -178,6 +185,9 @@ export async function launch(l: Launch): Promise<Launched> {
     ...targetEnv(l.target),
     ...keyNames('S3', l.target.profile),
     ...(l.source ? { ...sourceEnv(l.source), ...keyNames('SOURCE', l.source.profile) } : {}),
+    ...(l.mixTarget
+      ? { ...targetEnv(l.mixTarget, 'CONSISTENCY_S3'), ...keyNames('CONSISTENCY_S3', l.mixTarget.profile) }
+      : {}),
     ...roots,
   };
   const file = (name: string, i: number) => join(l.dir, n > 1 ? `${name}-${i}` : name);

@@ -23,6 +23,7 @@ import { checkProcedure, startProcedure, type Running, type Stopped } from './pr
 import { analyseLag, Ledger, percentile, seconds } from './mirror-lag.js';
 import { Probe } from './mirror-probe.js';
 import { audit, type Audit } from './mirror-audit.js';
+import { describeBeside, mixFigures, MixLog, mixSettings, type MixOptions } from './consistency-mix.js';
 
 export interface MirrorOptions {
   from: string;
@@ -41,6 +42,8 @@ export interface MirrorOptions {
   catchUp: number;
   results: string;
   keepObjects: boolean;
+  /** The consistency mix on the new host beside the load (--consistency); none by default. */
+  consistency?: MixOptions | null;
 }
 
 const PROBE_EVERY_MS = 250;
@@ -65,7 +68,7 @@ export async function mirror(
   const loadHost = front ?? from;
   const lc = await preflight(loadHost);
   if (front) await preflight(from);
-  await preflight(to);
+  const tc = await preflight(to);
   // Through a front, the load must reach the old host only, as double hosting starts.
   if (front) await checkStartingState(front, from, to);
 
@@ -73,6 +76,10 @@ export async function mirror(
   const dir = join(resolve(o.results), id);
   mkdirSync(dir, { recursive: true });
   const prefixes = { dataset: `${seed.prefix}/`, run: `mirror-${id}/` };
+  // The mix's clients use the new host while the replication writes to it, under a prefix of their own that
+  // the replication leaves alone: what they acknowledged there is theirs to read back.
+  const mixPrefix = `consistency-${id}/`;
+  const mixLog = o.consistency ? new MixLog() : null;
   const [src, dst] = [access(from), access(to)];
   // The new host holds the dataset when double hosting begins, as after the migration.
   await new DeltaSync(src, dst, prefixes.dataset).run();
@@ -85,6 +92,7 @@ export async function mirror(
     WRITE_PREFIX: prefixes.run,
     WRITE_SIZE: String(WRITE_SIZE),
     OBJECTS: join(dir, 'objects.json'),
+    ...(o.consistency ? mixSettings(o.consistency, mixPrefix) : {}),
   };
   const secrets = secretsOf([loadHost, from, to].map(credentialsOf));
   const procedureEnv = {
@@ -103,8 +111,10 @@ export async function mirror(
     settings,
     target: { profile: loadHost, credentials: lc },
     others: [from, to].map(credentialsOf),
+    ...(o.consistency ? { mixTarget: { profile: to, credentials: tc } } : {}),
     jsonLog: true,
     onLine: (line) => {
+      if (mixLog?.take(line)) return;
       const e = mirrorEvent(line);
       if (e?.event === 'load') {
         loadStarted = e.t;
@@ -138,6 +148,7 @@ export async function mirror(
   try {
     const load = await exited;
     loadEnded = Date.now();
+    mixLog?.save(dir);
     runner = load.runner;
     if (load.error) throw load.error;
     summary = readSummary(load.summaries[0]);
@@ -151,9 +162,11 @@ export async function mirror(
   } catch (e) {
     await stopAll();
     if (!o.keepObjects) await removeRun(src, dst, prefixes.run);
+    if (!o.keepObjects && mixLog) await removeAll(dst, mixPrefix);
     throw e;
   }
   const removed = o.keepObjects ? null : await removeRun(src, dst, prefixes.run);
+  const mixRemoved = o.keepObjects || !mixLog ? null : await removeAll(dst, mixPrefix);
   const output = redact(stopped?.output ?? '', secrets);
   const command = redact(o.procedure === 'reference' ? 'reference' : o.procedure, secrets);
   writeFileSync(
@@ -207,6 +220,11 @@ export async function mirror(
     audit: found,
     removed,
     max_lag_s: o.maxLag,
+    ...(mixLog && o.consistency
+      ? {
+          consistency: mixFigures(mixLog, o.consistency, { host: to.name, prefix: mixPrefix, t0, removed: mixRemoved }),
+        }
+      : {}),
     failed: [],
     verdict: 'PASS',
     lags,
@@ -224,6 +242,7 @@ export async function mirror(
     duration_s: o.duration,
     write_size: WRITE_SIZE,
     objects: objects.length,
+    ...(o.consistency ? { consistency: o.consistency } : {}),
   };
   writeAtomic(
     join(dir, 'manifest.json'),
@@ -287,7 +306,9 @@ export function judge(r: MirrorReport): string[] {
       `the procedure exited with ${r.procedure.exit} before it was stopped`,
     ],
   ];
-  return checks.filter(([ok]) => !ok).map(([, why]) => why);
+  // The mix's own reasons, held to 0 as `sndsbench consistency` holds a host.
+  const mix = (r.consistency?.failed ?? []).map((why) => `consistency mix on ${r.to}: ${why}`);
+  return [...checks.filter(([ok]) => !ok).map(([, why]) => why), ...mix];
 }
 
 const NAMED = 20;
@@ -313,6 +334,7 @@ export function describe(r: MirrorReport): string {
     `audit: ${r.audit.objects.from} objects on ${r.from}, ${r.audit.objects.to} on ${r.to}, ${d.length} differences`,
     ...d.slice(0, NAMED).map((x) => `  ${x.kind}: ${x.key}`),
     ...(d.length > NAMED ? [`  and ${d.length - NAMED} more (mirror.json)`] : []),
+    ...(r.consistency ? describeBeside(r.consistency) : []),
     `verdict: ${r.verdict}${r.failed.length ? ' — ' + r.failed.join('; ') : ''}`,
   ].join('\n');
 }

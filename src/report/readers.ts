@@ -158,6 +158,8 @@ function cutoverMetrics(j: CutoverResult): Metrics {
     // Progressive cutovers only: a single switch has no second host serving at the same time.
     ...(j.progressive ? { ryw_violations: j.progressive.ryw_violations } : {}),
     ...(j.progressive?.rollback_lost_writes ? { rollback_lost_writes: j.progressive.rollback_lost_writes.length } : {}),
+    // With --consistency only: the mix through the front, across the switch.
+    ...(j.consistency ? mixMetrics(j.consistency) : {}),
   };
 }
 
@@ -170,17 +172,26 @@ function mirrorMetrics(j: MirrorResult): Metrics {
     mirror_never_shown: j.lag.never,
     mirror_catch_up_s: j.catch_up.reached ? j.catch_up.seconds : 'not reached',
     mirror_divergence_after_catch_up: j.audit.differences.length,
+    // With --consistency only: the mix on the new host while the replication wrote to it.
+    ...(j.consistency ? mixMetrics(j.consistency) : {}),
   };
 }
 
 /** Anomalies per 100,000 checks of each kind (consistency_read_after_create_per_100k...), and the
  * conditional rounds without exactly one winner. */
 export function consistencyMetrics(j: ConsistencyResult): Metrics {
+  return { verdict: j.verdict, ...mixMetrics(j) };
+}
+
+/** The consistency figures, wherever the mix ran: alone, or beside a cutover's or a mirror's load. */
+function mixMetrics(j: Pick<ConsistencyResult, 'kinds' | 'conditional'>): Metrics {
   const kinds = ANOMALY_KINDS.map((k) => [`consistency_${k.replace(/-/g, '_')}_per_100k`, j.kinds[k].per_100k]);
+  const anomalies = ANOMALY_KINDS.reduce((n, k) => n + j.kinds[k].anomalies, 0);
+  const checks = ANOMALY_KINDS.reduce((n, k) => n + j.kinds[k].checks, 0);
   return {
-    verdict: j.verdict,
     ...Object.fromEntries(kinds),
-    consistency_anomalies: ANOMALY_KINDS.reduce((n, k) => n + j.kinds[k].anomalies, 0),
+    consistency_anomalies: anomalies,
+    consistency_anomalies_per_100k: checks ? (anomalies / checks) * 100_000 : 0,
     conditional_races_lost: j.conditional.races_lost,
     conditional_rounds: j.conditional.create.rounds + j.conditional.overwrite.rounds,
   };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseOperations, analyseRounds, expectation } from '../../src/load/consistency-check.js';
 import { consistencyEvent, type OperationEvent, type RoundEvent } from '../../src/contracts/events.js';
-import { judge, parseMix, DEFAULT_MIX } from '../../src/load/consistency.js';
+import { judge, mixFigures, MixLog, parseMix, DEFAULT_MIX } from '../../src/load/consistency-mix.js';
 import { UsageError } from '../../src/util/errors.js';
 import type { ConsistencyReport } from '../../src/contracts/results.js';
 
@@ -223,5 +223,50 @@ describe('the events as logged, the mix, the verdict', () => {
     expect(judge({ ...base, kinds: empty.kinds })).toEqual(['no read or listing was checked: nothing measured']);
     const bad = analyseOperations([create('p/a', 0), get('p/a', 20, 0)], 0);
     expect(judge({ ...base, kinds: bad.kinds })).toEqual(['1 read-after-create anomalies (100000 per 100,000 checks)']);
+  });
+});
+
+describe('the mix beside a cutover: checks during a switch counted apart', () => {
+  /** The mix's log with `ops`, as the runner gathers it. */
+  const logOf = (ops: OperationEvent[]) => Object.assign(new MixLog(), { ops: [...ops] });
+  const options = { vus: 1, writers: 0, mix: DEFAULT_MIX, size: 1024 };
+  const where = { host: 'front', prefix: 'p/', t0: 0, removed: null };
+
+  it('a read during the window, or held against a write acknowledged in it, is apart; others are judged', () => {
+    const ops = [
+      create('p/a', 0), // acknowledged before the window
+      get('p/a', 1100, 0), // read during the window: apart, an anomaly
+      get('p/a', 3000, 0), // after it: judged, an anomaly
+      create('p/b', 1500), // acknowledged during the window
+      get('p/b', 3000, 0), // after it, but of a write in the window: apart
+      del('p/a', 3500),
+      get('p/a', 3600, 0), // judged, no anomaly
+    ];
+    const f = mixFigures(logOf(ops), options, { ...where, windows: [[1000, 2000]] });
+    expect(f.kinds['read-after-create']).toMatchObject({ checks: 1, anomalies: 1 });
+    expect(f.kinds['read-after-delete']).toMatchObject({ checks: 1, anomalies: 0 });
+    expect(f.window).toEqual({
+      checks: 2,
+      anomalies: 2,
+      kinds: {
+        'read-after-create': 2,
+        'read-after-overwrite': 0,
+        'read-after-delete': 0,
+        'list-after-create': 0,
+        'list-after-delete': 0,
+      },
+    });
+    expect(f.operations).toEqual({ create: 2, get: 4, delete: 1 });
+    expect(f.verdict).toBe('FAIL');
+    expect(f.failed).toEqual(['1 read-after-create anomalies (100000 per 100,000 checks)']);
+  });
+
+  it('without windows (a mirror) every check is judged, and a clean history passes', () => {
+    const ops = [create('p/a', 0), get('p/a', 1100, 1), list('p/', 1200, ['p/a'])];
+    const f = mixFigures(logOf(ops), options, where);
+    expect(f.window).toBeUndefined();
+    expect(f.kinds['read-after-create'].checks).toBe(1);
+    expect(f.kinds['list-after-create'].checks).toBe(1);
+    expect([f.verdict, f.failed]).toEqual(['PASS', []]);
   });
 });

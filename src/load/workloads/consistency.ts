@@ -1,7 +1,8 @@
 // Consistency (`sndsbench consistency`, scenarios/consistency.ts): what one host promises a client that
 // reads its own writes, and rounds of concurrent conditional writes. A rehearsal of the candidate
 // alone: no old host, no dataset.
-import { consistency as runConsistency, DEFAULT_MIX, parseMix, type Mix } from '../consistency.js';
+import { consistency as runConsistency } from '../consistency.js';
+import { DEFAULT_MIX, parseMix, type Mix } from '../consistency-mix.js';
 import { UsageError } from '../../util/errors.js';
 import { onlyKeys, positive, type RehearsalWorkload } from './workload.js';
 
