@@ -510,7 +510,14 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       return c;
     },
   });
-  const kept = exonerated(periods, suspendedDuringStays(claims, stays));
+  // A stay of the death's care drawn with a later year (its exit falls after this year) keeps the
+  // person in hospital from its entry on: this year's office care must fall there too.
+  const lasting: InHospital[] = death
+    ? [...death.before, ...(death.stay ? [death.stay] : [])]
+        .filter((s) => s.entry < to && s.exit >= to)
+        .map((s) => ({ entry: s.entry, exit: s.exit, seances: 0, died: s === death.stay }))
+    : [];
+  const kept = exonerated(periods, suspendedDuringStays(claims, [...stays, ...lasting], to));
   kept.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
   return { claims: kept, stays };
 }
@@ -518,11 +525,15 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
 /** Claims of office care that a full hospital stay suspends: the patient is in hospital. */
 const OFFICE: ReadonlySet<ClaimKind> = new Set(['gp', 'specialist', 'ccam', 'lab', 'act']);
 
+/** What a stay tells of the days a person spends in hospital. */
+export type InHospital = Pick<Stay, 'entry' | 'exit' | 'seances' | 'died'>;
+
 /**
  * A full stay (one night or more) suspends office care and pharmacy deliveries between its entry and exit
- * days: office care falls, a delivery waits for the discharge day. Séances and day cases suspend nothing.
+ * days: office care falls, a delivery waits for the discharge day. A delivery whose discharge day is a death
+ * or falls after the year (`to`) is not made. Séances and day cases suspend nothing.
  */
-export function suspendedDuringStays(claims: Claim[], stays: Stay[]): Claim[] {
+export function suspendedDuringStays(claims: Claim[], stays: readonly InHospital[], to: number): Claim[] {
   const full = stays.filter((s) => s.seances === 0 && s.exit > s.entry);
   if (!full.length) return claims;
   const inside = (d: number) => full.find((s) => d > s.entry && d < s.exit);
@@ -532,12 +543,14 @@ export function suspendedDuringStays(claims: Claim[], stays: Stay[]): Claim[] {
     if (!s) out.push(c);
     else if (c.kind === 'pharmacy') {
       // Delivered on the discharge day, or after the last of overlapping stays.
-      let at: Stay | undefined = s;
+      let at: InHospital | undefined = s;
+      let last = s;
       for (let n = 0; at && n < full.length; n++) {
+        last = at;
         c.date = c.end = at.exit;
         at = inside(c.date);
       }
-      out.push(c);
+      if (!last.died && c.date < to) out.push(c);
     } else if (!OFFICE.has(c.kind) || (c.kind === 'act' && !c.activity)) out.push(c); // allowances go on
   }
   return out;
