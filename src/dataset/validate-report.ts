@@ -1,7 +1,7 @@
 // `sndsbench validate DIR --report FILE.html`: the dataset's realism as pictures, each against its
 // published reference: age pyramid, shares by département, GP visits by age band, ICD-10 chapter mix
 // of hospital stays, ATC mix of deliveries, monthly and weekday profiles of GP visits, antibiotics and
-// deaths; then the table of checks. One self-contained page.
+// deaths; every ranged check placed in its allowed range; then the table of checks. One self-contained page.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibration } from '../model/calibration.js';
@@ -356,6 +356,8 @@ export async function validationReport(
   }
   specs.push(...(await calendarCharts(rows, table, has, firstYear, lastYear)));
   dataset.close();
+  const bands = bandPositions(checks);
+  if (bands.length) specs.push({ title: BAND_TITLE, spec: bandChart(bands) });
 
   const figures = await Promise.all(
     specs.map(async (s) => `<figure><figcaption>${esc(s.title)}</figcaption>${await svg(s.spec)}</figure>`),
@@ -387,6 +389,70 @@ ${rowsHtml}</table>
 </body></html>
 `,
   );
+}
+
+const BAND_TITLE =
+  "Each published marginal in its allowed range: -1 and +1 are the range's ends, 0 its middle (the reference)";
+
+/** A check whose expected value is a range "lo–hi", with where its value falls in it. */
+export interface BandPosition {
+  group: string;
+  name: string;
+  /** -1 at the range's low end, +1 at its high end; beyond them when the check failed. */
+  position: number;
+}
+
+/**
+ * Where each ranged check's value falls in its range: the calibrated marginals (incidence, persistence,
+ * spending, case mix...) on one legible axis, whatever their units. Checks without a numeric range are left out.
+ */
+export function bandPositions(checks: Check[]): BandPosition[] {
+  const out: BandPosition[] = [];
+  for (const c of checks) {
+    const range = /^(-?[\d.]+)\s*[–-]\s*(-?[\d.]+)\s*%?$/.exec(c.expected.replace(/,/g, ''));
+    const value = Number.parseFloat(c.value.replace(/,/g, ''));
+    if (!range || !Number.isFinite(value)) continue;
+    const [lo, hi] = [Number(range[1]), Number(range[2])];
+    if (!(hi > lo)) continue;
+    out.push({ group: c.group, name: c.name, position: (2 * (value - lo)) / (hi - lo) - 1 });
+  }
+  return out;
+}
+
+function bandChart(bands: BandPosition[]): Spec {
+  const NAME = 90;
+  const data = bands.map((b) => ({
+    ...b,
+    check: `${b.group}: ${b.name.length > NAME ? b.name.slice(0, NAME - 1) + '…' : b.name}`,
+    within: Math.abs(b.position) <= 1 ? 'within' : 'outside',
+    shown: Math.max(-2, Math.min(2, b.position)),
+  }));
+  return {
+    width: 420,
+    height: { step: 13 },
+    data: { values: data },
+    layer: [
+      { mark: { type: 'rule', color: '#999' }, encoding: { x: { datum: -1 } } },
+      { mark: { type: 'rule', color: '#999' }, encoding: { x: { datum: 1 } } },
+      {
+        mark: { type: 'point', filled: true },
+        encoding: {
+          y: { field: 'check', type: 'nominal', sort: null, title: null, axis: { labelLimit: 600 } },
+          x: {
+            field: 'shown',
+            type: 'quantitative',
+            scale: { domain: [-2, 2] },
+            title: 'position in the allowed range (clipped at ±2)',
+          },
+          color: {
+            field: 'within',
+            type: 'nominal',
+            scale: { domain: ['within', 'outside'], range: ['#2a7', '#d33'] },
+          },
+        },
+      },
+    ],
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
