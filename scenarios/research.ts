@@ -11,6 +11,7 @@ import { summaryOutputs } from './lib/summary.ts';
 import { delay } from './lib/delay.ts';
 import { ParquetReader } from './lib/research/reader.ts';
 import { READER_DEFAULTS, type FileRead, type ReaderSettings } from './lib/research/ranges.ts';
+import { activeResearchers, rampStages } from './lib/research/ramp.ts';
 import { difference, execute, type Answer, type Query, type ResearchPlan } from './lib/research/query.ts';
 import type { ResearchEvent } from '../src/contracts/events.ts';
 
@@ -36,10 +37,7 @@ const SETTINGS: ReaderSettings = {
 };
 
 // A step per researcher count: 1 for RAMP seconds, then 2, ... (the load holds each level).
-const stages = Array.from({ length: RESEARCHERS }, (_, i) => [
-  { duration: '1s', target: i + 1 },
-  { duration: `${RAMP}s`, target: i + 1 },
-]).flat();
+const stages = rampStages(RESEARCHERS, RAMP);
 
 export const options = {
   scenarios: {
@@ -61,6 +59,10 @@ const inflight = new Trend('research_inflight');
 const wrong = new Counter('research_wrong');
 const answered = new Counter('research_queries');
 
+/** Researchers the schedule has active at epoch `t`. From the schedule rather than exec.instance.vusActive,
+ * which counts only the VUs of one process or thread, and only while they are inside an iteration. */
+const activeAt = (t: number): number => activeResearchers(t - exec.scenario.startTime, RESEARCHERS, RAMP);
+
 const s3 = new S3(targetFromEnv());
 const reader = new ParquetReader(s3, SETTINGS);
 const checked = new Set<string>();
@@ -81,7 +83,6 @@ async function runQuery(
 ): Promise<void> {
   const q: Query = planned.query;
   const project = PLAN.projects[Math.max(0, researcher - 1) % PLAN.projects.length];
-  const active = researcher === 0 ? 0 : exec.instance.vusActive;
   let why: string | null = null;
   let result: Awaited<ReturnType<ParquetReader['read']>> | null = null;
   const t0 = Date.now();
@@ -95,6 +96,9 @@ async function runQuery(
     why = `unreadable: ${String((e as Error).message ?? e).slice(0, 200)}`;
   }
   const ms = result ? result.cost.waitMs : Date.now() - t0;
+  // The researchers active while the query ran; 0 when a researcher joined meanwhile (the check pass too).
+  const from = researcher === 0 ? 0 : activeAt(t0);
+  const active = from > 0 && from === activeAt(Date.now()) ? from : 0;
   const phase = result && result.cost.footers > 0 ? 'cold' : 'warm';
   const tags = { query: q.id, class: q.class, phase, researchers: String(active) };
   if (why) wrong.add(1, { query: q.id });

@@ -2,7 +2,8 @@
 // front and read their writes back. The reference switch (sync, switch, sync) breaks none of their reads;
 // a switch without the final sync sends them to a new host that lacks what they wrote before it, and
 // every anomaly found is such a read: answered by the new host, of a write the old host acknowledged
-// before the switch, of a key the new host still lacks. Bad input is one line, exit 2, nothing written.
+// before the switch, of a key the new host still lacks. Bad input (a malformed mix, the mix with a cutover
+// by tenants) is one line, exit 2, nothing written.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -12,7 +13,8 @@ import { access, list } from '../src/hosts/sync.js';
 import { ANOMALY_KINDS } from '../src/contracts/results.js';
 import type { OperationEvent } from '../src/contracts/events.js';
 import { LAB, lacking } from './support/tools.js';
-import { cutoverBench } from './support/cutover.js';
+import { cli, cutoverBench } from './support/cutover.js';
+import type { Report } from '../src/report/report.js';
 
 const skip = lacking(__filename, [...LAB]);
 const { work, cutover, script, setUp, reset, tearDown } = cutoverBench('cutover-consistency');
@@ -48,6 +50,15 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('a cutover by tenants refuses the mix (its clients belong to no tenant): one line, exit 2, nothing sent', () => {
+    const folder = join(work, 'never-tenants');
+    const r = cutover('reference', [...MIX, '--results', folder], ['--tenants', 'ER_PRS_F', '--step-every', '5s']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--consistency needs a cutover that moves clients .*not --tenants/);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('the reference switch: reads answered by both hosts, no anomaly of any kind, PASS', () => {
     const { status, report, stderr } = cutover('reference', MIX, TIMING);
     expect(status, stderr + JSON.stringify(report?.failed)).toBe(0);
@@ -65,6 +76,28 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
     );
     // The load's figures are the load's: the mix's 404s are not its errors.
     expect(report!.errors).toBe(0);
+    expect(report!.verdict).toBe('PASS');
+  });
+
+  it('a progressive cutover by share of traffic: clients moved step by step, no anomaly judged, PASS', () => {
+    // Two clients, and steps far enough apart for the reference's syncs (which copy the mix's objects too) to
+    // end before the next step on a loaded machine.
+    const two = ['--consistency', '--consistency-vus', '2'];
+    const { status, report, stderr } = cutover('reference', two, ['--steps', '50%,100%', '--step-every', '12s']);
+    expect(status, stderr + JSON.stringify(report?.failed) + report?.procedure.output).toBe(0);
+    const mix = report!.consistency!;
+    expect(mix.verdict).toBe('PASS');
+    expect(report!.progressive!.steps.filter((s) => s.procedure)).toHaveLength(2);
+    // The mix's clients were answered by the old host, then by the new one once their share moved.
+    expect(mix.served_by.source).toBeGreaterThan(0);
+    expect(mix.served_by.target).toBeGreaterThan(0);
+    for (const k of ANOMALY_KINDS) expect(mix.kinds[k].anomalies, k).toBe(0);
+    expect(ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0)).toBeGreaterThan(20);
+    console.log(
+      `progressive with the mix: ${JSON.stringify(mix.operations)}, served by ${JSON.stringify(mix.served_by)}, ` +
+        `judged checks ${ANOMALY_KINDS.map((k) => `${k} ${mix.kinds[k].checks}`).join(', ')}; during the steps ` +
+        `${mix.window!.anomalies} anomalies of ${mix.window!.checks} checks`,
+    );
     expect(report!.verdict).toBe('PASS');
   });
 
@@ -89,6 +122,19 @@ describe.skipIf(skip)('cutover with the consistency mix', () => {
       expect(onTarget.has(a.key), a.key).toBe(false);
     }
     expect(mix.anomalies.filter((a) => a.kind === 'read-after-create')).toHaveLength(found);
+    // The report: the scorecard's rows for the mix fail with the measured rate, and its anomalies are drawn.
+    const out = join(work, 'report-left-behind');
+    const rep = cli(['report', report!.dir, '--out', out]);
+    expect(rep.status, rep.stderr).toBe(0);
+    const scored = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const row = scored.scorecard.find((x) => x.criterion.id === 'cutover-consistency')!;
+    const checks = ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0);
+    const anomalies = ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].anomalies, 0);
+    expect(row.cells['local-target']).toMatchObject({ pass: false, value: (anomalies / checks) * 100_000 });
+    const page = readFileSync(join(out, 'report.html'), 'utf8');
+    const figure = page.split('<figure>').find((f) => f.includes('consistency anomalies over time'));
+    expect(figure, 'no chart of the anomalies over time').toBeDefined();
+    expect(figure).toContain('<svg');
     console.log(
       `switch without the final sync: ${found} read-after-create anomalies of ` +
         `${mix.kinds['read-after-create'].checks} checks, ${mix.failed.join('; ')}`,

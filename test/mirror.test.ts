@@ -109,6 +109,13 @@ describe.skipIf(skip)('mirror: double hosting under load', () => {
     expect(ANOMALY_KINDS.reduce((n, k) => n + mix.kinds[k].checks, 0)).toBeGreaterThan(50);
     expect(mix.removed).toBeGreaterThan(0);
     expect((await list(hosts()[1], mix.prefix)).size).toBe(0);
+    // The load's requests are counted apart from the mix's: every request of the run is one or the other
+    // (each operation of the mix is one request: its listings are one page, and it has no conditional rounds).
+    const summary = JSON.parse(readFileSync(join(r.dir, 'summary.json'), 'utf8'));
+    const all = summary.metrics.http_reqs.values.count as number;
+    const mixRequests = Object.values(mix.operations).reduce((a, b) => a + b, 0);
+    expect(r.requests).toBeGreaterThan(changes);
+    expect(r.requests + mixRequests).toBe(all);
     for (const f of ['manifest.json', 'mirror.json']) expect(existsSync(join(r.dir, f)), f).toBe(true);
     expect(JSON.parse(readFileSync(join(r.dir, 'manifest.json'), 'utf8')).kind).toBe('mirror');
     const files = readdirSync(r.dir).filter((f) => statSync(join(r.dir, f)).isFile());

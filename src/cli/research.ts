@@ -14,6 +14,12 @@ const bytes = (name: string, v: unknown): number | undefined => {
   return Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : 1);
 };
 
+const positiveNumber = (name: string, v: unknown): number => {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a positive number, got "${v}"`);
+  return n;
+};
+
 const seconds = (name: string, v: unknown): number => {
   const n = Number(v);
   if (!(n >= 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be seconds (0 or more), got "${v}"`);
@@ -62,8 +68,9 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
         })
         .option('request-ms', {
           type: 'string',
-          default: '50',
-          describe: 'request time the capacity prediction assumes',
+          describe:
+            'request time the capacity prediction takes (default: the one measured in the check pass, one ' +
+            'reader alone on the host before the load; 50 with --check none)',
         })
         .option('results', RESULTS_OPTION),
     async (a) => {
@@ -89,7 +96,7 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
         },
         check: a.check,
         results: a.results,
-        requestMs: Number(a['request-ms']),
+        requestMs: a['request-ms'] === undefined ? undefined : positiveNumber('request-ms', a['request-ms']),
       });
       for (const q of r.result.queries) {
         const t = q.warm_ms ?? q.ms;
@@ -103,8 +110,10 @@ export function researchCommand(y: Argv, exit: SetExitCode): Argv {
       for (const w of r.result.wrong.slice(0, 5))
         console.log(`wrong answer: ${w.query} (researcher ${w.researcher}): ${w.why}`);
       const c = r.result.capacity;
+      const source = { measured: 'measured alone before the load', given: 'given', assumed: 'assumed' };
       console.log(
-        `capacity: ${c.predicted_rate.toFixed(0)} GET/s per active researcher at ${c.request_ms} ms a request` +
+        `capacity: ${c.predicted_rate.toFixed(0)} GET/s per active researcher at ${c.request_ms.toFixed(0)} ms ` +
+          `a request (${source[c.request_ms_source]})` +
           (c.cap ? `; a cap of ${c.cap} GET/s allows about ${c.predicted}` : '') +
           `; throttled at ${c.throttled_at ?? '-'} researchers, p95 doubled at ${c.p95_doubles_at ?? '-'}`,
       );

@@ -250,7 +250,8 @@ export interface ResearchEvent {
   query: string;
   class: string;
   researcher: number;
-  /** Researchers active when the query started. */
+  /** Researchers the schedule had active while the query ran; 0 when that number changed meanwhile (a
+   * researcher joined during the query) and for the check pass before the load. */
   researchers: number;
   /** cold: the query read footers this researcher had not read before. */
   phase: 'cold' | 'warm';

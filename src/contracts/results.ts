@@ -215,6 +215,7 @@ export interface MirrorReport {
   procedure: { command: string; start: number; stopped: number; exit: number | null; exited_early: boolean };
   load_started: number;
   load_ended: number;
+  /** The load's requests and errors, not the consistency mix's (those are under `consistency`). */
   requests: number;
   errors: number;
   dropped_iterations: number;
@@ -417,7 +418,12 @@ export interface ResearchResult {
   wrong: { query: string; researcher: number; why: string }[];
   throttled: number;
   capacity: {
+    /** The request time the prediction used: measured (the check pass, one reader alone before the load),
+     * given (--request-ms) or assumed (50 ms, when nothing was measured). */
     request_ms: number;
+    request_ms_source: 'measured' | 'given' | 'assumed';
+    /** Milliseconds per sequential round of GETs in the check pass, or null without one. */
+    request_ms_measured: number | null;
     /** GET/s of one active researcher, predicted over the query mix. */
     predicted_rate: number;
     /** The bucket's published GET/s cap, if the profile lists one. */

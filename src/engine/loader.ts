@@ -110,7 +110,9 @@ export function syncCalls(code: string): string[] {
   for (const m of code.matchAll(/\b(?:var|let|const)\s+([\w$]+)\s*=\s*(__k6mod_[a-z0-9]+)\s*;/g))
     names.set(m[1], names.get(m[2]) ?? '');
   const byId = Object.values(MODULES);
-  for (const m of code.matchAll(/([\w$]+)\s*\.\s*(\w+)\s*\(/g)) {
+  // Only from the start of a name: tried at every character, a long run of word characters (the inline
+  // source map's base64) costs time quadratic in its length, 20 s for a bundle of 600 kB.
+  for (const m of code.matchAll(/(?<![\w$])([\w$]+)\s*\.\s*(\w+)\s*\(/g)) {
     const id = names.get(m[1]);
     const spec = id === undefined ? undefined : byId.find((s) => s.id === id);
     if (spec?.sync.includes(m[2])) found.add(id === 'k6' ? m[2] : `${id}.${m[2]}`);

@@ -72,6 +72,16 @@ export async function cutover(
   const plan = o.plan ?? null;
   if (!plan && o.at >= o.duration)
     throw new UsageError(`--at ${o.at}s must come before the end of --duration ${o.duration}s`);
+  // Refused rather than routed: a front moves a tenant by its request paths, and the mix's clients belong
+  // to no tenant, so they would stay on the old host all run and cross no switch (a PASS that proves
+  // nothing). Placed under a tenant's prefix they would still list through a path that names no tenant,
+  // answered by the old host after their tenant moved: the figures would judge how the front routes
+  // listings, not the tenants' move. A share of traffic (--steps) or the single switch moves them.
+  if (o.consistency && plan?.mode === 'tenant')
+    throw new UsageError(
+      '--consistency needs a cutover that moves clients (--steps or the single switch), not --tenants: ' +
+        "the mix's clients and their listings belong to no tenant",
+    );
   checkProcedure(o.procedure);
   const front = loadProfile(o.front);
   const from = loadProfile(o.from);

@@ -194,8 +194,9 @@ export async function mirror(
     },
     load_started: t0,
     load_ended: loadEnded,
-    requests: stat(summary, 'http_reqs', 'count'),
-    errors: stat(summary, 's3_errors', 'count'),
+    // The load's own: the mix's requests and failures are under `consistency`.
+    requests: stat(summary, 'http_reqs{scenario:mirror}', 'count'),
+    errors: stat(summary, 's3_errors{scenario:mirror}', 'count'),
     dropped_iterations: stat(summary, 'dropped_iterations', 'count'),
     integrity_failures: stat(summary, 'mirror_integrity_failures', 'count'),
     changes: { writes: count('write'), overwrites: count('overwrite'), deletes: count('delete') },

@@ -44,7 +44,11 @@ async function referenceStep(front: HostProfile, step: Step, m: Movers, moved: s
     return lines.join('\n');
   }
   const syncs = step.kind === 'tenant' ? [m.tenant(step.tenant!)] : m.all;
-  for (const s of syncs) lines.push(report('delta sync', await s.run()));
+  // Clients an earlier step moved write the new host: a key the source changed after the last sync's
+  // listing and a moved client rewrote since must keep the client's write, not the source's older copy
+  // (seen when syncs are slow: a client moved before its last write to the old host was copied). Before
+  // the first step nobody writes the new host, and the condition changes nothing.
+  for (const s of syncs) lines.push(report('delta sync', await s.run({ keepTargetChanges: true })));
   if (step.kind === 'tenant') {
     await set(`add map ${h.tenant_map} ${m.pathPrefix(step.tenant!)} ${h.tenant_backend}`);
     lines.push(`routed ${m.pathPrefix(step.tenant!)} to ${h.tenant_backend}`);

@@ -63,6 +63,7 @@ export async function readRun(dir: string): Promise<Loaded> {
     const j = readMirror(dir);
     base.metrics = mirrorMetrics(j);
     base.mirror = { lag: j.lag, lag_timeline: j.lag_timeline, divergence_timeline: j.divergence_timeline };
+    if (j.consistency) base.consistency = { timeline: j.consistency.timeline };
   } else if (manifest.kind === 'consistency') {
     const j = readConsistency(dir);
     base.metrics = consistencyMetrics(j);
@@ -73,6 +74,7 @@ export async function readRun(dir: string): Promise<Loaded> {
     base.timeline = j.timeline;
     base.window = [(j.window.start - j.load_started) / 1000, (j.window.end - j.load_started) / 1000];
     const rel = (t: number) => (t - j.load_started) / 1000;
+    if (j.consistency) base.consistency = { timeline: j.consistency.timeline, apart: switchWindows(j, rel) };
     if (j.progressive)
       base.steps = j.progressive.steps
         .filter((s) => s.procedure)
@@ -83,6 +85,13 @@ export async function readRun(dir: string): Promise<Loaded> {
         }));
   }
   return base;
+}
+
+/** The spans whose mix checks a cutover set apart, in seconds of the run: each procedure's run (a
+ * progressive cutover's steps), at least one second long, as the analysis counts them. */
+function switchWindows(j: CutoverResult, rel: (t: number) => number): [number, number][] {
+  const runs = j.progressive ? j.progressive.steps.flatMap((s) => (s.procedure ? [s.procedure] : [])) : [j.procedure];
+  return runs.map((p) => [rel(p.start), rel(Math.max(p.end, p.start + 1000))]);
 }
 
 function runMetrics(s: K6Summary): Metrics {
@@ -122,6 +131,8 @@ function researchMetrics(j: ResearchResult): Metrics {
     research_unchecked_queries: j.queries.filter((q) => q.checked === 0).length,
     throttled: j.throttled,
     research_capacity_predicted: j.capacity.predicted ?? 'no published cap',
+    // The request time the prediction took: measured alone on the host before the load, given or assumed.
+    research_request_ms: `${Math.round(j.capacity.request_ms)} (${j.capacity.request_ms_source ?? 'given'})`,
     // The most researchers measured before throttling or a doubled p95 (all of them when neither came).
     research_capacity_measured:
       Math.min(j.capacity.throttled_at ?? Infinity, j.capacity.p95_doubles_at ?? Infinity, j.researchers + 1) - 1,

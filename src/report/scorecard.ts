@@ -79,7 +79,11 @@ export function scorecard(
       (g) =>
         g[0].manifest.kind === criterion.kind && (!criterion.scenario || g[0].manifest.scenario === criterion.scenario),
     );
-    const group = eligible.sort((a, b) => b.length - a.length)[0] ?? [];
+    // Among them, those that measured the figure first: a cutover's consistency rows are in the cutovers run
+    // with --consistency, not in the plain ones beside them.
+    const measured = (g: Loaded[]) => g.some((r) => r.metrics[criterion.metric] !== undefined);
+    const ordered = eligible.sort((a, b) => Number(measured(b)) - Number(measured(a)) || b.length - a.length);
+    const group = ordered[0] ?? [];
     const cells: Record<string, Cell> = {};
     for (const host of candidates) {
       const r = group.find((x) => x.manifest.host === host);

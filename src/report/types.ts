@@ -21,8 +21,12 @@ export interface Loaded {
   mirror: Pick<MirrorReport, 'lag' | 'lag_timeline' | 'divergence_timeline'> | null;
   /** Throttled answers (429, 503) in each second of the run, by kind of request (runs and migrations). */
   throttling?: { second: number; op: string; count: number }[];
-  /** A consistency run's anomalies per second, by kind (consistency runs only). */
-  consistency?: Pick<ConsistencyReport, 'timeline'>;
+  /** The consistency mix's anomalies per second, by kind (consistency runs; cutovers and mirrors run with
+   * --consistency). */
+  consistency?: Pick<ConsistencyReport, 'timeline'> & {
+    /** A cutover's switch windows, in seconds of the run: the checks begun in them are not in `timeline`. */
+    apart?: [number, number][];
+  };
   /** A progressive cutover's steps, in seconds of the run (from a step's procedure to the next step's). */
   steps?: { step: string; from: number; to: number }[];
 }

@@ -91,6 +91,56 @@ describe('campaign plan', () => {
     expect(() => loadCampaign(file)).toThrow(UsageError);
   });
 
+  it("a cutover's and a mirror's consistency mix: its keys checked, its requests in the plan", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sndsbench-campaign-'));
+    const file = join(dir, 'c.yaml');
+    const plan = (workloads: string) => {
+      const head =
+        'source: local-source\ncandidates: [{ host: local-target, front: local-front }]\n' +
+        'dataset: { generate: { beneficiaries: 1000, years: 2024, seed: 1 } }\n';
+      writeFileSync(file, `${head}workloads:\n${workloads}`);
+      return loadCampaign(file);
+    };
+    const c = plan(
+      '  - cutover: { duration: 20, at: 5, rate: 10 }\n' +
+        '  - id: cutover-mix\n' +
+        '    cutover: { duration: 20, at: 5, rate: 10, consistency: true, consistency_writers: 4 }\n' +
+        '  - mirror: { duration: 20, rate: 10 }\n' +
+        '  - id: mirror-mix\n    mirror: { duration: 20, rate: 10, consistency: true, consistency_vus: 8, ' +
+        'consistency_mix: "create=50,get=50", consistency_size: 4096 }\n',
+    );
+    const [cut, cutMix, mir, mirMix] = c.workloads.map((w) => w.settings as Record<string, unknown>);
+    expect(cut.consistency).toBeNull();
+    // The CLI's defaults, as for `cutover --consistency`: 4 clients, the default mix, 1 KiB.
+    expect(cutMix.consistency).toEqual({
+      vus: 4,
+      writers: 4,
+      mix: { create: 20, overwrite: 15, delete: 15, get: 25, head: 10, list: 15 },
+      size: 1024,
+    });
+    expect(mir.consistency).toBeNull();
+    expect(mirMix.consistency).toMatchObject({ vus: 8, writers: 0, size: 4096, mix: { create: 50, get: 50, list: 0 } });
+    const [a, b, m, n] = planCampaign(c, null).estimates;
+    // The mix adds its own requests and bytes, over the same time.
+    expect(b.put).toBeGreaterThan(a.put);
+    expect(b.get).toBeGreaterThan(a.get);
+    expect(b.read).toBeGreaterThan(0);
+    expect(b.seconds).toBe(a.seconds);
+    // create=50,get=50: a create and its read-back, or a read: 1 PUT for 3 GETs; 8 clients of 4 KiB bodies.
+    expect(n.put - m.put).toBeGreaterThan(0);
+    expect((n.get - m.get) / (n.put - m.put)).toBeCloseTo(3, 1); // (rounded up to whole requests)
+    expect(Math.abs((n.written - m.written) / 4096 - (n.put - m.put))).toBeLessThanOrEqual(1);
+
+    for (const [line, error] of [
+      ['cutover: { consistency_vus: 2 }', /workload cutover.consistency_vus needs consistency: true/],
+      ['mirror: { consistency: yes please }', /workload mirror.consistency must be true or false/],
+      ['cutover: { consistency: true, consistency_mix: "create=1,copy=2" }', /consistency_mix: must be shares of/],
+      ['mirror: { consistency: true, consistency_writers: 65 }', /consistency_writers must be a whole number from 0/],
+      ['mirror: { consistency: true, consistency_size: 0 }', /consistency_size must be a positive number/],
+    ] as const)
+      expect(() => plan(`  - ${line}\n`), line).toThrow(error);
+  });
+
   it('a malformed file is one line naming it', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sndsbench-campaign-')), 'bad.yaml');
     writeFileSync(file, 'candidates: [outscale]\nworkloads:\n  - scenario: ingest\n    speed: 3\n');

@@ -17,9 +17,13 @@ import {
 import { difference, execute, type Query } from '../../scenarios/lib/research/query.js';
 import { loadQueries, DEFAULT_QUERIES } from '../../src/load/research/queries.js';
 import { toSql } from '../../src/load/research/sql.js';
-import { capacityFromCap, researcherRate } from '../../src/load/research/predict.js';
+import { capacityFromCap, measuredRequestMs, researcherRate } from '../../src/load/research/predict.js';
 import { researchEvent } from '../../src/contracts/events.js';
 import { summarise } from '../../src/load/research/summary.js';
+import { activeResearchers, rampStages } from '../../scenarios/lib/research/ramp.js';
+import { rampingVusSteps } from '../../src/engine/schedule.js';
+import { parseDuration } from '../../src/engine/duration.js';
+import type { Scenario } from '../../src/engine/options.js';
 import { UsageError } from '../../src/util/errors.js';
 
 /** A file of `groups` row groups whose columns A, B, C are `size` bytes each, back to back after `gap`. */
@@ -170,6 +174,28 @@ describe('the query file', () => {
   });
 });
 
+describe('the ramp', () => {
+  it('counts the researchers active as the engine starts them', () => {
+    for (const [researchers, ramp] of [
+      [4, 5],
+      [6, 15],
+      [3, 0.5],
+    ]) {
+      const stages = rampStages(researchers, ramp).map((s) => ({
+        durationMs: parseDuration(s.duration, 'stage'),
+        target: s.target,
+      }));
+      const steps = rampingVusSteps({ stages, startVUs: 1 } as Scenario);
+      const end = steps[steps.length - 1][0] + 5000;
+      for (let t = 0; t <= end; t += 50) {
+        const running = steps.filter(([at]) => at <= t).pop()![1];
+        expect(activeResearchers(t, researchers, ramp), `${researchers} every ${ramp} s, at ${t} ms`).toBe(running);
+      }
+    }
+    expect(activeResearchers(123_456, 5, 0)).toBe(5);
+  });
+});
+
 describe('capacity', () => {
   it('puts five or six active researchers under a 1,000 requests/s cap at 50 ms a request', () => {
     expect(capacityFromCap(1000, 8, 50)).toEqual({ rate: 160, researchers: 6 });
@@ -183,6 +209,16 @@ describe('capacity', () => {
       { query: 'b', class: 'c', gets: 4, bytes: 0, rounds: 2, cold: { gets: 1, bytes: 0, rounds: 1 } },
     ];
     expect(researcherRate(costs, 50)).toBe(100);
+  });
+
+  it('measures the request time as the wait per sequential round of one reader alone', () => {
+    const pass = [
+      { ms: 430, rounds: 2 },
+      { ms: 0, rounds: 0 },
+      { ms: 610, rounds: 3 },
+    ];
+    expect(measuredRequestMs(pass)).toBe(208);
+    expect(measuredRequestMs([{ ms: 0, rounds: 0 }])).toBeNull();
   });
 
   it('finds where throttling starts and where the p95 doubles, from the events', () => {
@@ -208,8 +244,9 @@ describe('capacity', () => {
           wrong: null,
         }),
       });
-    const events = [line(1, 100, 0, 0), line(1, 100), line(2, 150), line(3, 210), line(4, 300, 2)].map((l) =>
-      researchEvent(l)!,
+    // A query during which a researcher joined (researchers 0) belongs to no level, its throttling included.
+    const events = [line(1, 100, 0, 0), line(1, 100), line(0, 180, 1), line(2, 150), line(3, 210), line(4, 300, 2)].map(
+      (l) => researchEvent(l)!,
     );
     expect(researchEvent('{"level":"info","msg":"hello"}')).toBeNull();
     const cost = { query: 'a', class: 'c', gets: 4, bytes: 100, rounds: 1, cold: { gets: 1, bytes: 8, rounds: 1 } };
@@ -218,13 +255,17 @@ describe('capacity', () => {
       researchers: 4,
       reader: READER_DEFAULTS,
       requestMs: 50,
+      requestMsSource: 'given',
+      requestMsMeasured: null,
       predictedRate: 80,
       cap: 250,
       predictedCapacity: 3,
     });
     expect(r.capacity.throttled_at).toBe(4);
     expect(r.capacity.p95_doubles_at).toBe(3);
-    expect(r.queries[0].answers).toBe(4);
+    expect(r.levels.map((l) => l.researchers)).toEqual([1, 2, 3, 4]);
+    expect(r.throttled).toBe(3);
+    expect(r.queries[0].answers).toBe(5);
     expect(r.queries[0].checked).toBe(1);
   });
 });

@@ -60,6 +60,13 @@ export function researcherRate(costs: QueryCost[], requestMs: number): number {
   return seconds > 0 ? gets / seconds : 0;
 }
 
+/** The request time measured on the host: milliseconds waiting per sequential round of GETs over the
+ * queries of one reader alone (the check pass before the load), or null when it made no request. */
+export function measuredRequestMs(answers: { ms: number; rounds: number }[]): number | null {
+  const rounds = answers.reduce((n, a) => n + a.rounds, 0);
+  return rounds > 0 ? answers.reduce((n, a) => n + a.ms, 0) / rounds : null;
+}
+
 /** Active researchers a cap of `cap` requests/s allows, each at `rate` GET/s (the last one not throttled). */
 export const researchersWithin = (cap: number, rate: number): number => (rate > 0 ? Math.floor(cap / rate) : Infinity);
 

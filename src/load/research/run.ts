@@ -22,7 +22,8 @@ import { ARROW_MERGE, READER_DEFAULTS, type ReaderSettings } from '../../../scen
 import type { ResearchPlan } from '../../../scenarios/lib/research/query.js';
 import { DEFAULT_QUERIES, loadQueries, resolveQueries } from './queries.js';
 import { expectedAnswers } from './expected.js';
-import { predictQueries, researcherRate, researchersWithin, type QueryCost } from './predict.js';
+import { backoffMs, isThrottled, retryAfterSeconds } from '../../../scenarios/lib/backoff.js';
+import { measuredRequestMs, predictQueries, researcherRate, researchersWithin, type QueryCost } from './predict.js';
 import { summarise, type ResearchResult } from './summary.js';
 
 export interface ResearchOptions {
@@ -40,9 +41,12 @@ export interface ResearchOptions {
   reader: Partial<ReaderSettings> & { preset?: 'duckdb' | 'arrow' };
   check: 'setup' | 'first' | 'every' | 'none';
   results: string;
-  /** Request time assumed by the prediction. */
-  requestMs: number;
+  /** Request time the capacity prediction takes; by default the one measured in the check pass. */
+  requestMs?: number;
 }
+
+/** The request time `plan` assumes, and `research` when it measured none (--check none). */
+const ASSUMED_REQUEST_MS = 50;
 
 export interface ResearchRun {
   dir: string;
@@ -84,13 +88,23 @@ export function checkResearch(o: ResearchOptions) {
   return { profile: p, dataset, resolved, prefix: seeded.prefix };
 }
 
-/** Copies the files the queries read under `to`, server-side (CopyObject), 8 at a time. */
+/** A throttled copy is tried again after a backoff, up to this many times, as the S3 SDKs do. */
+const COPY_ATTEMPTS = 30;
+
+/** Copies the files the queries read under `to`, server-side (CopyObject), 8 at a time; a host that
+ * throttles them (a per-bucket cap) is backed off. */
 async function copyExtraction(p: HostProfile, from: string, to: string, paths: string[]): Promise<void> {
   const a = access(p);
   await forEachLimited(paths, 8, async (path) => {
     const source = uriEncode(`/${p.bucket}/${from}/${path}`, true);
-    const r = await s3Request(a, 'PUT', `${to}/${path}`, { headers: { 'x-amz-copy-source': source } }, 60_000);
-    if (r.status !== 200) throw new Error(`copying ${from}/${path} on ${p.name} answered ${r.status}`);
+    for (let attempt = 1; ; attempt++) {
+      const r = await s3Request(a, 'PUT', `${to}/${path}`, { headers: { 'x-amz-copy-source': source } }, 60_000);
+      if (r.status === 200) return;
+      if (!isThrottled(r.status) || attempt >= COPY_ATTEMPTS)
+        throw new Error(`copying ${from}/${path} on ${p.name} answered ${r.status}`);
+      const after = retryAfterSeconds(r.headers['retry-after'] as string | undefined, Date.now());
+      await new Promise((ok) => setTimeout(ok, backoffMs(attempt, after, Math.random())));
+    }
   });
 }
 
@@ -142,13 +156,19 @@ export async function research(o: ResearchOptions): Promise<ResearchRun> {
       },
     });
     if (done.error) throw done.error;
-    const rate = researcherRate(predicted, o.requestMs);
+    // The request time the prediction takes: given, or measured by the check pass (one reader alone on the
+    // host before the load), or the 50 ms `plan` assumes when nothing was measured.
+    const measured = measuredRequestMs(events.filter((e) => e.researcher === 0));
+    const requestMs = o.requestMs ?? measured ?? ASSUMED_REQUEST_MS;
+    const rate = researcherRate(predicted, requestMs);
     const cap = requestCaps(p.limits).read;
     const result = summarise(events, predicted, {
       host: p.name,
       researchers: o.researchers,
       reader: settings,
-      requestMs: o.requestMs,
+      requestMs,
+      requestMsSource: o.requestMs !== undefined ? 'given' : measured !== null ? 'measured' : 'assumed',
+      requestMsMeasured: measured,
       predictedRate: rate,
       cap,
       predictedCapacity: cap ? researchersWithin(cap, rate) : null,

@@ -27,6 +27,8 @@ export interface SummaryContext {
   researchers: number;
   reader: ReaderSettings;
   requestMs: number;
+  requestMsSource: 'measured' | 'given' | 'assumed';
+  requestMsMeasured: number | null;
   predictedRate: number;
   cap: number | null;
   predictedCapacity: number | null;
@@ -67,7 +69,8 @@ export function summarise(all: ResearchEvent[], predicted: QueryCost[], x: Summa
       bytes: mean(es.map((e) => e.bytes)),
     };
   });
-  const levels: LevelStats[] = [...new Set(events.map((e) => e.researchers))]
+  // A query during which a researcher joined belongs to no level.
+  const levels: LevelStats[] = [...new Set(events.map((e) => e.researchers).filter((n) => n > 0))]
     .sort((a, b) => a - b)
     .map((n) => {
       const es = events.filter((e) => e.researchers === n);
@@ -97,6 +100,8 @@ export function summarise(all: ResearchEvent[], predicted: QueryCost[], x: Summa
     throttled: events.reduce((n, e) => n + e.throttled, 0),
     capacity: {
       request_ms: x.requestMs,
+      request_ms_source: x.requestMsSource,
+      request_ms_measured: x.requestMsMeasured,
       predicted_rate: x.predictedRate,
       cap: x.cap,
       predicted: x.predictedCapacity,

@@ -6,6 +6,8 @@ import { loadProfile } from '../../hosts/profile.js';
 import { routeToSource } from '../../hosts/haproxy.js';
 import { cutover as runCutover, DEFAULT_THRESHOLDS } from '../cutover.js';
 import { planSteps } from '../steps.js';
+import type { MixOptions } from '../consistency-mix.js';
+import { MIX_KEYS, mixBeside, mixCost, NO_MIX } from './mix.js';
 import { bothHosts, onlyKeys, positive, type RehearsalWorkload } from './workload.js';
 
 export interface CutoverSettings {
@@ -18,6 +20,8 @@ export interface CutoverSettings {
   at: number;
   duration: number;
   rate: number;
+  /** The consistency mix through the front beside the load (`consistency: true`); null: none. */
+  consistency: MixOptions | null;
 }
 
 /** The bytes of each write the scenario makes (scenarios/cutover.ts WRITE_SIZE). */
@@ -29,11 +33,11 @@ export const cutover: RehearsalWorkload<CutoverSettings> = {
   describe: 'traffic through a front while the switch moves it to the candidate, at once or in steps',
   needsFront: true,
   profiles: {
-    ci: { procedure: 'reference', stepEvery: 6, at: 5, duration: 15, rate: 30 },
-    full: { procedure: 'reference', stepEvery: 60, at: 60, duration: 180, rate: 40 },
+    ci: { procedure: 'reference', stepEvery: 6, at: 5, duration: 15, rate: 30, consistency: null },
+    full: { procedure: 'reference', stepEvery: 60, at: 60, duration: 180, rate: 40, consistency: null },
   },
   settings(base, g, where) {
-    onlyKeys(where, g, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate']);
+    onlyKeys(where, g, ['procedure', 'steps', 'step_every', 'at', 'duration', 'rate', ...MIX_KEYS]);
     const at = g.at === undefined ? base.at : Number(g.at);
     if (!(at >= 0))
       throw new UsageError(`${where}.at must be seconds after the load starts, got ${JSON.stringify(g.at)}`);
@@ -55,6 +59,7 @@ export const cutover: RehearsalWorkload<CutoverSettings> = {
       at,
       duration: positive(where, 'duration', g.duration, base.duration),
       rate: positive(where, 'rate', g.rate, base.rate),
+      consistency: mixBeside(where, g, base.consistency),
     };
   },
   estimate(s, c) {
@@ -62,12 +67,15 @@ export const cutover: RehearsalWorkload<CutoverSettings> = {
     const seconds = s.steps ? s.stepEvery * (s.steps.split(',').length + 1) : s.duration;
     const requests = s.rate * seconds;
     const d = c.dataset;
+    // The mix's clients through the front for the whole run, on the old host then the candidate: counted
+    // on the candidate, as the load's own requests are.
+    const m = s.consistency ? mixCost(s.consistency, seconds, c.requestSeconds(s.consistency.size)) : NO_MIX;
     return {
       seconds,
-      put: requests / 2 + d.files,
-      get: requests / 2,
-      written: (requests / 2) * WRITE_SIZE + d.bytes,
-      read: 0,
+      put: requests / 2 + d.files + m.put,
+      get: requests / 2 + m.get,
+      written: (requests / 2) * WRITE_SIZE + d.bytes + m.written,
+      read: m.read,
     };
   },
   async execute(s, c) {
@@ -87,6 +95,7 @@ export const cutover: RehearsalWorkload<CutoverSettings> = {
       noReuse: false,
       results: c.results,
       thresholds: DEFAULT_THRESHOLDS,
+      consistency: s.consistency,
     });
     return { exit: r.exitCode, owned: bothHosts(c, `cutover-${basename(r.dir)}/`) };
   },

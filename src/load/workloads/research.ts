@@ -102,7 +102,6 @@ export const researchWorkload: RehearsalWorkload<ResearchSettings> = {
       reader: {},
       check: 'setup',
       results: c.results,
-      requestMs: 50,
     });
     return { exit: r.exitCode, owned: [[c.host, `${prefix}/`]] };
   },

@@ -1,7 +1,7 @@
 // The report's charts, group by group: for runs their throughput and latency, for each cutover its
 // timeline, for mirrors their lag distribution and each run's lag and divergence over time, for
-// migrations their time against the window; for both, throttled answers over time; for consistency runs
-// their anomalies over time.
+// migrations their time against the window; for both, throttled answers over time; for consistency runs,
+// and cutovers and mirrors run with the consistency mix, the mix's anomalies over time.
 import type { Loaded } from '../types.js';
 import type { Chart } from './chart.js';
 import { consistencyAnomaliesChart } from './consistency-anomalies.js';
@@ -21,12 +21,12 @@ export function charts(groups: Loaded[][]): Chart[] {
     .flatMap((g): (Chart | null)[] => {
       const kind = g[0].manifest.kind;
       if (kind === 'run') return [throughputChart(g), latencyChart(g), throttlingChart(g)];
-      if (kind === 'cutover') return g.map(cutoverTimelineChart);
+      if (kind === 'cutover') return g.flatMap((r) => [cutoverTimelineChart(r), consistencyAnomaliesChart(r)]);
       if (kind === 'consistency') return g.map(consistencyAnomaliesChart);
       if (kind === 'mirror')
         return [
           mirrorLagDistributionChart(g),
-          ...g.flatMap((r) => [mirrorLagTimelineChart(r), mirrorDivergenceChart(r)]),
+          ...g.flatMap((r) => [mirrorLagTimelineChart(r), mirrorDivergenceChart(r), consistencyAnomaliesChart(r)]),
         ];
       return [migrationWindowChart(g), throttlingChart(g)];
     })
