@@ -193,23 +193,26 @@ export function expectedRows(p: Params): ExpectedRows {
       c.associated_codes.reduce((n, code) => n + codeWeight('icd10', code, sex, startAge), 0),
     );
     // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
-    const conditionStaysTimesAssociated = m.conditions.reduce(
-      (s, _, a) =>
-        s +
-        conditionStays[a] *
-          m.conditions.reduce(
-            (t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]),
-            0,
-          ),
-      0,
-    );
-    const associatedPerPerson = m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
+    const staysTimesAssociated = () =>
+      m.conditions.reduce(
+        (s, _, a) =>
+          s +
+          conditionStays[a] *
+            m.conditions.reduce(
+              (t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]),
+              0,
+            ),
+        0,
+      );
+    const perPersonAssociated = () => m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
 
     let alive = 1;
     for (let y = p.firstYear; y <= p.lastYear; y++) {
       const from = Math.max(day(y, 1, 1), birth);
       const span = day(y + 1, 1, 1) - from;
       if (span <= 0) continue;
+      const conditionStaysTimesAssociated = staysTimesAssociated();
+      const associatedPerPerson = perPersonAssociated();
       const q = cal.mortality(y, sex, y - yearOf(birth));
       // Someone dying in the year lives (span + 1) / 2 days of it on average.
       const f = (alive * ((1 - q) * span + (q * (span + 1)) / 2)) / 365;
@@ -267,8 +270,33 @@ export function expectedRows(p: Params): ExpectedRows {
         add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
       }
       const cataracts = meanCataractStays(age) * f;
+      // Conditions begun this year whose diagnosis is an acute stay (an infarction, a stroke, a cancer):
+      // the year's hazard for those who do not hold them yet, at the share diagnosed in hospital.
+      const at = (sex - 1) * bands + band;
+      let onsetStays = 0;
+      let onsetActs = 0;
+      let onsetAssociated = 0;
+      // What begins this year is held from the next on (the prevalence the rates above read).
+      const begun = m.conditions.map((_, k) => (1 - prevalence[k]) * cal.incidence[k][at]);
+      m.conditions.forEach((c, k) => {
+        const o = c.incidence.onset;
+        if (!('stay' in o) || !o.stay) return;
+        const n = alive * begun[k] * o.stay.share;
+        const codes = codesFor(o.stay.codes as Codes, sex, age);
+        if (!codes.fits) return;
+        onsetStays += n;
+        onsetActs += n * codes.acts;
+        onsetAssociated += n * (associatedPerPerson + conditionAssociated[k]);
+      });
       const stays =
-        generalStays + conditionStaysNow + seances.seances * f + childbirths + newborn + endOfLife + cataracts;
+        generalStays +
+        conditionStaysNow +
+        seances.seances * f +
+        childbirths +
+        newborn +
+        endOfLife +
+        cataracts +
+        onsetStays;
       const stayActs = meanOver(
         m.stays.chapters.filter((x) => codesFor(x.codes, sex, age).fits),
         (x) => budget.chapter.get(x.chapter)!,
@@ -324,13 +352,18 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);
       add('T_MCOaaC', y, people * stays);
-      const associated = (generalStays + endOfLife) * associatedPerPerson + conditionStaysTimesAssociated * f;
+      const associated =
+        (generalStays + endOfLife + cataracts) * associatedPerPerson +
+        conditionStaysTimesAssociated * f +
+        onsetAssociated;
       add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
       add(
         'T_MCOaaA',
         y,
-        people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths + 2 * cataracts),
+        people *
+          (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths + 2 * cataracts + onsetActs),
       );
+      begun.forEach((b, k) => (prevalence[k] += b));
     }
   }
   // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.
