@@ -211,8 +211,6 @@ export function expectedRows(p: Params): ExpectedRows {
       const from = Math.max(day(y, 1, 1), birth);
       const span = day(y + 1, 1, 1) - from;
       if (span <= 0) continue;
-      const conditionStaysTimesAssociated = staysTimesAssociated();
-      const associatedPerPerson = perPersonAssociated();
       const q = cal.mortality(y, sex, y - yearOf(birth));
       // Someone dying in the year lives (span + 1) / 2 days of it on average.
       const f = (alive * ((1 - q) * span + (q * (span + 1)) / 2)) / 365;
@@ -223,6 +221,15 @@ export function expectedRows(p: Params): ExpectedRows {
 
       const age = Math.max(0, ageAt(who, from));
       const band = ageBand(age);
+      // What begins this year (the hazard for those who do not hold it yet) is held half the year on average:
+      // half of it counts in this year's rates, the rest from the next year on.
+      const at = (sex - 1) * bands + band;
+      const begun = m.conditions.map((_, k) => (1 - prevalence[k]) * cal.incidence[k][at]);
+      begun.forEach((b, k) => (prevalence[k] += b / 2));
+      const conditionStaysTimesAssociated = staysTimesAssociated();
+      // A stay carries the codes of every condition held in its year, one begun after it included.
+      const associatedPerPerson =
+        perPersonAssociated() + begun.reduce((s, b, k) => s + (b / 2) * conditionAssociated[k], 0);
       const gp = (cal.gpBase[band] + sum((c) => c.gp_extra)) * f;
       const general = m.specialist.per_person_year[band] * f;
       const visits = general + sum((c) => c.specialists.reduce((s, x) => s + x.per_year, 0)) * f;
@@ -268,16 +275,14 @@ export function expectedRows(p: Params): ExpectedRows {
       if (y > p.firstYear) {
         add('T_MCOaaB', y - 1, (people * dying * death.before) / 2);
         add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
+        add('T_MCOaaD', y - 1, (people * dying * death.before * ASSOCIATED_CODE_PROBABILITY * associatedPerPerson) / 2);
       }
       const cataracts = meanCataractStays(age) * f;
       // Conditions begun this year whose diagnosis is an acute stay (an infarction, a stroke, a cancer):
       // the year's hazard for those who do not hold them yet, at the share diagnosed in hospital.
-      const at = (sex - 1) * bands + band;
       let onsetStays = 0;
       let onsetActs = 0;
       let onsetAssociated = 0;
-      // What begins this year is held from the next on (the prevalence the rates above read).
-      const begun = m.conditions.map((_, k) => (1 - prevalence[k]) * cal.incidence[k][at]);
       m.conditions.forEach((c, k) => {
         const o = c.incidence.onset;
         if (!('stay' in o) || !o.stay) return;
@@ -363,7 +368,7 @@ export function expectedRows(p: Params): ExpectedRows {
         people *
           (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths + 2 * cataracts + onsetActs),
       );
-      begun.forEach((b, k) => (prevalence[k] += b));
+      begun.forEach((b, k) => (prevalence[k] += b / 2));
     }
   }
   // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.
