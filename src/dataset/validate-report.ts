@@ -1,7 +1,7 @@
 // `sndsbench validate DIR --report FILE.html`: the dataset's realism as pictures, each against its
 // published reference: age pyramid, shares by département, GP visits by age band, ICD-10 chapter mix
 // of hospital stays, ATC mix of deliveries, monthly and weekday profiles of GP visits, antibiotics and
-// deaths; then the table of checks. One self-contained page.
+// deaths; every ranged check placed in its allowed range; then the table of checks. One self-contained page.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibration } from '../model/calibration.js';
@@ -19,6 +19,9 @@ import { DayCounts, profileIndex, publishedCalendar, seriesSql } from './checks/
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
+
+/** The ATC classes the deliveries chart shows, largest first: more would not read on one axis. */
+const TOP_ATC_CLASSES = 15;
 
 /** ICD-10 chapter of a code, by the WHO's letter ranges. */
 export function icdChapter(code: string): string {
@@ -210,7 +213,11 @@ export async function validationReport(
   }
 
   if (has('T_MCOaaB')) {
-    const gen = await rows(`SELECT DGN_PAL, count(*) FROM ${table('T_MCOaaB')} GROUP BY ALL`);
+    // As the reference counts them: stays without séances (CMD 28) nor uncomplicated deliveries (O80).
+    const gen = await rows(
+      `SELECT DGN_PAL, count(*) FROM ${table('T_MCOaaB')} ` +
+        `WHERE GRG_GHM NOT LIKE '28%' AND DGN_PAL NOT LIKE 'O80%' GROUP BY ALL`,
+    );
     const byChapter = new Map<string, number>();
     for (const [code, n] of gen)
       byChapter.set(icdChapter(String(code)), (byChapter.get(icdChapter(String(code))) ?? 0) + Number(n));
@@ -226,7 +233,7 @@ export async function validationReport(
         share: (100 * Number(r.value)) / refTotal,
       });
     specs.push({
-      title: 'ICD-10 chapter of the main diagnosis of stays',
+      title: 'ICD-10 chapter of the main diagnosis of stays (without séances nor O80 deliveries, as the reference)',
       spec: {
         width: 520,
         height: 260,
@@ -274,10 +281,12 @@ export async function validationReport(
           `JOIN ${table('IR_BEN_R')} p ON p.BEN_NIR_PSA = c.NIR_ANO_17 ` +
           `WHERE p.BEN_NIR_ANO = k.BEN_NIR_ANO AND b.SOR_MOD = '9' AND c.EXE_SOI_DTF = k.BEN_DCD_DTE)`,
       );
+      // Only a linked certificate finds its stay: the share is over the linked ones.
+      const [[linked]] = await rows(`SELECT count(BEN_NIR_ANO) FROM ${table('KI_CCI_R')}`);
       data.push({
         place: 'in an MCO stay ending in death',
         source: 'generated',
-        share: (100 * Number(withStay)) / total,
+        share: (100 * Number(withStay)) / Math.max(1, Number(linked)),
       });
       const mco = readCsv(ref('hospital_deaths.csv')).find(
         (r) => r.indicator === 'share_decedents_died_during_hospital_stay' && r.year === '2013',
@@ -306,28 +315,38 @@ export async function validationReport(
       `SELECT r.PHA_ATC_C07, sum(p.PHA_ACT_QSN) FROM ${table('ER_PHA_F')} p ` +
         `JOIN ${table('IR_PHA_R')} r ON p.PHA_PRS_C13 = r.PHA_CIP_C13 GROUP BY ALL`,
     );
-    const total = gen.reduce((s, r) => s + Number(r[1]), 0);
+    // Like with like: the reference lists the most delivered substances, so the generated boxes are shared
+    // over the same substances; both are grouped by ATC class (level 3) and the top classes are shown.
     const refRows = readCsv(ref('top_drugs.csv')).filter((r) => r.ranking === 'by_boxes');
-    const refBoxes = new Map<string, number>();
-    for (const r of refRows) refBoxes.set(r.atc_code, (refBoxes.get(r.atc_code) ?? 0) + Number(r.boxes_millions));
-    const refTotal = [...refBoxes.values()].reduce((a, b) => a + b, 0);
-    const data = [
-      ...gen.map(([atc, n]) => ({ atc: String(atc), source: 'generated', share: (100 * Number(n)) / total })),
-      ...[...refBoxes].map(([atc, n]) => ({
-        atc,
-        source: 'reference (CNAM top drugs by boxes)',
-        share: (100 * n) / refTotal,
-      })),
-    ];
+    const listed = new Set(refRows.map((r) => r.atc_code));
+    const byClass = (pairs: [string, number][]) => {
+      const m = new Map<string, number>();
+      for (const [atc, n] of pairs) if (listed.has(atc)) m.set(atc.slice(0, 4), (m.get(atc.slice(0, 4)) ?? 0) + n);
+      const total = [...m.values()].reduce((a, b) => a + b, 0);
+      return new Map([...m].map(([k, n]) => [k, (100 * n) / Math.max(1, total)]));
+    };
+    const genShares = byClass(gen.map(([atc, n]) => [String(atc), Number(n)]));
+    const refShares = byClass(refRows.map((r) => [r.atc_code, Number(r.boxes_millions)]));
+    const top = [...new Set([...genShares.keys(), ...refShares.keys()])]
+      .sort(
+        (a, b) =>
+          Math.max(refShares.get(b) ?? 0, genShares.get(b) ?? 0) -
+          Math.max(refShares.get(a) ?? 0, genShares.get(a) ?? 0),
+      )
+      .slice(0, TOP_ATC_CLASSES);
+    const data = top.flatMap((atc) => [
+      { atc, source: 'generated', share: genShares.get(atc) ?? 0 },
+      { atc, source: 'reference (CNAM top drugs by boxes)', share: refShares.get(atc) ?? 0 },
+    ]);
     specs.push({
-      title: 'ATC mix of deliveries (boxes)',
+      title: `ATC classes of deliveries: the ${TOP_ATC_CLASSES} largest, % of the boxes of the reference's substances`,
       spec: {
         width: 560,
         height: 260,
         data: { values: data },
         mark: 'bar',
         encoding: {
-          x: { field: 'atc', type: 'nominal', sort: '-y', title: 'ATC' },
+          x: { field: 'atc', type: 'nominal', sort: '-y', title: 'ATC class (level 3)' },
           xOffset: { field: 'source' },
           y: { field: 'share', type: 'quantitative', title: '% of boxes' },
           color: { field: 'source', type: 'nominal' },
@@ -337,6 +356,8 @@ export async function validationReport(
   }
   specs.push(...(await calendarCharts(rows, table, has, firstYear, lastYear)));
   dataset.close();
+  const bands = bandPositions(checks);
+  if (bands.length) specs.push({ title: BAND_TITLE, spec: bandChart(bands) });
 
   const figures = await Promise.all(
     specs.map(async (s) => `<figure><figcaption>${esc(s.title)}</figcaption>${await svg(s.spec)}</figure>`),
@@ -368,6 +389,70 @@ ${rowsHtml}</table>
 </body></html>
 `,
   );
+}
+
+const BAND_TITLE =
+  "Each published marginal in its allowed range: -1 and +1 are the range's ends, 0 its middle (the reference)";
+
+/** A check whose expected value is a range "lo–hi", with where its value falls in it. */
+export interface BandPosition {
+  group: string;
+  name: string;
+  /** -1 at the range's low end, +1 at its high end; beyond them when the check failed. */
+  position: number;
+}
+
+/**
+ * Where each ranged check's value falls in its range: the calibrated marginals (incidence, persistence,
+ * spending, case mix...) on one legible axis, whatever their units. Checks without a numeric range are left out.
+ */
+export function bandPositions(checks: Check[]): BandPosition[] {
+  const out: BandPosition[] = [];
+  for (const c of checks) {
+    const range = /^(-?[\d.]+)\s*[–-]\s*(-?[\d.]+)\s*%?$/.exec(c.expected.replace(/,/g, ''));
+    const value = Number.parseFloat(c.value.replace(/,/g, ''));
+    if (!range || !Number.isFinite(value)) continue;
+    const [lo, hi] = [Number(range[1]), Number(range[2])];
+    if (!(hi > lo)) continue;
+    out.push({ group: c.group, name: c.name, position: (2 * (value - lo)) / (hi - lo) - 1 });
+  }
+  return out;
+}
+
+function bandChart(bands: BandPosition[]): Spec {
+  const NAME = 90;
+  const data = bands.map((b) => ({
+    ...b,
+    check: `${b.group}: ${b.name.length > NAME ? b.name.slice(0, NAME - 1) + '…' : b.name}`,
+    within: Math.abs(b.position) <= 1 ? 'within' : 'outside',
+    shown: Math.max(-2, Math.min(2, b.position)),
+  }));
+  return {
+    width: 420,
+    height: { step: 13 },
+    data: { values: data },
+    layer: [
+      { mark: { type: 'rule', color: '#999' }, encoding: { x: { datum: -1 } } },
+      { mark: { type: 'rule', color: '#999' }, encoding: { x: { datum: 1 } } },
+      {
+        mark: { type: 'point', filled: true },
+        encoding: {
+          y: { field: 'check', type: 'nominal', sort: null, title: null, axis: { labelLimit: 600 } },
+          x: {
+            field: 'shown',
+            type: 'quantitative',
+            scale: { domain: [-2, 2] },
+            title: 'position in the allowed range (clipped at ±2)',
+          },
+          color: {
+            field: 'within',
+            type: 'nominal',
+            scale: { domain: ['within', 'outside'], range: ['#2a7', '#d33'] },
+          },
+        },
+      },
+    ],
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -18,8 +18,11 @@ import { pathwayChecks } from './checks/pathway.js';
 import { referentialChecks } from './checks/referentials.js';
 import { drugChecks } from './checks/drugs.js';
 import { ambulatoryChecks } from './checks/ambulatory.js';
+import { spendingChecks } from './checks/spending.js';
+import { casemixChecks } from './checks/casemix.js';
 import { GP_ACT_NATURES } from '../model/ambulatory.js';
 import { referentialParams } from '../model/coverage.js';
+import { timelineChecks } from './checks/timeline.js';
 import { FACT_TABLES } from '../snds/catalog.js';
 
 export type { Check };
@@ -32,6 +35,9 @@ const GROUPS: CheckGroup[] = [
   referentialChecks,
   drugChecks,
   ambulatoryChecks,
+  spendingChecks,
+  casemixChecks,
+  timelineChecks,
 ];
 
 const DCIR_KEYS = [
@@ -204,7 +210,12 @@ async function runChecks(
   await orphans('ER_CAM_F', 'IR_CCAM_V63', ['CAM_PRS_IDE'], ['CAM_PRS_IDE_COD']);
   await orphans('T_MCOaaB', 'MS_CIM_V', ['DGN_PAL'], ['CIM_COD']);
   await orphans('T_MCOaaD', 'MS_CIM_V', ['ASS_DGN'], ['CIM_COD']);
-  await orphans('T_MCOaaB', 'MS_GM9_V', ['GRG_GHM'], ['GM9_GHM_COD']);
+  // GRG_VER 11: the GHMs are those of ATIH's V11 classification of 2023, not of the V9 list MS_GM9_V holds.
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW GHM_V11 AS SELECT ghm FROM read_csv(${sqlString(ref('ghm_classification_2023.csv'))})`,
+  );
+  present.add('GHM_V11');
+  await orphans('T_MCOaaB', 'GHM_V11', ['GRG_GHM'], ['ghm']);
   await orphans('KI_CCI_R', 'IR_CIM_V', ['DCD_CIM_COD'], ['CIM_COD']);
   await orphans('IR_BEN_R', 'IR_DPT_V', ['BEN_RES_DPT'], ['GEO_DPT_COD']);
   await orphans('IR_IMB_R', 'IR_ALD_V', ['IMB_ALD_NUM'], ['ALD_030_COD']);

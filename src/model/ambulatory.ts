@@ -3,11 +3,13 @@
 // specialist consultations themselves (calibration/ambulatory.json). Pure: its own random stream.
 import data from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ageBand, calibration, type Condition } from './calibration.js';
-import { ageAt, personRng, STREAM, type Params, type Person } from './population.js';
-import { cumulative, mix32, type Rng } from './rng.js';
+import { ageAt, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
+import { cumulative, hashUnit, streamKey, type Rng } from './rng.js';
 import { day } from './dates.js';
 import { eligible } from './eligible.js';
 import { dayIn, weekdayOf, type YearCalendar } from './calendar.js';
+import { deviceSuppliers } from './devices.js';
 
 export type Ambulatory = typeof data;
 export const ambulatory = (): Ambulatory => data;
@@ -21,6 +23,8 @@ export interface ActLine {
   ccam?: string;
   /** A transport leg's departure and arrival times (HHMM), for its ER_TRS_F row. */
   trip?: { departure: number; arrival: number };
+  /** What the professional bills above the base (PRS_DEP_MNT), when the line sets it (devices.ts). */
+  overbilling?: number;
 }
 
 /** The part of care.ts's Claim this module reads and fills (structural, so that care.ts need not be imported). */
@@ -46,6 +50,8 @@ export interface AmbulatoryContext {
   held: Condition[];
   /** Whether the person holds an ALD: transport and IJ at 100%. */
   anyAld: boolean;
+  /** Whether one of the person's ALD periods is open on a day: her ALD-related care is exonerated then. */
+  aldOn(date: number): boolean;
   claims: ClaimLike[];
   stays: { entry: number; exit: number; dp: string; seances: number }[];
   pv: { gpOf(i: number): number; specialistOf(spe: number, i: number): number };
@@ -67,7 +73,10 @@ export function ambulatorySpecialties(): number[] {
 }
 
 /** The activity nature (IR_ACT_V) of a professional of this specialty: its own for this module's, 0 for physicians. */
-export const activityOf = (spe: number): number => (ambulatorySpecialties().includes(spe) ? spe : 0);
+export const activityOf = (spe: number): number => ((activities ??= nonPhysicians()).has(spe) ? spe : 0);
+let activities: Set<number> | undefined;
+/** The specialty codes that are a non-physician's activity: this module's and the device suppliers'. */
+const nonPhysicians = () => new Set([...ambulatorySpecialties(), ...deviceSuppliers()]);
 
 const C = data.consultations;
 const N = C.natures as Record<string, number>;
@@ -94,7 +103,7 @@ const gpSpecialtyCodes = Object.keys(C.gp_specialty).map(Number);
 export const GP_SPECIALTIES: readonly number[] = gpSpecialtyCodes;
 /** The specialty (PSE_SPE_COD) of GP number j: 1, 22 or 23, fixed for the GP. */
 export function gpSpecialty(j: number): number {
-  const u = mix32(j ^ 0x5bd1e995) / 4294967296;
+  const u = hashUnit(streamKey(STREAM.gpSpecialty, j));
   let i = 0;
   while (i < gpSpecialtyCum.length - 1 && u * gpSpecialtyCum[gpSpecialtyCum.length - 1] >= gpSpecialtyCum[i]) i++;
   return gpSpecialtyCodes[i];
@@ -204,7 +213,7 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
   const band = ageBand(age);
   const span = to - from;
   const fraction = span / 365;
-  const rng = personRng(p, who.index, STREAM.care, 100_000 + y);
+  const rng = personRng(p, who.index, STREAM.ambulatory, y);
   const gp = pv.gpOf(who.index);
   const uniformDay = () => from + rng.int(span);
 
@@ -257,11 +266,14 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
       const visits = forfait ? 1 : 1 + (rng.chance(prog.second_visit) ? 1 : 0);
       const lines = [forfait ? nurseLine(level) : nurseLine(prog.nature, prog.coefficient), nurseLine('IFI')];
       if (prog.nature === 'AMI' && prog.coefficient <= 1.5) lines.push(nurseLine('MAU'));
+      // The daily care of a person in ALD is care of her ALD: exonerated, at 100%.
+      const ald = x.aldOn(d);
       for (const l of lines) {
         l.quantity = visits;
         l.base = Math.round(l.base * visits * 100) / 100;
+        if (ald) l.rate = 100;
       }
-      act(d, nu.spe, lines);
+      act(d, nu.spe, lines).ald = ald;
     }
   }
 
@@ -294,7 +306,9 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
         lines.push({ nature: de.consultation.nature, quantity: 1, base: de.consultation.tariff, rate: 70 });
       if (hasAct) {
         const a = pickWeighted(rng, acts, (t) => t.weight);
-        lines.push({ nature: a.nature, quantity: 1, base: a.tariff, rate: 70, ccam: a.ccam });
+        // Prosthetics are billed above their base: the excess is the dentist's (PRS_DEP_MNT).
+        const overbilling = 'price' in a && a.price ? Math.round((a.price - a.tariff) * 100) / 100 : undefined;
+        lines.push({ nature: a.nature, quantity: 1, base: a.tariff, rate: 70, ccam: a.ccam, overbilling });
       }
       act(date, de.spe, lines, false);
     }
@@ -338,7 +352,9 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
     const end = Math.min(23 * 60 + 59, start + 15 * (1 + rng.int(6)));
     const hhmm = (minutes: number) => Math.floor(minutes / 60) * 100 + (minutes % 60);
     const trip = { departure: hhmm(start), arrival: hhmm(end) };
-    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: x.anyAld ? 100 : tr.rate, trip }]);
+    const ald = x.aldOn(date);
+    act(date, spe, [{ nature: mode.nature, quantity: 1, base: mode.tariff, rate: ald ? 100 : tr.rate, trip }]).ald =
+      ald;
   };
   for (const s of x.stays) {
     if (s.seances ? !rng.chance(tr.seance_share) : !rng.chance(tr.stay_share[band])) continue;
@@ -350,7 +366,7 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
 
   // Daily allowances: sick-leave spells of employees, paid a fortnight at a time.
   const ij = data.daily_allowances;
-  if (personRng(p, who.index, STREAM.conditions, EMPLOYED_KEY).float() < employedShare(age)) {
+  if (personRng(p, who.index, STREAM.employment).float() < employedShare(age)) {
     for (let s = rng.poisson(ij.spells_per_year * fraction); s > 0; s--) {
       const start = uniformDay();
       const mean = rng.chance(ij.long_share) ? ij.long_mean_days : ij.short_mean_days;
@@ -371,8 +387,13 @@ export function ambulatoryCare(x: AmbulatoryContext): void {
   }
 }
 
-/** The person-level draw of being an employee: fixed across years. */
-const EMPLOYED_KEY = 0x1e3779b1;
+/** A midwife's consultation line (a prenatal examination): her C nature at its tariff, at 100% (maternity). */
+export function midwifeConsultation(): ActLine {
+  const mw = data.midwife;
+  const n = mw.natures as Record<string, number>;
+  const t = mw.tariffs as Record<string, number>;
+  return { nature: n.C, quantity: 1, base: t.C, rate: 100 };
+}
 const POSTNATAL_DAY = 42;
 
 /** Days of a delivery's midwife care: before entry (negative), after exit (positive). */

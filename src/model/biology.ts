@@ -68,12 +68,16 @@ export function labVisits(py: PersonYear): LabVisit[] {
     if (tests.length) out.push({ date: on(), ald: false, tests: withForfaits(tests) });
   }
   for (const c of py.conditions) {
+    // A condition begun this year is monitored from its care's start.
+    const lo = Math.max(py.from, c.since);
+    if (lo >= py.to) continue;
     for (const t of c.biology) {
       if (!allowed('nabm', t.nabm, sex, age)) continue;
-      for (let k = rng.poisson(t.per_year * f); k > 0; k--) {
+      for (let k = rng.poisson((t.per_year * (py.to - lo)) / 365); k > 0; k--) {
         const extra = b.monitoring_extra_tests[rng.int(b.monitoring_extra_tests.length)];
         const tests = [t.nabm, ...drawTests(rng, sex, age, extra, [t.nabm])];
-        out.push({ date: on(), ald: c.ald, tests: withForfaits(tests) });
+        const date = dayIn(py.days, py.days.tables.lab, lo, py.to, rng.float());
+        out.push({ date, ald: c.ald, tests: withForfaits(tests) });
       }
     }
   }

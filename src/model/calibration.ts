@@ -9,21 +9,25 @@ import { CODE_COLUMNS, checkModel, type Nomenclatures } from './check.js';
 import { restrictionProblems, type CodeKind } from './restrictions.js';
 import { groupingProblems, type Roots } from './grouping.js';
 import { UsageError } from '../util/errors.js';
-import { catalogue } from './drug-catalogue.js';
+import { catalogue, drugs } from './drug-catalogue.js';
 import { drugModelProblems } from './check-drugs.js';
-import model from '../../calibration/model.json' with { type: 'json' };
+import modelFile from '../../calibration/model.json' with { type: 'json' };
 import ambulatoryModel from '../../calibration/ambulatory.json' with { type: 'json' };
 import { ambulatoryProblems } from './ambulatory-check.js';
+import { deviceProblems } from './devices-check.js';
+import deviceModel from '../../calibration/devices.json' with { type: 'json' };
+import { perinatalProblems } from './perinatal.js';
+import { loadModel, type Condition, type Model } from './conditions.js';
+import { conditionNameProblems } from './condition-names.js';
 
-export type Model = typeof model;
-export type Condition = Model['conditions'][number];
+export type { Condition, Model } from './conditions.js';
 
 const ref = (f: string) => projectPath('calibration', 'reference', f);
 export const nomenclaturePath = (name: string) => projectPath('schemas', 'nomenclatures', name + '.csv');
 
 /** Index of the model's age band for an age in years. */
 export function ageBand(age: number): number {
-  const b = model.age_bands;
+  const b = modelFile.age_bands;
   let i = b.length - 1;
   while (i > 0 && age < b[i]) i--;
   return i;
@@ -48,8 +52,13 @@ export interface Calibration {
   /** Live births a year and population at 1 January (Insee), for the share of newborns. */
   births(year: number): number;
   population: number;
-  /** Prevalence of each condition by sex and age band, scaled to the published overall figure. */
+  /** Prevalence of each condition by sex and age band held before the window (the published one, less incidence). */
   prevalence: Float64Array[]; // [condition][sex*7 + band]
+  /**
+   * Yearly hazard of beginning each condition by sex and age band: the published incidence (model.json
+   * `incidence`), shaped like the prevalence (an assumption where no age table was published).
+   */
+  incidence: Float64Array[]; // [condition][sex*7 + band]
   /** GP consultations a year for a person without conditions, by age band, scaled to 3.3 overall. */
   gpBase: number[];
   /** Share of the population by sex and age band, for calibrating rates. */
@@ -57,10 +66,12 @@ export interface Calibration {
   deptCodes: string[];
   /** A real affiliation fund code per département (from IR_ORG_V), or a synthetic one. */
   fundOf: Map<string, string>;
-  /** GHM roots (5 characters) of MS_GM9_V with the level letters each has. */
+  /** GHM roots (5 characters) of the V11 classification of 2023 with the level characters each has. */
   roots: Roots;
   /** The GHS of each GHM: one number a GHM. */
   ghs: Map<string, number>;
+  /** ATIH's 2023 stays in the GHMs of a root (5 characters) or in one GHM, national: the case mix's reference. */
+  ghmStays(prefix: string): number;
 }
 
 let cached: Calibration | undefined;
@@ -99,16 +110,32 @@ let checked = false;
  */
 export function checkCalibration(): void {
   if (checked) return;
+  const model = loadModel();
   const n = readNomenclatures();
   checkModel(model, n);
+  const names = model.conditions.map((c) => c.name);
   const problems = [
+    // A misspelt condition name in a side table would silently give no care: first of all.
+    ...conditionNameProblems({ model, drugs: drugs(), ambulatory: ambulatoryModel }, names),
     ...restrictionProblems(knownCodes(n)),
     ...drugModelProblems(n, model.age_bands.length),
+    ...conditionProblems(model, n),
+    ...perinatalProblems({
+      ccam: (c) => n.IR_CCAM_V63.has(c),
+      nabm: (c) => n.IR_BIO_R.has(c),
+      atc: (c) => catalogue().substances.has(c),
+    }),
     ...groupingProblems(readRoots(), drawnDiagnoses(), (a) => n.IR_CCAM_V63.has(a)),
     ...ambulatoryProblems(
       ambulatoryModel,
       { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT'), ccam: n.IR_CCAM_V63 },
       model.age_bands.length,
+    ),
+    ...deviceProblems(
+      deviceModel,
+      { natures: codesOf('IR_NAT_V', 'PRS_NAT'), activities: codesOf('IR_ACT_V', 'PFS_ACT_NAT') },
+      model.age_bands.length,
+      model.conditions.map((c) => c.name),
     ),
   ];
   if (problems.length) {
@@ -116,6 +143,32 @@ export function checkCalibration(): void {
     throw new UsageError(`calibration: ${problems[0]}${more}`);
   }
   checked = true;
+}
+
+/** Each condition's incidence, onset and remission: rates, delays in order, drugs in the catalogue. */
+function conditionProblems(model: Model, n: Nomenclatures): string[] {
+  const out: string[] = [];
+  for (const c of model.conditions) {
+    const file = `conditions/${c.name}.json`;
+    const i = c.incidence;
+    if (!(i.per_1000 >= 0 && i.per_1000 < 100)) out.push(`${file} incidence.per_1000 ${i.per_1000}`);
+    const o = i.onset;
+    for (const [k, v] of [
+      ['treatment_days', o.treatment_days],
+      ['ald_days', o.ald_days],
+    ] as const)
+      if (v.length !== 2 || v[0] > v[1] || v[0] < 0) out.push(`${file} incidence.onset.${k} [${v}]`);
+    if (!n.IR_SPE_V.has(String(o.specialty))) out.push(`${file} incidence.onset.specialty ${o.specialty}`);
+    for (const d of o.drugs ?? [])
+      if (!catalogue().substances.has(d.atc))
+        out.push(`${file} incidence.onset.drugs "${d.atc}" is not in drugs_catalogue.csv`);
+    const r = c.remission;
+    if (r && !(r.per_year >= 0 && r.per_year < 1))
+      out.push(`${file} remission.per_year ${r.per_year} is not in [0, 1)`);
+    if (r?.after_years !== undefined && !(r.after_years >= 0))
+      out.push(`${file} remission.after_years ${r.after_years} is negative`);
+  }
+  return out;
 }
 
 /** Whether a code or prefix of each kind names something: the nomenclatures, or the drug catalogue for ATC. */
@@ -138,17 +191,24 @@ function knownCodes(n: Nomenclatures): Record<CodeKind, (prefix: string) => bool
 
 /** Every principal diagnosis the model draws: the stay chapters' and the conditions' codes. */
 export function drawnDiagnoses(): string[] {
+  const model = loadModel();
   return [
     ...model.stays.chapters.flatMap((ch) => Object.keys(ch.codes)),
     ...model.conditions.flatMap((c) => ('stays' in c && c.stays ? Object.keys(c.stays.codes) : [])),
+    ...model.conditions.flatMap((c) =>
+      'stay' in c.incidence.onset && c.incidence.onset.stay ? Object.keys(c.incidence.onset.stay.codes) : [],
+    ),
   ];
 }
 
-/** The GHMs of MS_GM9_V (its CMD column drops the leading zero: the code's first two digits are read). */
+/**
+ * The GHMs of ATIH's V11 classification of 2023 (calibration/reference/ghm_classification_2023.csv): the
+ * PMSI tables say GRG_VER 11, so their GHMs are these, not the V9 list of the MS_GM9_V nomenclature.
+ */
 function readGhms(): string[] {
-  return readCsv(nomenclaturePath('MS_GM9_V'), ';')
-    .map((r) => r.GM9_GHM_COD)
-    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z]$/.test(c))
+  return readCsv(ref('ghm_classification_2023.csv'))
+    .map((r) => r.ghm)
+    .filter((c) => /^\d\d[CMKZH]\d\d[A-Z0-9]$/.test(c))
     .sort();
 }
 
@@ -160,6 +220,7 @@ function readRoots(): Roots {
 
 function load(): Calibration {
   checkCalibration();
+  const model = loadModel();
   const bands = model.age_bands.length;
   const cells: PopulationCell[] = [];
   const weights: number[] = [];
@@ -219,7 +280,18 @@ function load(): Calibration {
       for (let b = 0; b < bands; b++)
         raw[s * bands + b] = shapeMass > 0 ? (c.prevalence * sexShare * c.age_shape[b]) / shapeMass : 0;
     }
-    return raw.map((p) => Math.min(0.95, p));
+    // Held before the window: the published prevalence less a year and a half of incidence net of remission,
+    // so that over a window of three years, where conditions begin and end (population.ts), the prevalence
+    // averages the published one.
+    const net = c.incidence.per_1000 / 1000 - (c.remission?.per_year ?? 0) * c.prevalence;
+    const before = Math.max(0.5, 1 - (1.5 * net) / c.prevalence);
+    return raw.map((p) => Math.min(0.95, p * before));
+  });
+
+  const incidence = model.conditions.map((c, k) => {
+    const mean = prevalence[k].reduce((s, x, i) => s + x * bandShare[i], 0);
+    const rate = c.incidence.per_1000 / 1000;
+    return prevalence[k].map((x) => (mean > 0 ? Math.min(0.2, (rate * x) / mean) : 0));
   });
 
   // Expected extra GP visits from conditions, per band, then the base that brings the mean to 3.3.
@@ -256,8 +328,15 @@ function load(): Calibration {
   }
   for (const d of deptCodes) if (!fundOf.has(d)) fundOf.set(d, ('01C' + snDept(d) + '000').slice(0, 9));
 
-  // GHS numbers are not in the nomenclatures: each GHM gets its rank in MS_GM9_V's sorted codes.
-  const ghs = new Map(readGhms().map((code, i) => [code, 1 + i]));
+  // Each GHM's GHS: ATIH's 2023 public-sector number (the lowest where a GHM has several); none for the
+  // few GHMs ATIH does not price.
+  const classification = readCsv(ref('ghm_classification_2023.csv'));
+  const staysBy = new Map<string, number>();
+  for (const r of classification) {
+    for (const k of [r.ghm.slice(0, 5), r.ghm]) staysBy.set(k, (staysBy.get(k) ?? 0) + Number(r.stays_2023 || 0));
+  }
+  const ghmStays = (prefix: string) => staysBy.get(prefix) ?? 0;
+  const ghs = new Map(classification.filter((r) => r.ghs).map((r) => [r.ghm, Number(r.ghs)]));
 
   return {
     model,
@@ -268,12 +347,14 @@ function load(): Calibration {
     births,
     population,
     prevalence,
+    incidence,
     gpBase,
     bandShare,
     deptCodes,
     fundOf,
     roots: readRoots(),
     ghs,
+    ghmStays,
   };
 }
 

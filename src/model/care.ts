@@ -1,31 +1,30 @@
 // One beneficiary's care in one year, as claims (DCIR) and hospital stays (PMSI MCO), drawn from
 // the person's age, sex and conditions. Pure: the same (seed, person, year) gives the same care.
 import { ageBand, calibration, type Condition, type Model } from './calibration.js';
-import { aliveSpan, ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { aliveSpan, ageAt, holdsIn, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { allowed, codePicker, codeWeight, CodePicker } from './restrictions.js';
-import { ghmOf, proceduresFor, type Procedure } from './grouping.js';
+import { ambulatoryShare, ghmOf, proceduresFor, type Procedure } from './grouping.js';
 import { providers } from './providers.js';
-import { otherAldExoneration } from './coverage.js';
+import { aldPeriodsOf, otherAldExoneration, type AldPeriod } from './coverage.js';
+import { onsetOf, type Onset } from './onset.js';
+import { day, SENTINEL_DATE } from './dates.js';
 import { gpImaging, RADIOLOGY, technicalActAt } from './technical-acts.js';
 import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { deathOf } from './death.js';
 import { stayBudget } from './stay-budget.js';
 import { eligible } from './eligible.js';
-import { deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
+import { cataractStaysOfYear, deliveryOfYear, newbornStay, seancesOfYear } from './pathway.js';
 import { dayIn, yearCalendar, type DayTable } from './calendar.js';
-import { ambulatoryCare, type ActLine } from './ambulatory.js';
+import { ambulatoryCare, midwifeConsultation, type ActLine } from './ambulatory.js';
+import { deviceCare } from './devices.js';
 import { ASSOCIATED_CODE_PROBABILITY, CONDITION_ACT_PROBABILITY, SAME_DRAW_FROM_AGE } from './constants.js';
-import {
-  chronicDeliveries,
-  otherPrescriptions,
-  vaccineDeliveries,
-  visitPrescription,
-  type Delivery,
-  type DrugLine,
-  type PersonYear,
-} from './drugs.js';
-import { labVisits } from './biology.js';
+import { afterEventDeliveries, visitPrescription, type Delivery, type DrugLine, type PersonYear } from './drugs.js';
+import { withForfaits } from './biology.js';
+import { personYearDraws } from './person-year.js';
+import { inInfancy, infantEvents, perinatalParams, prenatalEvents, type PerinatalEvent } from './perinatal.js';
+import { substance } from './drug-catalogue.js';
 
 export type ClaimKind = 'gp' | 'specialist' | 'pharmacy' | 'lab' | 'ccam' | 'clinic' | 'act';
 
@@ -139,7 +138,19 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const days = yearCalendar(y);
   const when = days.tables;
   const on = (profile: DayTable) => dayIn(days, profile, from, to, rng.float());
-  const held: Condition[] = who.conditions.map((k) => m.conditions[k]);
+  // Conditions held this year: those held before the window, and those begun by the year's end. A condition
+  // begun this year is cared for from its diagnosis (visits, stays) and its first treatment (drugs, tests).
+  const onsets = new Map<Condition, Onset>();
+  for (const k of who.conditions) {
+    const o = onsetOf(p, who, k);
+    if (o) onsets.set(m.conditions[k], o);
+  }
+  const held: Condition[] = who.conditions
+    .filter((k) => holdsIn(who, k, y))
+    .map((k) => m.conditions[k])
+    .filter((c) => (onsets.get(c)?.day ?? from) < to);
+  const diagnosed = (c: Condition) => Math.max(from, onsets.get(c)?.day ?? from);
+  const heldFraction = (c: Condition) => Math.max(0, to - diagnosed(c)) / 365;
   const aldFor = (c: Condition) => who.ald.has(m.conditions.indexOf(c));
   const draws = drawTables();
   const base = (kind: ClaimKind, date: number, executant: number, specialty: number): Claim => ({
@@ -167,12 +178,19 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     y,
     days,
     rng,
-    stable: (key) => personRng(p, who.index, STREAM.conditions, hash(key)),
-    conditions: held.map((c) => ({ name: c.name, drugs: c.drugs, biology: c.biology, ald: aldFor(c) })),
+    stable: (key) => personRng(p, who.index, STREAM.treatments, hash(key)),
+    window: [day(p.firstYear, 1, 1), day(p.lastYear + 1, 1, 1)],
+    conditions: held.map((c) => ({
+      name: c.name,
+      drugs: c.drugs,
+      biology: c.biology,
+      ald: aldFor(c),
+      since: onsets.has(c) ? onsets.get(c)!.treatment : day(p.firstYear, 1, 1),
+      onsetDrugs: 'drugs' in c.incidence.onset ? c.incidence.onset.drugs : undefined,
+    })),
   };
-  const pharmacy = pv.pharmacyOf(who.index);
   const deliver = (d: Delivery, prescriber: number) => {
-    const c = base('pharmacy', d.date, pharmacy, 0);
+    const c = base('pharmacy', d.date, pv.pharmacySeen(who.index, d.date), 0);
     c.prescriber =
       d.prescriber === null
         ? prescriber
@@ -189,27 +207,36 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     if (d) deliver(d, prescriber);
   };
 
-  // GP consultations.
-  const gpMean = (cal().gpBase[band] + held.reduce((s, c) => s + c.gp_extra, 0)) * fraction;
-  for (let k = rng.poisson(gpMean); k > 0; k--) {
-    const c = base('gp', on(when.gp), gp, 1);
+  // GP consultations: the person's, and each condition's from its diagnosis.
+  const gpVisit = (date: number) => {
+    const doctor = pv.gpSeen(who.index, y, date);
+    const c = base('gp', date, doctor, 1);
     const exo = otherAldExoneration(p, who, c.date);
     if (exo) [c.ald, c.exo] = [true, exo];
     claims.push(c);
     const imaging = gpImaging(rng, who.sex, age);
     if (imaging) {
       const a = base('ccam', Math.min(to - 1, c.date + rng.int(14)), pv.specialistOf(RADIOLOGY, who.index), RADIOLOGY);
-      [a.act, a.prescriber, a.ald] = [imaging, gp, c.ald];
+      [a.act, a.prescriber, a.ald] = [imaging, doctor, c.ald];
       claims.push(a);
     }
-    prescribe(gp, c.date, 'gp');
+    prescribe(doctor, c.date, 'gp');
+  };
+  // A child under 2 has her examinations (below) in place of part of the other visits.
+  const infant = inInfancy(who.birth, from, to);
+  const gpFactor = infant ? perinatalParams().infant.base_visit_factor : 1;
+  for (let k = rng.poisson(cal().gpBase[band] * fraction * gpFactor); k > 0; k--) gpVisit(on(when.gp));
+  for (const c of held) {
+    const lo = diagnosed(c);
+    for (let k = rng.poisson(c.gp_extra * heldFraction(c)); k > 0; k--)
+      gpVisit(dayIn(days, when.gp, lo, to, rng.float()));
   }
 
   // Specialists: the general mix, plus each condition's follow-up.
   mixCum ??= new Map();
-  const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean) => {
+  const visit = (spe: number, ccam: string | undefined, actProbability: number, ald: boolean, lo = from) => {
     const doc = pv.specialistOf(spe, who.index);
-    const c = base('specialist', on(when.specialist), doc, spe);
+    const c = base('specialist', dayIn(days, when.specialist, lo, to, rng.float()), doc, spe);
     c.ald = ald;
     if (rng.chance(m.specialist.hospital_outpatient_probability))
       c.outpatientEstablishment = pv.establishmentOf(rng, who.index);
@@ -234,18 +261,32 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
   for (const c of held) {
     for (const s of c.specialists) {
-      for (let k = rng.poisson(s.per_year * fraction); k > 0; k--) {
-        visit(s.spe, 'ccam' in s ? s.ccam : undefined, CONDITION_ACT_PROBABILITY, aldFor(c));
+      for (let k = rng.poisson(s.per_year * heldFraction(c)); k > 0; k--) {
+        visit(s.spe, 'ccam' in s ? s.ccam : undefined, CONDITION_ACT_PROBABILITY, aldFor(c), diagnosed(c));
       }
     }
   }
+  // The diagnosing visit of a condition begun this year (a stay makes the others' diagnosis, below).
+  for (const [c, o] of onsets) {
+    if (o.day < from || o.day >= to || !o.specialty) continue;
+    if (o.specialty === 1) gpVisit(o.day);
+    else {
+      const doc = pv.specialistOf(o.specialty, who.index);
+      const v = base('specialist', o.day, doc, o.specialty);
+      claims.push(v);
+      prescribe(doc, o.day, 'specialist');
+    }
+    void c;
+  }
 
   // Drugs beside the visits' prescriptions: dentists' and hospitals', long-term treatments, vaccines.
-  for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) deliver(d, gp);
+  // The person-year's own draws (person-year.ts): drawn alike for plan's means.
+  const own = personYearDraws(py);
+  for (const d of own.deliveries) deliver(d, gp);
 
   // Biology: check-ups and each condition's monitoring tests.
   const lab = pv.labOf(who.index);
-  for (const v of labVisits(py)) {
+  for (const v of own.labVisits) {
     const c = base('lab', v.date, lab, 0);
     c.prescriber = gp;
     c.ald = v.ald;
@@ -262,10 +303,25 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   const assoc = held.flatMap((c) => c.associated_codes);
   const coded = (entryAge: number) =>
     assoc.filter((code) => rng.chance(ASSOCIATED_CODE_PROBABILITY * codeWeight('icd10', code, who.sex, entryAge)));
-  const addStay = (entry: number, exit: number, dp: string, acts: string[], associated: string[], died = false) => {
-    const ghm = ghmOf(cal().roots, { dp, acts, nights: exit - entry, age: Math.max(0, ageAt(who, entry)), died });
+  const addStay = (
+    entry: number,
+    exit: number,
+    dp: string,
+    acts: string[],
+    associated: string[],
+    died = false,
+    weight?: number,
+  ) => {
+    const ghm = ghmOf(cal().roots, {
+      dp,
+      acts,
+      nights: exit - entry,
+      age: Math.max(0, ageAt(who, entry)),
+      died,
+      weight,
+    });
     const s: Stay = {
-      establishment: pv.establishmentOf(rng, who.index),
+      establishment: pv.establishmentOf(rng, who.index, ghm),
       entry,
       exit,
       dp,
@@ -287,20 +343,23 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   // A stay of the general mix: a DP that fits the person at entry; ambulatory or not, and its length, by age.
   // The DP is drawn for the age at the year's start, then again in the rare case it no longer fits at entry
   // (a birthday in between): the entry day's profile depends on the DP (respiratory stays peak in winter).
-  const drawnStay = (pickDp: (age: number) => string | undefined) => {
+  const drawnStay = (pickDp: (age: number) => string | undefined, lo = from) => {
     let dp = pickDp(age);
-    if (!dp) return;
+    if (!dp || lo >= stayEnd) return;
     const u = rng.float();
-    const entry = dayIn(days, dp[0] === 'J' ? when.respiratory_stay : when.hospital, from, stayEnd, u);
+    const entry = dayIn(days, dp[0] === 'J' ? when.respiratory_stay : when.hospital, lo, stayEnd, u);
     const entryAge = Math.max(0, ageAt(who, entry));
     if (entryAge !== age && !allowed('icd10', dp, who.sex, entryAge)) dp = pickDp(entryAge);
     if (!dp) return;
-    const ambulatory = rng.chance(m.stays.ambulatory_by_band[band]);
+    // A stay with an operating act is ambulatory at its root's published share, the others by age.
+    const acts = stayActs(rng, dp, who.sex, entryAge);
+    const surgical = ambulatoryShare({ dp, acts, age: entryAge }, cal().ghmStays);
+    const ambulatory = rng.chance(surgical ?? m.stays.ambulatory_by_band[band]);
     const meanNights = m.stays.mean_nights_by_band[band];
     const nights = ambulatory ? 0 : 1 + Math.floor(-Math.log(1 - rng.float()) * (meanNights - 1));
-    const acts = stayActs(rng, dp, who.sex, entryAge);
     addStay(entry, Math.min(stayEnd - 1, entry + nights), dp, acts, coded(entryAge));
   };
+  let delivery: ReturnType<typeof deliveryOfYear> = null;
   if (staySpan > 0) {
     // A person-year's frailty (mean 1) multiplies every rate of stays, so that stays cluster.
     const shape = m.stays.frailty_shape;
@@ -315,25 +374,93 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     for (const c of held) {
       const codes = draws.conditionCodes.get(c.name);
       if (!c.stays || !codes) continue;
-      for (let k = rng.poisson(c.stays.per_year * stayFraction); k > 0; k--) {
-        drawnStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0]);
+      const share = heldFraction(c) / (span / 365);
+      for (let k = rng.poisson(c.stays.per_year * stayFraction * share); k > 0; k--) {
+        drawnStay((entryAge) => codes.pick(rng, who.sex, entryAge)?.[0], diagnosed(c));
       }
+    }
+    // The stay that makes the diagnosis of a condition begun this year (an infarction, a stroke, a cancer).
+    for (const o of onsets.values()) {
+      if (!o.stay || o.stay.entry < from || o.stay.entry >= stayEnd) continue;
+      const entryAge = Math.max(0, ageAt(who, o.stay.entry));
+      if (!allowed('icd10', o.stay.dp, who.sex, entryAge)) continue;
+      const exit = Math.min(stayEnd - 1, o.stay.exit);
+      addStay(o.stay.entry, exit, o.stay.dp, stayActs(rng, o.stay.dp, who.sex, entryAge), coded(entryAge));
     }
     for (const s of seancesOfYear(p, who, y, from, stayEnd, age)) {
       addStay(s.date, s.end, s.dp, s.acts, []).seances = s.count;
     }
-    const delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
+    delivery = deliveryOfYear(p, who, y, from, stayEnd, age);
     if (delivery) addStay(delivery.entry, delivery.exit, delivery.dp, delivery.acts, []);
+    // Cataract operations, at their published volume by age, ambulatory at their root's share.
+    for (const k of cataractStaysOfYear(p, who, y, from, stayEnd, age)) {
+      const share = ambulatoryShare({ dp: k.dp, acts: k.acts, age }, cal().ghmStays) ?? 1;
+      const exit = Math.min(stayEnd - 1, k.date + (rng.chance(share) ? 0 : 1));
+      addStay(k.date, exit, k.dp, [...k.acts, m.stays.anesthesia_act], coded(age));
+    }
   }
+  // An infarction or a stroke of a person whose condition began before: secondary prevention from discharge.
+  const taken = new Set(claims.flatMap((c) => c.drugs.map((d) => d.atc.slice(0, 5))));
+  for (const c of m.conditions) {
+    const o = c.incidence.onset;
+    if (!('event_codes' in o) || !o.event_codes) continue;
+    for (const s of [...stays]) {
+      if (s.died || s.seances || !o.event_codes.some((e) => s.dp.startsWith(e))) continue;
+      if ([...onsets.values()].some((x) => x.stay?.entry === s.entry)) continue;
+      for (const d of afterEventDeliveries(py, s.exit, o.drugs ?? [], taken)) deliver(d, gp);
+    }
+  }
+
+  // Around a birth: the prenatal follow-up of this year's and next year's deliveries, a child's examinations
+  // and vaccines.
+  const perinatal: PerinatalEvent[] = [];
+  if (infant) perinatal.push(...infantEvents(p.seed, who.index, who.birth));
+  if (delivery) perinatal.push(...prenatalEvents(p.seed, who.index, delivery.entry));
+  if (who.sex === 2) {
+    const next = day(y + 1, 1, 1);
+    const nextEnd = who.death === SENTINEL_DATE ? day(y + 2, 1, 1) : Math.min(day(y + 2, 1, 1), who.death + 1);
+    const coming = next < nextEnd ? deliveryOfYear(p, who, y + 1, next, nextEnd, Math.max(0, ageAt(who, next))) : null;
+    if (coming) perinatal.push(...prenatalEvents(p.seed, who.index, coming.entry));
+  }
+  for (const e of perinatal) {
+    if (e.date < from || e.date >= to) continue;
+    if (e.kind === 'visit') {
+      if (e.by === 'gp') gpVisit(e.date);
+      else if (e.by === 'midwife') {
+        const c = base('act', e.date, pv.specialistOf(perinatalParams().prenatal.midwife_activity, who.index), 21);
+        [c.activity, c.acts] = [perinatalParams().prenatal.midwife_activity, [midwifeConsultation()]];
+        claims.push(c);
+      } else {
+        const spe = e.by === 'gynaecologist' ? perinatalParams().prenatal.gynaecologist_specialty : 12;
+        const doc = pv.specialistOf(spe, who.index);
+        claims.push(base('specialist', e.date, doc, spe));
+        prescribe(doc, e.date, 'specialist');
+      }
+    } else if (e.kind === 'ultrasound') {
+      const spe = e.byRadiologist ? RADIOLOGY : perinatalParams().prenatal.gynaecologist_specialty;
+      const a = base('ccam', e.date, pv.specialistOf(spe, who.index), spe);
+      a.act = e.ccam;
+      claims.push(a);
+    } else if (e.kind === 'serology') {
+      const c = base('lab', e.date, pv.labOf(who.index), 0);
+      [c.prescriber, c.tests] = [gp, withForfaits([e.nabm])];
+      claims.push(c);
+    } else {
+      const presentation = substance(e.atc).presentations[0].index;
+      const prescriber = e.byPaediatrician ? { specialty: 12, hospital: false } : null;
+      deliver({ date: e.date, prescriber, ald: false, drugs: [{ atc: e.atc, boxes: 1, presentation }] }, gp);
+    }
+  }
+
   // The newborn's stay at birth; a baby who dies before leaving has it end in death.
   const born = who.newborn && who.birth >= from && who.birth < to;
   let deathStay = death?.stay ?? null;
   if (born) {
     const nb = newbornStay(p, who, to);
     if (deathStay && deathStay.entry <= nb.exit) {
-      addStay(who.birth, deathStay.exit, nb.dp, [], [], true);
+      addStay(who.birth, deathStay.exit, nb.dp, [], [], true, nb.weight);
       deathStay = null;
-    } else addStay(who.birth, nb.exit, nb.dp, [], []);
+    } else addStay(who.birth, nb.exit, nb.dp, [], [], false, nb.weight);
   }
   if (death) {
     for (const b of death.before)
@@ -343,6 +470,7 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     }
   }
 
+  const periods = aldPeriodsOf(p, who);
   ambulatoryCare({
     p,
     who,
@@ -350,8 +478,10 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     from,
     to,
     age,
-    held,
+    // The ambulatory programmes see a condition begun before mid-year as held.
+    held: held.filter((c) => diagnosed(c) < (from + to) / 2),
     anyAld: who.ald.size > 0,
+    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
     claims,
     stays,
     pv,
@@ -362,8 +492,86 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
       return c;
     },
   });
-  claims.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
-  return { claims, stays };
+  // Medical devices, once the year's other care is drawn: insulin deliveries and nursing days guide them.
+  deviceCare({
+    p,
+    who,
+    y,
+    from,
+    to,
+    age,
+    held: held.filter((c) => diagnosed(c) < (from + to) / 2).map((c) => c.name),
+    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
+    claims,
+    pv,
+    make: (date, executant, specialty) => {
+      const c = base('act', date, executant, specialty);
+      claims.push(c);
+      return c;
+    },
+  });
+  // A stay of the death's care drawn with a later year (its exit falls after this year) keeps the
+  // person in hospital from its entry on: this year's office care must fall there too.
+  const lasting: InHospital[] = death
+    ? [...death.before, ...(death.stay ? [death.stay] : [])]
+        .filter((s) => s.entry < to && s.exit >= to)
+        .map((s) => ({ entry: s.entry, exit: s.exit, seances: 0, died: s === death.stay }))
+    : [];
+  const kept = exonerated(periods, suspendedDuringStays(claims, [...stays, ...lasting], to));
+  kept.sort((a, b) => a.date - b.date || kindOrder[a.kind] - kindOrder[b.kind]);
+  return { claims: kept, stays };
+}
+
+/** Claims of office care that a full hospital stay suspends: the patient is in hospital. */
+const OFFICE: ReadonlySet<ClaimKind> = new Set(['gp', 'specialist', 'ccam', 'lab', 'act']);
+
+/** What a stay tells of the days a person spends in hospital. */
+export type InHospital = Pick<Stay, 'entry' | 'exit' | 'seances' | 'died'>;
+
+/**
+ * A full stay (one night or more) suspends office care and pharmacy deliveries between its entry and exit
+ * days: office care falls, a delivery waits for the discharge day. A delivery whose discharge day is a death
+ * or falls after the year (`to`) is not made. Séances and day cases suspend nothing.
+ */
+export function suspendedDuringStays(claims: Claim[], stays: readonly InHospital[], to: number): Claim[] {
+  const full = stays.filter((s) => s.seances === 0 && s.exit > s.entry);
+  if (!full.length) return claims;
+  const inside = (d: number) => full.find((s) => d > s.entry && d < s.exit);
+  const out: Claim[] = [];
+  for (const c of claims) {
+    const s = c.kind === 'clinic' || c.stay ? undefined : inside(c.date);
+    if (!s) out.push(c);
+    else if (c.kind === 'pharmacy') {
+      // Delivered on the discharge day, or after the last of overlapping stays.
+      let at: InHospital | undefined = s;
+      let last = s;
+      for (let n = 0; at && n < full.length; n++) {
+        last = at;
+        c.date = c.end = at.exit;
+        at = inside(c.date);
+      }
+      if (!last.died && c.date < to) out.push(c);
+    } else if (!OFFICE.has(c.kind) || (c.kind === 'act' && !c.activity)) out.push(c); // allowances go on
+  }
+  return out;
+}
+
+/**
+ * ALD exoneration as the referential says on each claim's day: a claim drawn for a condition in ALD is
+ * exonerated only while one of the person's ALD periods is open that day, with that period's nature
+ * (EXO_MTF 41 liste, 43 hors liste, 45 polypathologie).
+ */
+export function exonerated(periods: AldPeriod[], claims: Claim[]): Claim[] {
+  for (const c of claims) {
+    if (!c.ald) continue;
+    const open = periods.find((x) => x.start <= c.date && c.date <= x.end);
+    if (!open) {
+      c.ald = false;
+      c.exo = undefined;
+    } else if (open.nature !== 41) c.exo = open.nature;
+    else c.exo = undefined;
+  }
+  return claims;
 }
 
 /**

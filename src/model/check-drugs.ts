@@ -37,6 +37,17 @@ export function drugModelProblems(n: Nomenclatures, bands: number): string[] {
     c.reach.forEach((r) => share(`drugs.json chronic.${c.name}.reach`, r));
     if ('specialty' in c && c.specialty) specialty(`chronic.${c.name}.specialty`, c.specialty);
   });
+  // Side tables keyed by a condition's name are checked by condition-names.ts.
+  const classNames = d.chronic.classes.map((c) => c.name);
+  const p = d.persistence as unknown as Record<string, Record<string, { adherence: number[]; stop_per_year: number }>>;
+  for (const name of Object.keys(p.classes))
+    if (!classNames.includes(name)) problems.push(`drugs.json persistence.classes "${name}" names no chronic class`);
+  for (const [entry, x] of [['default', p.default], ...Object.entries(p.classes), ...Object.entries(p.atc)] as const) {
+    const e = x as unknown as { adherence: number[]; stop_per_year: number };
+    if (!(e.stop_per_year > 0)) problems.push(`drugs.json persistence.${entry}.stop_per_year must be above 0`);
+    if (!(e.adherence[0] > 0 && e.adherence[0] < 1 && e.adherence[1] > 0))
+      problems.push(`drugs.json persistence.${entry}.adherence must be [mean in (0, 1), concentration > 0]`);
+  }
   for (const [name, list] of Object.entries(d.condition_extras)) {
     if (name.startsWith('_')) continue;
     (list as { atc: string; share: number }[]).forEach((x) => {

@@ -2,12 +2,10 @@
 // from, each reference inside it resolves, each per-band list has one entry a band. Unchecked, a bad
 // entry crashes mid-generation (an ATC code missing from the drug catalogue) or passes silently (an unknown CCAM
 // act billed as nature 1352 at €30, an unknown rate as nature 3313).
-import type model from '../../calibration/model.json';
+import type { Model } from './conditions.js';
 import { UsageError } from '../util/errors.js';
 import { SAME_DRAW_FROM_AGE } from './constants.js';
 import { catalogue } from './drug-catalogue.js';
-
-type Model = typeof model;
 
 /** The nomenclatures (schemas/nomenclatures) the model's codes come from, with the column of the codes. */
 export const CODE_COLUMNS = {
@@ -88,11 +86,8 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
   });
   ccam('stays.anesthesia_act', m.stays.anesthesia_act);
 
-  const names = new Set<string>();
   for (const c of m.conditions) {
     const at = `conditions[${c.name}]`;
-    if (names.has(c.name)) problems.push(`${at} is named twice`);
-    names.add(c.name);
     if ('ald' in c && c.ald) {
       ald(`${at}.ald.number`, c.ald.number);
       icd10(`${at}.ald.icd10`, c.ald.icd10);
@@ -115,22 +110,24 @@ export function modelProblems(m: Model, n: Nomenclatures): string[] {
     const at = `deaths.groups[${g.group}]`;
     g.codes.forEach((code, j) => icd10(`${at}.codes[${j}]`, code));
     (('immediate' in g && g.immediate) || []).forEach((code, j) => icd10(`${at}.immediate[${j}]`, code));
-    for (const [cause, codes] of Object.entries('injuries' in g ? (g.injuries as Record<string, string[]>) : {})) {
+    const injuries = ('injuries' in g ? g.injuries : undefined) as unknown as Record<string, string[]> | undefined;
+    for (const [cause, codes] of Object.entries(injuries ?? {})) {
       codes.forEach((code, j) => pmsi(`${at}.injuries.${cause}[${j}]`, code));
+    }
+    // An external group names each cause's injuries; weights and profiles match their lists.
+    if (injuries) for (const code of g.codes) if (!injuries[code]) bad(`${at}.injuries`, code, 'has no injuries');
+    if ('weights' in g && g.weights.length !== g.codes.length)
+      bad(`${at}.weights`, String(g.weights.length), 'is not one per code');
+    if ('age_factor' in g && g.age_factor.length !== m.deaths.profile_age_min.length) {
+      bad(`${at}.age_factor`, String(g.age_factor.length), 'is not one per profile_age_min');
     }
     for (const [cause, code] of Object.entries('stay_codes' in g ? (g.stay_codes as Record<string, string>) : {})) {
       pmsi(`${at}.stay_codes.${cause}`, code);
-    }
-    if ('condition' in g && g.condition && !names.has(g.condition)) {
-      bad(`${at}.condition`, g.condition, 'is not the name of a condition');
     }
   }
   m.seances.kinds.forEach((k, i) => {
     pmsi(`seances.kinds[${i}].dp`, k.dp);
     if ('act' in k && k.act) ccam(`seances.kinds[${i}].act`, k.act);
-    if ('condition' in k && k.condition && !names.has(k.condition)) {
-      bad(`seances.kinds[${i}].condition`, k.condition, 'is not the name of a condition');
-    }
   });
   m.births.deliveries.forEach((d, i) => {
     pmsi(`births.deliveries[${i}].dp`, d.dp);

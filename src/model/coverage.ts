@@ -5,19 +5,19 @@
 import { readFileSync } from 'node:fs';
 import referentials from '../../calibration/referentials.json' with { type: 'json' };
 import { calibration, nomenclaturePath, snDept } from './calibration.js';
-import { mix32, streamKey } from './rng.js';
+import { hashUnit, streamKey } from './rng.js';
+import { STREAM } from './streams.js';
 import { day, parts, SENTINEL_DATE } from './dates.js';
 import type { Params, Person } from './population.js';
+import { onsetOf } from './onset.js';
 
 export type ReferentialParams = typeof referentials;
 export const referentialParams = (): ReferentialParams => referentials;
 
-/** A uniform draw in [0, 1) named by its purpose and parts: independent of the person's streams. */
-export function hashDraw(p: Params, purpose: number, ...parts: number[]): number {
-  return mix32(streamKey(p.seed, 0x51ed0000 + purpose, ...parts)) / 2 ** 32;
+/** A uniform draw in [0, 1) of stream `stream` (streams.ts) and its parts: one draw, no Rng. */
+export function hashDraw(p: Params, stream: number, ...parts: number[]): number {
+  return hashUnit(streamKey(p.seed, stream, ...parts));
 }
-
-const PURPOSE = { scheme: 1, css: 2, ame: 3, commune: 4, ald: 5, aldNature: 6, aldRenewal: 7, aldStart: 8, gpAld: 9 };
 
 export interface Coverage {
   /** ORG_AFF_BEN: the affiliation fund, its first three characters naming the scheme. */
@@ -60,12 +60,12 @@ export function coverageOf(p: Params, who: Person): Coverage {
   // AME beneficiaries: 43% are aged 20-39 against 23.4% of the population (senat_r24_841_ame).
   const ameFactor = age >= 20 && age < 40 ? 43 / 23.4 : 57 / 76.6;
   const mayotte = who.dept === '976';
-  const ame = !mayotte && hashDraw(p, PURPOSE.ame, who.index) < r.ame_share * ameFactor;
-  const css = !ame && !mayotte && hashDraw(p, PURPOSE.css, who.index) < r.css_share;
+  const ame = !mayotte && hashDraw(p, STREAM.ame, who.index) < r.ame_share * ameFactor;
+  const css = !ame && !mayotte && hashDraw(p, STREAM.css, who.index) < r.css_share;
   const schemes = referentials.schemes.list;
-  let u = hashDraw(p, PURPOSE.scheme, who.index) * schemes.reduce((s, x) => s + x.share, 0);
+  let u = hashDraw(p, STREAM.scheme, who.index) * schemes.reduce((s, x) => s + x.share, 0);
   const scheme = ame ? schemes[0] : (schemes.find((x) => (u -= x.share) < 0) ?? schemes[0]);
-  const commune = 1 + Math.floor(hashDraw(p, PURPOSE.commune, who.index) * r.communes_per_departement);
+  const commune = 1 + Math.floor(hashDraw(p, STREAM.commune, who.index) * r.communes_per_departement);
   const c: Coverage = {
     org: orgFor(scheme.prefix, who.dept),
     schemeGroup: scheme.group,
@@ -105,22 +105,28 @@ function otherAld(p: Params, who: Person): { number: number; nature: number; icd
   const age = Math.max(0, p.firstYear - parts(who.birth)[0]);
   let band = 0;
   while (band + 1 < a.other_by_age.bands.length && age >= a.other_by_age.bands[band + 1]) band++;
-  if (hashDraw(p, PURPOSE.ald, who.index) >= a.other_by_age.rates[band]) return null;
-  const u = hashDraw(p, PURPOSE.aldNature, who.index);
+  if (hashDraw(p, STREAM.otherAld, who.index) >= a.other_by_age.rates[band]) return null;
+  const u = hashDraw(p, STREAM.otherAldNature, who.index);
   const other = a.natures.other_share_of_persons_in_ald;
   if (u < a.natures.polypathologie / other) return { number: OFF_LIST_NUMBER, nature: ALD_POLY, icd10: 'Z988' };
   if (u < (a.natures.polypathologie + a.natures.hors_liste) / other)
     return { number: OFF_LIST_NUMBER, nature: ALD_OFF_LIST, icd10: 'M545' };
   const list = a.other_numbers.list as [number, number, string][];
-  let v = hashDraw(p, PURPOSE.aldNature, who.index, 1) * list.reduce((s, x) => s + x[1], 0);
+  let v = hashDraw(p, STREAM.otherAldNature, who.index, 1) * list.reduce((s, x) => s + x[1], 0);
   const [number, , icd10] = list.find((x) => (v -= x[1]) < 0) ?? list[0];
   return { number, nature: ALD_LIST, icd10 };
 }
 
+/** Years over which the ALD the model's conditions do not draw were first recognised, up to the last year. */
+const OTHER_ALD_HISTORY_YEARS = 5;
+
 /**
  * Every ALD period of a person up to the last generated year: recognised before or during the years,
  * for 5 years (3 hors liste), renewed at each term at the stated rate; the model's conditions' ALD are
- * always renewed, since their care goes on.
+ * renewed while their care goes on: a condition in remission (population.ts) leaves its ALD at the term of the
+ * period running when it ends (a cancer's 5 years). A condition begun inside the years has its ALD from the day
+ * its application is granted (onset.ts); the other ALD begin over the five years up to the last year, so
+ * that some are new in each year.
  */
 export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
   const m = calibration().model;
@@ -128,14 +134,23 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
   const lastDay = day(p.lastYear, 12, 31);
   const firstDay = day(p.firstYear, 1, 1);
   const out: AldPeriod[] = [];
-  const add = (k: number, number: number, nature: number, icd10: string, chronic: boolean) => {
+  const add = (k: number, number: number, nature: number, icd10: string, chronic: boolean, from?: number) => {
+    const ends = who.ended.get(k);
+    const heldUntil = ends === undefined ? Infinity : day(ends, 12, 31);
     const years = nature === ALD_LIST ? a.duration_years : 3;
-    let start = Math.max(who.birth, firstDay - Math.floor(hashDraw(p, PURPOSE.aldStart, who.index, k) * 3650));
+    const history = OTHER_ALD_HISTORY_YEARS * 365;
+    const u = hashDraw(p, STREAM.aldStart, who.index, k);
+    let start = Math.max(
+      who.birth,
+      from ?? (chronic ? firstDay - Math.floor(u * 3650) : lastDay - Math.floor(u * history)),
+    );
+    if (who.death !== SENTINEL_DATE && start > who.death) return;
     for (let n = 0; start <= lastDay && (who.death === SENTINEL_DATE || start <= who.death); n++) {
       const [y, mo, d] = parts(start);
       const end = day(y + years, mo, d) - 1;
       out.push({ number, nature, icd10, start, end });
-      if (!chronic && hashDraw(p, PURPOSE.aldRenewal, who.index, k, n) >= a.renewal_probability) break;
+      if (!chronic && hashDraw(p, STREAM.aldRenewal, who.index, k, n) >= a.renewal_probability) break;
+      if (end >= heldUntil) break;
       start = end + 1;
     }
   };
@@ -143,7 +158,7 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
     const c = m.conditions[k];
     if (!who.ald.has(k) || !('ald' in c) || !c.ald) continue;
     const icd = who.sex === 1 && 'icd10_male' in c.ald && c.ald.icd10_male ? c.ald.icd10_male : c.ald.icd10;
-    add(k, c.ald.number, ALD_LIST, icd, true);
+    add(k, c.ald.number, ALD_LIST, icd, true, onsetOf(p, who, k)?.ald);
   }
   const other = otherAld(p, who);
   if (other) add(m.conditions.length, other.number, other.nature, other.icd10, false);
@@ -157,7 +172,7 @@ export function aldPeriodsOf(p: Params, who: Person): AldPeriod[] {
  */
 export function otherAldExoneration(p: Params, who: Person, date: number): number {
   if (who.ald.size) return 0;
-  if (hashDraw(p, PURPOSE.gpAld, who.index, date) >= referentials.ald.gp_claims_ald_share) return 0;
+  if (hashDraw(p, STREAM.gpAld, who.index, date) >= referentials.ald.gp_claims_ald_share) return 0;
   const open = aldPeriodsOf(p, who).find((x) => x.start <= date && date <= x.end);
   return open ? open.nature : 0;
 }

@@ -3,7 +3,8 @@
 // the MCO stay ending in death when the person dies in a short-stay ward, and the stays for the
 // cause in the months before. care.ts draws the stays from it, tables.ts the certificate.
 import { calibration } from './calibration.js';
-import { ageAt, personRng, STREAM, type Params, type Person } from './population.js';
+import { ageAt, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { cumulative } from './rng.js';
 import { SENTINEL_DATE } from './dates.js';
 import { MAX_ASSOCIATED_CAUSES } from './constants.js';
@@ -37,6 +38,8 @@ export interface Death {
   stay: DeathStay | null;
   /** Stays for the cause in the year before a natural death (besides `stay`). */
   before: DeathStay[];
+  /** Whether the certificate is linked to the beneficiary (KI_CCI_R's identifiers), as most are. */
+  linked: boolean;
 }
 
 /** External causes (V01–Y98): never an associated cause of a natural death. */
@@ -46,6 +49,11 @@ export type DeathGroup = {
   group: string;
   share: number;
   codes: string[];
+  /** Relative weights of `codes` (equal when absent). */
+  weights?: number[];
+  /** Weight of the group at each age of `profile_age_min`, and for men and women. */
+  age_factor?: number[];
+  sex_factor?: number[];
   condition?: string;
   immediate?: string[];
   injuries?: Record<string, string[]>;
@@ -71,8 +79,63 @@ function placeWeights(age: number): number[] {
   return [p.hospital[i], p.home[i], p.retirement_home[i], p.public_road[i]];
 }
 
-// The underlying cause: a CépiDc group by its share, then one of its codes that fits the person's sex
-// and age (restrictions.json).
+/** The weight of each code of a group. */
+export const codeWeights = (g: DeathGroup): number[] => g.codes.map((_, i) => g.weights?.[i] ?? 1);
+
+/** A group's age and sex profile for a decedent (1 without one). */
+function profile(g: DeathGroup, sex: number, age: number): number {
+  const mins = calibration().model.deaths.profile_age_min;
+  let i = mins.length - 1;
+  while (i > 0 && age < mins[i]) i--;
+  return (g.age_factor?.[i] ?? 1) * (g.sex_factor?.[sex - 1] ?? 1);
+}
+
+let norms: number[] | undefined;
+/**
+ * Each group's factor that keeps its published share over the decedents once the profiles weigh the
+ * groups (iterative proportional fitting over the population × mortality by sex and single age).
+ */
+function groupNorms(): number[] {
+  if (norms) return norms;
+  const cal = calibration();
+  const gs = groups();
+  const cells: { sex: number; age: number; deaths: number }[] = [];
+  for (const [key, t] of cal.singleAges) {
+    const sex = Number(key.split(':')[0]) as 1 | 2;
+    t.ages.forEach((age, i) => {
+      const n = (t.cumulative[i] - (i ? t.cumulative[i - 1] : 0)) * cal.mortality(PROFILE_YEAR, sex, age);
+      cells.push({ sex, age, deaths: n });
+    });
+  }
+  const total = cells.reduce((a, c) => a + c.deaths, 0);
+  const shares = gs.map((g) => g.share / gs.reduce((a, h) => a + h.share, 0));
+  const n = gs.map(() => 1);
+  for (let round = 0; round < 40; round++) {
+    const got = gs.map(() => 0);
+    for (const c of cells) {
+      const w = gs.map((g, k) => g.share * n[k] * profile(g, c.sex, c.age));
+      const sum = w.reduce((a, b) => a + b, 0);
+      w.forEach((x, k) => (got[k] += (c.deaths * x) / sum / total));
+    }
+    gs.forEach((_, k) => (n[k] *= shares[k] / got[k]));
+  }
+  return (norms = n);
+}
+
+/** The year whose decedents the profiles keep the published shares over. */
+const PROFILE_YEAR = 2023;
+
+/** The groups' weights for a decedent of this sex and age holding the conditions named. */
+export function groupWeights(sex: number, age: number, held: ReadonlySet<string>): number[] {
+  const d = calibration().model.deaths;
+  const n = groupNorms();
+  return groups().map(
+    (g, k) => g.share * n[k] * profile(g, sex, age) * (g.condition && held.has(g.condition) ? d.condition_weight : 1),
+  );
+}
+
+// The underlying cause: a CépiDc group by its weight, then one of its codes by its weight among those
+// that fit the person's sex and age (restrictions.json).
 let groupCodes: CodePicker<[string, number]>[] | undefined;
 
 /**
@@ -80,9 +143,10 @@ let groupCodes: CodePicker<[string, number]>[] | undefined;
  * never drawn.
  */
 export function pickDeathCause(rng: Rng, weights: readonly number[], sex: number, age: number): [number, string] {
-  groupCodes ??= calibration().model.deaths.groups.map((g) =>
-    codePicker('icd10', Object.fromEntries(g.codes.map((c) => [c, 1]))),
-  );
+  groupCodes ??= groups().map((g) => {
+    const w = codeWeights(g);
+    return codePicker('icd10', Object.fromEntries(g.codes.map((c, i) => [c, w[i]])));
+  });
   const codes = groupCodes;
   const w = weights.map((x, i) => (codes[i].has(sex, age) ? x : 0));
   let x = rng.float() * w.reduce((a, b) => a + b, 0);
@@ -107,10 +171,10 @@ export function deathOf(p: Params, who: Person): Death | null {
   const held = who.conditions.map((k) => m.conditions[k]);
   const names = new Set(held.map((c) => c.name));
 
-  // Underlying cause: the published shares, weighted toward the person's conditions.
+  // Underlying cause: the published shares by the groups' age and sex profiles, weighted toward the
+  // person's conditions.
   const gs = groups();
-  const weights = gs.map((g) => g.share * (g.condition && names.has(g.condition) ? d.condition_weight : 1));
-  const [gi, cause] = pickDeathCause(rng, weights, who.sex, age);
+  const [gi, cause] = pickDeathCause(rng, groupWeights(who.sex, age, names), who.sex, age);
   const g = gs[gi];
   const fits = (code: string) => allowed('icd10', code, who.sex, age);
 
@@ -168,7 +232,8 @@ export function deathOf(p: Params, who: Person): Death | null {
       before.push({ entry, exit: entry + nights, dp });
     }
   }
-  return { date: who.death, group: g.group, cause, causes, place, stay, before };
+  const linked = rng.chance(d.linked_share);
+  return { date: who.death, group: g.group, cause, causes, place, stay, before, linked };
 }
 
 /** Mean KI_ECD_R rows of a death of someone holding the conditions in `held` (a bit set), for the plan. */
@@ -182,7 +247,9 @@ export function meanCauseRows(held: number): number {
   const total = weights.reduce((a, b) => a + b, 0);
   let rows = 0;
   gs.forEach((g, i) => {
-    for (const cause of g.codes) {
+    const cw = codeWeights(g);
+    const cwTotal = cw.reduce((a, b) => a + b, 0);
+    g.codes.forEach((cause, c) => {
       let n = 1;
       if (g.injuries) n += (g.injuries[cause] ?? []).length;
       else {
@@ -198,8 +265,8 @@ export function meanCauseRows(held: number): number {
         }
         n += Math.min(MAX_ASSOCIATED_CAUSES, contributing);
       }
-      rows += (weights[i] / total / g.codes.length) * n;
-    }
+      rows += ((weights[i] / total) * cw[c] * n) / cwTotal;
+    });
   });
   return rows;
 }
@@ -208,15 +275,17 @@ export function meanCauseRows(held: number): number {
 export function meanDeathStays(age: number): { final: number; before: number } {
   const d = calibration().model.deaths;
   const gs = groups();
-  const total = gs.reduce((s, g) => s + g.share, 0);
+  // The groups' weights at this age, both sexes alike (the plan does not split deaths by sex here).
+  const w = groupWeights(1, age, new Set()).map((x, k) => x + groupWeights(2, age, new Set())[k]);
+  const total = w.reduce((s, x) => s + x, 0);
   const [hospital, home, retirement, road] = placeWeights(age);
   let final = 0;
   let before = 0;
-  for (const g of gs) {
+  gs.forEach((g, k) => {
     const h = hospital * g.hospital_weight;
     const inHospital = h / (h + home + retirement + (g.injuries ? road * d.external_road_weight : road));
-    final += (g.share / total) * inHospital * d.mco_share_of_hospital_deaths;
-    before += g.injuries ? 0 : (g.share / total) * d.end_of_life_stays;
-  }
+    final += (w[k] / total) * inHospital * d.mco_share_of_hospital_deaths;
+    before += g.injuries ? 0 : (w[k] / total) * d.end_of_life_stays;
+  });
   return { final, before };
 }

@@ -2,19 +2,15 @@
 // person-year's other deliveries and lab visits, by sex and age. Their rules (packs, cycles, fees, tests
 // that fit) make a closed form long: the means come from drawing fixed, seeded samples of the very
 // functions care.ts calls, once per sex and age, so that plan and generate cannot drift apart.
-import { Rng } from './rng.js';
+import { Rng, streamKey } from './rng.js';
+import { STREAM } from './streams.js';
 import { ageBand, calibration } from './calibration.js';
 import { yearCalendar } from './calendar.js';
 import { day } from './dates.js';
-import {
-  chronicDeliveries,
-  otherPrescriptions,
-  vaccineDeliveries,
-  visitPrescription,
-  type PersonYear,
-} from './drugs.js';
+import { visitPrescription, type PersonYear } from './drugs.js';
+import { personYearDraws } from './person-year.js';
 import { dispensingLines } from './dispensing.js';
-import { labLines, labVisits } from './biology.js';
+import { labLines } from './biology.js';
 
 /** ER_PRS_F lines, ER_PHA_F rows and ER_BIO_F rows. */
 export interface DrugRows {
@@ -34,6 +30,9 @@ function keyHash(s: string): number {
   return h >>> 0;
 }
 
+/** The fixed sample named by `key`: the same draws for every seed, so that plan's means do not move. */
+const sampleRng = (key: string) => new Rng(streamKey(STREAM.planSamples, keyHash(key)));
+
 function samplePerson(
   sex: number,
   age: number,
@@ -49,9 +48,10 @@ function samplePerson(
     from,
     to: day(SAMPLE_YEAR + 1, 1, 1),
     y: SAMPLE_YEAR,
+    window: [from, day(SAMPLE_YEAR + 1, 1, 1)],
     days: yearCalendar(SAMPLE_YEAR),
     rng,
-    stable: (key) => new Rng(keyHash(`${id}:${key}`)),
+    stable: (key) => sampleRng(`${id}:${key}`),
     conditions,
   };
 }
@@ -62,7 +62,7 @@ export function visitPrescriptionRows(visits: 'gp' | 'specialist', sex: number, 
   const key = `${visits}:${sex}:${Math.min(age, 110)}`;
   let r = prescriptionCache.get(key);
   if (!r) {
-    const rng = new Rng(keyHash(key));
+    const rng = sampleRng(key);
     const py = samplePerson(sex, age, rng, 0, []);
     let prs = 0;
     let pha = 0;
@@ -89,7 +89,7 @@ export function personYearRows(sex: number, age: number, prevalence: number[], p
   let r = personCache.get(key);
   if (!r) {
     const m = calibration().model;
-    const rng = new Rng(keyHash(key));
+    const rng = sampleRng(key);
     let prs = 0;
     let pha = 0;
     let bio = 0;
@@ -102,16 +102,18 @@ export function personYearRows(sex: number, age: number, prevalence: number[], p
                 drugs: c.drugs,
                 biology: c.biology,
                 ald: 'ald' in c && !!c.ald && rng.chance(c.ald.share),
+                since: day(SAMPLE_YEAR, 1, 1),
               },
             ]
           : [],
       );
       const py = samplePerson(sex, age, rng, keyHash(`${key}:${k}`), conditions);
-      for (const d of [...otherPrescriptions(py), ...chronicDeliveries(py), ...vaccineDeliveries(py)]) {
+      const own = personYearDraws(py);
+      for (const d of own.deliveries) {
         prs += dispensingLines(d.drugs, d.ald, age).length;
         pha += d.drugs.length;
       }
-      for (const v of labVisits(py)) {
+      for (const v of own.labVisits) {
         prs += labLines(v.tests, v.ald).length;
         bio += v.tests.length;
       }

@@ -6,9 +6,11 @@ import type { Rng } from './rng.js';
 import { cumulative } from './rng.js';
 import { codeWeight } from './restrictions.js';
 import { eligible } from './eligible.js';
-import { day } from './dates.js';
+import { day, yearOf } from './dates.js';
 import { dayIn, seasonRatio, type Profile, type YearCalendar } from './calendar.js';
 import { drugs, substance, type Presentation } from './drug-catalogue.js';
+import { adherenceOf, episodesOf, type Persistence } from './episodes.js';
+import { ageBand } from './calibration.js';
 
 export interface DrugLine {
   atc: string;
@@ -50,12 +52,28 @@ export interface PersonYear {
   rng: Rng;
   /** A stream that gives the same draws every year: a person's treatments last. */
   stable: (key: string) => Rng;
-  conditions: { name: string; drugs: ConditionDrug[]; biology: { nabm: number; per_year: number }[]; ald: boolean }[];
+  /** The generated years' first and last-plus-one days: treatment episodes run over them. */
+  window: [number, number];
+  conditions: HeldCondition[];
+}
+
+/** A condition as the deliveries see it: `since` the day its care begins (the window's start if before). */
+export interface HeldCondition {
+  name: string;
+  drugs: ConditionDrug[];
+  biology: { nabm: number; per_year: number }[];
+  ald: boolean;
+  since: number;
+  /** The first treatment of a condition begun in the window (model.json incidence.onset.drugs), if any. */
+  onsetDrugs?: ConditionDrug[];
 }
 
 const GP: Prescriber = { specialty: 1, hospital: false };
 /** Share of long-term treatments delivered in three-month packs where the substance has one (assumed). */
 export const QUARTERLY_SHARE = 0.15;
+
+/** Share of courses begun again on another substance of the class (drugs.json persistence). */
+const switchShare = () => (drugs().persistence as unknown as PersistenceTable).switch_share;
 
 const fraction = (py: PersonYear) => (py.to - py.from) / 365;
 const onPharmacyDay = (py: PersonYear, from: number, to: number, u: number) =>
@@ -170,6 +188,25 @@ interface Treatment {
   window: [number, number] | null;
   prescriber: Prescriber;
   ald: boolean;
+  /** The episode [start, end) the treatment is delivered in, null when it lasts all along. */
+  active: [number, number] | null;
+  /** Whether the episode begins inside the window: its first delivery is on its first day. */
+  fresh: boolean;
+  /** Chance of collecting a due delivery (adherence, episodes.ts). */
+  adherence: number;
+}
+
+type PersistenceTable = { default: Persistence; switch_share: number } & Record<
+  'classes' | 'atc',
+  Record<string, Persistence>
+>;
+
+/** Persistence of a general class by its name, of a condition's drug by its longest ATC prefix listed. */
+export function persistenceOf(className: string | null, atc: string): Persistence {
+  const t = drugs().persistence as unknown as PersistenceTable;
+  if (className && t.classes[className]) return t.classes[className];
+  for (let n = atc.length; n > 0; n--) if (t.atc[atc.slice(0, n)]) return t.atc[atc.slice(0, n)];
+  return t.default;
 }
 
 /**
@@ -206,7 +243,17 @@ function treatment(
     window: null,
     prescriber,
     ald,
+    active: null,
+    fresh: false,
+    adherence: 1,
   };
+}
+
+/** Copies of `t`, one per episode of `episodes` that overlaps the person-year. */
+function inEpisodes(py: PersonYear, t: Treatment, episodes: [number, number][], adherence: number): Treatment[] {
+  return episodes
+    .filter(([a, b]) => a < py.to && b > py.from)
+    .map((e) => ({ ...t, active: e, fresh: e[0] > py.window[0], adherence }));
 }
 
 /** The person's long-term treatments this year. */
@@ -215,32 +262,55 @@ export function treatments(py: PersonYear): Treatment[] {
   const { sex, age } = py;
   const out: Treatment[] = [];
   const fits = (atc: string) => codeWeight('atc', atc, sex, age) > 0;
+  const originBand = ageBand(Math.max(0, py.age - (py.y - yearOf(py.window[0]))));
   for (const cls of d.chronic.classes) {
     if (!eligible(cls, sex, age)) continue;
     const fixedLength = 'cycles' in cls && cls.cycles ? cls.cycles : 0;
-    // A treatment of fixed length is drawn afresh each year; the others last.
+    // A treatment of fixed length is drawn afresh each year; the others run in episodes over the years.
     const s = fixedLength ? py.rng : py.stable(`class:${cls.name}`);
-    if (!(s.float() < cls.reach[py.band])) continue;
+    let episodes: [number, number][] | null = null;
+    let adherence = 1;
+    if (fixedLength) {
+      if (!(s.float() < cls.reach[py.band])) continue;
+    } else {
+      const persistence = persistenceOf(cls.name, '');
+      adherence = adherenceOf(s, persistence);
+      episodes = episodesOf(s, cls.reach[originBand], persistence, py.window[0], py.window[1]);
+      if (!episodes.some(([a, b]) => a < py.to && b > py.from)) continue;
+    }
     const n = cls.count[s.int(cls.count.length)];
     const weights = { ...(cls.substances as unknown as Record<string, number>) };
     const specialty = 'specialty' in cls && cls.specialty ? cls.specialty : 0;
     const share = 'specialty_share' in cls ? (cls.specialty_share ?? 0) : 0;
     const prescriber = specialty && s.chance(share) ? { specialty, hospital: 'hospital' in cls && !!cls.hospital } : GP;
-    for (let i = 0; i < n; i++) {
-      const atc = pickWeighted(
-        `chronic:${cls.name}:${sex}:${Math.min(age, 110)}:${Object.keys(weights).join()}`,
-        weights,
+    const pick = (rng: Rng, w: Record<string, number>) =>
+      pickWeighted(
+        `chronic:${cls.name}:${sex}:${Math.min(age, 110)}:${Object.keys(w).join()}`,
+        w,
         (c) => (fits(c) ? 1 : 0),
-        s,
+        rng,
       );
+    for (let i = 0; i < n; i++) {
+      const atc = pick(s, weights);
       if (!atc) break;
       delete weights[atc];
       const t = treatment(atc, s, 12, prescriber, false, 'boxes' in cls ? cls.boxes : undefined);
       if (fixedLength) {
         const first = s.int(Math.max(1, Math.round(365 / d.cycle_days) - fixedLength));
         t.window = [first, first + fixedLength];
+        out.push(t);
+        continue;
       }
-      out.push(t);
+      // A course begun again may be on another substance of the class (a switch).
+      episodes!.forEach((e, k) => {
+        let tk = t;
+        const r = k > 0 ? py.stable(`class:${cls.name}:${i}:${k}`) : null;
+        if (r && r.chance(switchShare())) {
+          const other = pick(r, { ...(cls.substances as unknown as Record<string, number>) });
+          if (other && other !== atc) tk = treatment(other, r, 12, prescriber, false, t.boxes);
+        }
+        out.push(...inEpisodes(py, tk, [e], adherence));
+      });
     }
   }
   const extras = d.condition_extras as unknown as Record<string, ConditionDrug[]>;
@@ -250,12 +320,21 @@ export function treatments(py: PersonYear): Treatment[] {
   >;
   for (const c of py.conditions) {
     const spec = bySpecialty[c.name];
-    for (const drug of [...c.drugs, ...(extras[c.name] ?? [])]) {
+    const begun = c.since > py.window[0];
+    const first = begun && c.onsetDrugs ? c.onsetDrugs : c.drugs;
+    for (const drug of [...first, ...(extras[c.name] ?? [])]) {
       if ((drug.sex !== undefined && drug.sex !== sex) || !fits(drug.atc)) continue;
       const s = py.stable(`condition:${c.name}:${drug.atc}`);
-      if (!s.chance(drug.share)) continue;
+      const persistence = persistenceOf(null, drug.atc);
+      const adherence = adherenceOf(s, persistence);
+      // Begun in the window: the first treatment starts with the care, at its share; held before: on at
+      // the window's start at its share. Either way courses then end and begin again at that share.
+      const startOn = begun && s.chance(drug.share);
+      const episodes = episodesOf(s, drug.share, persistence, Math.max(py.window[0], c.since), py.window[1], startOn);
+      if (!episodes.some(([a, b]) => a < py.to && b > py.from)) continue;
       const prescriber = spec && s.chance(spec.share) ? { specialty: spec.specialty, hospital: !!spec.hospital } : GP;
-      out.push(treatment(drug.atc, s, drug.per_year ?? 12, prescriber, c.ald));
+      const t = treatment(drug.atc, s, drug.per_year ?? 12, prescriber, c.ald);
+      out.push(...inEpisodes(py, t, episodes, adherence));
     }
   }
   return out;
@@ -272,22 +351,64 @@ export function chronicDeliveries(py: PersonYear): Delivery[] {
   const phase = py.stable('cycle').int(cycle);
   const out: Delivery[] = [];
   const firstCycle = Math.ceil((py.from - phase) / cycle);
+  const group = (groups: Map<string, Delivery>, tr: Treatment, lo: number) => {
+    const key = `${tr.prescriber.specialty}:${tr.prescriber.hospital}:${tr.ald}:${lo}`;
+    let g = groups.get(key);
+    if (!g) {
+      const date = onPharmacyDay(py, lo, Math.min(py.to, lo + 3), py.rng.float());
+      groups.set(key, (g = { date, prescriber: tr.prescriber, ald: tr.ald, drugs: [] }));
+    }
+    g.drugs.push({ atc: tr.atc, boxes: tr.boxes, presentation: tr.presentation.index });
+  };
+  // A course begun this year is first delivered on its first day.
+  const starts = new Map<string, Delivery>();
+  for (const tr of list)
+    if (tr.fresh && tr.active![0] >= py.from && tr.active![0] < py.to) group(starts, tr, tr.active![0]);
+  out.push(...starts.values());
   for (let k = firstCycle; phase + k * cycle < py.to; k++) {
     const t = phase + k * cycle;
     const groups = new Map<string, Delivery>();
     for (const tr of list) {
       if ((k + tr.phase) % tr.every !== 0) continue;
       if (tr.window && (k - firstCycle < tr.window[0] || k - firstCycle >= tr.window[1])) continue;
-      if (tr.chance < 1 && !py.rng.chance(tr.chance)) continue;
-      const key = `${tr.prescriber.specialty}:${tr.prescriber.hospital}:${tr.ald}`;
-      let g = groups.get(key);
-      if (!g) {
-        const date = onPharmacyDay(py, t, Math.min(py.to, t + 3), py.rng.float());
-        groups.set(key, (g = { date, prescriber: tr.prescriber, ald: tr.ald, drugs: [] }));
+      if (tr.active) {
+        // In its episode, not within half a pack of a course's first delivery nor of its end.
+        if (t < tr.active[0] || t >= tr.active[1] - (cycle * tr.every) / 2) continue;
+        if (tr.fresh && t - tr.active[0] < (cycle * tr.every) / 2) continue;
       }
-      g.drugs.push({ atc: tr.atc, boxes: tr.boxes, presentation: tr.presentation.index });
+      if (tr.chance < 1 && !py.rng.chance(tr.chance)) continue;
+      if (tr.adherence < 1 && !py.rng.chance(tr.adherence)) continue;
+      group(groups, tr, t);
     }
     out.push(...groups.values());
+  }
+  return out;
+}
+
+/**
+ * The treatment begun at the discharge from an acute event's stay (a myocardial infarction, a stroke) of a
+ * person whose condition began before: each drug at its share unless she already takes one of its class,
+ * the first delivery prescribed by the hospital's cardiologist, then every cycle to the year's end.
+ */
+export function afterEventDeliveries(
+  py: PersonYear,
+  exit: number,
+  list: ConditionDrug[],
+  taken: Set<string>,
+): Delivery[] {
+  const cycle = drugs().cycle_days;
+  const chosen = list.filter((d) => !taken.has(d.atc.slice(0, 5)) && py.rng.chance(d.share));
+  const out: Delivery[] = [];
+  for (let t = exit, n = 0; t < py.to && chosen.length; t += cycle, n++) {
+    const lines = chosen
+      .filter(() => n === 0 || py.rng.chance(persistenceOf(null, '').adherence[0]))
+      .map((d) => {
+        const presentation = treatment(d.atc, py.rng, 12, GP, false).presentation;
+        return { atc: d.atc, boxes: 1, presentation: presentation.index };
+      });
+    if (!lines.length) continue;
+    const date = onPharmacyDay(py, t, Math.min(py.to, t + 3), py.rng.float());
+    out.push({ date, prescriber: n === 0 ? { specialty: 3, hospital: true } : GP, ald: false, drugs: lines });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { ageAt, newbornShare, type Params, type Person } from './population.js';
 import { providers } from './providers.js';
 import { day, yearOf } from './dates.js';
 import { meanCauseRows, meanDeathStays } from './death.js';
-import { deliveryRate, meanSeances } from './pathway.js';
+import { deliveryRate, meanCataractStays, meanSeances } from './pathway.js';
 import { stayBudget } from './stay-budget.js';
 import {
   ASSOCIATED_CODE_PROBABILITY,
@@ -22,7 +22,8 @@ import { proceduresFor } from './grouping.js';
 import { meanAldRows, REGULARISATION_FACTOR } from './coverage.js';
 import { meanGpImaging, meanTechnicalActs } from './technical-acts.js';
 import { personYearRows, visitPrescriptionRows } from './drugs-expected.js';
-import { meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
+import { ambulatory as ambulatoryParams, meanAmbulatoryRows, meanSpecialistVisits } from './ambulatory.js';
+import { devices, meanDeviceRows } from './devices.js';
 
 /** Expected rows by table, then by year (null for tables that are not split by year). */
 export type ExpectedRows = Map<string, Map<number | null, number>>;
@@ -192,17 +193,18 @@ export function expectedRows(p: Params): ExpectedRows {
       c.associated_codes.reduce((n, code) => n + codeWeight('icd10', code, sex, startAge), 0),
     );
     // Stays × associated codes: a condition's own stays carry its own codes with its prevalence, not its square.
-    const conditionStaysTimesAssociated = m.conditions.reduce(
-      (s, _, a) =>
-        s +
-        conditionStays[a] *
-          m.conditions.reduce(
-            (t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]),
-            0,
-          ),
-      0,
-    );
-    const associatedPerPerson = m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
+    const staysTimesAssociated = () =>
+      m.conditions.reduce(
+        (s, _, a) =>
+          s +
+          conditionStays[a] *
+            m.conditions.reduce(
+              (t, __, b) => t + conditionAssociated[b] * (a === b ? prevalence[a] : prevalence[a] * prevalence[b]),
+              0,
+            ),
+        0,
+      );
+    const perPersonAssociated = () => m.conditions.reduce((s, _, k) => s + prevalence[k] * conditionAssociated[k], 0);
 
     let alive = 1;
     for (let y = p.firstYear; y <= p.lastYear; y++) {
@@ -219,6 +221,15 @@ export function expectedRows(p: Params): ExpectedRows {
 
       const age = Math.max(0, ageAt(who, from));
       const band = ageBand(age);
+      // What begins this year (the hazard for those who do not hold it yet) is held half the year on average:
+      // half of it counts in this year's rates, the rest from the next year on.
+      const at = (sex - 1) * bands + band;
+      const begun = m.conditions.map((_, k) => (1 - prevalence[k]) * cal.incidence[k][at]);
+      begun.forEach((b, k) => (prevalence[k] += b / 2));
+      const conditionStaysTimesAssociated = staysTimesAssociated();
+      // A stay carries the codes of every condition held in its year, one begun after it included.
+      const associatedPerPerson =
+        perPersonAssociated() + begun.reduce((s, b, k) => s + (b / 2) * conditionAssociated[k], 0);
       const gp = (cal.gpBase[band] + sum((c) => c.gp_extra)) * f;
       const general = m.specialist.per_person_year[band] * f;
       const visits = general + sum((c) => c.specialists.reduce((s, x) => s + x.per_year, 0)) * f;
@@ -264,8 +275,33 @@ export function expectedRows(p: Params): ExpectedRows {
       if (y > p.firstYear) {
         add('T_MCOaaB', y - 1, (people * dying * death.before) / 2);
         add('T_MCOaaC', y - 1, (people * dying * death.before) / 2);
+        add('T_MCOaaD', y - 1, (people * dying * death.before * ASSOCIATED_CODE_PROBABILITY * associatedPerPerson) / 2);
       }
-      const stays = generalStays + conditionStaysNow + seances.seances * f + childbirths + newborn + endOfLife;
+      const cataracts = meanCataractStays(age) * f;
+      // Conditions begun this year whose diagnosis is an acute stay (an infarction, a stroke, a cancer):
+      // the year's hazard for those who do not hold them yet, at the share diagnosed in hospital.
+      let onsetStays = 0;
+      let onsetActs = 0;
+      let onsetAssociated = 0;
+      m.conditions.forEach((c, k) => {
+        const o = c.incidence.onset;
+        if (!('stay' in o) || !o.stay) return;
+        const n = alive * begun[k] * o.stay.share;
+        const codes = codesFor(o.stay.codes as Codes, sex, age);
+        if (!codes.fits) return;
+        onsetStays += n;
+        onsetActs += n * codes.acts;
+        onsetAssociated += n * (associatedPerPerson + conditionAssociated[k]);
+      });
+      const stays =
+        generalStays +
+        conditionStaysNow +
+        seances.seances * f +
+        childbirths +
+        newborn +
+        endOfLife +
+        cataracts +
+        onsetStays;
       const stayActs = meanOver(
         m.stays.chapters.filter((x) => codesFor(x.codes, sex, age).fits),
         (x) => budget.chapter.get(x.chapter)!,
@@ -291,6 +327,29 @@ export function expectedRows(p: Params): ExpectedRows {
         deliveries: childbirths,
       });
       add('ER_PRS_F', y, people * ambulatory.prs);
+      const diabetes = m.conditions.findIndex((c) => c.name === devices().glucose.condition);
+      const insulin = diabetes < 0 ? [] : m.conditions[diabetes].drugs.filter((d) => d.atc.startsWith('A10A'));
+      const nurse = ambulatoryParams().nurse;
+      add(
+        'ER_PRS_F',
+        y,
+        people *
+          meanDeviceRows({
+            sex,
+            age,
+            f,
+            diabetes: diabetes < 0 ? 0 : prevalence[diabetes],
+            insulinShare: Math.min(
+              1,
+              insulin.reduce((s, d) => s + d.share, 0),
+            ),
+            nursed: 1 - Math.exp(-nurse.episodes_per_year[band] * f),
+            ald: Math.min(
+              1,
+              sum((c) => ('ald' in c && c.ald ? c.ald.share : 0)),
+            ),
+          }),
+      );
       add('ER_CAM_F', y, people * ambulatory.cam);
       add('ER_TRS_F', y, people * ambulatory.trs);
       add('ER_ETE_F', y, people * ambulatory.ete);
@@ -298,9 +357,18 @@ export function expectedRows(p: Params): ExpectedRows {
       add('ER_ETE_F', y, people * (visits * m.specialist.hospital_outpatient_probability + clinics));
       add('T_MCOaaB', y, people * stays);
       add('T_MCOaaC', y, people * stays);
-      const associated = (generalStays + endOfLife) * associatedPerPerson + conditionStaysTimesAssociated * f;
+      const associated =
+        (generalStays + endOfLife + cataracts) * associatedPerPerson +
+        conditionStaysTimesAssociated * f +
+        onsetAssociated;
       add('T_MCOaaD', y, people * ASSOCIATED_CODE_PROBABILITY * associated);
-      add('T_MCOaaA', y, people * (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths));
+      add(
+        'T_MCOaaA',
+        y,
+        people *
+          (generalStays * stayActs + conditionStayActs + seances.acts * f + childbirths + 2 * cataracts + onsetActs),
+      );
+      begun.forEach((b, k) => (prevalence[k] += b / 2));
     }
   }
   // Regularisations add a cancelling and a rebilling decompte to a share of the decomptes.

@@ -3,7 +3,8 @@
 // the region each belongs to (IR_DPT_V).
 import { readFileSync } from 'node:fs';
 import { calibration, nomenclaturePath, snDept } from './calibration.js';
-import { personRng, STREAM, type Params } from './population.js';
+import { personRng, type Params } from './population.js';
+import { STREAM } from './streams.js';
 
 let lastKey = '';
 let lastDept = '';

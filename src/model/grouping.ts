@@ -1,6 +1,8 @@
 // A stay's GHM from its principal diagnosis (DP), acts, length, age and discharge, by the rules of
-// calibration/grouping.json over the GHM roots of MS_GM9_V: the CMD follows the DP, a surgical (C) or
-// interventional (K) root only comes with the act that makes it so, and the level with length and age.
+// calibration/grouping.json over the GHMs of the V11 classification ATIH used in 2023 (ghm_classification_2023.csv):
+// the CMD follows the DP, a surgical (C) or interventional (K) root only comes with the act that makes it
+// so, and the sixth character is the V11 one: J for a 0-night stay in a root that has it, T for a very
+// short stay, severity levels 1-4 (each above 1 needs a minimum length), A-D, Z, E for a death.
 import data from '../../calibration/grouping.json' with { type: 'json' };
 import { matches } from './restrictions.js';
 
@@ -71,6 +73,8 @@ export interface StayForGrouping {
   nights: number;
   age: number;
   died: boolean;
+  /** A newborn's birth weight in grams: its CMD 15 root (groupe nouveau-nés) follows it. */
+  weight?: number;
 }
 
 /** The root a stay falls in, before its level. */
@@ -84,26 +88,92 @@ export function rootOf(stay: StayForGrouping): { root: string | undefined; died?
 }
 
 /**
- * The GHM of a stay: its root, at the level its length and the age give (W from 7 nights or 70
- * years, the CMD's severe S root from 14 nights, A-D by length, E for a death where a root says so).
+ * Newborns' roots by birth weight (V11 groupes nouveau-nés 1 to 10, each named after its typical weight
+ * and gestational age): the first whose weight the baby reaches.
+ */
+export const NEWBORN_ROOTS: readonly [number, string][] = [
+  [2900, '15M05'],
+  [2400, '15M06'],
+  [2200, '15M07'],
+  [2000, '15M08'],
+  [1800, '15M09'],
+  [1650, '15M10'],
+  [1450, '15M11'],
+  [1250, '15M12'],
+  [1000, '15M13'],
+  [0, '15M14'],
+];
+
+/** The V11 minimum nights for severity levels 2, 3 and 4 (a shorter stay is at level 1). */
+const LEVEL_MIN_NIGHTS = [0, 0, 3, 4, 5];
+
+/**
+ * The severity a stay's length and age give (levels 1-4): no associated-diagnosis weighting is drawn, so
+ * longer stays and older patients stand for the complications that make them long. Tuned on ATIH's 2023
+ * split of stays by level (ghm_classification_2023.csv, checked by validate).
+ */
+export function severityOf(nights: number, age: number): number {
+  const score = nights + (age >= 80 ? 3 : age >= 65 ? 2 : age >= 40 ? 1 : 0);
+  const level = score >= 17 ? 4 : score >= 11 ? 3 : score >= 7 ? 2 : 1;
+  let l = level;
+  while (l > 1 && nights < LEVEL_MIN_NIGHTS[l]) l--;
+  return l;
+}
+
+/** The sixth character a stay takes in a root that has these `letters`. */
+function levelIn(letters: string, stay: StayForGrouping): string {
+  if (letters.includes('J') && stay.nights === 0) return 'J';
+  if (letters.includes('T') && stay.nights <= 1) return 'T';
+  if (letters.includes('1')) {
+    let l = severityOf(stay.nights, stay.age);
+    while (l > 1 && !letters.includes(String(l))) l--;
+    return String(l);
+  }
+  if (/[ABCD]/.test(letters)) {
+    const level = stay.nights < 5 ? 0 : stay.nights < 10 ? 1 : stay.nights < 14 ? 2 : 3;
+    let best = '';
+    for (let i = 0; i <= level; i++) if (letters.includes('ABCD'[i])) best = 'ABCD'[i];
+    return best || letters.replace(/[^ABCD]/g, '')[0];
+  }
+  if (letters.includes('Z')) return 'Z';
+  return letters.includes('J') ? 'J' : letters[0];
+}
+
+/**
+ * The GHM of a stay: its root (a newborn's by weight; an operating root that has no level for this
+ * length, such as an ambulatory-only endoscopy root, gives way to the medical one), then its level;
+ * a death within 2 days goes to the E root the DP's entry names.
  */
 export function ghmOf(roots: Roots, stay: StayForGrouping): string {
-  const { root: r, died } = rootOf(stay);
-  if (stay.died && died && roots.has(died)) return died + 'E';
-  const root = r ?? '23M06';
-  const letters = roots.get(root) ?? 'Z';
-  if (letters.includes('Z')) return root + 'Z';
-  if (letters.includes('V') || letters.includes('W')) {
-    const severe = `${root.slice(0, 3)}01`;
-    if (stay.nights >= 14 && roots.get(severe) === 'S') return severe + 'S';
-    const w = stay.age >= 70 || stay.nights >= 7;
-    return root + ((w && letters.includes('W')) || !letters.includes('V') ? 'W' : 'V');
+  let { root: r, died } = rootOf(stay);
+  if (r && r[2] !== 'M' && r[2] !== 'Z' && !fitsLength(roots.get(r) ?? '', stay.nights)) {
+    ({ root: r, died } = rootOf({ ...stay, acts: [] }));
   }
-  const level = stay.nights < 5 ? 0 : stay.nights < 10 ? 1 : stay.nights < 14 ? 2 : 3;
-  let best = '';
-  for (let i = 0; i <= level; i++) if (letters.includes('ABCD'[i])) best = 'ABCD'[i];
-  return root + (best || letters[0]);
+  if (stay.died && died && stay.nights < 2 && roots.has(died)) return died + roots.get(died)![0];
+  if (r?.startsWith('15M') && stay.weight !== undefined && !stay.died) {
+    r = NEWBORN_ROOTS.find(([w]) => stay.weight! >= w)![1];
+  }
+  const root = r && roots.has(r) ? r : '23M20';
+  return root + levelIn(roots.get(root)!, stay);
 }
+
+/**
+ * The share of 0-night stays among the stays of the root a stay's operating act makes, in ATIH's 2023
+ * stays (`stays(prefix)` counts them), or undefined for a stay without an operating act.
+ */
+export function ambulatoryShare(
+  stay: Pick<StayForGrouping, 'dp' | 'acts' | 'age'>,
+  stays: (prefix: string) => number,
+): number | undefined {
+  const op = proceduresFor(stay.dp).operating.find((p) => stay.acts.includes(p.act));
+  const root = op && chooseRoot(op.roots ?? [], stay.dp, stay.age);
+  if (!root) return undefined;
+  const all = stays(root);
+  return all > 0 ? stays(root + 'J') / all : undefined;
+}
+
+/** Whether a root has a level for a stay of this length (a J-only root takes 0-night stays only). */
+const fitsLength = (letters: string, nights: number) => letters !== 'J' || nights === 0;
 
 const CHECK_AGES = [0, 1, 10, 12, 17, 18, 35, 36, 50, 69, 70, 80, 81, 95];
 
@@ -116,7 +186,7 @@ export function groupingProblems(roots: Roots, dps: readonly string[], isAct: (a
   const problems: string[] = [];
   const rootNames = (o: RootOption[]) => o.map((x) => (typeof x === 'string' ? x : x.root));
   const root = (at: string, r: string, kinds: string) => {
-    if (!roots.has(r)) problems.push(`grouping ${at}: root ${r} is not in MS_GM9_V`);
+    if (!roots.has(r)) problems.push(`grouping ${at}: root ${r} is not in the V11 classification`);
     else if (!kinds.includes(r[2])) problems.push(`grouping ${at}: root ${r} is not of type ${kinds}`);
   };
   GROUPING.medical.forEach((m, i) => {

@@ -2,7 +2,8 @@
 // (CMD 28: chemotherapy and radiotherapy for people with a cancer, dialysis for end-stage kidney
 // disease), deliveries at the rate that matches Insee's births, and each newborn's stay at birth.
 import { ageBand, calibration } from './calibration.js';
-import { personRng, STREAM, type Params, type Person } from './population.js';
+import { holdsIn, personRng, type Params, type Person } from './population.js';
+import { STREAM } from './streams.js';
 import { cumulative } from './rng.js';
 import { parts } from './dates.js';
 
@@ -37,10 +38,8 @@ type Kind = {
 };
 
 /** The rng of part `k` of this module's draws for person `who` in year `y` (apart from care.ts's own stream). */
-/** Keys of the conditions stream that draw a lasting state (a stream apart from the conditions' own draws). */
-const LASTING_STATE_KEY = 1000;
 
-const yearRng = (p: Params, who: Person, y: number, k: number) => personRng(p, who.index, STREAM.care, y * 16 + k);
+const yearRng = (p: Params, who: Person, y: number, k: number) => personRng(p, who.index, STREAM.pathway, y, k);
 
 interface Tables {
   kinds: { kind: Kind; acts: string[]; condition: number; prevalence: Float64Array | null }[];
@@ -93,6 +92,51 @@ function load(): Tables {
   };
 }
 
+/** Cataract operations a person-year at this age (the first eye's; a second follows at `both_eyes`). */
+function cataractRate(age: number): number {
+  const c = calibration().model.cataract;
+  cataractScale ??= (() => {
+    // The age shape over the population by single age, scaled to the published stays per inhabitant.
+    const cal = calibration();
+    let weighted = 0;
+    for (const t of cal.singleAges.values()) {
+      t.ages.forEach((a, i) => (weighted += (t.cumulative[i] - (i ? t.cumulative[i - 1] : 0)) * cataractShape(a)));
+    }
+    return (c.per_100k / 1e5 / (1 + c.both_eyes)) * (cal.population / weighted);
+  })();
+  return cataractShape(age) * cataractScale;
+}
+let cataractScale: number | undefined;
+
+function cataractShape(age: number): number {
+  const c = calibration().model.cataract;
+  if (age < c.age_min[0]) return 0;
+  let i = c.age_min.length - 1;
+  while (i > 0 && age < c.age_min[i]) i--;
+  return c.age_shape[i];
+}
+
+/** Mean cataract stays a person-year at this age, for the plan and the stay budget. */
+export function meanCataractStays(age: number): number {
+  return cataractRate(age) * (1 + calibration().model.cataract.both_eyes);
+}
+
+/**
+ * A person's cataract operations in year y: the first eye at the age's rate, the second some weeks later
+ * for some; each a stay with the phacoemulsification act, ambulatory at its root's share (care.ts).
+ */
+export function cataractStaysOfYear(p: Params, who: Person, y: number, from: number, end: number, age: number) {
+  const c = calibration().model.cataract;
+  const rng = yearRng(p, who, y, 12);
+  const out: { date: number; dp: string; acts: string[] }[] = [];
+  if (!rng.chance(cataractRate(age) * ((end - from) / 365))) return out;
+  const first = from + rng.int(end - from);
+  out.push({ date: first, dp: c.dp, acts: [c.act] });
+  const second = first + 21 + rng.int(60);
+  if (rng.chance(c.both_eyes) && second < end) out.push({ date: second, dp: c.dp, acts: [c.act] });
+  return out;
+}
+
 /** Deliveries per woman-year at this age in this year, for the plan. */
 export function deliveryRate(year: number, age: number): number {
   return (tables ??= load()).deliveryRate(year, age);
@@ -109,9 +153,9 @@ export function seancesOfYear(p: Params, who: Person, y: number, from: number, e
     if (k.prevalence) {
       // A lasting state (end-stage kidney disease): drawn once for the person.
       const cell = (who.sex - 1) * cal.model.age_bands.length + ageBand(age);
-      treated = personRng(p, who.index, STREAM.conditions, LASTING_STATE_KEY + i).chance(k.prevalence[cell]);
+      treated = personRng(p, who.index, STREAM.pathwayState, i).chance(k.prevalence[cell]);
     } else {
-      treated = k.condition >= 0 && who.conditions.includes(k.condition);
+      treated = k.condition >= 0 && holdsIn(who, k.condition, y);
       if (treated) treated = yearRng(p, who, y, 1 + i).chance(k.kind.share ?? 0);
     }
     if (!treated) return;
@@ -161,18 +205,82 @@ export function deliveryOfYear(
   return { entry, exit: Math.min(end - 1, entry + d.nights), dp: d.dp, acts: [d.act] };
 }
 
-/** A newborn's stay at birth: Z380 (Z383 for twins), a few nights, ending before `to`. */
-export function newbornStay(p: Params, who: Person, to: number): PathwayStay {
+export interface NewbornStay extends PathwayStay {
+  /** Birth weight in grams (POI_NAI) and gestational age in weeks (AGE_GES). */
+  weight: number;
+  weeks: number;
+}
+
+/** Newborn groups (V11 groupes nouveau-nés 1-10): lightest weight in grams, typical weeks, mean nights. */
+const NEWBORN_GROUPS: readonly { root: string; from: number; weeks: number; nights: number }[] = [
+  { root: '15M05', from: 2700, weeks: 40, nights: 3 },
+  { root: '15M06', from: 2300, weeks: 38, nights: 4 },
+  { root: '15M07', from: 2100, weeks: 37, nights: 6 },
+  { root: '15M08', from: 1900, weeks: 37, nights: 8 },
+  { root: '15M09', from: 1750, weeks: 36, nights: 11 },
+  { root: '15M10', from: 1600, weeks: 35, nights: 15 },
+  { root: '15M11', from: 1400, weeks: 33, nights: 22 },
+  { root: '15M12', from: 1200, weeks: 32, nights: 30 },
+  { root: '15M13', from: 950, weeks: 30, nights: 42 },
+  { root: '15M14', from: 500, weeks: 28, nights: 60 },
+];
+
+/** Share of term-group babies (groups 1-2) born at 35-36 weeks: late preterms the groups assimilate. */
+const LATE_PRETERM_SHARE = 0.04;
+
+let groupCum: Float64Array | undefined;
+
+/**
+ * A newborn's birth weight and gestational age, drawn once for the person: the group by ATIH's 2023
+ * stays of each newborn root (ghm_classification_2023.csv), the weight inside the group's band, the
+ * weeks around the group's typical age (late preterms among the term groups).
+ */
+export function birthMeasures(p: Params, who: Person): { weight: number; weeks: number; group: number } {
+  groupCum ??= cumulative(NEWBORN_GROUPS.map((g) => calibration().ghmStays(g.root)));
+  const rng = yearRng(p, who, 0, 13);
+  const group = rng.pick(groupCum);
+  const g = NEWBORN_GROUPS[group];
+  const upper = group === 0 ? 4600 : NEWBORN_GROUPS[group - 1].from;
+  // The first group's weights gather around 3,300 g (a triangle over its band), the others spread evenly.
+  const u = group === 0 ? (rng.float() + rng.float()) / 2 : rng.float();
+  const weight = Math.round(g.from + u * (upper - g.from - 1));
+  let weeks = g.weeks + rng.int(3) - 1;
+  if (group <= 1 && rng.chance(LATE_PRETERM_SHARE)) weeks = 35 + rng.int(2);
+  return { weight, weeks: Math.min(42, weeks), group };
+}
+
+/**
+ * A newborn's stay at birth, ending before `to`: Z380 (Z383 for twins) for a term baby of normal weight,
+ * else the perinatal code its weeks and weight call for (P072/P073 preterm, P070/P071 low weight); its
+ * length follows its group.
+ */
+export function newbornStay(p: Params, who: Person, to: number): NewbornStay {
   const b = calibration().model.births;
   const rng = yearRng(p, who, 0, 14);
   const twin = rng.chance((2 * b.multiple_share) / (1 + b.multiple_share));
-  const nights = b.newborn.nights - 1 + rng.int(3);
-  return {
-    entry: who.birth,
-    exit: Math.min(to - 1, who.birth + nights),
-    dp: twin ? b.newborn.twin_dp : b.newborn.dp,
-    acts: [],
-  };
+  const { weight, weeks, group } = birthMeasures(p, who);
+  const mean = NEWBORN_GROUPS[group].nights;
+  const nights = group === 0 ? b.newborn.nights - 1 + rng.int(3) : Math.round(mean * (0.6 + 0.8 * rng.float()));
+  const dp =
+    weeks < 28
+      ? 'P072'
+      : weeks < 37
+        ? 'P073'
+        : weight < 1000
+          ? 'P070'
+          : weight < 2500
+            ? 'P071'
+            : twin
+              ? b.newborn.twin_dp
+              : b.newborn.dp;
+  return { entry: who.birth, exit: Math.min(to - 1, who.birth + nights), dp, acts: [], weight, weeks };
+}
+
+/** Weeks of gestation at a delivery (AGE_GES of the mother's stay): term mostly, preterm at its share. */
+export function deliveryWeeks(p: Params, who: Person, y: number): number {
+  const rng = yearRng(p, who, y, 13);
+  const preterm = calibration().model.births.preterm_share;
+  return rng.chance(preterm) ? 28 + rng.int(9) : 37 + rng.int(5);
 }
 
 /** Mean séance rows a person-year and their acts, by sex, age and the conditions' prevalences (for the plan). */

@@ -21,6 +21,11 @@ export function streamKey(...parts: number[]): number {
   return h;
 }
 
+/** A uniform draw in [0, 1) from a stream's key: one draw, where a whole Rng is not needed. */
+export function hashUnit(key: number): number {
+  return mix32(key) / 4294967296;
+}
+
 /** sfc32: 128-bit state, ~8 ns a draw on Node 20. */
 export class Rng {
   private a: number;

@@ -3,7 +3,7 @@
 // the stays before and ending in death. Each chapter of the main diagnosis (DREES 2013) keeps its
 // published rate of stays per person-year, and the general stays fill what the others leave.
 import { ageBand, calibration } from './calibration.js';
-import { stayDiagnosis, type DeathGroup } from './death.js';
+import { codeWeights, stayDiagnosis, type DeathGroup } from './death.js';
 import { OPEN_AGE, SAME_DRAW_FROM_AGE } from './constants.js';
 import { eligible } from './eligible.js';
 import { deliveryRate } from './pathway.js';
@@ -86,6 +86,9 @@ function load(): StayBudget {
   const mix = b.deliveries.reduce((s, d) => s + d.weight, 0);
   for (const d of b.deliveries) add(d.dp, ((deliveries / people) * d.weight) / mix);
   add(b.newborn.dp, cal.births(BUDGET_YEAR) / people);
+  // Cataract operations are drawn for themselves (pathway.ts): the DREES 2013 count of chapter VII held
+  // about the 2014 volume of them, taken out of the chapter's general stays.
+  add(m.cataract.dp, m.cataract.in_chapter_vii / people);
 
   // Stays before and ending in death, by the group's stay diagnosis: deaths by age × the place's shares.
   const d = m.deaths;
@@ -109,7 +112,9 @@ function load(): StayBudget {
     const share = g.share / groupShare;
     const natural = !('injuries' in g);
     const stays = (deaths / people) * share * (perDeath + (natural ? d.end_of_life_stays : 0));
-    for (const code of g.codes) add(stayDiagnosis(g as DeathGroup, code), stays / g.codes.length);
+    const w = codeWeights(g as DeathGroup);
+    const wTotal = w.reduce((a, x) => a + x, 0);
+    g.codes.forEach((code, c) => add(stayDiagnosis(g as DeathGroup, code), (stays * w[c]) / wTotal));
   }
 
   // What is left of each published chapter for the general mix.

@@ -41,3 +41,18 @@ export function relatedDiagnosis(dp: string, associated: string[]): string | nul
   if (dp[0] !== 'Z') return null;
   return associated.find((c) => c[0] !== 'Z') ?? null;
 }
+
+/** A delivery's principal diagnosis (O80-O84): its stay records the weeks of gestation. */
+export const isDelivery = (dp: string) => /^O8[0-4]/.test(dp);
+
+/**
+ * NBR_RUM: the medical units a stay passed through. A séance or a 0-night stay has one; a longer stay
+ * moves (from the emergency short-stay unit, to intensive care, to a ward) more often the longer it is,
+ * at the assumed shares of calibration/referentials.json (`pmsi_units`), from two uniform draws.
+ */
+export function medicalUnits(u: number, v: number, nights: number, seance: boolean): number {
+  if (seance || nights === 0) return 1;
+  const r = referentialParams().pmsi_units;
+  if (u >= Math.min(r.max_share, r.base_share + r.per_night * nights)) return 1;
+  return v < r.third_unit_share ? 3 : 2;
+}

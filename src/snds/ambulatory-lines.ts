@@ -1,6 +1,7 @@
 // The ER_PRS_F lines of an ambulatory claim (model/ambulatory.ts): one a nature, with CPL_MAJ_TOP set on
 // the majoration and complement lines, as IR_NAT_V's NAT_CPL_ACT says of each nature.
-import { calibration, nomenclaturePath } from '../model/calibration.js';
+import { extraFee } from '../model/sectors.js';
+import { nomenclaturePath } from '../model/calibration.js';
 import type { Claim } from '../model/care.js';
 import { readCsv } from '../util/csv.js';
 
@@ -28,18 +29,18 @@ export interface AmbulatoryLine {
   trip?: { departure: number; arrival: number };
 }
 
-/** A claim's lines from its ambulatory acts; a specialist's overbilling goes on the consultation's line. */
+/**
+ * A claim's lines from its ambulatory acts; a liberal physician's extra fee (by their sector, sectors.ts)
+ * goes on the consultation's line, a supplier's price above the LPP base on its own line.
+ */
 export function ambulatoryLines(c: Claim): AmbulatoryLine[] {
-  const m = calibration().model;
   const cpl = complementNatures();
-  const over =
-    c.kind === 'specialist' && (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100
-      ? 10 + (c.date % 30)
-      : 0;
+  const physician = (c.kind === 'specialist' || c.kind === 'gp') && c.outpatientEstablishment < 0;
+  const over = physician && c.acts!.length ? extraFee(c.executant, c.specialty, c.acts![0].base, c.date) : 0;
   return c.acts!.map((a, i) => ({
     nature: a.nature,
     base: a.base,
-    overbilling: i === 0 ? over : 0,
+    overbilling: a.overbilling ?? (i === 0 ? over : 0),
     rate: a.rate,
     quantity: a.quantity,
     drugs: [],

@@ -1,5 +1,6 @@
 // A claim's ER_PRS_F lines: one per reimbursement nature, with its base, rate and quantity. Natures are
 // PRS_NAT_REF codes of IR_NAT_V.
+import { extraFee } from '../model/sectors.js';
 import { calibration, nomenclaturePath } from '../model/calibration.js';
 import type { Claim } from '../model/care.js';
 import { dispensingLines } from '../model/dispensing.js';
@@ -49,6 +50,10 @@ export interface Line {
   trip?: { departure: number; arrival: number };
 }
 
+/** A liberal physician's extra fee on an act at `tariff` by their sector (sectors.ts); none at the hospital. */
+const fee = (c: Claim, tariff: number) =>
+  c.outpatientEstablishment >= 0 ? 0 : extraFee(c.executant, c.specialty, tariff, c.date);
+
 /** A claim's ER_PRS_F lines: one per reimbursement nature (drugs are grouped by rate). */
 /** `age`: the patient's age on the day of care (the pharmacy's age fee). */
 export function claimLines(c: Claim, y: number, age?: number): Line[] {
@@ -57,10 +62,18 @@ export function claimLines(c: Claim, y: number, age?: number): Line[] {
   if (c.acts) return ambulatoryLines(c);
   switch (c.kind) {
     case 'gp':
-      return [{ nature: NATURE.gp, base: gpTariff(y), overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
+      return [
+        {
+          nature: NATURE.gp,
+          base: gpTariff(y),
+          overbilling: fee(c, gpTariff(y)),
+          rate: rateOr(70),
+          quantity: 1,
+          drugs: [],
+        },
+      ];
     case 'specialist': {
-      const over =
-        (c.executant * 2654435761) % 100 < m.specialist.overbilling_probability * 100 ? 10 + (c.date % 30) : 0;
+      const over = fee(c, m.specialist.tariff_eur);
       return [
         {
           nature: NATURE.specialist,
@@ -76,7 +89,16 @@ export function claimLines(c: Claim, y: number, age?: number): Line[] {
       return labLines(c.tests, c.ald).map((l) => ({ ...l, overbilling: 0, drugs: [] }));
     case 'ccam': {
       const price = (m.ccam_price_eur as Record<string, number>)[c.act] ?? technicalActTariff(c.act) ?? 30;
-      return [{ nature: ccamNature(c.act), base: price, overbilling: 0, rate: rateOr(70), quantity: 1, drugs: [] }];
+      return [
+        {
+          nature: ccamNature(c.act),
+          base: price,
+          overbilling: fee(c, price),
+          rate: rateOr(70),
+          quantity: 1,
+          drugs: [],
+        },
+      ];
     }
     case 'clinic': {
       const days = Math.max(1, c.end - c.date);

@@ -7,6 +7,7 @@ import { catalogue, substance } from '../model/drug-catalogue.js';
 import type { DrugLine } from '../model/drugs.js';
 import type { Params } from '../model/population.js';
 import { providers } from '../model/providers.js';
+import { conventionOf, exerciseMode, professionalSex } from '../model/sectors.js';
 
 /** CIP13 `3400999` + 6 digits and CIP7 `99` + 5 digits: no real presentation uses these ranges. */
 export function cipOf(d: DrugLine): { c13: number; c7: number } {
@@ -30,6 +31,9 @@ export const REFERENTIAL_COLUMNS = {
     ['PFS_PRA_SPE', 'str'],
     ['ACT_CAB_COD', 'str'],
     ['PFS_COD_POS', 'str'],
+    ['CNV_CNV_COD', 'str'],
+    ['IPP_SEX_COD', 'str'],
+    ['EXC_EXC_NAT', 'str'],
   ],
   BE_IDE_R: [
     ['IDE_ETA_NUM', 'str'],
@@ -82,6 +86,9 @@ export function emitReferentials(p: Params, out: ReferentialOut): void {
           PFS_PRA_SPE: String(pv.professionals.specialty(j)).padStart(2, '0'),
           ACT_CAB_COD: String(pv.professionals.activity(j)).padStart(2, '0'),
           PFS_COD_POS: postalCode(pv.professionals.dept(j)),
+          CNV_CNV_COD: String(conventionOf(j, pv.professionals.specialty(j))),
+          IPP_SEX_COD: professionalSex(j, pv.professionals.specialty(j), pv.professionals.activity(j)),
+          EXC_EXC_NAT: exerciseMode(j, pv.professionals.specialty(j)),
         },
       );
     }

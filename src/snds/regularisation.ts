@@ -3,6 +3,7 @@
 // (negative quantities and amounts) and one billing it again, the lines analysts net out by summing.
 import type { Claim } from '../model/care.js';
 import { hashDraw, referentialParams } from '../model/coverage.js';
+import { STREAM } from '../model/streams.js';
 import { closingDay, processedOn } from '../model/flows.js';
 import type { Params } from '../model/population.js';
 import type { Line } from './claim-lines.js';
@@ -15,8 +16,6 @@ export interface Decompte {
   treated: number;
 }
 
-const PURPOSE_FLOW = 101;
-const PURPOSE_REGULARISATION = 102;
 const LAST_FLOW_DAYS = 540;
 
 /** The decomptes of a year's claims (at most `max`), regularisations after the claims they correct. */
@@ -26,14 +25,14 @@ export function decomptesOf(p: Params, i: number, y: number, claims: Claim[], ma
   const later: Decompte[] = [];
   const closing = closingDay(p.lastYear);
   claims.slice(0, max).forEach((claim, seq) => {
-    const u = hashDraw(p, PURPOSE_FLOW, i, y, seq);
-    const treated = processedOn(claim.end, u, hashDraw(p, PURPOSE_FLOW, i, y, seq, 1), p.lastYear);
+    const u = hashDraw(p, STREAM.flow, i, y, seq);
+    const treated = processedOn(claim.end, u, hashDraw(p, STREAM.flow, i, y, seq, 1), p.lastYear);
     out.push({ claim, sign: 1, treated });
-    if (hashDraw(p, PURPOSE_REGULARISATION, i, y, seq) >= r.share_of_decomptes) return;
+    if (hashDraw(p, STREAM.regularisation, i, y, seq) >= r.share_of_decomptes) return;
     const [lo, hi] = r.delay_days;
-    const cancelled = treated + lo + Math.floor(hashDraw(p, PURPOSE_REGULARISATION, i, y, seq, 1) * (hi - lo));
+    const cancelled = treated + lo + Math.floor(hashDraw(p, STREAM.regularisation, i, y, seq, 1) * (hi - lo));
     if (cancelled >= closing) return;
-    const rebilled = cancelled + 1 + Math.floor(hashDraw(p, PURPOSE_REGULARISATION, i, y, seq, 2) * 30);
+    const rebilled = cancelled + 1 + Math.floor(hashDraw(p, STREAM.regularisation, i, y, seq, 2) * 30);
     // The whole correction stays within the flows' 18 months.
     if (rebilled - claim.end > LAST_FLOW_DAYS) return;
     later.push({ claim, sign: -1, treated: cancelled });

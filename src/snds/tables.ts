@@ -1,7 +1,7 @@
 // Writes a person's rows into the batches of every table: IR_BEN_R, IR_IMB_R, DCIR, PMSI MCO, CépiDC.
 // Only the columns the model draws are listed here; the schema fills the others (schemas/*.json).
 import type { RowOf, Spec, TableBatch } from './columns.js';
-import { base32, certificateId, permute, pseudonym } from '../model/ids.js';
+import { certificateId, permute, pseudonym } from '../model/ids.js';
 import { calibration, snDept } from '../model/calibration.js';
 import { careOfYear, type Stay } from '../model/care.js';
 import { day, ddmmyyyy, firstOfNextMonth, pad2, parts, SENTINEL_DATE, yearOf } from '../model/dates.js';
@@ -12,8 +12,11 @@ import { cipOf } from './referentials.js';
 import { packPrice } from '../model/dispensing.js';
 import { claimLines } from './claim-lines.js';
 import { aldPeriodsOf, coverageOf, hashDraw, referentialParams } from '../model/coverage.js';
-import { relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
+import { STREAM } from '../model/streams.js';
+import { isDelivery, medicalUnits, relatedDiagnosis, returnCode, stayModes } from '../model/stay-modes.js';
+import { birthMeasures, deliveryWeeks } from '../model/pathway.js';
 import { decomptesOf, signedLines } from './regularisation.js';
+import { conventionOf, legalStatus } from '../model/sectors.js';
 
 const DCIR_KEYS = [
   ['DCT_ORD_NUM', 'int'],
@@ -104,6 +107,10 @@ export const GENERATED = {
     ['BEN_RES_COM', 'str'],
     ['PRS_DPN_QLP', 'int'],
     ['CPL_MAJ_TOP', 'int'],
+    ['PSE_CNV_COD', 'int'],
+    ['PSP_CNV_COD', 'int'],
+    ['PSE_STJ_COD', 'int'],
+    ['PRS_HOS_DTD', 'date'],
   ],
   ER_PHA_F: [
     ...DCIR_KEYS,
@@ -159,6 +166,9 @@ export const GENERATED = {
     ['NBR_ACT', 'int'],
     ['NBR_SEA', 'int'],
     ['DGN_REL', 'str'],
+    ['NBR_RUM', 'int'],
+    ['POI_NAI', 'int'],
+    ['AGE_GES', 'int'],
   ],
   T_MCOaaC: [
     ...STAY_KEYS,
@@ -224,9 +234,25 @@ function decompteKey(i: number, y: number, seq: number) {
   return { dct: v % 1e9, emtOrd: high % 10000, emtNum: Math.floor(high / 10000) };
 }
 
-/** RSA_NUM of stay `seq` of person i in year y: 10 base32 characters of a 50-bit bijection. */
-function rsaNum(i: number, y: number, seq: number): string {
-  return base32(permute((i * 32 + (y & 31)) * MAX_STAYS + seq, 25, 0x68e31da4), 10);
+/**
+ * RSA_NUM of stay `seq` of person i in year y: a 10-digit number (1,000,000,000 to 9,999,999,999, the
+ * integer the schema declares), unique over the dataset's years: (person, year, stay) counted, then
+ * mapped through a keyed bijection of [0, 9e9) (a Feistel permutation of 34 bits, cycle-walked).
+ */
+function rsaNum(p: Params, i: number, y: number, seq: number): string {
+  const years = p.lastYear - p.firstYear + 1;
+  let v = ((i * years + (y - p.firstYear)) * staysPerPersonYear(p) + seq) % RSA_RANGE;
+  do v = permute(v, 17, 0x68e31da4 ^ p.seed);
+  while (v >= RSA_RANGE);
+  return String(1e9 + v);
+}
+
+const RSA_RANGE = 9e9;
+
+/** Stays and séances kept for a person-year: MAX_STAYS, fewer when the RSA_NUM range must hold more people. */
+function staysPerPersonYear(p: Params): number {
+  const years = p.lastYear - p.firstYear + 1;
+  return Math.min(MAX_STAYS, Math.floor(RSA_RANGE / (p.beneficiaries * years)));
 }
 
 const euros = (x: number) => Math.round(x * 100) / 100;
@@ -262,6 +288,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
     lastProcessed = Math.max(lastProcessed, treated);
     const disseminated = firstOfNextMonth(treated);
     const lines = signedLines(claimLines(c, y, Math.max(0, ageAt(who, c.date))), sign);
+    const professional = c.kind !== 'clinic' && c.executant >= 0;
     lines.forEach((line, l) => {
       // The keys of one line of the decompte, shared by its detail rows.
       const keys: RowOf<typeof DCIR_KEYS> = {
@@ -317,6 +344,12 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
           BEN_RES_COM: cov.commune,
           PRS_DPN_QLP: line.overbilling !== 0 ? overbillingQualifier(p, c.executant) : 0,
           CPL_MAJ_TOP: line.complement ? 1 : 0,
+          // The executant's and prescriber's conventions (sectors.ts); a liberal professional's legal status.
+          PSE_CNV_COD: professional ? conventionOf(c.executant, c.specialty) : null,
+          PSP_CNV_COD: c.prescriber >= 0 ? conventionOf(c.prescriber, pv.professionals.specialty(c.prescriber)) : null,
+          PSE_STJ_COD: professional && c.outpatientEstablishment < 0 ? legalStatus(c.executant) : null,
+          // A private clinic's stay is billed with the date its hospitalisation began.
+          PRS_HOS_DTD: c.kind === 'clinic' ? c.date : SENTINEL_DATE,
         });
       }
       if (pha && c.kind === 'pharmacy') {
@@ -357,7 +390,7 @@ export function emitCareYear(p: Params, who: Person, y: number, out: Out): numbe
       }
     });
   });
-  emitStays(p, who, y, stays.slice(0, MAX_STAYS), psa, out);
+  emitStays(p, who, y, stays.slice(0, staysPerPersonYear(p)), psa, out);
   return lastProcessed;
 }
 
@@ -423,7 +456,7 @@ export function emitPersonTables(p: Params, who: Person, lastProcessed: number, 
 /** DPN_QLF of an overbilled line: by the professional, at the shares of calibration/referentials.json. */
 function overbillingQualifier(p: Params, executant: number): number {
   const codes = referentialParams().overbilling_qualifier.codes;
-  let u = hashDraw(p, 300, executant);
+  let u = hashDraw(p, STREAM.overbillingQualifier, executant);
   return (codes.find(([, share]) => (u -= share) < 0) ?? codes[0])[0];
 }
 
@@ -445,13 +478,19 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
   const A = out('T_MCOaaA', y);
   const aldCodes = aldPeriodsOf(p, who).map((a) => a.icd10);
   stays.forEach((s, seq) => {
-    const keys: RowOf<typeof STAY_KEYS> = { ETA_NUM: pv.finess(s.establishment), RSA_NUM: rsaNum(who.index, y, seq) };
+    const keys: RowOf<typeof STAY_KEYS> = {
+      ETA_NUM: pv.finess(s.establishment),
+      RSA_NUM: rsaNum(p, who.index, y, seq),
+    };
     const [sy, sm] = parts(s.exit);
     const nights = s.exit - s.entry;
     const age = ageAt(who, s.entry);
-    const h = (k: number) => hashDraw(p, 200 + k, who.index, y, seq);
+    const h = (k: number) => hashDraw(p, STREAM.stayModes, who.index, y, seq, k);
     const modes = stayModes(h(0), h(1), s.died, s.entry === who.birth);
     const ret = returnCode(h(2), h(3));
+    // A newborn's stays (CMD 15 in its first 28 days, the stay at birth and any readmission) carry its birth
+    // weight and gestational age; a delivery the weeks.
+    const newborn = s.ghm.startsWith('15') && s.entry - who.birth < 29 ? birthMeasures(p, who) : null;
     const bdi = who.dept.length === 3 ? '9' + 'ABCDEF'[Math.max(0, +who.dept - 971)] : who.dept;
     if (B) {
       B.put(keys, {
@@ -464,7 +503,7 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
           .replace('2B0', '202'),
         DGN_PAL: s.dp,
         GRG_GHM: s.ghm,
-        GHS_NUM: cal.ghs.get(s.ghm)!,
+        GHS_NUM: cal.ghs.get(s.ghm) ?? null,
         SEJ_NBJ: nights,
         SOR_ANN: String(sy),
         SOR_MOI: pad2(sm),
@@ -476,6 +515,9 @@ function emitStays(p: Params, who: Person, y: number, stays: Stay[], psa: string
         NBR_ACT: s.acts.length,
         NBR_SEA: s.seances,
         DGN_REL: relatedDiagnosis(s.dp, [...s.associated, ...aldCodes]),
+        NBR_RUM: medicalUnits(h(4), h(5), nights, s.seances > 0 || s.ghm.startsWith('28')),
+        POI_NAI: newborn ? newborn.weight : null,
+        AGE_GES: newborn ? newborn.weeks : s.ghm.startsWith('14') && isDelivery(s.dp) ? deliveryWeeks(p, who, y) : null,
       });
     }
     if (C) {
@@ -511,7 +553,10 @@ function emitDeath(p: Params, who: Person, ano: string, out: Out): void {
   const y = yearOf(who.death);
   const id = certificateId(who.index, p.seed);
   const [by, bm] = parts(who.birth);
-  const common = { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) };
+  // A certificate the CépiDc linkage did not match to a beneficiary keeps no beneficiary's identifier.
+  const common = death.linked
+    ? { DCD_IDT_ENC: id, BEN_IDT_ANO: ano, BEN_IDT_TOP: 1, BEN_NIR_ANO: ano, FLX_PER_ANN: String(y) }
+    : { DCD_IDT_ENC: id, BEN_IDT_ANO: null, BEN_IDT_TOP: 0, BEN_NIR_ANO: null, FLX_PER_ANN: String(y) };
   const cci = out('KI_CCI_R', y);
   if (cci) {
     cci.put(common, {

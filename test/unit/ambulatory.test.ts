@@ -35,9 +35,11 @@ describe('calibration/ambulatory.json', () => {
 describe('ambulatory rules', () => {
   it('takes the tariff in force on the day of care', () => {
     const g = data.consultations.tariffs.G as [string, number][];
-    expect(tariffAt(g, day(2023, 12, 21))).toBe(25);
-    expect(tariffAt(g, day(2023, 12, 22))).toBe(26.5);
-    expect(tariffAt(g, day(2025, 1, 1))).toBe(30);
+    // tariffs_2023_2025.csv: EUR 26.50 from 1 November 2023 (règlement arbitral), EUR 30 from 22 December 2024.
+    expect(tariffAt(g, day(2023, 10, 31))).toBe(25);
+    expect(tariffAt(g, day(2023, 11, 1))).toBe(26.5);
+    expect(tariffAt(g, day(2024, 12, 21))).toBe(26.5);
+    expect(tariffAt(g, day(2024, 12, 22))).toBe(30);
   });
 
   it('spreads GPs over specialties 1, 22 and 23 at their shares', () => {

@@ -57,15 +57,44 @@ describe('grouping.json', () => {
     for (const dp of drawnDiagnoses()) expect(cmdOf(dp)).toBeDefined();
   });
 
-  it('makes a surgical GHM only with its act, in the DP CMD, at a level from length and age', () => {
+  it('makes a surgical GHM only with its act, in the DP CMD, at a V11 level from length and age', () => {
     const stay = { dp: 'M169', acts: [] as string[], nights: 3, age: 60, died: false };
-    expect(ghmOf(roots, stay)).toBe('08M10V');
-    expect(ghmOf(roots, { ...stay, acts: ['NEKA020', 'ZZLP025'] })).toBe('08C23V');
-    expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], age: 75 })).toBe('08C23W');
+    expect(ghmOf(roots, stay)).toBe('08M101');
+    expect(ghmOf(roots, { ...stay, nights: 7 })).toBe('08M102');
+    expect(ghmOf(roots, { ...stay, nights: 1 })).toBe('08M10T');
+    expect(ghmOf(roots, { ...stay, acts: ['NEKA020', 'ZZLP025'] })).toBe('08C481');
+    expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], nights: 15, age: 85 })).toBe('08C484');
+    // A level above 1 needs its minimum length whatever the age.
+    expect(ghmOf(roots, { ...stay, acts: ['NEKA020'], nights: 2, age: 95 })).toBe('08C481');
+    expect(ghmOf(roots, { ...stay, dp: 'H251', acts: ['BFGA427'], nights: 0, age: 75 })).toBe('02C05J');
     expect(ghmOf(roots, { ...stay, dp: 'Z511', nights: 0 })).toBe('28Z07Z');
-    expect(ghmOf(roots, { ...stay, dp: 'Z380', age: 0 })).toBe('15Z05A');
-    expect(ghmOf(roots, { ...stay, dp: 'O800', age: 30, acts: ['JQGD010'] })).toBe('14Z02A');
-    expect(ghmOf(roots, { ...stay, dp: 'O820', age: 30, acts: ['JQGA002', 'ZZLP025'] })).toBe('14C02A');
+    expect(ghmOf(roots, { ...stay, dp: 'Z380', age: 0 })).toBe('15M05A');
+    expect(ghmOf(roots, { ...stay, dp: 'Z380', age: 0, weight: 1900 })).toBe('15M09A');
+    expect(ghmOf(roots, { ...stay, dp: 'I214', nights: 1, died: true })).toBe('05M21E');
+    expect(ghmOf(roots, { ...stay, dp: 'O800', age: 30, acts: ['JQGD010'] })).toBe('14Z14A');
+    expect(ghmOf(roots, { ...stay, dp: 'O820', age: 30, acts: ['JQGA002', 'ZZLP025'] })).toBe('14C08A');
+  });
+
+  it('groups only into GHMs of the classification', () => {
+    const ghms = new Set(calibration().ghs.keys());
+    const rng = new Rng(3);
+    for (const dp of drawnDiagnoses()) {
+      for (const nights of [0, 1, 2, 3, 4, 6, 9, 15, 40]) {
+        const age = rng.int(90) + (dp[0] === 'P' || dp.startsWith('Z38') ? -90 : 0);
+        const ghm = ghmOf(roots, {
+          dp,
+          acts: stayActs(rng, dp, 2, Math.max(0, age)),
+          nights,
+          age: Math.max(0, age),
+          died: false,
+        });
+        expect([dp, ghm, ghms.has(ghm) || ['09Z02A', '14Z08Z', '15Z10E', '23Z03Z'].includes(ghm)]).toEqual([
+          dp,
+          ghm,
+          true,
+        ]);
+      }
+    }
   });
 
   it('draws acts that fit the DP and the patient', () => {

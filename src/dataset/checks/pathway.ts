@@ -54,13 +54,13 @@ export const pathwayChecks: CheckGroup = async (ctx) => {
       `SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ${stays} s ` +
         'JOIN IR_BEN_R b ON b.BEN_NIR_PSA = s.psa ' +
         `WHERE b.BEN_NIR_ANO = k.BEN_NIR_ANO AND s.SOR_MOD = '9' AND s.exit = k.BEN_DCD_DTE)) ` +
-        'FROM KI_CCI_R k WHERE k.DCD_LIE_COD IN (2, 3)',
+        'FROM KI_CCI_R k WHERE k.DCD_LIE_COD IN (2, 3) AND k.BEN_NIR_ANO IS NOT NULL',
     );
     const share = (100 * Number(withStay)) / Math.max(1, Number(inHospital));
     // 86% of hospital deaths are in MCO (hospital_deaths.csv); the others are in SSR and HAD, not generated.
     checks.push({
       group: G,
-      name: 'deaths in a health establishment (DCD_LIE_COD 2, 3) with an MCO stay ending in death that day',
+      name: 'linked deaths in a health establishment (DCD_LIE_COD 2, 3) with an MCO stay ending in death that day',
       ok: Number(inHospital) === 0 || share >= 80,
       value: `${share.toFixed(1)}% of ${inHospital}`,
       expected: '≥ 80% (86% of hospital deaths are in MCO)',
@@ -68,16 +68,19 @@ export const pathwayChecks: CheckGroup = async (ctx) => {
   }
   const [[newborns, missing]] = await rows(
     `SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM ${stays} s WHERE s.psa = b.BEN_NIR_PSA ` +
-      `AND s.DGN_PAL LIKE 'Z38%' AND s.entry = b.BEN_DTE_INS)) FROM IR_BEN_R b WHERE b.BEN_DTE_INS <> ${NO_DATE}`,
+      `AND substr(s.GRG_GHM, 1, 2) = '15' AND s.entry = b.BEN_DTE_INS)) FROM IR_BEN_R b ` +
+      `WHERE b.BEN_DTE_INS <> ${NO_DATE}`,
   );
   // A stay whose NIR failed the PMSI checks (NIR_RET) cannot be chained to its newborn.
   const unchained = await one(
     `SELECT count(*) FROM T_MCOaaB b JOIN T_MCOaaC c USING (ETA_NUM, RSA_NUM) ` +
-      `WHERE c.NIR_RET AND b.DGN_PAL LIKE 'Z38%'`,
+      `WHERE c.NIR_RET AND substr(b.GRG_GHM, 1, 2) = '15'`,
   );
   checks.push({
     group: G,
-    name: 'each newborn has its stay at birth (DP Z38), but for the stays with a NIR return code',
+    name:
+      'each newborn has its stay at birth (CMD 15: Z38, P07 if preterm or light), ' +
+      'but for the stays with a NIR return code',
     ok: Number(missing) <= unchained,
     value: `${missing} of ${newborns} without`,
     expected: `≤ ${unchained}`,

@@ -4,6 +4,8 @@
 // from calibration/referentials.json (each with its source in calibration/reference/SOURCES.md).
 import { referentialParams } from '../../model/coverage.js';
 import { deptShares } from '../../model/geography.js';
+import { calibration } from '../../model/calibration.js';
+import { metProviders } from '../../model/providers.js';
 import { GP_SPECIALTIES } from '../../model/ambulatory.js';
 import { shareCheck, type Check, type CheckContext, type CheckGroup } from './context.js';
 
@@ -25,20 +27,23 @@ export const referentialChecks: CheckGroup = async (ctx) => {
   const years = ctx.lastYear - ctx.firstYear + 1;
 
   if (has('DA_PRA_R')) {
-    // At the published density, never fewer than one per département.
-    const floor = [...deptShares().values()].reduce(
-      (s, sh) => s + Math.max(2, Math.round((people * sh * r.density_per_100k.gp.value) / 1e5)),
+    // The GPs a sample of this size meets: of each département's GPs at the published density, those
+    // its sampled patients see (providers.ts); all of them at full scale.
+    const population = calibration().population;
+    const expected = [...deptShares().values()].reduce(
+      (s, sh) =>
+        s + metProviders((population * sh * r.density_per_100k.gp.value) / 1e5, people * sh, r.sample_contacts.gp),
       0,
     );
     const gps = await ctx.one(`SELECT count(*) FROM DA_PRA_R WHERE PFS_PRA_SPE IN ${GP_CODES}`);
     out.push({
       group: G,
       name:
-        `GPs: ${r.density_per_100k.gp.value} per 100,000 (drees_demo_2023_relay), ` +
-        'at least two per département (±10%)',
-      ok: Math.abs(gps / floor - 1) <= 0.1,
-      value: `${gps} GPs (${((1e5 * gps) / people).toFixed(0)} per 100,000)`,
-      expected: `${floor}`,
+        `GPs a sample meets: ${r.density_per_100k.gp.value} per 100,000 inhabitants (drees_demo_2023_relay), ` +
+        `each patient meeting ${r.sample_contacts.gp} (assumed) (±10%)`,
+      ok: Math.abs(gps / expected - 1) <= 0.1,
+      value: `${gps} GPs (${(gps / Math.max(1, people)).toFixed(2)} per beneficiary)`,
+      expected: `${Math.round(expected)}`,
     });
     // The practice's postal code against the residence: 75000 ~ 075, 97100 ~ 971, 20000 ~ 02A and 02B.
     const without = await ctx.one(
