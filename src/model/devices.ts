@@ -106,8 +106,9 @@ export function deviceCare(x: DeviceContext): void {
   };
   const prescriberOf = (spe: number) => x.pv.specialistOf(spe, who.index);
 
-  optics(x, rng, band, fraction, uniformDay, claim, prescriberOf);
-  hearingAids(x, rng, band, fraction, uniformDay, claim, prescriberOf);
+  const draw: Draw = { x, rng, band, fraction, uniformDay, claim, prescriberOf };
+  optics(draw);
+  hearingAids(draw);
 
   // Rentals billed every `every` days on a weekday of the person's own, the same from one year to the next.
   const rentals = (key: number, every: number, bill: (date: number) => void) => {
@@ -171,18 +172,20 @@ export function deviceCare(x: DeviceContext): void {
   }
 }
 
-type ClaimMaker = (date: number, supplier: Supplier, lines: ActLine[], prescriber?: number) => DeviceClaim;
+/** What a device's draw reads: the person-year, its random stream, and how a claim is made. */
+interface Draw {
+  x: DeviceContext;
+  rng: Rng;
+  band: number;
+  /** The part of the year lived. */
+  fraction: number;
+  uniformDay: () => number;
+  claim: (date: number, supplier: Supplier, lines: ActLine[], prescriber?: number) => DeviceClaim;
+  prescriberOf: (spe: number) => number;
+}
 
 /** Glasses (a frame and two lenses, class A or B) and contact lenses, on an ophthalmologist's prescription. */
-function optics(
-  x: DeviceContext,
-  rng: Rng,
-  band: number,
-  fraction: number,
-  uniformDay: () => number,
-  claim: ClaimMaker,
-  prescriberOf: (spe: number) => number,
-): void {
+function optics({ x, rng, band, fraction, uniformDay, claim, prescriberOf }: Draw): void {
   const op = data.optics;
   if (rng.chance(op.glasses_share[band] * fraction)) {
     const d = uniformDay();
@@ -204,20 +207,11 @@ function optics(
 }
 
 /** Hearing aids of class I (100% Santé) or II, for one ear or both, on an ENT's prescription. */
-function hearingAids(
-  x: DeviceContext,
-  rng: Rng,
-  band: number,
-  fraction: number,
-  uniformDay: () => number,
-  claim: ClaimMaker,
-  prescriberOf: (spe: number) => number,
-): void {
+function hearingAids({ rng, band, fraction, uniformDay, claim, prescriberOf }: Draw): void {
   const ha = data.hearing_aids;
   if (!rng.chance(ha.fitted_share[band] * fraction)) return;
   const item = rng.chance(ha.class_1_share) ? ha.class_1 : ha.class_2;
   const ears = rng.chance(ha.both_ears_share) ? 2 : 1;
-  void x;
   claim(uniformDay(), 'audioprosthetist', [line(item, ears, false)], prescriberOf(ha.prescriber_specialty));
 }
 
