@@ -471,6 +471,15 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
   }
 
   const periods = aldPeriodsOf(p, who);
+  // What the ambulatory programmes and the devices share: conditions begun before mid-year count as held,
+  // the ALD periods open on a day, and the 'act' claims they make.
+  const heldMidYear = held.filter((c) => diagnosed(c) < (from + to) / 2);
+  const aldOn = (date: number) => periods.some((x) => x.start <= date && date <= x.end);
+  const make = (date: number, executant: number, specialty: number) => {
+    const c = base('act', date, executant, specialty);
+    claims.push(c);
+    return c;
+  };
   ambulatoryCare({
     p,
     who,
@@ -478,19 +487,14 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     from,
     to,
     age,
-    // The ambulatory programmes see a condition begun before mid-year as held.
-    held: held.filter((c) => diagnosed(c) < (from + to) / 2),
+    held: heldMidYear,
     anyAld: who.ald.size > 0,
-    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
+    aldOn,
     claims,
     stays,
     pv,
     days,
-    make: (date, executant, specialty) => {
-      const c = base('act', date, executant, specialty);
-      claims.push(c);
-      return c;
-    },
+    make,
   });
   // Medical devices, once the year's other care is drawn: insulin deliveries and nursing days guide them.
   deviceCare({
@@ -500,15 +504,11 @@ export function careOfYear(p: Params, who: Person, y: number): { claims: Claim[]
     from,
     to,
     age,
-    held: held.filter((c) => diagnosed(c) < (from + to) / 2).map((c) => c.name),
-    aldOn: (date) => periods.some((x) => x.start <= date && date <= x.end),
+    held: heldMidYear.map((c) => c.name),
+    aldOn,
     claims,
     pv,
-    make: (date, executant, specialty) => {
-      const c = base('act', date, executant, specialty);
-      claims.push(c);
-      return c;
-    },
+    make,
   });
   // A stay of the death's care drawn with a later year (its exit falls after this year) keeps the
   // person in hospital from its entry on: this year's office care must fall there too.
