@@ -98,12 +98,13 @@ describe.skipIf(skip)('demo and reports', () => {
     expect(row('Replication lag p99 while double hosting (s)')).toEqual(['PASS', 'PASS']);
   });
 
-  it('the dataset realism report: eight charts drawn against their references, every check passed', async () => {
+  it('the dataset realism report: nine charts drawn against their references, every check passed', async () => {
     const { errors, figures, extra } = await open(join(out, 'report', 'dataset.html'), 'dataset.png', (page) =>
       page.$$eval('#checks tr', (rows) => rows.slice(1).map((tr) => tr.lastElementChild?.textContent ?? '')),
     );
     expect(errors).toEqual([]);
-    expect(figures).toHaveLength(8);
+    expect(figures).toHaveLength(9);
+    expect(figures.some((f) => f.title.startsWith('Each published marginal in its allowed range'))).toBe(true);
     for (const f of figures) expect(f.marks, `${f.title} has no marks`).toBeGreaterThan(0);
     expect((extra as string[]).length).toBeGreaterThan(50);
     expect((extra as string[]).filter((v) => v !== 'ok')).toEqual([]);
