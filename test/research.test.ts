@@ -3,6 +3,8 @@
 // answer grows by the sequential GET rounds (a new connection's handshake one of them) times the latency
 // (±15%); bad input one line, exit 2, nothing sent.
 import { spawnSync } from 'node:child_process';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +49,41 @@ function byQuery(events: ResearchEvent[]): Map<string, ResearchEvent[]> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+
+const stayKey = (r: Record<string, unknown>) => `${String(r.ETA_NUM)}/${String(r.RSA_NUM)}`;
+
+async function rowsOf(file: string | Buffer, columns: string[]): Promise<Record<string, unknown>[]> {
+  const b = typeof file === 'string' ? readFileSync(file) : file;
+  const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+  return (await parquetReadObjects({ file: buffer, columns, compressors })) as Record<string, unknown>[];
+}
+
+/**
+ * The stays file with one byte of its length-of-stay column changed, as a faulty disk or cache might serve
+ * it: the first byte from the chunk's middle on that still decodes and changes the length of a stay that has
+ * associated diagnoses (the query joins them, so a stay without any leaves its answer as it was).
+ */
+async function changedLengthOfStay(file: string): Promise<Buffer> {
+  const bytes = readFileSync(file);
+  const chunk = localMetadata(file).row_groups[0].columns.find((c) => c.meta_data?.path_in_schema[0] === 'SEJ_NBJ')!;
+  const start = Number(chunk.meta_data!.data_page_offset);
+  const size = Number(chunk.meta_data!.total_compressed_size);
+  const columns = ['ETA_NUM', 'RSA_NUM', 'SEJ_NBJ'];
+  const original = await rowsOf(bytes, columns);
+  const diagnoses = join(data, 'T_MCOaaD', 'year=2024');
+  const joined = new Set<string>();
+  for (const f of readdirSync(diagnoses))
+    for (const r of await rowsOf(join(diagnoses, f), columns.slice(0, 2))) joined.add(stayKey(r));
+  for (let i = 0; i < size; i++) {
+    const changed = Buffer.from(bytes);
+    changed[start + ((Math.floor(size / 2) + i) % size)] ^= 0x5a;
+    const rows = await rowsOf(changed, columns).catch(() => null);
+    if (rows?.length !== original.length) continue;
+    const differs = rows.some((r, j) => r.SEJ_NBJ !== original[j].SEJ_NBJ && joined.has(stayKey(original[j])));
+    if (differs && rows.every((r, j) => stayKey(r) === stayKey(original[j]))) return changed;
+  }
+  throw new Error(`no byte of ${file}'s SEJ_NBJ chunk changes a stay with diagnoses`);
+}
 
 describe.skipIf(skip)('researchers on the lab', () => {
   beforeAll(() => {
@@ -109,12 +146,7 @@ describe.skipIf(skip)('researchers on the lab', () => {
     const path = readdirSync(join(data, 'T_MCOaaB', 'year=2024'))[0];
     const file = join(data, 'T_MCOaaB', 'year=2024', path);
     const bytes = readFileSync(file);
-    // One byte in the middle of the length-of-stay column's chunk, as a faulty disk or cache might serve it.
-    const chunk = localMetadata(file).row_groups[0].columns.find((c) => c.meta_data?.path_in_schema[0] === 'SEJ_NBJ')!;
-    const at =
-      Number(chunk.meta_data!.data_page_offset) + Math.floor(Number(chunk.meta_data!.total_compressed_size) / 2);
-    const changed = Buffer.from(bytes);
-    changed[at] ^= 0x5a;
+    const changed = await changedLengthOfStay(file);
     const key = `${seeded.prefix}/T_MCOaaB/year=2024/${path}`;
     expect((await s3Request(access(p), 'PUT', key, { body: changed })).status).toBe(200);
     try {
