@@ -96,7 +96,7 @@ describe('campaign plan', () => {
     const file = join(dir, 'c.yaml');
     const plan = (workloads: string) => {
       const head =
-        'source: local-source\ncandidates: [{ host: local-target, front: local-front }]\n' +
+        'source: outscale\ncandidates: [{ host: scaleway, front: ovhcloud }]\n' +
         'dataset: { generate: { beneficiaries: 1000, years: 2024, seed: 1 } }\n';
       writeFileSync(file, `${head}workloads:\n${workloads}`);
       return loadCampaign(file);
