@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './support/scratch.js';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -208,6 +208,19 @@ describe('generate', () => {
     expect(listing(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // The resume completed the run: the files the killed run had finished were kept, not rewritten.
     expect(Object.fromEntries(killed.map((f) => [f, stamp(f)])), `k=${k}`).toEqual(before);
+  });
+
+  it("a shard starting beside another leaves the other's files being written alone", () => {
+    const dir = join(work, 'side-by-side');
+    const other = join(dir, 'ER_PRS_F', 'year=2024', 'part-1-00000.parquet.tmp');
+    const own = join(dir, 'ER_PRS_F', 'year=2024', 'part-0-00007.parquet.tmp');
+    mkdirSync(dirname(other), { recursive: true });
+    const sibling = join(dir, '_manifest-1-of-2.json.tmp');
+    for (const f of [other, own, sibling]) writeFileSync(f, 'being written');
+    writeFileSync(join(dir, '_run-1-of-2.json'), '{}');
+    const r = run(['generate', '--beneficiaries', '300', '--years', '2024', '--shard', '0/2', '--out', dir]);
+    expect(r.status, r.stderr).toBe(0);
+    expect([other, own, sibling].map(existsSync)).toEqual([true, false, true]);
   });
 
   it('the seed-stability contract: a small reference dataset keeps its pinned digest', () => {

@@ -1,7 +1,7 @@
 // `sndsbench generate`: walks the shard's blocks of beneficiaries once per year, stages each table's
 // rows in memory and rolls them into Parquet files at block boundaries, so that a run can resume.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { GENERATED, PERSON_TABLES, emitCareYear, emitPersonTables, type FactTable, type Out } from '../snds/tables.js';
 import { SENTINEL_DATE } from '../model/dates.js';
 import { REFERENTIAL_COLUMNS, emitReferentials, type ReferentialTable } from '../snds/referentials.js';
@@ -140,8 +140,13 @@ export async function generate(o: GenerateOptions): Promise<Manifest> {
     blocks,
   });
 
-  // Leftovers of an interrupted run never carry a final name; drop them.
-  for (const f of listFiles(o.out)) if (f.endsWith('.tmp')) rmSync(join(o.out, f));
+  // Leftovers of this shard's interrupted run never carry a final name; drop them. Other shards' temporary
+  // files are left alone: shards of one dataset may be generated side by side into the same folder.
+  const ownLeftover = (f: string) =>
+    f.endsWith('.tmp') &&
+    (basename(f).startsWith(shardPrefix) ||
+      [runName(o.shard), manifestName(o.shard)].includes(f.replace(/\.tmp$/, '')));
+  for (const f of listFiles(o.out)) if (ownLeftover(f)) rmSync(join(o.out, f));
 
   const writers = new Map<string, Writer>();
   const writerFor = async (
