@@ -1,17 +1,23 @@
 // k6/http on node:http and node:https: one keep-alive pool per VU (never shared between VUs), TLS that
 // trusts SSL_CERT_FILE / SSL_CERT_DIR as Go does, k6's timings from the socket's events, its tags,
-// http_req_failed through the response callback, and the error codes of network failures.
+// http_req_failed through the response callback, the error codes of network failures, and redirects
+// followed hop by hop as Go's client (k6's) follows them.
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { parseDuration } from './duration.js';
+import { redirectLimit } from './options.js';
 import type { Tags } from './metrics.js';
 import { epochOf, type Shared } from './vu-context.js';
 
 export interface ResponseCallback {
   readonly __expected: (status: number) => boolean;
 }
+
+/** The answers a client follows to their Location, and how many hops by default (k6's maxRedirects). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const DEFAULT_REDIRECTS = 10;
 
 const DEFAULT_CALLBACK: ResponseCallback = { __expected: (s) => s >= 200 && s < 400 };
 
@@ -242,7 +248,39 @@ export class HttpClient {
     const vu = this.vu;
     if (vu.initPhase) return Promise.reject(new Error('making HTTP requests in the init context is not supported'));
     // Bad arguments reject before anything is registered with the VU's loop.
-    return new Promise<Response>((resolve, reject) => this.send(method, target, body, params ?? {}, resolve, reject));
+    return new Promise<Response>((resolve, reject) => {
+      const p = params ?? {};
+      const explicit = p.redirects ?? vu.shared.options?.maxRedirects;
+      const set = explicit !== undefined && explicit !== null;
+      const redirects = { left: set ? redirectLimit(explicit, 'redirects') : DEFAULT_REDIRECTS, set };
+      this.send(method, target, body, p, resolve, reject, redirects);
+    });
+  }
+
+  /**
+   * The request a redirect answer leads to, as Go's client makes it (k6's): 303, and 301 or 302 after
+   * anything but GET or HEAD, become a GET without a body; 307 and 308 repeat the method and the body.
+   * Credentials do not follow to another host. Null when the answer is not a redirect to follow.
+   */
+  private static nextHop(
+    res: Response,
+    method: string,
+    body: unknown,
+    params: Params,
+  ): { method: string; url: URL; body: unknown; params: Params } | null {
+    const location = res.headers.Location;
+    if (!REDIRECTS.has(res.status) || !location) return null;
+    const from = new URL(res.url);
+    const url = new URL(location, from);
+    const keep = res.status === 307 || res.status === 308 || method === 'GET' || method === 'HEAD';
+    const headers = { ...params.headers };
+    for (const k of Object.keys(headers)) {
+      const lower = k.toLowerCase();
+      if (!keep && (lower === 'content-type' || lower === 'content-length')) delete headers[k];
+      if (url.host !== from.host && (lower === 'authorization' || lower === 'cookie' || lower === 'www-authenticate'))
+        delete headers[k];
+    }
+    return { method: keep ? method : 'GET', url, body: keep ? body : null, params: { ...params, headers } };
   }
 
   private send(
@@ -252,6 +290,8 @@ export class HttpClient {
     params: Params,
     resolve: (r: Response) => void,
     reject: (e: unknown) => void,
+    /** Redirects still to follow, and whether the script set their number (else a warning when they run out). */
+    redirects: { left: number; set: boolean },
   ) {
     const vu = this.vu;
     const options = vu.shared.options;
@@ -348,6 +388,20 @@ export class HttpClient {
       if (error) {
         vu.shared.log('warning', 'Request Failed', { error: error[1] });
         if (options?.throw) return reject(new Error(error[1]));
+      }
+      // Each hop of a redirect is a request of its own, with its own samples; the last one answers.
+      const next = error ? null : HttpClient.nextHop(res, method, body, params);
+      if (next) {
+        const { left, set } = redirects;
+        if (left > 0)
+          return this.send(next.method, next.url.href, next.body, next.params, resolve, reject, {
+            left: left - 1,
+            set,
+          });
+        if (!set)
+          vu.shared.log('warning', `Stopped after ${DEFAULT_REDIRECTS} redirects and returned the redirection`, {
+            url: res.url,
+          });
       }
       resolve(res);
     };

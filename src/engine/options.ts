@@ -52,6 +52,8 @@ export interface Options {
   setupTimeoutMs: number;
   teardownTimeoutMs: number;
   userAgent: string | null;
+  /** Redirects followed per request (k6's maxRedirects), null where the script sets none (10). */
+  maxRedirects: number | null;
 }
 
 export interface Overrides {
@@ -246,5 +248,13 @@ export function consolidate(script: unknown, cli: Overrides): Options {
     setupTimeoutMs: toMs('setupTimeout', 60_000),
     teardownTimeoutMs: toMs('teardownTimeout', 60_000),
     userAgent: typeof raw.userAgent === 'string' ? raw.userAgent : null,
+    maxRedirects: raw.maxRedirects === undefined || raw.maxRedirects === null ? null : redirectLimit(raw.maxRedirects),
   };
+}
+
+/** A number of redirects: a whole number, 0 or more. */
+export function redirectLimit(v: unknown, what = 'maxRedirects'): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new ConfigError(`${what} must be a whole number of redirects, 0 or more`);
+  return v;
 }

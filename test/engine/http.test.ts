@@ -119,6 +119,59 @@ describe('requests', () => {
     expect(d.logged[0]).toMatchObject({ t: null, b: 7, n: null });
   });
 
+  it('redirects are followed as k6 follows them: a request a hop, 303 turns to GET, 307 keeps the body', async () => {
+    const r = await runScript(
+      once(
+        `
+  const to = (path, status, location) => path + '?status=' + status + '&location=' + encodeURIComponent(location);
+  const say = (x) => ({ s: x.status, url: x.url.slice(__ENV.URL.length), m: x.headers['X-Method'], got: x.headers['X-Got'] });
+  const out = [];
+  out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/a', 302, '/b'))));
+  out.push(say(await http.asyncRequest('POST', __ENV.URL + to('/c', 303, '/d'), 'twelve bytes')));
+  out.push(say(await http.asyncRequest('PUT', __ENV.URL + to('/e', 307, __ENV.URL + '/f'), 'twelve bytes')));
+  out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/g', 301, '/h'), null, { redirects: 0 })));
+  // A chain of three redirects where the script allows two: the third redirect is the answer.
+  out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/i', 302, to('/j', 302, to('/k', 302, '/l'))))));
+  console.log(JSON.stringify({ out }));`,
+        '{ iterations: 1, maxRedirects: 2 }',
+      ),
+      [],
+      { URL: plain.url },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect((r.logged[0] as { out: unknown }).out).toEqual([
+      { s: 200, url: '/b', m: 'GET', got: '0' },
+      { s: 200, url: '/d', m: 'GET', got: '0' },
+      { s: 200, url: '/f', m: 'PUT', got: '12' },
+      { s: 301, url: expect.stringMatching(/^\/g\?/), m: 'GET', got: '0' },
+      { s: 302, url: expect.stringMatching(/^\/k\?/), m: 'GET', got: '0' },
+    ]);
+    // One sample a hop, each with its own status and URL.
+    const hops = r.points('http_reqs').map((p) => `${p.data.tags.method} ${p.data.tags.status}`);
+    expect(hops).toEqual(
+      ['GET 302', 'GET 200', 'POST 303', 'GET 200', 'PUT 307', 'PUT 200', 'GET 301'].concat([
+        'GET 302',
+        'GET 302',
+        'GET 302',
+      ]),
+    );
+  });
+
+  it("past k6's default of 10 redirects, the redirection is the answer, with a warning", async () => {
+    const r = await runScript(
+      once(`
+  let url = '/end';
+  for (let i = 0; i < 12; i++) url = '/r' + i + '?status=302&location=' + encodeURIComponent(url);
+  const x = await http.asyncRequest('GET', __ENV.URL + url);
+  console.log(JSON.stringify({ s: x.status }));`),
+      [],
+      { URL: plain.url },
+    );
+    expect(r.logged[0]).toEqual({ s: 302 });
+    expect(count(r, 'http_reqs')).toBe(11);
+    expect(r.stderr).toMatch(/Stopped after 10 redirects/);
+  });
+
   it('a refused connection is status 0 with error_code 1212, not an exception', async () => {
     const r = await runScript(
       once(`const x = await http.asyncRequest('GET', 'http://127.0.0.1:9/');

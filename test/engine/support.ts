@@ -13,7 +13,8 @@ import { scratch } from '../support/scratch.js';
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'src', 'engine', 'cli.js');
 
-/** Answers after ?delay=ms with ?size=n bytes (or the URL) and ?status=code; counts what it received. */
+/** Answers after ?delay=ms with ?size=n bytes (or the URL) and ?status=code, sent to ?location=URL; says
+ * the method it got and the bytes of its body (x-method, x-got); counts what it received. */
 function handler(received: { bytes: number; requests: number }) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://x');
@@ -28,6 +29,9 @@ function handler(received: { bytes: number; requests: number }) {
       const answer = () => {
         res.statusCode = status;
         res.setHeader('x-got', String(bytes));
+        res.setHeader('x-method', req.method ?? '');
+        const location = u.searchParams.get('location');
+        if (location) res.setHeader('location', location);
         res.end(size === null ? `ok ${u.pathname}` : Buffer.alloc(Number(size), 97));
       };
       // A timer counts from the event loop's cached clock, which a busy loop leaves behind the real one, so
