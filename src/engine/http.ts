@@ -6,6 +6,7 @@ import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { asK6Cookie, cookieHeader, CookieJar, parseSetCookie, type K6Cookie, type RequestCookies } from './cookies.js';
 import { parseDuration } from './duration.js';
 import { redirectLimit } from './options.js';
 import type { Tags } from './metrics.js';
@@ -57,6 +58,8 @@ export interface Params {
   responseType?: 'text' | 'binary' | 'none';
   responseCallback?: ResponseCallback | null;
   redirects?: number;
+  cookies?: RequestCookies;
+  jar?: CookieJar;
 }
 
 export interface Timings {
@@ -76,7 +79,7 @@ export class Response {
   url = '';
   headers: Record<string, string> = {};
   body: string | ArrayBuffer | null = null;
-  cookies: Record<string, unknown[]> = {};
+  cookies: Record<string, K6Cookie[]> = {};
   error = '';
   error_code = 0;
   remote_ip = '';
@@ -208,6 +211,8 @@ export class HttpClient {
   private sent = 0;
   private received = 0;
   responseCallback: ResponseCallback | null = DEFAULT_CALLBACK;
+  /** The VU's cookies (http.cookieJar()). */
+  readonly jar = new CookieJar();
 
   constructor(private readonly vu: HttpOwner) {}
 
@@ -317,6 +322,13 @@ export class HttpClient {
         if (k.length === 10 && k.toLowerCase() === 'user-agent') ua = true;
       }
     if (!ua) headers['User-Agent'] = options?.userAgent ?? 'sndsbench-engine/1';
+    const jar = params.jar ?? this.jar;
+    const cookies = cookieHeader(jar, u, params.cookies, Date.now());
+    if (cookies) {
+      const named = Object.keys(headers).find((k) => k.toLowerCase() === 'cookie');
+      if (named) headers[named] = `${headers[named]}; ${cookies}`;
+      else headers.Cookie = cookies;
+    }
     if (buf) headers['Content-Length'] = buf.length;
 
     const gen = vu.begin();
@@ -431,6 +443,16 @@ export class HttpClient {
         const k = canonicalOf(raw[i]);
         res.headers[k] = res.headers[k] === undefined ? raw[i + 1] : `${res.headers[k]}, ${raw[i + 1]}`;
       }
+      // What the answer sets goes to the jar, and into res.cookies as k6 shows it.
+      const set = m.headers['set-cookie'];
+      if (set)
+        for (const line of set) {
+          const at = Date.now();
+          const c = parseSetCookie(line, u, at);
+          if (!c) continue;
+          jar.keep(c, at);
+          (res.cookies[c.name] ??= []).push(asK6Cookie(c, at));
+        }
       const s = m.socket as (Socket & { getProtocol?: () => string | null }) | null;
       if (s) {
         res.remote_ip = s.remoteAddress ?? '';

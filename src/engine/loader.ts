@@ -24,7 +24,7 @@ export const MODULES: Record<string, ModuleSpec> = {
   k6: { id: 'k6', exports: ['check', 'group', 'fail', 'randomSeed'], sync: ['sleep'] },
   'k6/http': {
     id: 'http',
-    exports: ['asyncRequest', 'setResponseCallback', 'expectedStatuses', 'url', 'file'],
+    exports: ['asyncRequest', 'setResponseCallback', 'expectedStatuses', 'url', 'file', 'cookieJar', 'CookieJar'],
     sync: ['request', 'get', 'post', 'put', 'del', 'patch', 'head', 'options', 'batch'],
   },
   'k6/crypto': {

@@ -54,6 +54,8 @@ export interface Options {
   userAgent: string | null;
   /** Redirects followed per request (k6's maxRedirects), null where the script sets none (10). */
   maxRedirects: number | null;
+  /** Keep each VU's cookies from one iteration to the next (k6 empties the jar before each). */
+  noCookiesReset: boolean;
 }
 
 export interface Overrides {
@@ -248,6 +250,7 @@ export function consolidate(script: unknown, cli: Overrides): Options {
     setupTimeoutMs: toMs('setupTimeout', 60_000),
     teardownTimeoutMs: toMs('teardownTimeout', 60_000),
     userAgent: typeof raw.userAgent === 'string' ? raw.userAgent : null,
+    noCookiesReset: Boolean(raw.noCookiesReset),
     maxRedirects: raw.maxRedirects === undefined || raw.maxRedirects === null ? null : redirectLimit(raw.maxRedirects),
   };
 }

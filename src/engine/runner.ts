@@ -196,6 +196,7 @@ export class ThreadRunner {
     counters.vusActive++;
     vu.setIter(vu.iter);
     vu.groupPath = '';
+    if (!this.shared.options?.noCookiesReset) vu.http.jar.clearAll();
     const start = now();
     const ok = await vu.run(fn as (d: unknown) => unknown, vu.setupData(this.setupJson), 'iteration');
     const end = now();

@@ -124,7 +124,8 @@ describe('requests', () => {
       once(
         `
   const to = (path, status, location) => path + '?status=' + status + '&location=' + encodeURIComponent(location);
-  const say = (x) => ({ s: x.status, url: x.url.slice(__ENV.URL.length), m: x.headers['X-Method'], got: x.headers['X-Got'] });
+  const say = (x) =>
+    ({ s: x.status, url: x.url.slice(__ENV.URL.length), m: x.headers['X-Method'], got: x.headers['X-Got'] });
   const out = [];
   out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/a', 302, '/b'))));
   out.push(say(await http.asyncRequest('POST', __ENV.URL + to('/c', 303, '/d'), 'twelve bytes')));
@@ -170,6 +171,51 @@ describe('requests', () => {
     expect(r.logged[0]).toEqual({ s: 302 });
     expect(count(r, 'http_reqs')).toBe(11);
     expect(r.stderr).toMatch(/Stopped after 10 redirects/);
+  });
+
+  it("cookies: the VU's jar keeps what answers set and sends it back by path; reset each iteration", async () => {
+    const script = (options: string) =>
+      once(
+        `
+  const u = (path, ...cookies) =>
+    __ENV.URL + path + '?' + cookies.map((c) => 'cookie=' + encodeURIComponent(c)).join('&');
+  const sent = async (url, params) => (await http.asyncRequest('GET', url, null, params)).headers['X-Cookie'];
+  const out = { first: await sent(u('/start')) };
+  const login = await http.asyncRequest('GET', u('/login', 'sid=abc; Path=/', 'api=k; Path=/api', 'gone=1; Path=/'));
+  out.set = login.cookies.sid[0].value;
+  out.page = await sent(u('/page'));
+  out.api = await sent(u('/api/x'));
+  out.own = await sent(u('/page'), { cookies: { extra: 'x' } });
+  out.replaced = await sent(u('/page'), { cookies: { sid: { value: 'new', replace: true } } });
+  await sent(u('/logout', 'gone=; Max-Age=0; Path=/'));
+  out.after = await sent(u('/page'));
+  const hop = u('/r', 'hop=1; Path=/') + '&status=302&location=' + encodeURIComponent('/next');
+  out.redirected = await sent(hop);
+  out.jar = http.cookieJar().cookiesForURL(__ENV.URL + '/api/');
+  const other = new http.CookieJar();
+  other.set(__ENV.URL, 'mine', 'v');
+  out.otherJar = await sent(u('/page'), { jar: other });
+  console.log(JSON.stringify(out));`,
+        options,
+      );
+    const r = await runScript(script('{ vus: 1, iterations: 2 }'), [], { URL: plain.url });
+    expect(r.code, r.stderr).toBe(0);
+    const expected = {
+      first: '',
+      set: 'abc',
+      page: 'sid=abc; gone=1',
+      api: 'api=k; sid=abc; gone=1',
+      own: 'sid=abc; gone=1; extra=x',
+      replaced: 'gone=1; sid=new',
+      after: 'sid=abc',
+      redirected: 'sid=abc; hop=1',
+      jar: { api: ['k'], sid: ['abc'], hop: ['1'] },
+      otherJar: 'mine=v',
+    };
+    // The second iteration starts with an empty jar, as k6's does.
+    expect(r.logged).toEqual([expected, expected]);
+    const kept = await runScript(script('{ vus: 1, iterations: 2, noCookiesReset: true }'), [], { URL: plain.url });
+    expect(kept.logged[1]).toMatchObject({ first: 'sid=abc; hop=1' });
   });
 
   it('a refused connection is status 0 with error_code 1212, not an exception', async () => {

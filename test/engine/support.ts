@@ -13,8 +13,9 @@ import { scratch } from '../support/scratch.js';
 
 export const CLI = resolve(__dirname, '..', '..', 'dist', 'src', 'engine', 'cli.js');
 
-/** Answers after ?delay=ms with ?size=n bytes (or the URL) and ?status=code, sent to ?location=URL; says
- * the method it got and the bytes of its body (x-method, x-got); counts what it received. */
+/** Answers after ?delay=ms with ?size=n bytes (or the URL) and ?status=code, sent to ?location=URL, setting
+ * each ?cookie=Set-Cookie; says the method, the bytes of the body and the cookies it got (x-method, x-got,
+ * x-cookie); counts what it received. */
 function handler(received: { bytes: number; requests: number }) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://x');
@@ -32,6 +33,9 @@ function handler(received: { bytes: number; requests: number }) {
         res.setHeader('x-method', req.method ?? '');
         const location = u.searchParams.get('location');
         if (location) res.setHeader('location', location);
+        res.setHeader('x-cookie', req.headers.cookie ?? '');
+        const cookies = u.searchParams.getAll('cookie');
+        if (cookies.length) res.setHeader('set-cookie', cookies);
         res.end(size === null ? `ok ${u.pathname}` : Buffer.alloc(Number(size), 97));
       };
       // A timer counts from the event loop's cached clock, which a busy loop leaves behind the real one, so

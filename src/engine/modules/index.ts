@@ -4,6 +4,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { cryptoModule } from './crypto.js';
 import { encodingModule } from './encoding.js';
+import { CookieJar } from '../cookies.js';
 import { expectedStatuses, templateUrl, type Params, type ResponseCallback, type TemplateUrl } from '../http.js';
 import { METRIC_NAME, type MetricDef, type MetricType, type Tags } from '../metrics.js';
 import { AbortRun, now } from '../vu-context.js';
@@ -87,6 +88,8 @@ function httpModule(vu: VU) {
     expectedStatuses,
     url: templateUrl,
     file: (data: unknown, filename?: string, contentType?: string) => ({ data, filename, content_type: contentType }),
+    cookieJar: () => vu.http.jar,
+    CookieJar,
   };
   for (const n of ['request', 'get', 'post', 'put', 'del', 'patch', 'head', 'options', 'batch'])
     m[n] = blocking(`http.${n}`, ASYNC_HTTP);
