@@ -1,10 +1,12 @@
 // `sndsbench validate` as a gate: a damaged, truncated, missing or extra file is named on one line and
 // fails before any query reads it; a correct but small dataset does not fail its marginals by chance.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, openSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { truncateSync } from 'node:fs';
 import { closeSync, writeFileSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { join, sep } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './support/scratch.js';
 import type { Check } from '../src/dataset/validate.js';
@@ -83,6 +85,44 @@ describe('validate: integrity first', () => {
     expect(r.stderr.trim().split('\n')).toEqual([
       `sndsbench: ${report} not written: the files do not match the manifest`,
     ]);
+  });
+});
+
+describe('validate: keys', () => {
+  it('a repeated DCIR key and a detail row without its ER_PRS_F line fail their checks, counted', async () => {
+    const dir = copy('keys');
+    const prs = firstFile(dir, join('ER_PRS_F', 'year=2024'));
+    const pha = firstFile(dir, join('ER_PHA_F', 'year=2024'));
+    // Rewritten through DuckDB: ER_PRS_F's first line twice, and ER_PHA_F's first row pointing at a
+    // decompte no line has; the manifest follows, so that integrity passes and the key checks judge.
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rewrite = async (file: string, select: string) => {
+      const path = join(dir, file);
+      await conn.run(`COPY (${select.replaceAll('$F', `read_parquet('${path}')`)}) TO '${path}.new' (FORMAT parquet)`);
+      renameSync(`${path}.new`, path);
+      const m = JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8'));
+      const f = m.files.find((x: { path: string }) => x.path === file.split(sep).join('/'));
+      f.bytes = statSync(path).size;
+      f.sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+      f.rows = Number((await conn.runAndReadAll(`SELECT count(*) FROM read_parquet('${path}')`)).getRowsJS()[0][0]);
+      writeFileSync(join(dir, '_manifest.json'), JSON.stringify(m));
+    };
+    await rewrite(prs, 'SELECT * FROM $F UNION ALL (SELECT * FROM $F LIMIT 1)');
+    await rewrite(
+      pha,
+      'SELECT * EXCLUDE (n) REPLACE (CASE WHEN n = 1 THEN -1 ELSE DCT_ORD_NUM END AS DCT_ORD_NUM) ' +
+        'FROM (SELECT *, row_number() OVER () AS n FROM $F)',
+    );
+    conn.closeSync();
+    db.closeSync();
+    const v = validateJson(dir);
+    const check = (name: string) => v.checks.find((c) => c.name.startsWith(name));
+    expect(v.checks.find((c) => c.group === 'integrity')).toMatchObject({ ok: true });
+    expect(check('ER_PRS_F 9 DCIR keys unique')).toMatchObject({ ok: false, value: '1' });
+    expect(check('ER_PHA_F → ER_PRS_F')).toMatchObject({ ok: false, value: '1' });
+    expect(check('ER_BIO_F → ER_PRS_F')).toMatchObject({ ok: true });
+    expect(v.status).toBe(1);
   });
 });
 
