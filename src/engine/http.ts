@@ -276,6 +276,8 @@ export class HttpClient {
     const location = res.headers.Location;
     if (!REDIRECTS.has(res.status) || !location) return null;
     const from = new URL(res.url);
+    // A Location that is no URL ends the chain: the redirection is the answer.
+    if (!URL.canParse(location, from)) return null;
     const url = new URL(location, from);
     const keep = res.status === 307 || res.status === 308 || method === 'GET' || method === 'HEAD';
     const headers = { ...params.headers };

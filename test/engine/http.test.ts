@@ -131,6 +131,7 @@ describe('requests', () => {
   out.push(say(await http.asyncRequest('POST', __ENV.URL + to('/c', 303, '/d'), 'twelve bytes')));
   out.push(say(await http.asyncRequest('PUT', __ENV.URL + to('/e', 307, __ENV.URL + '/f'), 'twelve bytes')));
   out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/g', 301, '/h'), null, { redirects: 0 })));
+  out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/m', 302, 'http://[no-url'))));
   // A chain of three redirects where the script allows two: the third redirect is the answer.
   out.push(say(await http.asyncRequest('GET', __ENV.URL + to('/i', 302, to('/j', 302, to('/k', 302, '/l'))))));
   console.log(JSON.stringify({ out }));`,
@@ -145,12 +146,13 @@ describe('requests', () => {
       { s: 200, url: '/d', m: 'GET', got: '0' },
       { s: 200, url: '/f', m: 'PUT', got: '12' },
       { s: 301, url: expect.stringMatching(/^\/g\?/), m: 'GET', got: '0' },
+      { s: 302, url: expect.stringMatching(/^\/m\?/), m: 'GET', got: '0' },
       { s: 302, url: expect.stringMatching(/^\/k\?/), m: 'GET', got: '0' },
     ]);
     // One sample a hop, each with its own status and URL.
     const hops = r.points('http_reqs').map((p) => `${p.data.tags.method} ${p.data.tags.status}`);
     expect(hops).toEqual(
-      ['GET 302', 'GET 200', 'POST 303', 'GET 200', 'PUT 307', 'PUT 200', 'GET 301'].concat([
+      ['GET 302', 'GET 200', 'POST 303', 'GET 200', 'PUT 307', 'PUT 200', 'GET 301', 'GET 302'].concat([
         'GET 302',
         'GET 302',
         'GET 302',
