@@ -32,6 +32,12 @@ export type RequestCookies = Record<string, string | { value: string; replace?: 
 
 const domainMatches = (host: string, domain: string) => host === domain || host.endsWith('.' + domain);
 
+/** A Domain attribute as the cookie keeps it, or null when `host` may not set it. */
+function cookieDomain(host: string, value: string): string | null {
+  const d = value.replace(/^\./, '').toLowerCase();
+  return domainMatches(host, d) ? d : null;
+}
+
 function pathMatches(path: string, cookiePath: string): boolean {
   if (path === cookiePath) return true;
   if (!path.startsWith(cookiePath)) return false;
@@ -66,8 +72,8 @@ export function parseSetCookie(line: string, url: URL, now: number): Cookie | nu
     const key = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
     const value = i < 0 ? '' : a.slice(i + 1).trim();
     if (key === 'domain' && value) {
-      const d = value.replace(/^\./, '').toLowerCase();
-      if (!domainMatches(host, d)) return null;
+      const d = cookieDomain(host, value);
+      if (d === null) return null;
       c.domain = d;
       c.hostOnly = false;
     } else if (key === 'path' && value.startsWith('/')) c.path = value;
@@ -141,8 +147,8 @@ export class CookieJar {
     const now = Date.now();
     const c = parseSetCookie(`${name}=${value}`, u, now)!;
     if (options.domain) {
-      const d = options.domain.replace(/^\./, '').toLowerCase();
-      if (!domainMatches(u.hostname.toLowerCase(), d)) throw new Error(`cookie domain ${d} does not match ${u.host}`);
+      const d = cookieDomain(u.hostname.toLowerCase(), options.domain);
+      if (d === null) throw new Error(`cookie domain ${options.domain} does not match ${u.host}`);
       c.domain = d;
       c.hostOnly = false;
     }
@@ -167,7 +173,9 @@ export class CookieJar {
 
 /** The Cookie header of a request: the jar's matching cookies, then the request's own (which replace the
  * jar's of the same name when they say so); '' when there are none. */
-export function cookieHeader(jar: CookieJar, url: URL, own: RequestCookies | undefined, now: number): string {
+export function cookieHeader(jar: CookieJar, url: URL, own: RequestCookies | undefined): string {
+  // Most requests carry none: nothing is built for them.
+  if (jar.empty && !own) return '';
   const replaced = new Set<string>();
   const parts: string[] = [];
   for (const [name, v] of Object.entries(own ?? {})) {
@@ -175,6 +183,6 @@ export function cookieHeader(jar: CookieJar, url: URL, own: RequestCookies | und
     if (typeof v !== 'string' && v.replace) replaced.add(name);
     parts.push(`${name}=${value}`);
   }
-  const fromJar = jar.empty ? [] : jar.matching(url, now).filter((c) => !replaced.has(c.name));
+  const fromJar = jar.empty ? [] : jar.matching(url, Date.now()).filter((c) => !replaced.has(c.name));
   return [...fromJar.map((c) => `${c.name}=${c.value}`), ...parts].join('; ');
 }

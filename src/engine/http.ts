@@ -325,7 +325,7 @@ export class HttpClient {
       }
     if (!ua) headers['User-Agent'] = options?.userAgent ?? 'sndsbench-engine/1';
     const jar = params.jar ?? this.jar;
-    const cookies = cookieHeader(jar, u, params.cookies, Date.now());
+    const cookies = cookieHeader(jar, u, params.cookies);
     if (cookies) {
       const named = Object.keys(headers).find((k) => k.toLowerCase() === 'cookie');
       if (named) headers[named] = `${headers[named]}; ${cookies}`;
